@@ -1,0 +1,83 @@
+"""The public API behind `sim.run` and `sim.load_scenario`."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from sim.engine import simulate
+from sim.ledger import budget_table, costs_table, funds_table
+from sim.outcomes import outcome_values, outcomes_table
+from sim.params import Scenario, load_scenario
+from sim.params.months import month_label
+from sim.population.synthetic import month_number
+from sim.results import Results, manifest
+
+
+def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
+        seed: int | None = None, reps: int | None = None, keep_records: bool = False,
+        progress: Callable[[int, int], None] | None = None) -> Results:
+    """Run a scenario and return its results as DataFrames.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A loaded scenario, or a scenario file to load (overrides below apply either way).
+    persons, months, seed, reps : int, optional
+        Override the scenario's `[run]`/`[scenario]` values.
+    keep_records : bool
+        Keep the engine's raw records (population arrays, ledgers) on the result (`res.records`).
+    progress : callable(done_months, total_months), optional
+
+    Returns
+    -------
+    Results : `costs`, `budget`, `outcomes`, `funds` DataFrames and the `manifest`.
+    """
+    if not isinstance(scenario, Scenario) or any(v is not None for v in (persons, months, seed, reps)):
+        path = scenario.path if isinstance(scenario, Scenario) else scenario
+        scenario = load_scenario(path, persons=persons, months=months, seed=seed, reps=reps)
+    labels = [month_label(scenario.start, t) for t in range(scenario.months)]
+    calendar = np.array([(month_number(scenario.start) + t) % 12 + 1 for t in range(scenario.months)])
+    started = time.perf_counter()
+    costs, outcomes, funds, records = [], [], [], []
+    total = scenario.months * scenario.reps
+    for rep in range(scenario.reps):
+        step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
+        record = simulate(scenario, replication=rep, progress=step)
+        c = costs_table(record, labels)
+        o = outcomes_table(outcome_values(record.outcomes, calendar), labels, record.population.weight)
+        f = funds_table(record, labels, c)
+        if scenario.reps > 1:
+            c, o, f = (frame.assign(rep=rep) for frame in (c, o, f))
+        costs.append(c)
+        outcomes.append(o)
+        funds.append(f)
+        if keep_records:
+            records.append(record)
+        last = record
+    costs_all = pd.concat(costs, ignore_index=True)
+    names = {ins.id: ins.name_zh for ins in scenario.instruments}
+    budget = _budget(costs_all, names, scenario.reps)
+    timings = dict(last.timings, total_seconds=round(time.perf_counter() - started, 3))
+    meta = manifest(scenario, reps=scenario.reps, weight=last.population.weight,
+                    initial_persons=last.population.initial_persons, total_persons=len(last.population.persons),
+                    timings=timings)
+    return Results(costs=costs_all, budget=budget, outcomes=pd.concat(outcomes, ignore_index=True),
+                   funds=pd.concat(funds, ignore_index=True), manifest=meta, records=records)
+
+
+def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:
+    if reps == 1:
+        return budget_table(costs, names)
+    per_rep = pd.concat([budget_table(group.drop(columns="rep"), names).assign(rep=rep)
+                         for rep, group in costs.groupby("rep")], ignore_index=True)
+    keys = ["year", "instrument", "name_zh", "type", "line", "funding"]
+    band = per_rep.groupby(keys)["amount_yuan"].quantile([0.05, 0.5, 0.95]).unstack()
+    band.columns = ["p5", "p50", "p95"]
+    mean = per_rep.groupby(keys)[["amount_yuan", "payments"]].mean()
+    out = mean.join(band).reset_index()
+    out["amount_wan"] = (out["amount_yuan"] / 10_000).round(4)
+    return out

@@ -1,0 +1,126 @@
+"""Command line: `subsim run | validate`. Thin: parses arguments, calls the public API, prints.
+
+Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    from sim.params import ScenarioError
+    try:
+        return args.handler(args)
+    except ScenarioError as error:
+        _print_problems(error.problems)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:                          # a bug, not a user mistake: say so, with the trace
+        print("subsim: internal error — please report it with the trace below", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="subsim", description="Cost and labour-market effect of employment "
+                                                                "subsidies: a monthly microsimulation.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario and write its results folder")
+    run.add_argument("scenario", type=Path)
+    run.add_argument("--persons", type=int, help="simulated persons (default: the scenario's [run] persons)")
+    run.add_argument("--months", type=int, help="months to simulate (default: the scenario's months)")
+    run.add_argument("--seed", type=int, help="random seed (0 is a valid seed)")
+    run.add_argument("--reps", type=int, help="replications (default 1)")
+    run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>/)")
+    run.set_defaults(handler=_run)
+    validate = sub.add_parser("validate", help="check scenario files; exit 0 if valid, 2 otherwise")
+    validate.add_argument("scenarios", type=Path, nargs="+")
+    validate.set_defaults(handler=_validate)
+    return parser
+
+
+def _validate(args) -> int:
+    from sim.params import validate_files
+    bad = 0
+    for path in args.scenarios:
+        problems = validate_files([path])
+        if problems:
+            bad += 1
+            _print_problems(problems)
+        else:
+            print(f"{path}: valid")
+    return EXIT_INPUT if bad else EXIT_OK
+
+
+def _run(args) -> int:
+    import sim
+    from sim.params import ScenarioError
+    from sim.report.summary import summary_rows
+
+    for name in ("persons", "months", "reps"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            from sim.params import Problem
+            raise ScenarioError([Problem("command line", f"--{name}", value, "must be at least 1")])
+    scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
+                                 reps=args.reps)
+    out = args.out or Path("results") / scenario.name
+    with _progress(scenario.months * scenario.reps) as advance:
+        results = sim.run(scenario, progress=advance)
+    results.save(out)
+    _print_summary(summary_rows(results), out)
+    return EXIT_OK
+
+
+def _print_problems(problems) -> None:
+    print(f"subsim: {len(problems)} problem{'s' if len(problems) != 1 else ''} found:", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+class _progress:
+    """A progress bar on a terminal (rich), nothing otherwise."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+            self.bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total} "
+                                                                                  "months"), TimeRemainingColumn(),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("run", total=self.total)
+        return self.advance
+
+    def advance(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def _print_summary(rows: list[tuple[str, str]], out: Path) -> None:
+    width = max(len(label) for label, _ in rows)
+    print()
+    for label, value in rows:
+        print(f"  {label.ljust(width)}  {value}")
+    print(f"\nresults written to {out}/")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

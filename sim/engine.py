@@ -1,0 +1,263 @@
+"""The month loop (DESIGN §5): slices parameter arrays and calls the kernels in the documented order.
+
+`PROCESSES` is the order, in one list (like LIAM2's `processes`); `simulate` follows it literally.
+Everything the loop needs is allocated before it starts (population, accumulators, the month record);
+inside it the month record is rewritten in place and accumulators are zeroed, nothing is allocated
+but a few per-district scalars.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from sim.codes import Fund, N_COST_LINES, N_OUTCOMES, Outcome
+from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
+from sim.kernels import layout as L
+from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
+from sim.kernels.persons import person_month
+from sim.ledger import split_fen
+from sim.params import Scenario
+from sim.population.arrays import NEVER
+from sim.population.synthetic import Population, month_number, synthesize
+from sim.rng import run_key
+
+PROCESSES = (
+    "1 calendar: in January (after the first month) the firms' year-end close — last year's "
+    "contributions, layoff rate, average headcount, size class",
+    "3 firms: exits, births into free slots, vacancies; cumulative vacancies by district for matching",
+    "2,4–7,9 persons (one fused pass): graduation and retirement; separations; non-employment "
+    "transitions incl. vacancy-rationed job finding; contributions; group flags; ui_benefit claims and "
+    "payments; outcome stocks",
+    "reduce: per-chunk sums into firms (headcount, contributions, layoffs, hires), ledger, outcomes",
+    "8 funds: UI fund account — revenue, outlays, balance, 备付月数",
+    "rationing for next month: job-finding tightness by district, public-job capacity",
+)
+
+N_CHUNKS = 64            # fixed, not the thread count: results never depend on threads
+CLOSE_MONTH = 1          # calendar month of the firms' year-end close (calendar-year accounts)
+
+
+@dataclass
+class RunRecord:
+    """Unweighted monthly records of one replication (money in fen of the simulated sample)."""
+
+    scenario: Scenario
+    replication: int
+    population: Population
+    instruments: tuple              # enabled instruments; ledger slot k = instruments[k]
+    ledger_fen: np.ndarray          # int64[T, slot, line, district]
+    ledger_count: np.ndarray        # int64[T, slot, line, district]
+    outcomes: np.ndarray            # int64[T, N_OUTCOMES]
+    revenue_fen: np.ndarray         # int64[T, district]: UI contributions
+    ui_fund_outlay_fen: np.ndarray  # int64[T]
+    ui_fund_balance_fen: np.ndarray  # int64[T] end of month
+    ui_fund_cover: np.ndarray       # float64[T] 备付月数
+    ui_fund_opening_fen: int
+    theta: np.ndarray               # float64[T, district] job-finding rationing applied
+    timings: dict = field(default_factory=dict)
+
+
+def simulate(scenario: Scenario, *, replication: int = 0,
+             progress: Callable[[int, int], None] | None = None) -> RunRecord:
+    """Run one replication of a scenario and return its unweighted monthly records."""
+    started = time.perf_counter()
+    T = scenario.months
+    inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
+                           persons=scenario.persons)
+    population = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
+                            months=T, seed=scenario.seed, replication=replication)
+    built = time.perf_counter()
+    P, F = population.persons.data, population.firms.data
+    n_districts = len(population.district_codes)
+    instruments = tuple(ins for ins in scenario.instruments if ins.enabled)
+    n_slots = max(len(instruments), 1)
+    ui = _UiSchedule(scenario, instruments, inputs, n_districts)
+
+    order = np.argsort(F["district"], kind="stable").astype(np.int32)
+    district_start = np.searchsorted(F["district"][order], np.arange(n_districts + 1)).astype(np.int64)
+    cum_vacancies = np.zeros(len(order), np.int64)
+    chunks = np.zeros(N_CHUNKS, L.chunk_dtype(n_districts, n_slots, N_OUTCOMES, N_COST_LINES))
+    firm_chunks = np.zeros((N_CHUNKS, len(F)), L.FIRM_ACC_DTYPE)
+    month = np.zeros(1, L.month_dtype(n_districts, len(ui.schedule_years)))
+    key = np.uint64(run_key(scenario.seed, replication))
+    _fill_static(month[0], key, inputs, ui)
+
+    record = RunRecord(
+        scenario=scenario, replication=replication, population=population, instruments=instruments,
+        ledger_fen=np.zeros((T, n_slots, N_COST_LINES, n_districts), np.int64),
+        ledger_count=np.zeros((T, n_slots, N_COST_LINES, n_districts), np.int64),
+        outcomes=np.zeros((T, N_OUTCOMES), np.int64), revenue_fen=np.zeros((T, n_districts), np.int64),
+        ui_fund_outlay_fen=np.zeros(T, np.int64), ui_fund_balance_fen=np.zeros(T, np.int64),
+        ui_fund_cover=np.zeros(T, np.float64), ui_fund_opening_fen=0, theta=np.ones((T, n_districts)))
+    fund = _UiFund(scenario, population.weight, ui.fund_shares)
+    record.ui_fund_opening_fen = fund.balance
+    start_abs = month_number(scenario.start)
+    grad_month = scenario.profile["graduates"]["graduation_month"]
+    chunk_bytes, firm_chunk_bytes = chunks.view(np.uint8), firm_chunks.view(np.uint8)
+    last_close = 0
+    for t in range(T):
+        calendar_month = (start_abs + t) % 12 + 1
+        year_start = t - (calendar_month - 1)
+        # 1. calendar: firms' year-end close
+        if t > 0 and calendar_month == CLOSE_MONTH:
+            year_end_close(F, min(t - last_close, 12), t, inputs.size_thresholds)
+            last_close = t
+        # 3. firms
+        firm_month(t, key, F, inputs.beh, inputs.mult, 1.0, 1.0, order, cum_vacancies, record.outcomes[t])
+        # 2, 4–7, 9. persons
+        m = month[0]
+        m["t"], m["year_start"] = t, year_start
+        cohort = year_start + grad_month - 1
+        m["cohort_month"] = cohort if cohort <= t else NEVER
+        ui.fill_month(m, t)
+        chunk_bytes.fill(0)
+        firm_chunk_bytes.fill(0)
+        person_month(month, P, F, order, district_start, cum_vacancies, inputs.beh, inputs.mult,
+                     inputs.difficulty_any_of, inputs.wage_noise, inputs.edu_premium, chunks, firm_chunks)
+        # reduce the per-chunk sums (integers: exact in any order; floats: fixed chunk order)
+        reduce_into_firms(firm_chunks, F)
+        np.sum(chunks["ledger_fen"], axis=0, out=record.ledger_fen[t])
+        np.sum(chunks["ledger_count"], axis=0, out=record.ledger_count[t])
+        np.sum(chunks["revenue_fen"], axis=0, out=record.revenue_fen[t])
+        record.outcomes[t] += chunks["outcomes"].sum(axis=0)
+        record.outcomes[t, Outcome.insured_employees] = F["insured"].sum()
+        # 8. funds
+        fund.month(t, record)
+        # rationing of next month's entries
+        record.theta[t] = m["theta"]
+        m["theta"] = _tightness(F, order, district_start, cum_vacancies, chunks["search_mass"])
+        m["public_job_ratio"] = _public_job_ratio(inputs.public_job_posts,
+                                                  record.outcomes[t, Outcome.stock_public_job],
+                                                  _ordered_sum(chunks["public_job_mass"]))
+        if progress is not None:
+            progress(t + 1, T)
+    record.timings = {"build_seconds": round(built - started, 3),
+                      "months_seconds": round(time.perf_counter() - built, 3)}
+    return record
+
+
+def _fill_static(m, key, inputs: KernelInputs, ui: "_UiSchedule") -> None:
+    """Month-record fields that stay fixed through the run."""
+    m["run_key"] = key
+    m["theta"] = 1.0
+    m["public_job_ratio"] = 1.0
+    m["sep_multiplier"] = 1.0
+    m["floor_yuan"], m["ceiling_yuan"] = inputs.floor_yuan, inputs.ceiling_yuan
+    m["ui_rate"], m["si_rate"] = inputs.ui_rate, inputs.si_rate
+    m["min_wage"] = inputs.min_wage
+    p = ui.params
+    m["ui_slot"] = ui.slot
+    m["min_contribution_months"] = p["min_contribution_months"]
+    m["schedule_years"], m["schedule_months"] = ui.schedule_years, ui.schedule_months
+    m["max_months"], m["carry_over"] = p["max_months"], p["carry_over"]
+    m["continue_within"] = p["continue_to_retirement_within_months"]
+    m["aid_months"], m["aid_for_ineligible"] = p["aid_months"], p["aid_for_ineligible"]
+    m["registration_required"] = p["registration_required"]
+
+
+def _ordered_sum(values: np.ndarray) -> float:
+    """Sum floats in chunk order (reproducible whatever the thread count)."""
+    total = 0.0
+    for v in values:
+        total += float(v)
+    return total
+
+
+def _tightness(F, order, district_start, cum_vacancies, search_mass: np.ndarray) -> np.ndarray:
+    """θ_d = min(1, vacancies_d / expected job finds_d): job finding is rationed when vacancies are short.
+
+    Uses this month's vacancies and search mass for next month (a one-month lag keeps the person pass a
+    single, order-free loop). The mass is summed over chunks in chunk order, so it is reproducible."""
+    n_districts = len(district_start) - 1
+    theta = np.ones(n_districts)
+    for d in range(n_districts):
+        lo, hi = district_start[d], district_start[d + 1]
+        vacancies = (cum_vacancies[hi - 1] - (cum_vacancies[lo - 1] if lo > 0 else 0)) if hi > lo else 0
+        mass = _ordered_sum(search_mass[:, d])
+        if mass > 0:
+            theta[d] = min(1.0, vacancies / mass)
+    return theta
+
+
+def _public_job_ratio(posts: float, holders: int, mass: float) -> float:
+    """Share of would-be entrants admitted so public-welfare posts stay within capacity."""
+    free = max(posts - holders, 0.0)
+    if mass <= 0:
+        return 1.0 if free > 0 else 0.0
+    return min(1.0, free / mass)
+
+
+class _UiSchedule:
+    """Per-month inputs of the ui_benefit instrument (amounts rounded to the fen once per district)."""
+
+    def __init__(self, scenario: Scenario, instruments: tuple, inputs: KernelInputs, n_districts: int):
+        T = scenario.months
+        spec = ui_instrument(instruments)
+        self.fund_shares: dict[int, dict[Fund, float]] = {k: ins.funding for k, ins in enumerate(instruments)}
+        empty = np.zeros((T, n_districts), np.int64)
+        if spec is None:
+            self.active = np.zeros(T, bool)
+            self.slot, self.take_up = 0, np.zeros(T)
+            self.benefit = self.medical = self.aid = self.top_up = empty
+            self.schedule_years, self.schedule_months = np.zeros(1), np.zeros(1, np.int64)
+            p = {"min_contribution_months": 12, "max_months": 0, "carry_over": False,
+                 "continue_to_retirement_within_months": 0, "aid_months": 0, "aid_for_ineligible": False,
+                 "registration_required": True}
+        else:
+            p = spec.params
+            self.active = spec.active.copy()
+            self.slot = instruments.index(spec)
+            self.take_up = spec.take_up
+            min_wage = inputs.min_wage.astype(np.float64)
+            benefit_yuan = p["ratio"][:, None] * min_wage[None, :]
+            self.benefit = _fen(benefit_yuan)
+            base = benefit_yuan if p["medical_base"] == "benefit" else np.full_like(benefit_yuan, inputs.floor_yuan)
+            self.medical = _fen(p["medical_rate"][:, None] * base)
+            self.aid = _fen(p["aid_ratio"][:, None] * benefit_yuan)
+            self.top_up = _fen(np.repeat(p["top_up"][:, None], n_districts, axis=1))
+            schedule = np.asarray(p["duration_schedule"], np.float64)
+            self.schedule_years = schedule[:, 0].copy()
+            self.schedule_months = schedule[:, 1].astype(np.int64)
+        self.params = p
+
+    def fill_month(self, m, t: int) -> None:
+        m["ui_active"] = bool(self.active[t])
+        m["ui_take_up"] = self.take_up[t]
+        m["benefit_fen"], m["medical_fen"] = self.benefit[t], self.medical[t]
+        m["aid_fen"], m["top_up_fen"] = self.aid[t], self.top_up[t]
+
+
+def _fen(yuan: np.ndarray) -> np.ndarray:
+    """Round yuan to the fen, half up, as a treasury pays."""
+    return np.floor(np.asarray(yuan, np.float64) * 100.0 + 0.5).astype(np.int64)
+
+
+class _UiFund:
+    """The UI fund account in fen of the simulated sample (real fen ÷ weight), exact in integers."""
+
+    def __init__(self, scenario: Scenario, weight: float, fund_shares: dict[int, dict[Fund, float]]):
+        fund = scenario.profile["ui_fund"]
+        self.balance = int(round(fund["opening_balance"] * 100 / weight))
+        prior = int(round(fund["prior_monthly_outlay"] * 100 / weight))
+        self.window = [prior] * 12          # trailing 12 months of outlays for 备付月数
+        self.shares = fund_shares
+
+    def month(self, t: int, record: RunRecord) -> None:
+        revenue = int(record.revenue_fen[t].sum())
+        outlay = 0
+        cells = record.ledger_fen[t]
+        for slot, shares in self.shares.items():
+            if Fund.ui_fund not in shares:
+                continue
+            for amount in cells[slot].ravel():
+                if amount:
+                    outlay += split_fen(int(amount), shares)[Fund.ui_fund]
+        self.balance += revenue - outlay
+        self.window = self.window[1:] + [outlay]
+        average = sum(self.window) / 12
+        record.ui_fund_outlay_fen[t] = outlay
+        record.ui_fund_balance_fen[t] = self.balance
+        record.ui_fund_cover[t] = self.balance / average if average > 0 else np.inf

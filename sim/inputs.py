@@ -1,0 +1,151 @@
+"""Pack validated parameters into the flat arrays the kernels read (once, before the month loop)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.codes import GroupFlag, InstrumentType
+from sim.kernels import layout as L
+from sim.params.behaviour_schema import (BEHAVIOUR_AGE_BANDS, DISABILITY_KEYS, REGISTRATION_KEYS,
+                                         SPELL_BANDS)
+from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SIZE_KEYS, SKILL_KEYS
+from sim.population.synthetic import month_number, wage_noise
+
+SI_LINES = ("pension_employer", "pension_employee", "medical_employer", "medical_employee", "ui_employer",
+            "ui_employee", "injury_employer")
+
+
+@dataclass
+class KernelInputs:
+    beh: np.ndarray                  # float64[N_BEH]
+    mult: np.ndarray                 # float64[N_MULT, MULT_WIDTH]
+    difficulty_any_of: int
+    wage_noise: np.ndarray
+    edu_premium: np.ndarray
+    size_thresholds: np.ndarray
+    min_wage: np.ndarray             # int32[district]
+    floor_yuan: float
+    ceiling_yuan: float
+    ui_rate: float
+    si_rate: float
+    public_job_posts: float          # simulated persons
+    lpr: np.ndarray                  # float64[months], percent
+
+
+def _table(row: np.ndarray, values: dict, keys: tuple[str, ...]) -> None:
+    for k, key in enumerate(keys):
+        row[k] = values[key]
+
+
+def behaviour_vector(behaviour: dict, profile: dict) -> np.ndarray:
+    b = behaviour
+    beh = np.zeros(L.N_BEH, np.float64)
+    sep = b["separation"]
+    beh[L.SEP_BASE] = sep["base"]
+    beh[L.SEP_INVOLUNTARY_SHARE] = sep["involuntary_share"]
+    beh[L.SEP_TO_UNEMPLOYED] = sep["voluntary_destinations"]["unemployed"]
+    beh[L.SEP_TO_INACTIVE] = sep["voluntary_destinations"]["inactive"]
+    beh[L.SEP_SHORT_TENURE] = sep["short_tenure_multiplier"]
+    beh[L.SEP_AWAY_BASE] = sep["away_base"]
+    reg = b["registration"]
+    beh[L.REG_INVOLUNTARY], beh[L.REG_OTHER], beh[L.REG_LATE] = reg["involuntary_eligible"], reg["other"], reg["late"]
+    jf = b["job_finding"]
+    beh[L.JF_BASE] = jf["base"]
+    beh[L.JF_UI_RECEIPT] = jf["ui_receipt_multiplier"]
+    beh[L.JF_UI_EXHAUSTION] = jf["ui_exhaustion_multiplier"]
+    beh[L.JF_AWAY_RURAL] = jf["away_share_rural"]
+    beh[L.JF_AWAY_PROVINCE] = jf["away_cross_province_share"]
+    beh[L.CT_ONE_YEAR] = jf["contract_shares"]["one_year"]
+    beh[L.CT_THREE_YEARS] = jf["contract_shares"]["three_years"]
+    ex = b["unemployed_exits"]
+    beh[L.EX_TRAINING], beh[L.EX_INTERNSHIP] = ex["to_training"], ex["to_internship"]
+    beh[L.EX_SELF_EMPLOYMENT], beh[L.EX_FLEXIBLE] = ex["to_self_employment"], ex["to_flexible"]
+    beh[L.EX_PUBLIC_JOB], beh[L.EX_INACTIVE] = ex["to_public_job"], ex["to_inactive"]
+    tr = b["training"]
+    beh[L.TR_END] = 1.0 / tr["mean_months"]
+    beh[L.TR_CERTIFICATE] = tr["certificate_probability"]
+    beh[L.TR_BOOST], beh[L.TR_BOOST_LAG], beh[L.TR_BOOST_MONTHS] = (tr["job_finding_boost"], tr["boost_lag_months"],
+                                                                  tr["boost_months"])
+    beh[L.IN_MONTHS], beh[L.IN_RETAIN] = b["internship"]["months"], b["internship"]["retention_probability"]
+    se = b["self_employment"]
+    beh[L.SE_FAIL_Y1:L.SE_FAIL_Y4 + 1] = se["failure_by_year"]
+    beh[L.SE_TO_EMPLOYED] = se["to_employed"]
+    fl = b["flexible"]
+    beh[L.FL_TO_EMPLOYED], beh[L.FL_TO_UNEMPLOYED], beh[L.FL_TO_INACTIVE] = (fl["to_employed"], fl["to_unemployed"],
+                                                                           fl["to_inactive"])
+    beh[L.PJ_TO_EMPLOYED], beh[L.PJ_MAX_MONTHS] = b["public_job"]["to_employed"], b["public_job"]["max_months"]
+    ia = b["inactive"]
+    beh[L.IA_TO_UNEMPLOYED], beh[L.IA_TO_EMPLOYED], beh[L.IA_FROM_LONG] = (ia["to_unemployed"], ia["to_employed"],
+                                                                         ia["from_unemployed_long"])
+    dest = b["graduates"]["destinations"]
+    beh[L.GR_EMPLOYED], beh[L.GR_INTERN] = dest["employed"], dest["intern"]
+    beh[L.GR_UNEMPLOYED], beh[L.GR_FURTHER_STUDY] = dest["unemployed"], dest["further_study"]
+    beh[L.GR_JF_MULT] = b["graduates"]["job_finding_multiplier"]
+    groups = profile["groups"]
+    beh[L.P4050_WOMEN_MONTHS] = groups["p4050_women_age"] * 12
+    beh[L.P4050_MEN_MONTHS] = groups["p4050_men_age"] * 12
+    beh[L.FIRM_BIRTH] = b["firms"]["birth_probability"]
+    beh[L.FIRM_VACANCY_RATE] = b["firms"]["vacancy_rate"]
+    return beh
+
+
+def multiplier_tables(behaviour: dict) -> np.ndarray:
+    mult = np.zeros((L.N_MULT, L.MULT_WIDTH), np.float64)
+    sep, jf, firms = behaviour["separation"], behaviour["job_finding"], behaviour["firms"]
+    _table(mult[L.M_SEP_AGE], sep["age_multiplier"], BEHAVIOUR_AGE_BANDS)
+    _table(mult[L.M_SEP_SIZE], sep["size_multiplier"], SIZE_KEYS)
+    _table(mult[L.M_JF_AGE], jf["age_multiplier"], BEHAVIOUR_AGE_BANDS)
+    _table(mult[L.M_JF_EDU], jf["education_multiplier"], EDUCATION_KEYS)
+    _table(mult[L.M_JF_SPELL], jf["spell_multiplier"], SPELL_BANDS)
+    _table(mult[L.M_JF_SKILL], jf["skill_multiplier"], SKILL_KEYS)
+    _table(mult[L.M_JF_DISABILITY], jf["disability_multiplier"], DISABILITY_KEYS)
+    _table(mult[L.M_JF_REGISTRATION], jf["registration_multiplier"], REGISTRATION_KEYS)
+    _table(mult[L.M_JF_HUKOU], jf["hukou_multiplier"], HUKOU_KEYS)
+    _table(mult[L.M_FIRM_EXIT], firms["exit_by_size"], SIZE_KEYS)
+    _table(mult[L.M_FIRM_NEW_VACANCIES], firms["new_firm_vacancies"], SIZE_KEYS)
+    return mult
+
+
+def by_month(value, start: str, months: int) -> np.ndarray:
+    """A scalar or an effective-month table {'YYYY-MM': v} as a dense per-month array."""
+    if not isinstance(value, dict):
+        return np.full(months, float(value))
+    first = month_number(start)
+    out = np.full(months, np.nan)
+    for label, v in sorted(value.items(), key=lambda kv: month_number(kv[0])):
+        out[max(month_number(label) - first, 0):] = v
+    if np.isnan(out[0]):
+        earliest = min(value, key=month_number)
+        out[np.isnan(out)] = value[earliest]
+    return out
+
+
+def kernel_inputs(profile: dict, behaviour: dict, *, start: str, months: int, persons: int) -> KernelInputs:
+    si, wages = profile["social_insurance"], profile["wages"]
+    districts = tuple(profile["districts"]["population_share"])
+    average_month = wages["provincial_average_wage"] / 12
+    difficulty = 0
+    for name in profile["groups"]["difficulty_any_of"]:
+        difficulty |= int(GroupFlag[name])
+    return KernelInputs(
+        beh=behaviour_vector(behaviour, profile),
+        mult=multiplier_tables(behaviour),
+        difficulty_any_of=difficulty,
+        wage_noise=wage_noise(wages["dispersion_sigma"]),
+        edu_premium=np.array([wages["education_premium"][k] for k in EDUCATION_KEYS], np.float64),
+        size_thresholds=np.array(profile["firms"]["size_thresholds"], np.float64),
+        min_wage=np.array([profile["districts"]["minimum_wage"][d] for d in districts], np.int32),
+        floor_yuan=si["base_floor_share"] * average_month,
+        ceiling_yuan=si["base_ceiling_share"] * average_month,
+        ui_rate=si["ui_employer"] + si["ui_employee"],
+        si_rate=sum(si[k] for k in SI_LINES),
+        public_job_posts=behaviour["public_job"]["posts_share"] * persons,
+        lpr=by_month(profile["finance"]["lpr_1y"], start, months),
+    )
+
+
+def ui_instrument(instruments) -> object | None:
+    """The enabled ui_benefit instrument (at most one is allowed), or None."""
+    found = [ins for ins in instruments if ins.enabled and ins.type == InstrumentType.ui_benefit]
+    return found[0] if found else None

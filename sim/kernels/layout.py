@@ -1,0 +1,105 @@
+"""Positions of behaviour parameters and multiplier tables in the flat arrays the kernels read.
+
+`sim.inputs` fills these arrays from the validated behaviour file; kernels index them with the
+constants below (numba folds module-level ints into the code).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# ---- scalar behaviour parameters: beh[...] ------------------------------------------------------
+_NAMES = (
+    "SEP_BASE", "SEP_INVOLUNTARY_SHARE", "SEP_TO_UNEMPLOYED", "SEP_TO_INACTIVE", "SEP_SHORT_TENURE",
+    "SEP_AWAY_BASE",
+    "REG_INVOLUNTARY", "REG_OTHER", "REG_LATE",
+    "JF_BASE", "JF_UI_RECEIPT", "JF_UI_EXHAUSTION", "JF_AWAY_RURAL", "JF_AWAY_PROVINCE",
+    "CT_ONE_YEAR", "CT_THREE_YEARS",
+    "EX_TRAINING", "EX_INTERNSHIP", "EX_SELF_EMPLOYMENT", "EX_FLEXIBLE", "EX_PUBLIC_JOB", "EX_INACTIVE",
+    "TR_END", "TR_CERTIFICATE", "TR_BOOST", "TR_BOOST_LAG", "TR_BOOST_MONTHS",
+    "IN_MONTHS", "IN_RETAIN",
+    "SE_FAIL_Y1", "SE_FAIL_Y2", "SE_FAIL_Y3", "SE_FAIL_Y4", "SE_TO_EMPLOYED",
+    "FL_TO_EMPLOYED", "FL_TO_UNEMPLOYED", "FL_TO_INACTIVE",
+    "PJ_TO_EMPLOYED", "PJ_MAX_MONTHS",
+    "IA_TO_UNEMPLOYED", "IA_TO_EMPLOYED", "IA_FROM_LONG",
+    "GR_EMPLOYED", "GR_INTERN", "GR_UNEMPLOYED", "GR_FURTHER_STUDY", "GR_JF_MULT",
+    "P4050_WOMEN_MONTHS", "P4050_MEN_MONTHS",
+    "FIRM_BIRTH", "FIRM_VACANCY_RATE",
+)
+for _i, _n in enumerate(_NAMES):
+    globals()[_n] = _i
+N_BEH = len(_NAMES)
+BEH_NAMES = _NAMES
+
+# ---- multiplier tables: mult[table, key] -----------------------------------------------------------
+M_SEP_AGE = 0
+M_SEP_SIZE = 1
+M_JF_AGE = 2
+M_JF_EDU = 3
+M_JF_SPELL = 4
+M_JF_SKILL = 5
+M_JF_DISABILITY = 6
+M_JF_REGISTRATION = 7
+M_JF_HUKOU = 8
+M_FIRM_EXIT = 9
+M_FIRM_NEW_VACANCIES = 10
+N_MULT = 11
+MULT_WIDTH = 8
+
+# ---- UI benefit status (persons.ui_status) -------------------------------------------------------
+UI_NONE = 0
+UI_BENEFIT = 1
+UI_TO_RETIREMENT = 2
+UI_AID = 3
+UI_EXHAUSTED = 4
+
+# ---- per-month inputs: one record, rewritten in place each month -----------------------------------
+def month_dtype(n_districts: int, n_schedule: int) -> np.dtype:
+    """Everything the person pass reads that can change by month (one record)."""
+    return np.dtype([
+        ("t", np.int64),                    # month index
+        ("run_key", np.uint64),             # key of (seed, replication) for sim.rng
+        ("year_start", np.int64),           # month index of January of the current calendar year
+        ("cohort_month", np.int64),         # this calendar year's graduation month (NEVER before it)
+        ("public_job_ratio", np.float64),   # rationing of entries into public-welfare posts
+        ("sep_multiplier", np.float64),     # economy-wide separation multiplier (downturns)
+        ("theta", np.float64, (n_districts,)),  # vacancy rationing of job finding, by district
+        # contribution rules
+        ("floor_yuan", np.float64), ("ceiling_yuan", np.float64),  # monthly contribution base bounds
+        ("ui_rate", np.float64),            # UI, employer + employee
+        ("si_rate", np.float64),            # all lines, employer + employee
+        ("min_wage", np.int64, (n_districts,)),
+        # the ui_benefit instrument (at most one)
+        ("ui_active", np.bool_),            # enabled and in force this month
+        ("ui_slot", np.int64),              # ledger row of the instrument
+        ("ui_take_up", np.float64),
+        ("benefit_fen", np.int64, (n_districts,)),
+        ("medical_fen", np.int64, (n_districts,)),
+        ("aid_fen", np.int64, (n_districts,)),
+        ("top_up_fen", np.int64, (n_districts,)),
+        ("min_contribution_months", np.int64),
+        ("schedule_years", np.float64, (n_schedule,)),
+        ("schedule_months", np.int64, (n_schedule,)),
+        ("max_months", np.int64),
+        ("carry_over", np.bool_),
+        ("continue_within", np.int64),      # months to retirement under which the benefit continues
+        ("aid_months", np.int64),
+        ("aid_for_ineligible", np.bool_),
+        ("registration_required", np.bool_),
+    ])
+
+
+def chunk_dtype(n_districts: int, n_slots: int, n_outcomes: int, n_lines: int) -> np.dtype:
+    """Per-chunk accumulators of the person pass, reduced in chunk order afterwards."""
+    return np.dtype([
+        ("outcomes", np.int64, (n_outcomes,)),
+        ("revenue_fen", np.int64, (n_districts,)),          # UI contributions
+        ("search_mass", np.float64, (n_districts,)),        # expected job finds before rationing
+        ("public_job_mass", np.float64),                    # expected entries into public posts
+        ("ledger_fen", np.int64, (n_slots, n_lines, n_districts)),
+        ("ledger_count", np.int64, (n_slots, n_lines, n_districts)),
+    ])
+
+
+# Per-chunk, per-firm accumulators: array of shape [chunk, firm].
+FIRM_ACC_DTYPE = np.dtype([("insured", np.int32), ("ui_fen", np.int64), ("si_fen", np.int64),
+                           ("layoffs", np.int32), ("hires", np.int32)])

@@ -1,0 +1,372 @@
+"""One month for every person (DESIGN §5 steps 2, 4–7 and 9), fused in a single pass.
+
+Per person, in order: demography (graduation, retirement) → one decision for the month (separation or
+a non-employment transition; sim.kernels.decide) → apply it → contributions → group flags →
+`ui_benefit` (claims and payments) → outcome counters. A person moves at most once a month.
+
+Draws are counter-based (sim.rng), keyed by person and slot, so results do not depend on chunking or
+threads. Each chunk writes only its own accumulator record `A = CA[c]` and its row of firm
+accumulators `FA[c]`; they are reduced in chunk order afterwards.
+
+Arguments used throughout: `p` a person record (PERSON_DTYPE), `M` the month record
+(layout.month_dtype), `F` firms (FIRM_DTYPE array), `beh`/`mult` behaviour arrays (layout).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from sim.codes import EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBit, Slot, State, WorkLocation
+from sim.kernels import decide as D
+from sim.kernels import layout as L
+from sim.kernels.flags import group_flags
+from sim.kernels.ui import PAID_AID, PAID_BENEFIT, pay_month, try_claim
+from sim.rng import month_key, uniform
+
+NEVER = -32768
+MAX_I16 = 32767
+REGISTERED_OR_INVOLUNTARY = PersonBit.REGISTERED | PersonBit.INVOLUNTARY
+
+
+@njit(cache=True, inline="always")
+def _is_employment(state):
+    return (state == State.EMPLOYED or state == State.SELF_EMPLOYED or state == State.FLEXIBLE
+            or state == State.PUBLIC_JOB)
+
+
+@njit(cache=True, inline="always")
+def _enter(p, new_state):
+    p.prev_state = p.state
+    p.state = new_state
+    p.state_months = 0
+
+
+@njit(cache=True)
+def _decide(p, i, key, M, F, beh, mult, A):
+    """This month's (event, fallback, involuntary) for a person already in the labour market."""
+    t = M.t
+    if p.state == State.EMPLOYED:
+        local = p.employer >= 0
+        forced = local and F[p.employer].alive == 0
+        size = F[p.employer].size_class if local else 0
+        h = D.separation_hazard(local, t - p.birth_month, size, t - p.hire_month, M.sep_multiplier, beh, mult)
+        event, involuntary = D.decide_employed(key, i, forced, h, beh)
+        return event, D.EV_NONE, involuntary
+    if p.state == State.UNEMPLOYED:
+        registered = (p.bits & PersonBit.REGISTERED) != 0
+        since_training = t - p.training_done_month if p.training_done_month != NEVER else -1
+        since_school = t - p.school_leave_month if (p.bits & PersonBit.GRADUATE_COHORT) else -1
+        h = D.job_finding_hazard(t - p.birth_month, p.education, p.state_months, p.skill, p.disability, registered,
+                                 p.hukou, p.ui_status, p.ui_left, since_training, since_school, beh, mult)
+        away = beh[L.JF_AWAY_RURAL] if p.hukou == Hukou.LOCAL_RURAL else 0.0
+        A.search_mass[p.district] += h * (1.0 - away)          # demand for local vacancies
+        if p.group_flags & GroupFlag.difficulty:
+            A.public_job_mass += beh[L.EX_PUBLIC_JOB]
+        h = min(h * (away + (1.0 - away) * M.theta[p.district]), 1.0)   # only local jobs are rationed
+        event = D.decide_unemployed(key, i, h, p.group_flags, p.state_months, registered, M.public_job_ratio, beh)
+        return event, D.EV_NONE, False
+    event, fallback = D.decide_other(key, i, p.state, p.state_months, p.state_months, beh)
+    return event, fallback, False
+
+
+@njit(cache=True)
+def _hire(p, i, key, F, order, district_start, cum_vacancies, beh, wage_noise, edu_premium, M, FA):
+    """Place a person in a job: away from the city (local-rural jobseekers, by a draw) or at a local firm
+    drawn in proportion to its vacancies. Returns False when the district has no vacancy."""
+    d = p.district
+    if p.hukou == Hukou.LOCAL_RURAL:
+        # share of this person's job finds that are away, given local rationing θ (see _decide)
+        away = beh[L.JF_AWAY_RURAL]
+        away_share = away / (away + (1.0 - away) * M.theta[d]) if away > 0 else 0.0
+        u = uniform(key, i, Slot.WORK_AWAY)
+        if u < away_share:
+            cross_province = u < away_share * beh[L.JF_AWAY_PROVINCE]
+            p.employer = -1
+            p.work_location = WorkLocation.CROSS_PROVINCE if cross_province else WorkLocation.CROSS_COUNTY
+            p.wage = 2 * M.min_wage[d]
+            return True
+    firm = D.pick_firm(d, uniform(key, i, Slot.MATCH_FIRM), order, district_start, cum_vacancies)
+    if firm < 0:
+        return False
+    p.employer = firm
+    p.work_location = WorkLocation.LOCAL
+    noise = wage_noise[np.int64(uniform(key, i, Slot.WAGE) * wage_noise.shape[0])]
+    wage = F[firm].wage_level * edu_premium[p.education] * noise
+    p.wage = np.int32(max(wage, np.float64(M.min_wage[d])))
+    FA[firm].hires += 1
+    return True
+
+
+@njit(cache=True)
+def _record_entry(p, t, new_state, A):
+    """Bookkeeping for any entry into employment, before the state changes: outcome counts (城镇新就业,
+    失业人员再就业, 困难人员就业), the group flags at hire, and the end of any UI claim."""
+    old = p.state
+    bits = np.int64(p.bits)
+    flags = p.group_flags
+    was_registered = old == State.UNEMPLOYED and (bits & PersonBit.REGISTERED) != 0
+    local = new_state != State.EMPLOYED or p.employer >= 0
+    if local and not _is_employment(old):
+        A.outcomes[Outcome.entries_to_employment] += 1
+    if old == State.UNEMPLOYED:
+        A.outcomes[Outcome.hires_from_unemployment] += 1
+    if was_registered:
+        A.outcomes[Outcome.reemployed_unemployed] += 1
+        bits |= PersonBit.WAS_UNEMPLOYED
+    else:
+        bits &= ~np.int64(PersonBit.WAS_UNEMPLOYED)
+    if flags & GroupFlag.difficulty:
+        A.outcomes[Outcome.difficulty_employed] += 1
+        bits |= PersonBit.DIFFICULTY_HIRE
+    else:
+        bits &= ~np.int64(PersonBit.DIFFICULTY_HIRE)
+    bits &= ~np.int64(REGISTERED_OR_INVOLUNTARY)
+    if new_state == State.SELF_EMPLOYED:
+        if bits & PersonBit.EVER_FOUNDED:
+            bits &= ~np.int64(PersonBit.FIRST_BUSINESS)
+        else:
+            bits |= PersonBit.FIRST_BUSINESS
+        bits |= PersonBit.EVER_FOUNDED
+        A.outcomes[Outcome.business_starts] += 1
+    if new_state == State.PUBLIC_JOB and p.placements < 127:
+        p.placements += 1
+    if new_state == State.EMPLOYED:
+        p.hire_month = t
+    p.bits = np.uint8(bits)
+    p.hire_flags = flags
+    p.household = np.uint8(np.int64(p.household) & ~np.int64(Household.ZERO_EMPLOYMENT_FAMILY))  # a worker now
+    p.ui_status = L.UI_NONE                    # unused benefit months stay in ui_left (carry-over)
+
+
+@njit(cache=True)
+def _claim(p, i, key, M, A):
+    """Claim 失业保险金 if the instrument is in force, the person is registered (when required) and takes
+    it up (a draw of its own, so take-up reforms change no other decision)."""
+    if not M.ui_active or p.ui_status != L.UI_NONE:
+        return
+    if M.registration_required and not (p.bits & PersonBit.REGISTERED):
+        return
+    if uniform(key, i, Slot.TAKE_UP) >= M.ui_take_up:
+        return
+    if try_claim(p, M):
+        A.outcomes[Outcome.ui_claims_new] += 1
+
+
+@njit(cache=True)
+def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start, cum_vacancies, beh, wage_noise,
+           edu_premium, A, FA):
+    """Carry out the month's event. Returns True if the person changed state."""
+    t = M.t
+    state = p.state
+    if event == D.EV_HIRE:
+        if _hire(p, i, key, F, order, district_start, cum_vacancies, beh, wage_noise, edu_premium, M, FA):
+            u = uniform(key, i, Slot.CONTRACT)
+            p.contract_months = 12 if u < beh[L.CT_ONE_YEAR] else (
+                36 if u < beh[L.CT_ONE_YEAR] + beh[L.CT_THREE_YEARS] else 0)
+            _record_entry(p, t, State.EMPLOYED, A)
+            _enter(p, State.EMPLOYED)
+            return True
+        event = fallback
+    if event == D.EV_NONE:
+        return False
+    if event == D.EV_REGISTER:
+        p.bits = np.uint8(np.int64(p.bits) | PersonBit.REGISTERED)
+        if p.bits & PersonBit.INVOLUNTARY:
+            _claim(p, i, key, M, A)
+        return False
+    if state == State.SELF_EMPLOYED:
+        A.outcomes[Outcome.business_closures] += 1
+        p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FIRST_BUSINESS))
+    if state == State.EMPLOYED:
+        if involuntary:
+            A.outcomes[Outcome.separations_involuntary] += 1
+            if p.employer >= 0:
+                FA[p.employer].layoffs += 1
+        else:
+            A.outcomes[Outcome.separations_other] += 1
+    if _is_employment(state) or state == State.INTERN:
+        p.employer = -1
+        p.work_location = WorkLocation.LOCAL
+    if event == D.EV_UNEMPLOYED:
+        eligible = involuntary and p.ui_contrib_months >= M.min_contribution_months
+        p_register = beh[L.REG_INVOLUNTARY] if eligible else beh[L.REG_OTHER]
+        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY)
+        if uniform(key, i, Slot.REGISTER) < p_register or state == State.PUBLIC_JOB:
+            bits |= PersonBit.REGISTERED       # public-post leavers return to the register
+        if involuntary:
+            bits |= PersonBit.INVOLUNTARY
+        p.bits = np.uint8(bits)
+        p.ui_status = L.UI_NONE
+        _enter(p, State.UNEMPLOYED)
+        if involuntary:
+            _claim(p, i, key, M, A)
+        return True
+    if event == D.EV_SEARCH:                   # training completed: certificate, then back to search
+        if uniform(key, i, Slot.CERTIFICATE) < beh[L.TR_CERTIFICATE]:
+            if p.skill < 3:
+                p.skill += 1
+            if p.certificates < 255:
+                p.certificates += 1
+        p.training_done_month = t
+        _enter(p, State.UNEMPLOYED)
+        return True
+    if event == D.EV_INACTIVE or event == D.EV_STUDY:
+        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY)
+        if event == D.EV_STUDY:
+            bits |= PersonBit.FURTHER_STUDY
+        elif state != State.STUDENT:
+            A.outcomes[Outcome.labour_force_exits_to_inactive] += 1
+        p.bits = np.uint8(bits)
+        p.ui_status = L.UI_NONE
+        _enter(p, State.INACTIVE)
+        return True
+    if event == D.EV_TRAINING:                 # a UI claim continues during training
+        _enter(p, State.TRAINING)
+        return True
+    if event == D.EV_INTERN:
+        p.ui_status = L.UI_NONE
+        _enter(p, State.INTERN)
+        return True
+    new_state = State.FLEXIBLE if event == D.EV_FLEXIBLE else (
+        State.SELF_EMPLOYED if event == D.EV_SELF_EMPLOYED else State.PUBLIC_JOB)
+    if state == State.EMPLOYED:                # a quit into flexible work is not a new job
+        p.ui_status = L.UI_NONE
+    else:
+        _record_entry(p, t, new_state, A)
+    _enter(p, new_state)
+    return True
+
+
+@njit(cache=True)
+def _accrue(p, M, A, FA):
+    """Social-insurance contributions of the month (DESIGN §5 step 6), rounded to the fen per person."""
+    with_ui = True
+    if p.state == State.EMPLOYED:
+        if p.employer >= 0:
+            base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
+            ui_fen = np.int64(np.floor(base * M.ui_rate * 100.0 + 0.5))
+            acc = FA[p.employer]
+            acc.insured += 1
+            acc.ui_fen += ui_fen
+            acc.si_fen += np.int64(np.floor(base * M.si_rate * 100.0 + 0.5))
+            A.revenue_fen[p.district] += ui_fen
+    elif p.state == State.PUBLIC_JOB:          # the post's employer pays at the floor base
+        A.revenue_fen[p.district] += np.int64(np.floor(M.floor_yuan * M.ui_rate * 100.0 + 0.5))
+    elif p.state == State.FLEXIBLE:            # flexible workers pay pension and medical, not UI
+        with_ui = False
+    else:
+        return
+    if p.contrib_months < MAX_I16:
+        p.contrib_months += 1
+    if with_ui and p.ui_contrib_months < MAX_I16:
+        p.ui_contrib_months += 1
+
+
+@njit(cache=True)
+def _count(p, M, A):
+    """Month-end stocks and the graduate cohort's destinations."""
+    state = p.state
+    A.outcomes[Outcome.stock_student + state] += 1
+    if state == State.EMPLOYED and p.employer < 0:
+        A.outcomes[Outcome.stock_employed_away] += 1
+    bits = p.bits
+    if state == State.UNEMPLOYED and (bits & PersonBit.REGISTERED):
+        A.outcomes[Outcome.registered_unemployed] += 1
+    if (bits & PersonBit.GRADUATE_COHORT) and p.school_leave_month == M.cohort_month and p.education >= 4:
+        A.outcomes[Outcome.graduates_cohort] += 1
+        employed = _is_employment(state)
+        if employed:
+            A.outcomes[Outcome.graduates_employed] += 1
+        if employed or state == State.INTERN or (state == State.INACTIVE and (bits & PersonBit.FURTHER_STUDY)):
+            A.outcomes[Outcome.graduates_placed] += 1
+
+
+@njit(cache=True)
+def _step_person(p, i, key, M, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of, wage_noise,
+                 edu_premium, A, FA):
+    t = M.t
+    state = p.state
+    if state == State.RETIRED:
+        A.outcomes[Outcome.stock_retired] += 1
+        return
+    # 2. demography
+    if state == State.STUDENT:
+        if t < p.school_leave_month:
+            A.outcomes[Outcome.stock_student] += 1
+            return
+        A.outcomes[Outcome.graduates_entering] += 1
+        A.outcomes[Outcome.entries_from_outside] += 1
+        p.bits = np.uint8(np.int64(p.bits) | PersonBit.GRADUATE_COHORT)
+        event, fallback = D.decide_graduate(key, i, beh)
+        involuntary = False
+    elif t >= p.retire_month:
+        if _is_employment(state) and (state != State.EMPLOYED or p.employer >= 0):
+            A.outcomes[Outcome.natural_attrition] += 1
+        p.employer = -1
+        p.ui_status = L.UI_NONE
+        _enter(p, State.RETIRED)
+        A.outcomes[Outcome.retirements] += 1
+        A.outcomes[Outcome.stock_retired] += 1
+        return
+    else:
+        # 4–5. separations and non-employment transitions
+        event, fallback, involuntary = _decide(p, i, key, M, F, beh, mult, A)
+    moved = _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start, cum_vacancies, beh,
+                   wage_noise, edu_premium, A, FA)
+    if p.state == State.PUBLIC_JOB and p.public_job_months < MAX_I16:
+        p.public_job_months += 1
+    if not moved and p.state_months < MAX_I16:
+        p.state_months += 1
+    # 6. accruals
+    _accrue(p, M, A, FA)
+    # group flags of the month (instruments read them)
+    p.group_flags = group_flags(t, M.year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
+                                p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month, beh,
+                                difficulty_any_of)
+    # 7. instruments: ui_benefit
+    if M.ui_active and (p.state == State.UNEMPLOYED or p.state == State.TRAINING):
+        paid = pay_month(p, M, A)
+        if paid == PAID_BENEFIT:
+            A.outcomes[Outcome.ui_recipients] += 1
+        elif paid == PAID_AID:
+            A.outcomes[Outcome.ui_aid_recipients] += 1
+    # 9. outcome stocks
+    _count(p, M, A)
+
+
+@njit(cache=True)
+def _run_chunk(c, lo, hi, key, M, P, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of,
+               wage_noise, edu_premium, CA, FA):
+    A = CA[c]
+    firm_acc = FA[c]
+    for i in range(lo, hi):
+        _step_person(P[i], i, key, M, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of,
+                     wage_noise, edu_premium, A, firm_acc)
+
+
+@njit(cache=True, parallel=True)
+def person_month(MR, P, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of, wage_noise,
+                 edu_premium, CA, FA):
+    """Advance every person by one month.
+
+    Parameters
+    ----------
+    MR : array of one layout.month_dtype record, this month's inputs
+    P : persons (PERSON_DTYPE), updated in place
+    F : firms (FIRM_DTYPE), read only here
+    order, district_start, cum_vacancies : firms ordered by district, where each district's firms
+        start in that order, and cumulative vacancies along it (vacancy-weighted firm choice)
+    beh, mult : behaviour vector and multiplier tables (sim.kernels.layout)
+    difficulty_any_of : int, GroupFlag mask defining 就业困难人员
+    wage_noise : float64[k], within-firm wage multipliers at k equiprobable quantiles
+    edu_premium : float64[education], wage multipliers
+    CA : layout.chunk_dtype[chunk], zeroed by the caller
+    FA : layout.FIRM_ACC_DTYPE[chunk, firm], zeroed by the caller
+    """
+    M = MR[0]
+    n = P.shape[0]
+    n_chunks = CA.shape[0]
+    key = month_key(M.run_key, EntityKind.PERSON, M.t)
+    for c in prange(n_chunks):
+        _run_chunk(c, n * c // n_chunks, n * (c + 1) // n_chunks, key, MR[0], P, F, order, district_start,
+                   cum_vacancies, beh, mult, difficulty_any_of, wage_noise, edu_premium, CA, FA)

@@ -1,0 +1,136 @@
+"""Schema of a locality's behaviour file (`calibration/<locality>/behaviour.toml`).
+
+Monthly transition probabilities by state, and multipliers that scale them by personal
+characteristics. A person's hazard is the base rate times the product of its multipliers, capped at 1.
+"""
+from __future__ import annotations
+
+from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SIZE_KEYS, SKILL_KEYS
+from sim.params.schema import Field
+
+F = Field
+
+BEHAVIOUR_AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55+")
+SPELL_BANDS = ("0-3", "3-6", "6-12", "12-24", "24+")
+DISABILITY_KEYS = ("none", "disabled", "severe")
+REGISTRATION_KEYS = ("registered", "unregistered")
+GRADUATE_DESTINATIONS = ("employed", "intern", "unemployed", "further_study", "inactive")
+VOLUNTARY_DESTINATIONS = ("unemployed", "inactive", "flexible")
+
+
+def _probability(description: str, **kw) -> Field:
+    return F("float", unit="probability/month", min=0, max=1, description=description, **kw)
+
+
+def _multipliers(keys: tuple[str, ...], description: str) -> Field:
+    return F("table", choices=keys, min=0, max=20, description=description)
+
+
+BEHAVIOUR_SCHEMA = {
+    "separation": {
+        "base": _probability("monthly separation probability of an insured employee"),
+        "involuntary_share": F("float", min=0, max=1,
+                               description="share of separations that are involuntary (layoffs, contract "
+                                           "ends): these may claim UI"),
+        "voluntary_destinations": F("shares", choices=VOLUNTARY_DESTINATIONS,
+                                    description="where voluntary leavers go"),
+        "age_multiplier": _multipliers(BEHAVIOUR_AGE_BANDS, "separation multiplier by age band"),
+        "size_multiplier": _multipliers(SIZE_KEYS, "separation multiplier by firm size class"),
+        "short_tenure_multiplier": F("float", min=0, max=20,
+                                     description="multiplier in the first 12 months of a job"),
+        "away_base": _probability("monthly separation probability of a worker employed outside the city"),
+    },
+    "registration": {
+        "involuntary_eligible": F("float", min=0, max=1,
+                                  description="probability of registering after an involuntary separation "
+                                              "with UI entitlement"),
+        "other": F("float", min=0, max=1, description="probability of registering at any other entry "
+                                                      "into unemployment"),
+        "late": _probability("monthly probability that an unregistered unemployed person registers"),
+    },
+    "job_finding": {
+        "base": _probability("monthly probability that an unemployed person finds a job, before "
+                             "multipliers and vacancy rationing"),
+        "age_multiplier": _multipliers(BEHAVIOUR_AGE_BANDS, "by age band"),
+        "education_multiplier": _multipliers(EDUCATION_KEYS, "by education"),
+        "spell_multiplier": _multipliers(SPELL_BANDS, "by months unemployed (duration dependence)"),
+        "skill_multiplier": _multipliers(SKILL_KEYS, "by skill level"),
+        "disability_multiplier": _multipliers(DISABILITY_KEYS, "by disability"),
+        "registration_multiplier": _multipliers(REGISTRATION_KEYS, "registered vs not"),
+        "hukou_multiplier": _multipliers(HUKOU_KEYS, "by household registration"),
+        "ui_receipt_multiplier": F("float", min=0, max=5,
+                                   description="multiplier while drawing 失业保险金 (moral hazard)"),
+        "ui_exhaustion_multiplier": F("float", min=0, max=10,
+                                      description="multiplier instead of the receipt multiplier in the last "
+                                                  "two months of entitlement (exhaustion spike)"),
+        "contract_shares": F("shares", choices=("one_year", "three_years", "open_ended"),
+                             description="labour-contract length of new hires"),
+        "away_share_rural": F("float", min=0, max=1,
+                              description="share of jobs found by local-rural persons that are outside "
+                                          "the city (外出务工)"),
+        "away_cross_province_share": F("float", min=0, max=1,
+                                       description="of jobs outside the city, share outside the province"),
+    },
+    "unemployed_exits": {
+        "to_training": _probability("unemployed → vocational training"),
+        "to_internship": _probability("unemployed graduates within 2 years or youth 16–24 → internship"),
+        "to_self_employment": _probability("unemployed → own business"),
+        "to_flexible": _probability("unemployed → flexible work"),
+        "to_public_job": _probability("unemployed in the difficulty group → public-welfare job"),
+        "to_inactive": _probability("unemployed → out of the labour force"),
+    },
+    "training": {
+        "mean_months": F("float", unit="months", min=1, max=36, description="mean course length"),
+        "certificate_probability": F("float", min=0, max=1, description="completers obtaining a certificate "
+                                                                        "(skill level +1)"),
+        "job_finding_boost": F("float", min=0, max=5,
+                               description="job-finding multiplier for completers during the boost window"),
+        "boost_lag_months": F("int", unit="months", min=0, max=36,
+                              description="months after completion before the boost starts"),
+        "boost_months": F("int", unit="months", min=0, max=120, description="length of the boost window"),
+    },
+    "internship": {
+        "months": F("int", unit="months", min=1, max=24, description="length of an internship"),
+        "retention_probability": F("float", min=0, max=1,
+                                   description="interns hired by their host at the end"),
+    },
+    "self_employment": {
+        "failure_by_year": F("list_float", min=0, max=1, length=4,
+                             description="monthly failure probability in business years 1, 2, 3, 4+"),
+        "to_employed": _probability("self-employed closing down into a job instead of unemployment "
+                                    "(share of closures)"),
+    },
+    "flexible": {
+        "to_employed": _probability("flexible worker → formal job"),
+        "to_unemployed": _probability("flexible worker → unemployed"),
+        "to_inactive": _probability("flexible worker → out of the labour force"),
+    },
+    "public_job": {
+        "to_employed": _probability("public-job holder → formal job"),
+        "max_months": F("int", unit="months", min=1, max=120,
+                        description="months after which a post ends (back to unemployment)"),
+        "posts_share": F("float", min=0, max=0.2,
+                         description="public-welfare posts as a share of working-age residents (capacity)"),
+    },
+    "inactive": {
+        "to_unemployed": _probability("inactive → looking for work"),
+        "to_employed": _probability("inactive → directly into a job"),
+        "from_unemployed_long": _probability("extra exit to inactivity after 24 months unemployed"),
+    },
+    "graduates": {
+        "destinations": F("shares", choices=GRADUATE_DESTINATIONS,
+                          description="state on leaving school (employed = job arranged before leaving)"),
+        "job_finding_multiplier": F("float", min=0, max=10,
+                                    description="job-finding multiplier for school leavers in their first "
+                                                "12 months"),
+    },
+    "firms": {
+        "exit_by_size": F("table", choices=SIZE_KEYS, min=0, max=1, unit="probability/month",
+                          description="monthly exit probability of a firm"),
+        "birth_probability": _probability("monthly probability that a free firm slot becomes a new firm"),
+        "vacancy_rate": F("float", min=0, max=1, unit="vacancies per insured employee per month",
+                          description="vacancies a firm posts each month, per insured employee"),
+        "new_firm_vacancies": F("table", choices=SIZE_KEYS, min=0, max=10_000,
+                                description="vacancies posted by a firm in its first month"),
+    },
+}

@@ -1,0 +1,265 @@
+"""From a scenario file to a frozen `Scenario`: load, validate everything, then build.
+
+Nothing is built until the whole scenario (every file of its ``extends`` chain, the overrides and
+the locality's profile and behaviour files) is free of problems; then every ``by_month`` parameter
+becomes a dense float64 array over the run months, ready for the kernels.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.codes import Fund, GroupFlag, InstrumentType, Payee
+from sim.params.errors import Problem, ScenarioError
+from sim.params.loader import load_document
+from sim.params.months import by_month_array, month_index
+from sim.params.scenario_schema import INSTRUMENT_COMMON, TYPE_SCHEMAS
+from sim.params.schema import REQUIRED, Field, Schema
+from sim.params.validate import OVERRIDE_FILE, validate_document
+
+
+@dataclass(frozen=True, eq=False)
+class Instrument:
+    """One compiled instrument instance (DESIGN §6).
+
+    Attributes
+    ----------
+    id : str
+        The key of ``[instruments.<ID>]``.
+    type : InstrumentType
+    enabled : bool
+    name_zh, name_en : str
+    target_mask, exclude_mask : int
+        OR of `sim.codes.GroupFlag` values (0 = no restriction / nothing excluded).
+    funding : dict of Fund to float
+        Share of each payment borne by each fund (sums to 1).
+    payee : Payee
+    active : numpy.ndarray of bool
+        Per run month: inside ``valid``.
+    take_up : numpy.ndarray of float64
+        Per run month: probability that an eligible claim is made.
+    exclusive_group : str
+    priority : int
+    source : str
+    catalogue_id : str
+    params : dict
+        Type-specific parameters: ``by_month`` ones as float64 arrays of length ``months``,
+        schedules as float64 arrays of shape (n, 2), others as plain values.
+    """
+
+    id: str
+    type: InstrumentType
+    enabled: bool
+    name_zh: str
+    name_en: str
+    target_mask: int
+    exclude_mask: int
+    funding: dict[Fund, float]
+    payee: Payee
+    active: np.ndarray
+    take_up: np.ndarray
+    exclusive_group: str
+    priority: int
+    source: str
+    catalogue_id: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated, compiled scenario.
+
+    Attributes
+    ----------
+    path : Path
+        The scenario file (resolved).
+    name, title_zh, locality : str
+    locality_dir : Path
+        ``…/calibration/<locality>/``.
+    start : str
+        First month "YYYY-MM".
+    months, persons, seed, reps : int
+        After overrides.
+    document : dict
+        The merged scenario with defaults filled and overrides applied (JSON-serialisable; without
+        ``scenario.extends``, which is resolved). This is what the manifest records.
+    sha256 : str
+        Hash of the canonical JSON of `document`.
+    instruments : tuple of Instrument
+        Enabled and disabled, in file order.
+    profile, behaviour : dict
+        Locality parameter values (nested).
+    sources : dict of str to str
+        Locality parameter key → source text.
+    files : tuple of Path
+        The ``extends`` chain, this file first.
+    """
+
+    path: Path
+    name: str
+    title_zh: str
+    locality: str
+    locality_dir: Path
+    start: str
+    months: int
+    persons: int
+    seed: int
+    reps: int
+    document: dict[str, Any]
+    sha256: str
+    instruments: tuple[Instrument, ...]
+    profile: dict[str, Any]
+    behaviour: dict[str, Any]
+    sources: dict[str, str]
+    files: tuple[Path, ...] = ()
+
+
+def canonical_sha256(document: Any) -> str:
+    """Return the sha256 of `document` as canonical JSON (sorted keys, no blanks, UTF-8)."""
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    # compiled parameters are shared by every replication: nobody may change them in place
+    array.flags.writeable = False
+    return array
+
+
+def _mask(names: Iterable[str]) -> int:
+    mask = 0
+    for name in names:
+        mask |= int(GroupFlag[name])
+    return mask
+
+
+def _funding(value: str | dict[str, float]) -> dict[Fund, float]:
+    if isinstance(value, str):
+        return {Fund[value]: 1.0}
+    return {Fund[name]: float(share) for name, share in value.items()}
+
+
+def _param(field: Field, value: Any, start: str, months: int) -> Any:
+    if field.by_month:
+        default = None if field.default is REQUIRED else field.default
+        return _readonly(by_month_array(value, default, start, months))
+    if field.kind == "schedule":
+        return _readonly(np.asarray(value, dtype=np.float64).reshape(-1, 2))
+    return copy.deepcopy(value)  # params must not share lists with the hashed document
+
+
+def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int) -> Instrument:
+    """Build an `Instrument` from its validated values (see `validate_document`).
+
+    Parameters
+    ----------
+    iid : str
+        The instrument's key.
+    values : dict
+        Validated values with defaults filled.
+    start : str
+        First run month.
+    months : int
+        Run length.
+    """
+    first, last = (month_index(start, m) for m in values["valid"])
+    t = np.arange(months)
+    take_up_field = INSTRUMENT_COMMON["take_up"]
+    assert isinstance(take_up_field, Field)
+    schema: Schema = TYPE_SCHEMAS[values["type"]]
+    params = {key: _param(node, values[key], start, months)
+              for key, node in schema.items() if isinstance(node, Field)}
+    return Instrument(
+        id=iid, type=InstrumentType[values["type"]], enabled=values["enabled"],
+        name_zh=values["name_zh"], name_en=values["name_en"],
+        target_mask=_mask(values["target"]), exclude_mask=_mask(values["exclude"]),
+        funding=_funding(values["funding"]), payee=Payee[values["payee"]],
+        active=_readonly((t >= first) & (t <= last)),
+        take_up=_param(take_up_field, values["take_up"], start, months),
+        exclusive_group=values["exclusive_group"], priority=values["priority"],
+        source=values["source"], catalogue_id=values["catalogue_id"], params=params)
+
+
+def _load_locality(locality_dir: Path) -> tuple[dict, dict, dict[str, str], list[Problem]]:
+    # imported here, not at the top: the locality module builds on this package, and tests replace
+    # its load_locality
+    from sim.params.locality import load_locality
+    return load_locality(locality_dir)
+
+
+def load_scenario(path: str | Path, *, months: int | None = None, persons: int | None = None,
+                  seed: int | None = None, reps: int | None = None) -> Scenario:
+    """Load, validate and compile a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario TOML file.
+    months, persons, seed, reps : int, optional
+        Override the file's values (validated like them). ``seed=0`` is a valid seed.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found in the scenario, its ``extends`` chain, the overrides, or the
+        locality's files.
+    """
+    path = Path(path)
+    overrides = {"months": months, "persons": persons, "seed": seed, "reps": reps}
+    loaded = load_document(path)
+    checked = validate_document(loaded.document if not loaded.problems else {}, path,
+                                loaded.origins, overrides)
+    if loaded.problems:
+        # the chain did not load: only the overrides can still be judged
+        override_problems = [p for p in checked.problems if p.file == OVERRIDE_FILE]
+        raise ScenarioError(loaded.problems + override_problems)
+    if checked.problems:
+        raise ScenarioError(checked.problems)
+    assert checked.locality_dir is not None
+    profile, behaviour, sources, problems = _load_locality(checked.locality_dir)
+    if problems:
+        raise ScenarioError(problems)
+    document = checked.document
+    document["scenario"].pop("extends", None)
+    head, run = document["scenario"], document["run"]
+    instruments = tuple(compile_instrument(iid, values, head["start"], head["months"])
+                        for iid, values in document["instruments"].items())
+    return Scenario(
+        path=path.resolve(), name=head["name"], title_zh=head["title_zh"],
+        locality=head["locality"], locality_dir=checked.locality_dir, start=head["start"],
+        months=head["months"], persons=run["persons"], seed=run["seed"], reps=run["reps"],
+        document=document, sha256=canonical_sha256(document), instruments=instruments,
+        profile=profile, behaviour=behaviour, sources=sources, files=tuple(f.resolve() for f in loaded.files))
+
+
+def validate_files(paths: Iterable[str | Path]) -> list[Problem]:
+    """Validate scenario files completely (as `load_scenario` would) and return every problem.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+
+    Returns
+    -------
+    list of Problem
+        Empty when every file is valid.
+    """
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    return problems

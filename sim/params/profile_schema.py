@@ -1,0 +1,185 @@
+"""Schema of a locality profile (`calibration/<locality>/profile.toml`).
+
+Every leaf in the file is `{ value = …, source = "…" }`; the schema gives kind, unit and range. The
+profile describes the place (people, firms, wages, contribution rules, the UI fund); how people move
+between states is in the behaviour file.
+"""
+from __future__ import annotations
+
+from sim.params.schema import Field
+
+AGE_BANDS = ("16-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64")
+EDUCATION_KEYS = ("primary_or_less", "junior_high", "senior_high", "secondary_vocational", "college",
+                  "bachelor_plus")
+HUKOU_KEYS = ("local_urban", "local_rural", "migrant")
+SKILL_KEYS = ("none", "basic", "intermediate", "advanced")
+SIZE_KEYS = ("micro", "small", "medium", "large")
+SECTOR_KEYS = ("agriculture", "mining_energy", "manufacturing", "construction", "trade_catering",
+               "other_services", "public_services")
+INITIAL_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_employed", "flexible",
+                      "public_job", "inactive", "training", "intern")
+DURATION_KEYS = ("0-1", "1-6", "6-12", "12-24", "24+")
+CONTRIB_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_employed", "flexible",
+                      "public_job", "inactive", "training", "intern")
+
+F = Field
+
+
+def _same_district_keys(values: dict) -> list:
+    districts = values.get("districts", {})
+    share = districts.get("population_share")
+    problems = []
+    if not isinstance(share, dict):
+        return problems
+    for key in ("minimum_wage", "names_zh"):
+        other = districts.get(key)
+        if isinstance(other, dict) and list(other) != list(share):
+            problems.append((f"districts.{key}", list(other),
+                             f"must list the same districts in the same order as districts.population_share "
+                             f"({', '.join(share)})"))
+    return problems
+
+
+def _floor_below_ceiling(values: dict) -> list:
+    si = values.get("social_insurance", {})
+    lo, hi = si.get("base_floor_share"), si.get("base_ceiling_share")
+    if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
+        return [("social_insurance.base_floor_share", lo, f"must not exceed base_ceiling_share ({hi})")]
+    return []
+
+
+PROFILE_SCHEMA = {
+    "__checks__": (_same_district_keys, _floor_below_ceiling),
+    "meta": {
+        "name_zh": F("str", description="locality name in Chinese"),
+        "province_zh": F("str", description="province"),
+        "reference_year": F("int", unit="year", min=2000, max=2100,
+                            description="year the profile describes"),
+    },
+    "population": {
+        "working_age_population": F("int", unit="persons", min=1000, max=500_000_000,
+                                    description="residents from age 16 to statutory retirement age; the "
+                                                "simulated persons stand for these (weight = this / persons)"),
+        "age_shares": F("shares", choices=AGE_BANDS, description="working-age residents by age band"),
+        "female_share": F("float", min=0, max=1, description="share of women among working-age residents"),
+        "education_under_35": F("shares", choices=EDUCATION_KEYS, description="education of those under 35"),
+        "education_35_plus": F("shares", choices=EDUCATION_KEYS, description="education of those 35 and over"),
+        "hukou_shares": F("shares", choices=HUKOU_KEYS, description="household registration"),
+        "disabled_share": F("float", min=0, max=0.5, description="share with a disability certificate"),
+        "severe_share_of_disabled": F("float", min=0, max=1, description="share of the disabled with grade 1–2"),
+        "dibao_share": F("float", min=0, max=0.5, description="share living in 低保 households"),
+        "zero_employment_family_share": F("float", min=0, max=0.2,
+                                          description="share in 零就业家庭 (drawn among the unemployed)"),
+        "poverty_alleviated_share_of_rural": F("float", min=0, max=1,
+                                               description="脱贫人口(含监测对象) among local-rural residents"),
+        "relocated_share_of_rural": F("float", min=0, max=1, description="易地搬迁 among local-rural residents"),
+        "rural_low_income_share_of_rural": F("float", min=0, max=1,
+                                             description="农村低收入人口 among local-rural residents"),
+        "returnee_share_of_rural": F("float", min=0, max=1,
+                                     description="returned migrant workers among local-rural residents"),
+        "veteran_share_of_men": F("float", min=0, max=0.3, description="veterans among men"),
+        "skill_shares": F("shares", choices=SKILL_KEYS, description="vocational skill level held"),
+        "women_cadre_share": F("float", min=0, max=1,
+                               description="women whose original retirement age is 55 (cadre posts), the "
+                                           "rest 50"),
+    },
+    "groups": {
+        "difficulty_any_of": F("flags", description="就业困难人员: registered unemployed (or hired from "
+                                                    "registered unemployment) in any of these groups"),
+        "p4050_women_age": F("int", unit="years", min=16, max=70, description="'4050': women from this age"),
+        "p4050_men_age": F("int", unit="years", min=16, max=70, description="'4050': men from this age"),
+    },
+    "districts": {
+        "population_share": F("shares", description="county-level units and their share of residents; "
+                                                    "the keys are the district codes used everywhere"),
+        "names_zh": F("names", description="Chinese name of each district"),
+        "minimum_wage": F("table", unit="yuan/month", min=500, max=10000,
+                          description="monthly minimum wage in force in each district"),
+    },
+    "graduates": {
+        "higher_education_per_year": F("int", unit="persons/year", min=0, max=5_000_000,
+                                       description="college and university leavers entering the local "
+                                                   "labour market each year"),
+        "vocational_per_year": F("int", unit="persons/year", min=0, max=5_000_000,
+                                 description="secondary-vocational leavers entering the labour market"),
+        "early_leavers_per_year": F("int", unit="persons/year", min=0, max=5_000_000,
+                                    description="leavers of junior or senior high school entering the "
+                                                "labour market (not continuing)"),
+        "graduation_month": F("int", unit="calendar month", min=1, max=12,
+                              description="month in which school leavers enter the labour market"),
+        "bachelor_share_of_higher": F("float", min=0, max=1,
+                                      description="bachelor-or-above among higher-education leavers"),
+        "age_higher": F("int", unit="years", min=18, max=30, description="age at leaving college"),
+        "age_vocational": F("int", unit="years", min=15, max=25, description="age at leaving 中职"),
+        "rural_share": F("float", min=0, max=1, description="school leavers with rural hukou"),
+    },
+    "initial_state": {
+        "shares": F("shares", choices=INITIAL_STATE_KEYS,
+                    description="working-age residents by state in the first month"),
+        "unemployment_duration_shares": F("shares", choices=DURATION_KEYS,
+                                          description="unemployed by months in the spell at the start"),
+        "registered_share_of_unemployed": F("float", min=0, max=1,
+                                            description="share of the unemployed registered (登记失业)"),
+        "contribution_density": F("table", choices=CONTRIB_STATE_KEYS, min=0, max=1,
+                                  description="share of the months since age 18 with social-insurance "
+                                              "contributions, by current state"),
+        "ui_recipient_share_of_registered": F("float", min=0, max=1,
+                                              description="registered unemployed drawing 失业保险金 at start"),
+    },
+    "firms": {
+        "size_shares": F("shares", choices=SIZE_KEYS, description="insured employers by size class"),
+        "mean_insured": F("table", choices=SIZE_KEYS, unit="persons", min=1, max=100_000,
+                          description="average insured headcount by size class"),
+        "sector_shares": F("shares", choices=SECTOR_KEYS, description="insured employers by sector"),
+        "size_thresholds": F("list_int", length=3, min=1, max=1_000_000, unit="insured persons",
+                             description="lower bounds of small, medium and large at the year-end review"),
+        "spare_slot_share": F("float", min=0, max=2,
+                              description="extra firm slots preallocated for births, as a share of firms"),
+    },
+    "wages": {
+        "provincial_average_wage": F("float", unit="yuan/year", min=10_000, max=1_000_000,
+                                     description="全口径城镇单位就业人员平均工资 of the province (SI base reference)"),
+        "median_wage_by_size": F("table", choices=SIZE_KEYS, unit="yuan/month", min=500, max=100_000,
+                                 description="median monthly wage of insured employees by firm size"),
+        "education_premium": F("table", choices=EDUCATION_KEYS, min=0.2, max=5,
+                               description="wage multiplier by education"),
+        "dispersion_sigma": F("float", min=0, max=2, description="log-wage standard deviation within firms"),
+    },
+    "social_insurance": {
+        "base_floor_share": F("float", min=0, max=1,
+                              description="contribution base floor, share of the provincial average wage"),
+        "base_ceiling_share": F("float", min=1, max=10,
+                                description="contribution base ceiling, share of the provincial average wage"),
+        "pension_employer": F("float", min=0, max=0.3, description="pension rate, employer"),
+        "pension_employee": F("float", min=0, max=0.3, description="pension rate, employee"),
+        "medical_employer": F("float", min=0, max=0.3, description="medical incl. maternity, employer"),
+        "medical_employee": F("float", min=0, max=0.3, description="medical, employee"),
+        "ui_employer": F("float", min=0, max=0.05, description="unemployment insurance, employer"),
+        "ui_employee": F("float", min=0, max=0.05, description="unemployment insurance, employee"),
+        "injury_employer": F("float", min=0, max=0.05, description="work injury, employer (average)"),
+    },
+    "ui_fund": {
+        "opening_balance": F("float", unit="yuan", min=0, max=1e13,
+                             description="fund balance at the start of the run"),
+        "prior_monthly_outlay": F("float", unit="yuan/month", min=0, max=1e12,
+                                  description="average monthly outlay in the 12 months before the run "
+                                              "(seeds 备付月数 until the run has its own history)"),
+    },
+    "finance": {
+        "lpr_1y": F("float", unit="percent/year", min=0, max=20, by_month=True,
+                    description="one-year loan prime rate by effective month"),
+    },
+    "retirement": {
+        "reform_start": F("month", description="first month of the phased increase"),
+        "men_base_age": F("int", unit="years", min=40, max=75, description="men, before the reform"),
+        "men_target_age": F("int", unit="years", min=40, max=75, description="men, after the reform"),
+        "men_step_months": F("int", unit="months", min=1, max=24,
+                             description="birth months per extra month of working life (men)"),
+        "women_cadre_base_age": F("int", unit="years", min=40, max=75, description="women at 55, before"),
+        "women_cadre_target_age": F("int", unit="years", min=40, max=75, description="women at 55, after"),
+        "women_cadre_step_months": F("int", unit="months", min=1, max=24, description="step, women at 55"),
+        "women_worker_base_age": F("int", unit="years", min=40, max=75, description="women at 50, before"),
+        "women_worker_target_age": F("int", unit="years", min=40, max=75, description="women at 50, after"),
+        "women_worker_step_months": F("int", unit="months", min=1, max=24, description="step, women at 50"),
+    },
+}

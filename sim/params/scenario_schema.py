@@ -1,0 +1,192 @@
+"""The scenario file's schema: [scenario], [run], and [instruments.<ID>] with per-type parameters.
+
+Every default that is not plain bookkeeping says where it comes from (DOMAIN_NOTES row, seed
+citation, or ``assumption:``), so the report appendix can show a source for every value in force.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sim.codes import IMPLEMENTED_TYPES, InstrumentType, Payee
+from sim.params.schema import CHECKS, DERIVED, REQUIRED, Field, Schema
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+"""Instrument IDs, scenario names and locality names: safe as file and folder names."""
+
+NAME_RULE = "must start with a letter or digit and use only letters, digits, '_', '.', '-'"
+
+
+def _name_is_safe(values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    # the name becomes the results folder results/<name>/
+    name = values.get("name")
+    if isinstance(name, str) and not NAME_PATTERN.match(name):
+        return [("name", name, f"{NAME_RULE} (it names the results folder)")]
+    return []
+
+
+def _locality_is_folder(values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    locality = values.get("locality")
+    if isinstance(locality, str) and not NAME_PATTERN.match(locality):
+        return [("locality", locality, f"{NAME_RULE} (it names the folder calibration/<locality>/)")]
+    return []
+
+
+SCENARIO: Schema = {
+    "name": Field("str", min=1, description="short identifier, also the results folder name"),
+    "title_zh": Field("str", min=1, description="Chinese title shown in reports", name_zh="标题"),
+    "title_en": Field("str", default="", description="English title"),
+    "description": Field("str", default="", description="free text"),
+    "locality": Field("str", min=1, description="folder calibration/<locality>/ with profile.toml"),
+    "start": Field("month", description="first month of the run"),
+    "months": Field("int", unit="months", min=1, max=600, description="length of the run"),
+    "extends": Field("str", default="", description="scenario file this one inherits from, "
+                     "relative to this file"),
+    CHECKS: (_name_is_safe, _locality_is_folder),
+}
+
+RUN: Schema = {
+    "persons": Field("int", unit="persons", min=100, max=50_000_000, default=100_000,
+                     description="simulated persons (each stands for labour_force / persons people)"),
+    "seed": Field("int", min=0, default=1, description="random seed; 0 is a valid seed"),
+    "reps": Field("int", unit="replications", min=1, max=10_000, default=1,
+                  description="Monte Carlo replications"),
+}
+
+TYPE_NAMES = tuple(InstrumentType.__members__)
+IMPLEMENTED_NAMES = tuple(t.name for t in sorted(IMPLEMENTED_TYPES))
+
+INSTRUMENT_COMMON: Schema = {
+    "type": Field("enum", choices=TYPE_NAMES, description="instrument type (DESIGN §6)"),
+    "enabled": Field("bool", default=True, description="false switches the instrument off"),
+    "name_zh": Field("str", min=1, description="Chinese name", name_zh="名称"),
+    "name_en": Field("str", default="", description="English name"),
+    "target": Field("flags", default=[], description="eligible if any of these group flags is set; "
+                    "empty = no group restriction"),
+    "exclude": Field("flags", default=[], description="not eligible if any of these flags is set"),
+    "funding": Field("fund_split", description="paying fund, or a table fund → share summing to 1"),
+    "payee": Field("enum", choices=tuple(Payee.__members__), description="who receives the money"),
+    "valid": Field("month_range", default=DERIVED,
+                   description="[first, last] month in force (实施期限); default: the whole run"),
+    "take_up": Field("float", unit="probability", min=0.0, max=1.0, default=1.0, by_month=True,
+                     description="probability that an eligible claim is made; "
+                     "assumption: 1 (full take-up) unless the scenario says otherwise"),
+    "exclusive_group": Field("str", default="", description="stacking group: at most one instrument "
+                             "of a group per person and event"),
+    "priority": Field("int", default=0, description="order within an exclusive group (higher first)"),
+    "source": Field("str", min=1, description="seed citation such as '004 A1§(七)', an external "
+                    "reference, or 'assumption: …'"),
+    "catalogue_id": Field("str", default=DERIVED, description="POLICY_CATALOGUE ID; default: the "
+                          "instrument's key"),
+    "note": Field("str", default="", description="free text"),
+}
+
+
+def _schedule_x_nonnegative(values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    schedule = values.get("duration_schedule", [])
+    if schedule and schedule[0][0] < 0:
+        return [("duration_schedule", schedule,
+                 "contribution years (the x of each pair) must be at least 0")]
+    return []
+
+
+UI_BENEFIT: Schema = {
+    "ratio": Field("float", unit="share of minimum wage", min=0.0, max=1.5, default=0.9,
+                   by_month=True, name_zh="失业保险金标准",
+                   description="benefit = ratio × the person's district minimum wage; "
+                   "default 0.9: 2017 national guideline to raise UI to 90 % of the minimum wage "
+                   "(DOMAIN_NOTES A16)"),
+    "min_contribution_months": Field("int", unit="months", min=0, max=120, default=12,
+                                     description="UI contribution months needed to qualify; "
+                                     "《失业保险条例》 Art. 14: ≥ 1 year (DOMAIN_NOTES A14)"),
+    "duration_schedule": Field("schedule", unit="months", min=0, max=60,
+                               default=[[1, 12], [5, 18], [10, 24]],
+                               description="pairs [contribution years, benefit months]: from x "
+                               "years on, y months; 《失业保险条例》 Art. 17 (DOMAIN_NOTES A15)"),
+    "max_months": Field("int", unit="months", min=0, max=60, default=24,
+                        description="cap on entitlement including carried-over months "
+                        "(DOMAIN_NOTES A15)"),
+    "carry_over": Field("bool", default=True, description="unused months carry into the next claim "
+                        "(DOMAIN_NOTES A15)"),
+    "continue_to_retirement_within_months": Field(
+        "int", unit="months", min=0, max=120, default=12,
+        description="if at expiry fewer months than this remain to statutory retirement, the benefit "
+        "continues to retirement; 0 disables (seed 003 §(十七), DOMAIN_NOTES A17)"),
+    "medical_rate": Field("float", unit="share of base", min=0.0, max=0.3, default=0.08,
+                          by_month=True, name_zh="代缴医疗保险费率",
+                          description="basic medical (incl. maternity) contribution paid on the "
+                          "recipient's behalf (seed 004 M§21); assumption: 8 % of the base"),
+    "medical_base": Field("enum", choices=("benefit", "contribution_floor"), default="benefit",
+                          description="base of the medical contribution; assumption: the benefit"),
+    "aid_ratio": Field("float", unit="share of UI benefit", min=0.0, max=1.5, default=0.8,
+                       by_month=True, name_zh="失业补助金标准",
+                       description="失业补助金 after UI expiry as a share of the UI benefit "
+                       "(seed 003 §(十七), 004 A3§(二)); assumption: 80 %"),
+    "aid_months": Field("int", unit="months", min=0, max=60, default=6,
+                        description="months of 失业补助金; assumption: 6"),
+    "aid_for_ineligible": Field("bool", default=False,
+                                description="also pay 失业补助金 to insured unemployed with too few "
+                                "contribution months"),
+    "top_up": Field("float", unit="yuan/month", min=0.0, max=100_000.0, default=0.0, by_month=True,
+                    name_zh="临时提高/价格临时补贴",
+                    description="temporary top-up per recipient (UI-01, UI-05); default none"),
+    "registration_required": Field("bool", default=True,
+                                   description="only registered unemployed may claim "
+                                   "(DOMAIN_NOTES A14)"),
+    CHECKS: (_schedule_x_nonnegative,),
+}
+
+TYPE_SCHEMAS: dict[str, Schema] = {
+    "ui_benefit": UI_BENEFIT,
+}
+"""Type-specific parameters of every implemented instrument type."""
+
+TOP_LEVEL = ("scenario", "run", "instruments")
+
+
+def instrument_schema(type_name: Any) -> Schema | None:
+    """Return common + type-specific fields of an implemented type, or None for any other type."""
+    if isinstance(type_name, str) and type_name in TYPE_SCHEMAS:
+        return {**INSTRUMENT_COMMON, **TYPE_SCHEMAS[type_name]}
+    return None
+
+
+def node_at(path: tuple[str, ...], instrument_type: Any = None) -> Field | dict | None:
+    """Return the schema node at a key path: a `Field`, a section dict, or None when unknown.
+
+    Parameters
+    ----------
+    path : tuple of str
+        Key path from the top of a scenario document.
+    instrument_type : Any
+        For paths inside ``instruments.<ID>``: that instrument's type (as written, may be invalid).
+    """
+    if not path:
+        return None
+    head, rest = path[0], path[1:]
+    if head in ("scenario", "run"):
+        node: Any = SCENARIO if head == "scenario" else RUN
+    elif head == "instruments":
+        if len(rest) == 0:
+            return {}
+        if len(rest) == 1:
+            return instrument_schema(instrument_type) or INSTRUMENT_COMMON
+        node = instrument_schema(instrument_type) or INSTRUMENT_COMMON
+        rest = rest[1:]
+    else:
+        return None
+    for key in rest:
+        if not isinstance(node, dict) or key.startswith("__"):
+            return None
+        node = node.get(key)
+    return node
+
+
+def is_value_path(path: tuple[str, ...], instrument_type: Any = None) -> bool:
+    """True when `path` names a parameter (a value, replaced wholesale by ``extends``)."""
+    return isinstance(node_at(path, instrument_type), Field)
+
+
+__all__ = ["SCENARIO", "RUN", "INSTRUMENT_COMMON", "UI_BENEFIT", "TYPE_SCHEMAS", "TYPE_NAMES",
+           "IMPLEMENTED_NAMES", "NAME_PATTERN", "TOP_LEVEL", "instrument_schema", "node_at",
+           "is_value_path", "REQUIRED"]

@@ -1,0 +1,366 @@
+"""Synthetic persons and firms from a locality profile and a seed (DESIGN §2).
+
+Every attribute of person `i` is drawn from `uniform(key(seed, replication, PERSON_INIT), i, slot)`,
+so a person's attributes do not depend on how the population is chunked or on the other persons.
+Firms are drawn the same way under FIRM_INIT. Generation is vectorised NumPy (it runs once per run).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+
+from sim.codes import (Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, SizeClass,
+                       Slot, State, WorkLocation)
+from sim.kernels.layout import UI_BENEFIT
+from sim.params.behaviour_schema import BEHAVIOUR_AGE_BANDS
+from sim.params.profile_schema import (AGE_BANDS, CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS,
+                                       HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
+from sim.population.arrays import NEVER, Firms, Persons
+from sim.rng import month_key, run_key, uniform
+
+# Age (years) at which each education level is usually completed; aligns school_leave_month.
+LEAVING_AGE = {Education.PRIMARY_OR_LESS: 15, Education.JUNIOR_HIGH: 16, Education.SENIOR_HIGH: 18,
+               Education.SECONDARY_VOCATIONAL: 18, Education.COLLEGE: 21, Education.BACHELOR_PLUS: 22}
+
+
+@dataclass
+class Population:
+    persons: Persons
+    firms: Firms
+    initial_persons: int          # the working-age sample at the start (weight = population / this)
+    weight: float                 # real persons per simulated person
+    district_codes: tuple[str, ...]
+    cohort_sizes: dict[int, int]  # graduation month index -> persons entering then
+
+
+def month_number(label: str) -> int:
+    """'YYYY-MM' → months since year 0 (absolute month number)."""
+    year, month = label.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+@njit(cache=True, parallel=True)
+def _fill(key, first, out, slot):
+    for k in prange(out.shape[0]):
+        out[k] = uniform(key, first + k, slot)
+
+
+class _Draws:
+    """Uniform draws for a block of entity ids under one key, one array per slot."""
+
+    def __init__(self, key: np.uint64, first: int, n: int):
+        self.key, self.first, self.n = key, first, n
+
+    def __call__(self, slot: Slot) -> np.ndarray:
+        out = np.empty(self.n, np.float64)
+        _fill(self.key, self.first, out, int(slot))
+        return out
+
+
+def _categorical(u: np.ndarray, shares: dict, keys: tuple[str, ...]) -> np.ndarray:
+    cumulative = np.cumsum([shares[k] for k in keys])
+    cumulative[-1] = 1.0 + 1e-12
+    return np.searchsorted(cumulative, u, side="right").astype(np.int8)
+
+
+def retirement_month_number(birth: np.ndarray, female: np.ndarray, cadre: np.ndarray, rules: dict) -> np.ndarray:
+    """Absolute month of statutory retirement with the phased increase (2024-09-13 NPCSC decision):
+    someone whose original retirement month falls k months after the reform start works
+    k // step + 1 months longer, up to the target age."""
+    reform = month_number(rules["reform_start"])
+    base = np.where(female, np.where(cadre, rules["women_cadre_base_age"], rules["women_worker_base_age"]),
+                    rules["men_base_age"])
+    target = np.where(female, np.where(cadre, rules["women_cadre_target_age"], rules["women_worker_target_age"]),
+                      rules["men_target_age"])
+    step = np.where(female, np.where(cadre, rules["women_cadre_step_months"], rules["women_worker_step_months"]),
+                    rules["men_step_months"])
+    original = birth + base * 12
+    delay = np.where(original >= reform, (original - reform) // step + 1, 0)
+    delay = np.minimum(delay, (target - base) * 12)
+    return original + delay
+
+
+def synthesize(profile: dict, behaviour: dict, *, persons: int, start: str, months: int, seed: int,
+               replication: int = 0) -> Population:
+    """Build the population of one replication.
+
+    Parameters
+    ----------
+    profile, behaviour : dict
+        Validated locality values (sim.params.locality.load_locality).
+    persons : int
+        Simulated working-age persons at the start (school leavers of later months are added).
+    start : str
+        First month of the run, 'YYYY-MM'.
+    months : int
+        Length of the run; school-leaver cohorts graduating inside it are preallocated.
+    """
+    pop_p, groups = profile["population"], profile["graduates"]
+    districts = tuple(profile["districts"]["population_share"])
+    weight = pop_p["working_age_population"] / persons
+    start_abs = month_number(start)
+    cohorts = _cohorts(groups, start_abs, months, weight)
+    n_total = persons + sum(size for _, size, _ in cohorts)
+    out = Persons.empty(n_total)
+    key = np.uint64(month_key(np.uint64(run_key(seed, replication)), EntityKind.PERSON_INIT, -1))
+    draw = _Draws(key, 0, n_total)
+    _attributes(out, draw, profile, start_abs, districts)
+    _school_leaving(out, profile, start_abs)
+    first = persons
+    for leave_month, size, kind in cohorts:
+        _make_cohort(out, slice(first, first + size), draw, profile, start_abs, leave_month, kind)
+        first += size
+    firms = _firms(profile, behaviour, persons, seed, replication, districts)
+    _initial_states(out, slice(0, persons), draw, profile, behaviour, firms, start_abs, districts)
+    _initial_firm_history(firms, out, profile, behaviour, seed, replication)
+    return Population(out, firms, persons, weight, districts,
+                      {m: size for m, size, _ in cohorts})
+
+
+def _cohorts(graduates: dict, start_abs: int, months: int, weight: float) -> list[tuple[int, int, str]]:
+    result = []
+    for t in range(months):
+        if (start_abs + t) % 12 + 1 == graduates["graduation_month"]:
+            for kind in ("higher", "vocational", "early"):
+                per_year = graduates[{"higher": "higher_education_per_year", "vocational": "vocational_per_year",
+                                      "early": "early_leavers_per_year"}[kind]]
+                result.append((t, int(round(per_year / weight)), kind))
+    return result
+
+
+def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, districts: tuple) -> None:
+    pop_p = profile["population"]
+    n = len(p)
+    female = draw(Slot.ATTR_SEX) < pop_p["female_share"]
+    p.sex[:] = np.where(female, Sex.FEMALE, Sex.MALE)
+    cadre = female & (draw(Slot.ATTR_CADRE) < pop_p["women_cadre_share"])
+    band = _categorical(draw(Slot.ATTR_AGE), pop_p["age_shares"], AGE_BANDS)
+    lows = np.array([int(b.split("-")[0]) for b in AGE_BANDS])
+    highs = np.array([int(b.split("-")[1]) for b in AGE_BANDS])
+    span = (highs[band] - lows[band] + 1) * 12
+    age = lows[band] * 12 + np.floor(draw(Slot.ATTR_AGE_FINE) * span).astype(np.int64)
+    rules = profile["retirement"]
+    # ages past the person's pre-reform retirement age are redrawn over the whole working life
+    base_age = np.where(female, np.where(cadre, rules["women_cadre_base_age"], rules["women_worker_base_age"]),
+                        rules["men_base_age"]) * 12
+    over = age >= base_age
+    age = np.where(over, 192 + np.floor(draw(Slot.ATTR_RETIREMENT_TYPE) * (base_age - 192)).astype(np.int64), age)
+    birth = start_abs - age
+    p.birth_month[:] = birth - start_abs
+    p.retire_month[:] = retirement_month_number(birth, female, cadre, rules) - start_abs
+    young = age < 35 * 12
+    u_edu = draw(Slot.ATTR_EDUCATION)
+    education = np.where(young, _categorical(u_edu, pop_p["education_under_35"], EDUCATION_KEYS),
+                         _categorical(u_edu, pop_p["education_35_plus"], EDUCATION_KEYS))
+    for level in sorted(Education, reverse=True):     # nobody holds a degree before the age it takes
+        too_young = (education == level) & (age < LEAVING_AGE[level] * 12)
+        education = np.where(too_young, max(level - 1, 0), education)
+    p.education[:] = education
+    p.hukou[:] = _categorical(draw(Slot.ATTR_HUKOU), pop_p["hukou_shares"], HUKOU_KEYS)
+    p.district[:] = _categorical(draw(Slot.ATTR_DISTRICT), profile["districts"]["population_share"], districts)
+    disabled = draw(Slot.ATTR_DISABILITY) < pop_p["disabled_share"]
+    severe = draw(Slot.ATTR_SEVERITY) < pop_p["severe_share_of_disabled"]
+    p.disability[:] = np.where(disabled, np.where(severe, Disability.SEVERE, Disability.DISABLED), Disability.NONE)
+    p.skill[:] = _categorical(draw(Slot.ATTR_SKILL), pop_p["skill_shares"], SKILL_KEYS)
+    rural = p.hukou == Hukou.LOCAL_RURAL
+    household = np.zeros(n, np.uint8)
+    household |= np.where(draw(Slot.ATTR_HOUSEHOLD) < pop_p["dibao_share"], Household.DIBAO, 0).astype(np.uint8)
+    for slot, share_key, bit in ((Slot.ATTR_POVERTY, "poverty_alleviated_share_of_rural", Household.POVERTY_ALLEVIATED),
+                                 (Slot.ATTR_RELOCATED, "relocated_share_of_rural", Household.RELOCATED),
+                                 (Slot.ATTR_LOW_INCOME, "rural_low_income_share_of_rural", Household.RURAL_LOW_INCOME),
+                                 (Slot.ATTR_RETURNEE, "returnee_share_of_rural", Household.RETURNEE)):
+        household |= np.where(rural & (draw(slot) < pop_p[share_key]), bit, 0).astype(np.uint8)
+    veteran = (~female) & (draw(Slot.ATTR_VETERAN) < pop_p["veteran_share_of_men"])
+    household |= np.where(veteran, Household.VETERAN, 0).astype(np.uint8)
+    p.household[:] = household
+    p.state[:] = State.INACTIVE
+    p.prev_state[:] = State.INACTIVE
+    p.employer[:] = -1
+    p.hire_month[:] = NEVER
+    p.training_done_month[:] = NEVER
+    p.loan_month[:] = NEVER
+
+
+def _school_leaving(p: Persons, profile: dict, start_abs: int) -> None:
+    """Month each person left school: the graduation month of the year they reached the leaving age."""
+    grad_month = profile["graduates"]["graduation_month"]
+    leave_age = np.array([LEAVING_AGE[Education(e)] for e in range(len(Education))])[p.education]
+    birth_abs = p.birth_month.astype(np.int64) + start_abs
+    year = (birth_abs + leave_age * 12) // 12
+    leave = year * 12 + grad_month - 1 - start_abs
+    p.school_leave_month[:] = np.clip(leave, -32000, -1)      # initial persons have left school
+
+
+def _make_cohort(p: Persons, block: slice, draw: _Draws, profile: dict, start_abs: int, leave_month: int,
+                 kind: str) -> None:
+    """School leavers who enter the labour market in month `leave_month` of the run."""
+    g = profile["graduates"]
+    u = draw(Slot.ATTR_COHORT)[block]
+    if kind == "higher":
+        education = np.where(u < g["bachelor_share_of_higher"], Education.BACHELOR_PLUS, Education.COLLEGE)
+        age = g["age_higher"]
+    elif kind == "vocational":
+        education = np.full(u.shape, Education.SECONDARY_VOCATIONAL)
+        age = g["age_vocational"]
+    else:
+        education = np.where(u < 0.5, Education.JUNIOR_HIGH, Education.SENIOR_HIGH)
+        age = np.where(u < 0.5, 16, 18)
+    p.education[block] = education
+    u_age = draw(Slot.ATTR_AGE_FINE)[block]
+    birth = leave_month - (age * 12 + np.floor(u_age * 12).astype(np.int64))
+    female = p.sex[block] == Sex.FEMALE
+    cadre = female & (draw(Slot.ATTR_CADRE)[block] < profile["population"]["women_cadre_share"])
+    p.birth_month[block] = birth
+    p.retire_month[block] = retirement_month_number(birth + start_abs, female, cadre, profile["retirement"]) - start_abs
+    rural = draw(Slot.ATTR_HUKOU)[block] < g["rural_share"]
+    p.hukou[block] = np.where(rural, Hukou.LOCAL_RURAL, Hukou.LOCAL_URBAN)
+    keep = np.where(rural, 0xFF & ~Household.VETERAN, Household.DIBAO)   # school leavers are not veterans
+    p.household[block] &= keep.astype(np.uint8)
+    p.school_leave_month[block] = leave_month
+    p.state[block] = State.STUDENT
+    p.prev_state[block] = State.STUDENT
+
+
+def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication: int, districts: tuple) -> Firms:
+    """Insured employers sized so their expected headcount matches local insured employment."""
+    fp = profile["firms"]
+    employed = persons * profile["initial_state"]["shares"]["employed_local"]
+    mean_size = sum(fp["size_shares"][k] * fp["mean_insured"][k] for k in SIZE_KEYS)
+    n_alive = max(len(districts), int(round(employed / mean_size)))
+    n = int(round(n_alive * (1 + fp["spare_slot_share"])))
+    f = Firms.empty(n)
+    key = np.uint64(month_key(np.uint64(run_key(seed, replication)), EntityKind.FIRM_INIT, -1))
+    draw = _Draws(key, 0, n)
+    f.size_class[:] = _categorical(draw(Slot.FIRM_SIZE), fp["size_shares"], SIZE_KEYS)
+    f.sector[:] = _categorical(draw(Slot.FIRM_SECTOR), fp["sector_shares"], SECTOR_KEYS)
+    f.district[:] = _categorical(draw(Slot.ATTR_FIRM_DISTRICT), profile["districts"]["population_share"], districts)
+    median = np.array([profile["wages"]["median_wage_by_size"][k] for k in SIZE_KEYS])
+    f.wage_level[:] = (median[f.size_class] * (0.8 + 0.4 * draw(Slot.FIRM_WAGE))).astype(np.int32)
+    f.alive[:n_alive] = 1
+    f.exit_month[:] = NEVER
+    f.exit_month[n_alive:] = -1                      # free slots, available for births
+    f.founded_month[:n_alive] = -(1 + np.floor(draw(Slot.ATTR_FIRM_AGE)[:n_alive] * 240)).astype(np.int16)
+    f.contrib_months[:n_alive] = np.minimum(-f.founded_month[:n_alive], 32767)
+    return f
+
+
+def _initial_states(p: Persons, block: slice, draw: _Draws, profile: dict, behaviour: dict, firms: Firms,
+                    start_abs: int, districts: tuple) -> None:
+    init = profile["initial_state"]
+    u = draw(Slot.ATTR_STATE)[block]
+    kind = _categorical(u, init["shares"], INITIAL_STATE_KEYS)
+    state_of_kind = np.array([State.EMPLOYED, State.EMPLOYED, State.UNEMPLOYED, State.SELF_EMPLOYED, State.FLEXIBLE,
+                              State.PUBLIC_JOB, State.INACTIVE, State.TRAINING, State.INTERN], np.int8)
+    state = state_of_kind[kind]
+    p.state[block] = state
+    p.prev_state[block] = np.where(state == State.EMPLOYED, State.UNEMPLOYED, state)
+    age = -p.birth_month[block].astype(np.int64)
+    working_months = np.maximum(age - 18 * 12, 0)
+    # months in the current spell
+    u_spell = draw(Slot.ATTR_DURATION)[block]
+    tenure = np.floor(u_spell * np.minimum(np.maximum(age - 16 * 12, 1), 120)).astype(np.int64)
+    bounds = {"0-1": (0, 1), "1-6": (1, 6), "6-12": (6, 12), "12-24": (12, 24), "24+": (24, 48)}
+    dur_class = _categorical(draw(Slot.ATTR_TENURE)[block], init["unemployment_duration_shares"], DURATION_KEYS)
+    lo = np.array([bounds[k][0] for k in DURATION_KEYS])[dur_class]
+    hi = np.array([bounds[k][1] for k in DURATION_KEYS])[dur_class]
+    unemployed_spell = lo + np.floor(u_spell * (hi - lo)).astype(np.int64)
+    spell = np.where(state == State.UNEMPLOYED, unemployed_spell,
+                     np.where(state == State.EMPLOYED, tenure, np.floor(u_spell * 24).astype(np.int64)))
+    spell = np.where(state == State.PUBLIC_JOB, np.floor(u_spell * 36), spell)
+    spell = np.where(state == State.INTERN, np.floor(u_spell * behaviour["internship"]["months"]), spell)
+    spell = np.where(state == State.TRAINING, 0, spell)
+    p.state_months[block] = np.minimum(spell, age - 16 * 12).clip(0, 32767)
+    p.hire_month[block] = np.where(state == State.EMPLOYED, -p.state_months[block].astype(np.int64), NEVER)
+    # contribution history
+    density = np.array([init["contribution_density"][k] for k in CONTRIB_STATE_KEYS])[kind]
+    contrib = np.floor(density * working_months * (0.5 + draw(Slot.ATTR_CONTRIB)[block])).astype(np.int64)
+    contrib = np.minimum(contrib, working_months)
+    p.contrib_months[block] = contrib.clip(0, 32767)
+    ui_contrib = np.floor(contrib * draw(Slot.ATTR_UI_CONTRIB)[block]).astype(np.int64)
+    ui_contrib = np.where(state == State.EMPLOYED, np.maximum(ui_contrib, np.minimum(tenure, contrib)), ui_contrib)
+    # registration and UI receipt
+    unemployed = state == State.UNEMPLOYED
+    registered = unemployed & (draw(Slot.ATTR_REGISTERED)[block] < init["registered_share_of_unemployed"])
+    recipient = registered & (draw(Slot.ATTR_UI_LEFT)[block] < init["ui_recipient_share_of_registered"])
+    bits = np.where(registered, PersonBit.REGISTERED, 0) | np.where(recipient, PersonBit.INVOLUNTARY, 0)
+    bits |= np.where(state == State.SELF_EMPLOYED, PersonBit.EVER_FOUNDED, 0)
+    p.bits[block] = bits.astype(np.uint8)
+    p.ui_status[block] = np.where(recipient, UI_BENEFIT, 0)
+    p.ui_left[block] = np.where(recipient, 1 + np.floor(draw(Slot.ATTR_UI_MONTHS)[block] * 12), 0)
+    p.ui_contrib_months[block] = np.where(recipient, 0, ui_contrib).clip(0, 32767)
+    zero_share = profile["population"]["zero_employment_family_share"] / max(init["shares"]["unemployed"], 1e-9)
+    zero = unemployed & (draw(Slot.ATTR_ZERO_EMPLOYMENT)[block] < zero_share)
+    p.household[block] |= np.where(zero, Household.ZERO_EMPLOYMENT_FAMILY, 0).astype(np.uint8)
+    p.public_job_months[block] = np.where(state == State.PUBLIC_JOB, p.state_months[block], 0)
+    p.placements[block] = np.where(state == State.PUBLIC_JOB, 1, 0)
+    # jobs: local employees get a firm of their district (chance ∝ expected size), others work away
+    away = kind == INITIAL_STATE_KEYS.index("employed_away")
+    local = kind == INITIAL_STATE_KEYS.index("employed_local")
+    u_away = draw(Slot.ATTR_AWAY_PROVINCE)[block]
+    province_share = behaviour["job_finding"]["away_cross_province_share"]
+    p.work_location[block] = np.where(away, np.where(u_away < province_share, WorkLocation.CROSS_PROVINCE,
+                                                     WorkLocation.CROSS_COUNTY), WorkLocation.LOCAL)
+    employer = _assign_employers(p.district[block], local, draw(Slot.ATTR_EMPLOYER)[block], firms, profile,
+                                 len(districts))
+    p.employer[block] = employer
+    minimum = np.array([profile["districts"]["minimum_wage"][d] for d in districts])[p.district[block]]
+    premium = np.array([profile["wages"]["education_premium"][k] for k in EDUCATION_KEYS])[p.education[block]]
+    noise = wage_noise(profile["wages"]["dispersion_sigma"])
+    level = np.where(employer >= 0, firms.wage_level[np.maximum(employer, 0)], 0)
+    wage = level * premium * noise[np.floor(draw(Slot.ATTR_WAGE)[block] * noise.size).astype(np.int64)]
+    wage = np.where(employer >= 0, np.maximum(wage, minimum), np.where(away, 2 * minimum, minimum))
+    p.wage[block] = wage.astype(np.int32)
+    p.contract_months[block] = np.where(state == State.EMPLOYED, 12, 0)
+
+
+def _assign_employers(district: np.ndarray, local: np.ndarray, u: np.ndarray, firms: Firms, profile: dict,
+                      n_districts: int) -> np.ndarray:
+    """Employer of each local employee: a live firm of the same district, chance ∝ expected size."""
+    fp = profile["firms"]
+    mean = np.array([fp["mean_insured"][k] for k in SIZE_KEYS], np.float64)
+    expected = np.where(firms.alive == 1, mean[firms.size_class], 0.0)
+    employer = np.full(district.shape, -1, np.int32)
+    for d in range(n_districts):
+        ids = np.flatnonzero((firms.district == d) & (firms.alive == 1))
+        who = np.flatnonzero(local & (district == d))
+        if ids.size == 0 or who.size == 0:
+            continue
+        cumulative = np.cumsum(expected[ids])
+        pick = np.searchsorted(cumulative, u[who] * cumulative[-1], side="right")
+        employer[who] = ids[np.minimum(pick, ids.size - 1)]
+    return employer
+
+
+def _initial_firm_history(firms: Firms, p: Persons, profile: dict, behaviour: dict, seed: int,
+                          replication: int) -> None:
+    """Headcount and last year's contributions and layoffs consistent with the employees."""
+    employed = p.employer >= 0
+    insured = np.bincount(p.employer[employed], minlength=len(firms)).astype(np.int32)
+    si = profile["social_insurance"]
+    average = profile["wages"]["provincial_average_wage"] / 12
+    base = np.clip(p.wage[employed].astype(np.float64), si["base_floor_share"] * average,
+                   si["base_ceiling_share"] * average)
+    ui_fen = np.floor(base * (si["ui_employer"] + si["ui_employee"]) * 100.0 + 0.5) * 12
+    firms.ui_contrib_last[:] = np.bincount(p.employer[employed], weights=ui_fen, minlength=len(firms)).astype(np.int64)
+    si_rate = sum(si[k] for k in ("pension_employer", "pension_employee", "medical_employer", "medical_employee",
+                                  "ui_employer", "ui_employee", "injury_employer"))
+    si_fen = np.floor(base * si_rate * 100.0 + 0.5) * 12
+    firms.si_contrib_last[:] = np.bincount(p.employer[employed], weights=si_fen, minlength=len(firms)).astype(np.int64)
+    firms.insured[:] = insured
+    firms.insured_avg_last[:] = insured
+    sep = behaviour["separation"]
+    key = np.uint64(month_key(np.uint64(run_key(seed, replication)), EntityKind.FIRM_INIT, -1))
+    u = _Draws(key, 0, len(firms))(Slot.ATTR_FIRM_LAYOFFS)
+    expected_layoffs = insured * sep["base"] * 12 * sep["involuntary_share"]
+    firms.layoffs_last[:] = np.floor(expected_layoffs * 2 * u).astype(np.int32)
+    firms.layoff_rate_last[:] = np.where(insured > 0, firms.layoffs_last / np.maximum(insured, 1), 0.0)
+
+
+def wage_noise(sigma: float, k: int = 32) -> np.ndarray:
+    """Within-firm wage multipliers exp(σ z) at k equiprobable quantiles (mean-one lognormal)."""
+    from scipy.special import ndtri
+    z = ndtri((np.arange(k) + 0.5) / k)
+    values = np.exp(sigma * z)
+    return values / values.mean()

@@ -1,0 +1,35 @@
+"""The short summary `subsim run` prints at the end (plain text, Chinese labels with units)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.outcomes import METRIC_BY_NAME
+
+
+def summary_rows(results) -> list[tuple[str, str]]:
+    """(label, value) pairs: cost by year and fund, and the year-end headline outcomes."""
+    m = results.manifest
+    rows = [("情景 scenario", f"{m['scenario']} ({m['start']}, {m['months']} months, {m['persons']:,} persons, "
+                              f"seed {m['seed']}, {m['replications']} rep)")]
+    budget = results.budget
+    by_year = budget.groupby(["year", "funding"])["amount_yuan"].sum()
+    for (year, fund), amount in by_year.items():
+        rows.append((f"{year} 支出 {fund}", f"{amount / 1e4:,.1f} 万元"))
+    outcomes = results.outcomes
+    if "rep" in outcomes:
+        outcomes = outcomes.groupby(["month", "metric"], as_index=False)["value"].mean()
+    wide = outcomes.pivot(index="month", columns="metric", values="value")
+    year_ends = [month for month in wide.index if month.endswith("-12")] or [wide.index[-1]]
+    for month in year_ends:
+        row = wide.loc[month]
+        for name in ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd"):
+            rows.append((f"{month} {METRIC_BY_NAME[name].name_zh}", f"{row[name]:,.0f} 人"))
+        rows.append((f"{month} {METRIC_BY_NAME['surveyed_unemployment_rate'].name_zh}",
+                     f"{row['surveyed_unemployment_rate']:.1%}"))
+    funds = results.funds
+    ui = funds[funds["fund"] == "ui_fund"]
+    if "rep" in ui:
+        ui = ui.groupby("month", as_index=False)[["balance", "months_of_cover"]].mean()
+    last = ui.iloc[-1]
+    rows.append((f"{last['month']} 失业保险基金结余", f"{last['balance'] / 1e4:,.1f} 万元, 备付 {last['months_of_cover']:.1f} 个月"))
+    return rows

@@ -1,0 +1,93 @@
+"""Results of a run: DataFrames, the manifest, and the results folder (DESIGN §9), written atomically."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+RESULT_FILES = ("manifest.json", "costs.csv", "costs.parquet", "budget.csv", "outcomes.csv", "funds.csv")
+
+
+@dataclass
+class Results:
+    """What `sim.run` returns: tidy tables (money in yuan, population estimates) and the manifest."""
+
+    costs: pd.DataFrame
+    budget: pd.DataFrame
+    outcomes: pd.DataFrame
+    funds: pd.DataFrame
+    manifest: dict
+    records: list = field(default_factory=list, repr=False)   # engine records (in memory only)
+
+    def save(self, out_dir: Path | str) -> Path:
+        """Write the results folder; every file is written to a temporary name and renamed into place."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        _atomic(out / "costs.csv", lambda p: self.costs.to_csv(p, index=False, lineterminator="\n"))
+        _atomic(out / "costs.parquet", lambda p: self.costs.to_parquet(p, index=False))
+        _atomic(out / "budget.csv", lambda p: self.budget.to_csv(p, index=False, lineterminator="\n"))
+        _atomic(out / "outcomes.csv", lambda p: self.outcomes.to_csv(p, index=False, lineterminator="\n"))
+        _atomic(out / "funds.csv", lambda p: self.funds.to_csv(p, index=False, lineterminator="\n"))
+        _atomic(out / "manifest.json",
+                lambda p: Path(p).write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2, default=str),
+                                             encoding="utf-8"))
+        return out
+
+    @classmethod
+    def load(cls, folder: Path | str) -> "Results":
+        """Read a results folder written by `save`."""
+        folder = Path(folder)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return cls(costs=pd.read_parquet(folder / "costs.parquet"), budget=pd.read_csv(folder / "budget.csv"),
+                   outcomes=pd.read_csv(folder / "outcomes.csv"), funds=pd.read_csv(folder / "funds.csv"),
+                   manifest=manifest)
+
+
+def _atomic(path: Path, write: Callable[[str], None]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def versions() -> dict[str, str]:
+    import numba
+    import sim
+    return {"subsim": sim.__version__, "python": platform.python_version(), "numpy": np.__version__,
+            "numba": numba.__version__, "pandas": pd.__version__}
+
+
+def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_persons: int,
+             timings: dict) -> dict:
+    return {
+        "scenario": scenario.name,
+        "title_zh": scenario.title_zh,
+        "scenario_file": str(scenario.path),
+        "extends_chain": [str(p) for p in scenario.files],
+        "scenario_sha256": scenario.sha256,
+        "locality": scenario.locality,
+        "start": scenario.start,
+        "months": scenario.months,
+        "seed": scenario.seed,
+        "replications": reps,
+        "persons": initial_persons,
+        "persons_including_school_leavers": total_persons,
+        "weight": weight,
+        "versions": versions(),
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "timings_seconds": timings,
+        "resolved_scenario": scenario.document,
+        "parameter_sources": scenario.sources,
+    }

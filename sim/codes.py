@@ -166,6 +166,16 @@ class InstrumentType(IntEnum):
 IMPLEMENTED_TYPES = frozenset({InstrumentType.ui_benefit})
 
 
+class UiStatus(IntEnum):
+    """Where a person stands with unemployment insurance (persons.ui_status)."""
+
+    NONE = 0              # no claim in this spell (yet)
+    BENEFIT = 1           # drawing 失业保险金
+    TO_RETIREMENT = 2     # entitlement ran out < 1 year before retirement: paid until retirement
+    AID = 3               # drawing 失业补助金 after expiry
+    EXHAUSTED = 4         # claim over (or not eligible) in this spell
+
+
 class Fund(IntEnum):
     ui_fund = 0               # 失业保险基金
     employment_fund = 1       # 就业补助资金

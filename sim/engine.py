@@ -38,6 +38,7 @@ PROCESSES = (
 
 N_CHUNKS = 64            # fixed, not the thread count: results never depend on threads
 CLOSE_MONTH = 1          # calendar month of the firms' year-end close (calendar-year accounts)
+MAX_SCHEDULE = 8         # rows of the UI duration schedule the month record holds
 
 
 @dataclass
@@ -61,8 +62,12 @@ class RunRecord:
 
 
 def simulate(scenario: Scenario, *, replication: int = 0,
-             progress: Callable[[int, int], None] | None = None) -> RunRecord:
-    """Run one replication of a scenario and return its unweighted monthly records."""
+             progress: Callable[[int, int], None] | None = None,
+             observe: Callable[[int, Population], None] | None = None) -> RunRecord:
+    """Run one replication of a scenario and return its unweighted monthly records.
+
+    `progress(done, total)` is called after each month; `observe(t, population)` too, with the live
+    population (for tests and diagnostics: it must not modify it)."""
     started = time.perf_counter()
     T = scenario.months
     inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
@@ -132,6 +137,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         m["public_job_ratio"] = _public_job_ratio(inputs.public_job_posts,
                                                   record.outcomes[t, Outcome.stock_public_job],
                                                   _ordered_sum(chunks["public_job_mass"]))
+        if observe is not None:
+            observe(t, population)
         if progress is not None:
             progress(t + 1, T)
     record.timings = {"build_seconds": round(built - started, 3),
@@ -198,11 +205,14 @@ class _UiSchedule:
         spec = ui_instrument(instruments)
         self.fund_shares: dict[int, dict[Fund, float]] = {k: ins.funding for k, ins in enumerate(instruments)}
         empty = np.zeros((T, n_districts), np.int64)
+        # fixed length (unused thresholds never reached) so the month record's layout, and with it the
+        # compiled kernel, does not change with the schedule
+        self.schedule_years = np.full(MAX_SCHEDULE, np.inf)
+        self.schedule_months = np.zeros(MAX_SCHEDULE, np.int64)
         if spec is None:
             self.active = np.zeros(T, bool)
             self.slot, self.take_up = 0, np.zeros(T)
             self.benefit = self.medical = self.aid = self.top_up = empty
-            self.schedule_years, self.schedule_months = np.zeros(1), np.zeros(1, np.int64)
             p = {"min_contribution_months": 12, "max_months": 0, "carry_over": False,
                  "continue_to_retirement_within_months": 0, "aid_months": 0, "aid_for_ineligible": False,
                  "registration_required": True}
@@ -219,8 +229,10 @@ class _UiSchedule:
             self.aid = _fen(p["aid_ratio"][:, None] * benefit_yuan)
             self.top_up = _fen(np.repeat(p["top_up"][:, None], n_districts, axis=1))
             schedule = np.asarray(p["duration_schedule"], np.float64)
-            self.schedule_years = schedule[:, 0].copy()
-            self.schedule_months = schedule[:, 1].astype(np.int64)
+            if len(schedule) > MAX_SCHEDULE:
+                raise ValueError(f"duration_schedule has more than {MAX_SCHEDULE} rows")
+            self.schedule_years[:len(schedule)] = schedule[:, 0]
+            self.schedule_months[:len(schedule)] = schedule[:, 1].astype(np.int64)
         self.params = p
 
     def fill_month(self, m, t: int) -> None:
@@ -231,8 +243,8 @@ class _UiSchedule:
 
 
 def _fen(yuan: np.ndarray) -> np.ndarray:
-    """Round yuan to the fen, half up, as a treasury pays."""
-    return np.floor(np.asarray(yuan, np.float64) * 100.0 + 0.5).astype(np.int64)
+    """Round yuan to the fen, half up, as a treasury pays (sim.kernels.money.to_fen, vectorised)."""
+    return np.floor(np.round(np.asarray(yuan, np.float64) * 100.0, 6) + 0.5).astype(np.int64)
 
 
 class _UiFund:

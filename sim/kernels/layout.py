@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.codes import UiStatus
+
 # ---- scalar behaviour parameters: beh[...] ------------------------------------------------------
 _NAMES = (
     "SEP_BASE", "SEP_INVOLUNTARY_SHARE", "SEP_TO_UNEMPLOYED", "SEP_TO_INACTIVE", "SEP_SHORT_TENURE",
@@ -45,12 +47,12 @@ M_FIRM_NEW_VACANCIES = 10
 N_MULT = 11
 MULT_WIDTH = 8
 
-# ---- UI benefit status (persons.ui_status) -------------------------------------------------------
-UI_NONE = 0
-UI_BENEFIT = 1
-UI_TO_RETIREMENT = 2
-UI_AID = 3
-UI_EXHAUSTED = 4
+# ---- UI benefit status (persons.ui_status), plain ints for the kernels ----------------------------
+UI_NONE = int(UiStatus.NONE)
+UI_BENEFIT = int(UiStatus.BENEFIT)
+UI_TO_RETIREMENT = int(UiStatus.TO_RETIREMENT)
+UI_AID = int(UiStatus.AID)
+UI_EXHAUSTED = int(UiStatus.EXHAUSTED)
 
 # ---- per-month inputs: one record, rewritten in place each month -----------------------------------
 def month_dtype(n_districts: int, n_schedule: int) -> np.dtype:

@@ -20,6 +20,7 @@ from sim.codes import EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBi
 from sim.kernels import decide as D
 from sim.kernels import layout as L
 from sim.kernels.flags import group_flags
+from sim.kernels.money import to_fen
 from sim.kernels.ui import PAID_AID, PAID_BENEFIT, pay_month, try_claim
 from sim.rng import month_key, uniform
 
@@ -244,14 +245,14 @@ def _accrue(p, M, A, FA):
     if p.state == State.EMPLOYED:
         if p.employer >= 0:
             base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
-            ui_fen = np.int64(np.floor(base * M.ui_rate * 100.0 + 0.5))
+            ui_fen = to_fen(base * M.ui_rate)
             acc = FA[p.employer]
             acc.insured += 1
             acc.ui_fen += ui_fen
-            acc.si_fen += np.int64(np.floor(base * M.si_rate * 100.0 + 0.5))
+            acc.si_fen += to_fen(base * M.si_rate)
             A.revenue_fen[p.district] += ui_fen
     elif p.state == State.PUBLIC_JOB:          # the post's employer pays at the floor base
-        A.revenue_fen[p.district] += np.int64(np.floor(M.floor_yuan * M.ui_rate * 100.0 + 0.5))
+        A.revenue_fen[p.district] += to_fen(M.floor_yuan * M.ui_rate)
     elif p.state == State.FLEXIBLE:            # flexible workers pay pension and medical, not UI
         with_ui = False
     else:

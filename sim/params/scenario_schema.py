@@ -87,6 +87,8 @@ def _schedule_x_nonnegative(values: dict[str, Any]) -> list[tuple[str, Any, str]
     if schedule and schedule[0][0] < 0:
         return [("duration_schedule", schedule,
                  "contribution years (the x of each pair) must be at least 0")]
+    if len(schedule) > 8:       # sim.engine.MAX_SCHEDULE
+        return [("duration_schedule", schedule, "at most 8 rows")]
     return []
 
 

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
-from sim.codes import (Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, SizeClass,
-                       Slot, State, WorkLocation)
-from sim.kernels.layout import UI_BENEFIT
-from sim.params.behaviour_schema import BEHAVIOUR_AGE_BANDS
+from sim.codes import (Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State,
+                       UiStatus, WorkLocation)
 from sim.params.profile_schema import (AGE_BANDS, CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS,
                                        HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
 from sim.population.arrays import NEVER, Firms, Persons
@@ -115,8 +113,10 @@ def synthesize(profile: dict, behaviour: dict, *, persons: int, start: str, mont
     firms = _firms(profile, behaviour, persons, seed, replication, districts)
     _initial_states(out, slice(0, persons), draw, profile, behaviour, firms, start_abs, districts)
     _initial_firm_history(firms, out, profile, behaviour, seed, replication)
-    return Population(out, firms, persons, weight, districts,
-                      {m: size for m, size, _ in cohorts})
+    sizes: dict[int, int] = {}
+    for leave_month, size, _ in cohorts:
+        sizes[leave_month] = sizes.get(leave_month, 0) + size
+    return Population(out, firms, persons, weight, districts, sizes)
 
 
 def _cohorts(graduates: dict, start_abs: int, months: int, weight: float) -> list[tuple[int, int, str]]:
@@ -287,7 +287,7 @@ def _initial_states(p: Persons, block: slice, draw: _Draws, profile: dict, behav
     bits = np.where(registered, PersonBit.REGISTERED, 0) | np.where(recipient, PersonBit.INVOLUNTARY, 0)
     bits |= np.where(state == State.SELF_EMPLOYED, PersonBit.EVER_FOUNDED, 0)
     p.bits[block] = bits.astype(np.uint8)
-    p.ui_status[block] = np.where(recipient, UI_BENEFIT, 0)
+    p.ui_status[block] = np.where(recipient, UiStatus.BENEFIT, UiStatus.NONE)
     p.ui_left[block] = np.where(recipient, 1 + np.floor(draw(Slot.ATTR_UI_MONTHS)[block] * 12), 0)
     p.ui_contrib_months[block] = np.where(recipient, 0, ui_contrib).clip(0, 32767)
     zero_share = profile["population"]["zero_employment_family_share"] / max(init["shares"]["unemployed"], 1e-9)

@@ -1,0 +1,108 @@
+"""Conservation and accounting identities of a full run (DESIGN §11: exact, same-seed tier)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim.codes import CostLine, Fund, Outcome as O
+from sim.engine import simulate
+from sim.population.arrays import FIRM_DTYPE, PERSON_DTYPE
+from tests.conftest import write_reform
+
+
+def test_every_record_is_in_exactly_one_state_each_month(small_record):
+    stocks = small_record.outcomes[:, O.stock_student:O.stock_retired + 1].sum(axis=1)
+    assert (stocks == len(small_record.population.persons)).all()
+
+
+def test_working_age_headcount_changes_only_by_entries_and_exits(small_record):
+    o = small_record.outcomes
+    working = o[:, O.stock_employed:O.stock_retired].sum(axis=1)        # employed … inactive
+    initial = small_record.population.initial_persons
+    previous = np.concatenate([[initial], working[:-1]])
+    assert (working == previous + o[:, O.entries_from_outside] - o[:, O.retirements]).all()
+    assert o[:, O.entries_from_outside].sum() > 0 and o[:, O.retirements].sum() > 0   # both flows happen
+
+
+def test_ui_fund_balance_identity_holds_every_month(small_record):
+    r = small_record
+    revenue = r.revenue_fen.sum(axis=1)
+    previous = np.concatenate([[r.ui_fund_opening_fen], r.ui_fund_balance_fen[:-1]])
+    assert (r.ui_fund_balance_fen == previous + revenue - r.ui_fund_outlay_fen).all()
+    assert (r.ui_fund_outlay_fen == r.ledger_fen.sum(axis=(1, 2, 3))).all()   # UI-10 is funded by the UI fund only
+    assert revenue.min() > 0 and r.ui_fund_outlay_fen.sum() > 0
+
+
+def test_every_payment_is_exactly_one_months_amount(small_record, small_scenario):
+    """Ledger totals equal the sum of individual payments: fen = count × the month's district amount."""
+    from sim.engine import _UiSchedule
+    from sim.inputs import kernel_inputs
+    r = small_record
+    inputs = kernel_inputs(small_scenario.profile, small_scenario.behaviour, start=small_scenario.start,
+                           months=small_scenario.months, persons=small_scenario.persons)
+    ui = _UiSchedule(small_scenario, r.instruments, inputs, len(r.population.district_codes))
+    slot = ui.slot
+    for line, amounts in ((CostLine.main, ui.benefit), (CostLine.ui_medical, ui.medical), (CostLine.ui_aid, ui.aid)):
+        assert (r.ledger_fen[:, slot, line, :] == r.ledger_count[:, slot, line, :] * amounts).all()
+        assert r.ledger_count[:, slot, line, :].sum() > 0
+
+
+def test_costs_table_reconciles_with_ledger(small_scenario):
+    res = sim.run(small_scenario, keep_records=True)
+    record = res.records[0]
+    assert res.costs["amount_fen_sample"].sum() == record.ledger_fen.sum()
+    assert set(res.costs["funding"]) == {Fund.ui_fund.name}
+    assert set(res.costs["line"]) >= {CostLine.main.name, CostLine.ui_medical.name}
+    weighted = res.costs["amount_fen_sample"].sum() * record.population.weight / 100
+    assert res.budget["amount_yuan"].sum() == pytest.approx(weighted, abs=len(res.costs) * 0.01)
+
+
+def test_persistent_state_is_at_most_96_bytes_per_person(small_record):
+    population = small_record.population
+    assert PERSON_DTYPE.itemsize <= 96
+    per_person = (population.persons.nbytes() + population.firms.nbytes()) / len(population.persons)
+    assert per_person <= 96, per_person
+    assert FIRM_DTYPE.itemsize < 128
+
+
+def test_zero_amounts_give_zero_cost(tmp_path):
+    path = write_reform(tmp_path, "[instruments.UI-10]\nratio = 0.0\nmedical_rate = 0.0\naid_ratio = 0.0\n")
+    res = sim.run(path, persons=3000, months=8)
+    assert res.costs["amount_yuan"].sum() == 0
+    assert (res.funds.loc[res.funds["fund"] == "ui_fund", "outlays"] == 0).all()
+
+
+def test_disabled_instrument_pays_nothing_and_claims_nothing(tmp_path):
+    path = write_reform(tmp_path, "[instruments.UI-10]\nenabled = false\n")
+    scenario = sim.load_scenario(path, persons=3000, months=8)
+    record = simulate(scenario)
+    assert record.ledger_fen.sum() == 0
+    assert record.outcomes[:, O.ui_claims_new].sum() == 0
+    assert record.outcomes[:, O.ui_recipients].sum() == 0
+
+
+def test_seed_zero_is_a_valid_seed_and_differs_from_seed_one():
+    a = sim.run(sim.load_scenario("scenarios/liupanshui-2023.toml", persons=2000, months=3, seed=0))
+    b = sim.run(sim.load_scenario("scenarios/liupanshui-2023.toml", persons=2000, months=3, seed=1))
+    assert a.manifest["seed"] == 0
+    assert not a.outcomes["value"].equals(b.outcomes["value"])
+
+
+def test_results_folder_round_trip(tmp_path, small_scenario):
+    res = sim.run(small_scenario)
+    out = res.save(tmp_path / "out")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["manifest.json", "costs.csv", "costs.parquet", "budget.csv", "outcomes.csv", "funds.csv"])
+    back = sim.results.Results.load(out)
+    assert back.costs.equals(res.costs)
+    assert back.manifest["scenario_sha256"] == small_scenario.sha256
+    assert back.manifest["resolved_scenario"]["instruments"]["UI-10"]["ratio"] == 0.9
+
+
+def test_replications_are_labelled_and_differ(small_scenario):
+    res = sim.run(small_scenario.path, persons=2000, months=4, reps=2)
+    assert set(res.outcomes["rep"]) == {0, 1}
+    assert {"p5", "p50", "p95"} <= set(res.budget.columns)
+    a, b = (res.outcomes[res.outcomes["rep"] == k]["value"].to_numpy() for k in (0, 1))
+    assert not np.array_equal(a, b)

@@ -1,0 +1,826 @@
+"""NumPy reference implementation of the monthly person pass (DESIGN §11 "Reference").
+
+`person_month_reference` has the signature and the side effects of
+`sim.kernels.persons.person_month` and must agree with it bit for bit. It is written as whole-array
+NumPy: one boolean mask per state, event or branch, never a Python loop over persons (the loops that
+remain run over the fixed schedule rows of the UI duration table). It therefore also documents the
+kernel's rules in array form:
+
+    RETIRED                 → counted, nothing else
+    STUDENT before leaving  → counted, nothing else
+    STUDENT leaving school  → graduate destination draw                      ┐
+    reaching retirement age → retires (natural attrition if in a local job)  │
+    anyone else             → one decision for the month (decide_*)          ├ "live" persons
+                            → apply it (hire / fallback / moves / register)  │
+                            → spell counters, contributions, group flags,    │
+                              失业保险金 claims and payments, outcome stocks   ┘
+
+Why vectorising is exact: within a month persons interact only through the accumulators (outcome
+counts, ledger cells, revenue, firm headcounts — integer sums, exact in any order — and the two float
+sums `search_mass` and `public_job_mass`, which the kernel adds in person order inside each chunk and
+which are reproduced here with sequential `np.add.accumulate`). Firms `F` are read only. Every random
+number is a pure function of (month key, person, slot), so drawing for a whole mask at once gives the
+draws the kernel takes one at a time.
+
+Floating-point expressions are written with the kernel's operand order (IEEE products and sums are
+order-sensitive): see `_job_finding_hazard` and `_separation_hazard`.
+
+Also here: `MonthDriver`, a copy of the month loop of `sim.engine.simulate` (firm kernels, reduction
+into firms, rationing θ and the public-job ratio) with a pluggable person pass, so the kernel and this
+reference can be stepped side by side from identical state (tests/test_reference.py,
+benchmarks/reference_step.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.codes import (CostLine, EntityKind, GroupFlag, Household, Hukou, N_COST_LINES, N_OUTCOMES, Outcome,
+                       PersonBit, Slot, State, WorkLocation)
+from sim.kernels import decide as D
+from sim.kernels import layout as L
+
+NEVER = -32768
+MAX_I16 = 32767
+REG_OR_INVOL = int(PersonBit.REGISTERED | PersonBit.INVOLUNTARY)
+
+# ---------------------------------------------------------------------------------------------------
+# Counter-based random numbers: a vectorised uint64 port of sim.rng (SplitMix64 finaliser).
+# ---------------------------------------------------------------------------------------------------
+_U = np.uint64
+_GOLDEN = _U(0x9E3779B97F4A7C15)
+_M1 = _U(0xBF58476D1CE4E5B9)
+_M2 = _U(0x94D049BB133111EB)
+_INV_2_53 = 1.0 / 9007199254740992.0
+
+
+def mix64(z):
+    """SplitMix64 finaliser on uint64 arrays (multiplication wraps modulo 2**64, as in numba)."""
+    z = np.asarray(z, np.uint64)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> _U(30))) * _M1
+        z = (z ^ (z >> _U(27))) * _M2
+        return z ^ (z >> _U(31))
+
+
+def _as_u64(value):
+    """np.uint64(value) with numba's wrap-around for negative int64 (e.g. set-up months < 0)."""
+    return np.asarray(value, np.int64).astype(np.uint64)
+
+
+def fold(key, value):
+    with np.errstate(over="ignore"):
+        return mix64(np.asarray(key, np.uint64) ^ mix64(_as_u64(value) + _GOLDEN))
+
+
+def month_key(run, entity_kind: int, month: int) -> np.uint64:
+    return _U(fold(fold(run, entity_kind), month))
+
+
+def uniform(key, entity, slot: int) -> np.ndarray:
+    """Uniform draws in [0, 1) for entity ids `entity` (array) and one decision slot."""
+    counter = (_as_u64(entity) << _U(8)) | _U(slot)
+    with np.errstate(over="ignore"):
+        bits = mix64(_U(key) ^ mix64(counter + _GOLDEN))
+    return (bits >> _U(11)).astype(np.float64) * _INV_2_53
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pure rules (decide.py / flags.py / ui.py) on arrays.
+# ---------------------------------------------------------------------------------------------------
+def _age_band(age):
+    return ((age >= 300).astype(np.int64) + (age >= 420) + (age >= 540) + (age >= 660))
+
+
+def _spell_band(months):
+    return ((months >= 3).astype(np.int64) + (months >= 6) + (months >= 12) + (months >= 24))
+
+
+def _separation_hazard(local, age, size, tenure, sep_multiplier, beh, mult):
+    """decide.separation_hazard, factor by factor in the kernel's order."""
+    h = np.full(local.shape, beh[L.SEP_BASE] * sep_multiplier)
+    h = h * mult[L.M_SEP_AGE, _age_band(age)]
+    h = h * mult[L.M_SEP_SIZE, size]
+    h = np.where(tenure < 12, h * beh[L.SEP_SHORT_TENURE], h)
+    return np.where(local, h, beh[L.SEP_AWAY_BASE] * sep_multiplier)
+
+
+def _job_finding_hazard(age, education, spell, skill, disability, registered, hukou, ui_status, ui_left,
+                        since_training, since_school, beh, mult):
+    """decide.job_finding_hazard, factor by factor in the kernel's order."""
+    h = np.full(age.shape, beh[L.JF_BASE])
+    h = h * mult[L.M_JF_AGE, _age_band(age)]
+    h = h * mult[L.M_JF_EDU, education]
+    h = h * mult[L.M_JF_SPELL, _spell_band(spell)]
+    h = h * mult[L.M_JF_SKILL, skill]
+    h = h * mult[L.M_JF_DISABILITY, disability]
+    h = h * mult[L.M_JF_REGISTRATION, np.where(registered, 0, 1)]
+    h = h * mult[L.M_JF_HUKOU, hukou]
+    exhausting = (ui_status == L.UI_BENEFIT) & (ui_left <= 2)
+    receiving = ~exhausting & ((ui_status == L.UI_BENEFIT) | (ui_status == L.UI_TO_RETIREMENT))
+    h = np.where(exhausting, h * beh[L.JF_UI_EXHAUSTION], h)
+    h = np.where(receiving, h * beh[L.JF_UI_RECEIPT], h)
+    boosted = (since_training >= beh[L.TR_BOOST_LAG]) & (since_training < beh[L.TR_BOOST_LAG] + beh[L.TR_BOOST_MONTHS])
+    h = np.where(boosted, h * beh[L.TR_BOOST], h)
+    school = (since_school >= 0) & (since_school < 12)
+    return np.where(school, h * beh[L.GR_JF_MULT], h)
+
+
+def group_flags(t, year_start, state, bits, household, age, spell, education, school_leave_month, sex, disability,
+                hukou, retire_month, beh, difficulty_any_of):
+    """flags.group_flags on arrays (int64 in, int64 out; stored as uint32)."""
+    G = GroupFlag
+    f = np.zeros(state.shape, np.int64)
+
+    def put(flag, cond):
+        np.bitwise_or(f, int(flag), out=f, where=cond)
+
+    unemployed = state == State.UNEMPLOYED
+    reg = unemployed & ((bits & PersonBit.REGISTERED) != 0)
+    put(G.reg_unemployed, reg)
+    put(G.reg_unemployed_6m, reg & (spell >= 6))
+    put(G.unemployed_12m, unemployed & (spell >= 12))
+    put(G.long_term_unemployed_youth, unemployed & (spell >= 12) & (age < 25 * 12))
+    left = t - school_leave_month
+    higher = ((education == 4) | (education == 5)) & (left >= 0)
+    put(G.graduate_year, higher & (school_leave_month >= year_start))
+    put(G.graduate_2y, higher & (left < 24))
+    put(G.graduate_5y, higher & (left < 60))
+    put(G.youth_16_24, (age >= 16 * 12) & (age < 25 * 12))
+    put(G.under_20, age < 20 * 12)
+    put(G.p4050, age >= np.where(sex == 1, beh[L.P4050_WOMEN_MONTHS], beh[L.P4050_MEN_MONTHS]))
+    put(G.disabled, disability != 0)
+    put(G.severely_disabled, disability == 2)
+    for bit, flag in ((Household.DIBAO, G.dibao), (Household.ZERO_EMPLOYMENT_FAMILY, G.zero_employment_family),
+                      (Household.POVERTY_ALLEVIATED, G.poverty_alleviated), (Household.RELOCATED, G.relocated),
+                      (Household.RURAL_LOW_INCOME, G.rural_low_income), (Household.RETURNEE, G.returnee),
+                      (Household.VETERAN, G.veteran)):
+        put(flag, (household & bit) != 0)
+    put(G.migrant_worker, (hukou != Hukou.LOCAL_URBAN) & (state != State.INACTIVE) & (state != State.STUDENT))
+    to_retirement = retire_month - t
+    put(G.near_retirement_5y, to_retirement <= 60)
+    put(G.near_retirement_1y, to_retirement <= 12)
+    put(G.first_time_founder, (state == State.SELF_EMPLOYED) & ((bits & PersonBit.FIRST_BUSINESS) != 0))
+    difficult = ((f & difficulty_any_of) != 0) & (((f & G.reg_unemployed) != 0)
+                                                 | ((bits & PersonBit.DIFFICULTY_HIRE) != 0))
+    put(G.difficulty, difficult)
+    return f
+
+
+def _entitlement_months(ui_contrib_months, carried, M):
+    months = np.zeros(ui_contrib_months.shape, np.int64)
+    for years, length in zip(M["schedule_years"], M["schedule_months"]):   # schedule rows, not persons
+        months = np.where(ui_contrib_months >= years * 12.0, np.int64(length), months)
+    if M["carry_over"]:
+        months = months + carried
+    return np.minimum(months, np.int64(M["max_months"]))
+
+
+def _pick_firm(district, u, order, district_start, cum_vacancies):
+    """decide.pick_firm on arrays: the first position k of the district's range with cum[k] > target,
+    or −1 when the district has no firm or no vacancy. `cum_vacancies` is non-decreasing and
+    cum[lo-1] ≤ target < cum[hi-1], so a global right-sided search finds the kernel's k."""
+    if len(order) == 0:
+        return np.full(district.shape, -1, np.int64)
+    lo = district_start[district]
+    hi = district_start[district + 1]
+    base = np.where(lo > 0, cum_vacancies[np.maximum(lo - 1, 0)], 0)
+    total = cum_vacancies[np.maximum(hi - 1, 0)] - base
+    ok = (hi > lo) & (total > 0)
+    target = base + (u * total).astype(np.int64)
+    k = np.searchsorted(cum_vacancies, target, side="right")
+    return np.where(ok, order[np.minimum(k, len(order) - 1)], -1).astype(np.int64)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The person pass.
+# ---------------------------------------------------------------------------------------------------
+_INT_FIELDS = ("state", "prev_state", "bits", "household", "sex", "education", "hukou", "district", "disability",
+               "skill", "certificates", "work_location", "birth_month", "retire_month", "school_leave_month",
+               "state_months", "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage",
+               "employer", "hire_month", "contract_months", "training_done_month", "public_job_months",
+               "placements", "group_flags", "hire_flags")
+_WRITTEN = ("state", "prev_state", "bits", "household", "skill", "certificates", "work_location", "state_months",
+            "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage", "employer",
+            "hire_month", "contract_months", "training_done_month", "public_job_months", "placements",
+            "group_flags", "hire_flags")
+_EMPLOYMENT = (State.EMPLOYED, State.SELF_EMPLOYED, State.FLEXIBLE, State.PUBLIC_JOB)
+
+
+def _is_employment(state):
+    return np.isin(state, _EMPLOYMENT)
+
+
+class _Acc:
+    """Per-chunk accumulators: integer tallies by bincount, float sums sequential within each chunk."""
+
+    def __init__(self, CA, FA, chunk, n_districts):
+        self.CA, self.FA, self.chunk = CA, FA, chunk
+        self.C = CA.shape[0]
+        self.D = n_districts
+
+    def count(self, outcome, mask):
+        """outcomes[outcome] += 1 for every person in `mask` (outcome: int or per-person array)."""
+        out = self.CA["outcomes"]
+        c = self.chunk[mask]
+        if np.ndim(outcome) == 0:
+            out[:, int(outcome)] += np.bincount(c, minlength=self.C)
+        else:
+            cells = c * N_OUTCOMES + np.asarray(outcome)[mask]
+            out += np.bincount(cells, minlength=self.C * N_OUTCOMES).reshape(self.C, N_OUTCOMES)
+
+    def by_district(self, mask, district):
+        """Persons of `mask` per (chunk, district): int64[C, D]."""
+        cells = self.chunk[mask] * self.D + district[mask]
+        return np.bincount(cells, minlength=self.C * self.D).reshape(self.C, self.D)
+
+    def firm_add(self, name, mask, firm, value):
+        np.add.at(self.FA[name], (self.chunk[mask], firm[mask]), value)
+
+    @staticmethod
+    def sequential_sums(initial, group, values):
+        """For each group g: initial[g] + v1 + v2 + … added one at a time, in the order given (the
+        kernel's `+=` in person order). Groups are padded with +0.0, which leaves a sum unchanged."""
+        G = initial.shape[0]
+        if values.size == 0:
+            return initial.copy()
+        sizes = np.bincount(group, minlength=G)
+        order = np.argsort(group, kind="stable")                    # keeps person order in a group
+        g_sorted = group[order]
+        starts = np.cumsum(sizes) - sizes
+        position = np.arange(values.size) - starts[g_sorted]
+        table = np.zeros((G, sizes.max() + 1))
+        table[:, 0] = initial
+        table[g_sorted, position + 1] = values[order]
+        return np.add.accumulate(table, axis=1)[:, -1]             # accumulate is sequential
+
+
+def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of,
+                           wage_noise, edu_premium, CA, FA, *, trace=None):
+    """Advance every person by one month; same arguments and effects as persons.person_month.
+
+    `trace`, optional: a dict to which the number of persons taking each branch this month is added
+    (keys such as "unemployed->hire", "hire:no_vacancy"), so tests can check that a run exercised
+    every rule. It changes nothing else."""
+    M = MR[0]
+    t = int(M["t"])
+    n = P.shape[0]
+    C = CA.shape[0]
+    n_districts = M["theta"].shape[0]
+    key = month_key(M["run_key"], EntityKind.PERSON, t)
+    ids = np.arange(n, dtype=np.int64)
+    bounds = n * np.arange(C + 1, dtype=np.int64) // C          # chunk c: bounds[c] <= i < bounds[c+1]
+    chunk = np.repeat(np.arange(C, dtype=np.int64), np.diff(bounds))
+    acc = _Acc(CA, FA, chunk, n_districts)
+    p = {name: P[name].astype(np.int64) for name in _INT_FIELDS}
+    state0 = p["state"].copy()                                  # state at the start of the month
+    theta = np.asarray(M["theta"], np.float64)
+    min_wage = np.asarray(M["min_wage"], np.int64)
+
+    def note(name, mask):
+        """Add the persons in `mask` (or a count) to trace[name]."""
+        if trace is not None:
+            k = mask if isinstance(mask, (int, np.integer)) else np.count_nonzero(mask)
+            trace[name] = trace.get(name, 0) + int(k)
+
+    def draw(mask, slot):
+        return uniform(key, ids[mask], slot)
+
+    def enter(mask, new_state):
+        p["prev_state"][mask] = p["state"][mask]
+        p["state"][mask] = new_state if np.ndim(new_state) == 0 else new_state[mask]
+        p["state_months"][mask] = 0
+
+    def set_bits(mask, bit):
+        p["bits"][mask] |= int(bit)
+
+    def clear_bits(mask, bit):
+        p["bits"][mask] &= ~int(bit)
+
+    # ---- who does what this month ---------------------------------------------------------------
+    retired = state0 == State.RETIRED
+    student = state0 == State.STUDENT
+    waiting = student & (t < p["school_leave_month"])
+    graduating = student & ~waiting
+    retiring = ~student & ~retired & (t >= p["retire_month"])
+    deciding = ~student & ~retired & ~retiring
+    live = graduating | deciding
+
+    acc.count(Outcome.stock_retired, retired)
+    acc.count(Outcome.stock_student, waiting)
+
+    # demography: retirement
+    attrition = retiring & _is_employment(state0) & ((state0 != State.EMPLOYED) | (p["employer"] >= 0))
+    acc.count(Outcome.natural_attrition, attrition)
+    p["employer"][retiring] = -1
+    p["ui_status"][retiring] = L.UI_NONE
+    enter(retiring, State.RETIRED)
+    acc.count(Outcome.retirements, retiring)
+    acc.count(Outcome.stock_retired, retiring)
+    note("retire", retiring)
+    note("retire:natural_attrition", attrition)
+
+    # demography: school leavers enter the labour market
+    acc.count(Outcome.graduates_entering, graduating)
+    acc.count(Outcome.entries_from_outside, graduating)
+    set_bits(graduating, PersonBit.GRADUATE_COHORT)
+
+    # ---- decide: (event, fallback, involuntary) per person ----------------------------------------
+    event = np.full(n, D.EV_NONE, np.int64)
+    fallback = np.full(n, D.EV_NONE, np.int64)
+    involuntary = np.zeros(n, bool)
+    age = t - p["birth_month"]
+
+    # graduates (decide_graduate): one draw against cumulative destination shares
+    g = graduating
+    u = np.zeros(n)
+    u[g] = draw(g, Slot.GRADUATE_DESTINATION)
+    e1 = beh[L.GR_EMPLOYED]
+    e2 = e1 + beh[L.GR_INTERN]
+    e3 = e2 + beh[L.GR_UNEMPLOYED]
+    e4 = e3 + beh[L.GR_FURTHER_STUDY]
+    event[g] = np.select([u[g] < e1, u[g] < e2, u[g] < e3, u[g] < e4],
+                         [D.EV_HIRE, D.EV_INTERN, D.EV_UNEMPLOYED, D.EV_STUDY], D.EV_INACTIVE)
+    fallback[g & (event == D.EV_HIRE)] = D.EV_UNEMPLOYED
+
+    # employees (separation_hazard, decide_employed)
+    emp = deciding & (state0 == State.EMPLOYED)
+    employer = p["employer"]
+    local = emp & (employer >= 0)
+    firm0 = np.where(local, employer, 0)
+    forced = local & (F["alive"][firm0] == 0)
+    size = np.where(local, F["size_class"][firm0].astype(np.int64), 0)
+    h_sep = _separation_hazard(local[emp], age[emp], size[emp], (t - p["hire_month"])[emp], M["sep_multiplier"],
+                               beh, mult)
+    stays = np.zeros(n, bool)
+    stays[emp] = ~forced[emp] & (draw(emp, Slot.SEPARATION) >= h_sep)
+    leaves = emp & ~stays
+    u_kind = np.zeros(n)
+    u_kind[leaves] = draw(leaves, Slot.SEPARATION_KIND)
+    share = beh[L.SEP_INVOLUNTARY_SHARE]
+    inv = leaves & (forced | (u_kind < share))
+    vol = leaves & ~inv
+    v = np.zeros(n)
+    v[vol] = (u_kind[vol] - share) / (1.0 - share)
+    involuntary[inv] = True
+    event[inv] = D.EV_UNEMPLOYED
+    to_u, to_i = beh[L.SEP_TO_UNEMPLOYED], beh[L.SEP_TO_UNEMPLOYED] + beh[L.SEP_TO_INACTIVE]
+    event[vol] = np.select([v[vol] < to_u, v[vol] < to_i], [D.EV_UNEMPLOYED, D.EV_INACTIVE], D.EV_FLEXIBLE)
+
+    # unemployed (job_finding_hazard, search mass, rationing by θ, decide_unemployed)
+    un = deciding & (state0 == State.UNEMPLOYED)
+    registered = (p["bits"] & PersonBit.REGISTERED) != 0
+    since_training = np.where(p["training_done_month"] != NEVER, t - p["training_done_month"], -1)
+    since_school = np.where((p["bits"] & PersonBit.GRADUATE_COHORT) != 0, t - p["school_leave_month"], -1)
+    h = _job_finding_hazard(age[un], p["education"][un], p["state_months"][un], p["skill"][un],
+                            p["disability"][un], registered[un], p["hukou"][un], p["ui_status"][un],
+                            p["ui_left"][un], since_training[un], since_school[un], beh, mult)
+    away = np.where(p["hukou"][un] == Hukou.LOCAL_RURAL, beh[L.JF_AWAY_RURAL], 0.0)
+    d_un = p["district"][un]
+    group = chunk[un] * n_districts + d_un
+    CA["search_mass"][...] = acc.sequential_sums(CA["search_mass"].reshape(-1), group,
+                                                 h * (1.0 - away)).reshape(C, n_districts)
+    difficult = (p["group_flags"] & GroupFlag.difficulty) != 0            # last month's flags
+    pj_mass = un & difficult
+    CA["public_job_mass"][...] = acc.sequential_sums(CA["public_job_mass"].copy(), chunk[pj_mass],
+                                                     np.full(int(pj_mass.sum()), beh[L.EX_PUBLIC_JOB]))
+    h = np.minimum(h * (away + (1.0 - away) * theta[d_un]), 1.0)
+    ev_un = np.full(h.shape, D.EV_NONE, np.int64)
+    todo = np.ones(h.shape, bool)                                          # no destination yet
+
+    def try_exit(cond_extra, slot, threshold, ev):
+        """Next destination in decide_unemployed's order: its own draw, for those still undecided."""
+        m = todo & cond_extra
+        sel = np.flatnonzero(m)
+        hit = uniform(key, ids_un[sel], slot) < (threshold[sel] if np.ndim(threshold) else threshold)
+        ev_un[sel[hit]] = ev
+        todo[sel[hit]] = False
+
+    flags_un = p["group_flags"][un]
+    ids_un = ids[un]
+    try_exit(True, Slot.JOB_FIND, h, D.EV_HIRE)
+    try_exit((flags_un & GroupFlag.difficulty) != 0, Slot.TO_PUBLIC_JOB,
+             beh[L.EX_PUBLIC_JOB] * M["public_job_ratio"], D.EV_PUBLIC_JOB)
+    try_exit((flags_un & (GroupFlag.graduate_2y | GroupFlag.youth_16_24)) != 0, Slot.TO_INTERNSHIP,
+             beh[L.EX_INTERNSHIP], D.EV_INTERN)
+    try_exit(True, Slot.TO_TRAINING, beh[L.EX_TRAINING], D.EV_TRAINING)
+    try_exit(True, Slot.TO_SELF_EMPLOYMENT, beh[L.EX_SELF_EMPLOYMENT], D.EV_SELF_EMPLOYED)
+    try_exit(True, Slot.TO_FLEXIBLE, beh[L.EX_FLEXIBLE], D.EV_FLEXIBLE)
+    p_inactive = np.where(p["state_months"][un] >= 24, beh[L.EX_INACTIVE] + beh[L.IA_FROM_LONG], beh[L.EX_INACTIVE])
+    try_exit(True, Slot.TO_INACTIVE, p_inactive, D.EV_INACTIVE)
+    try_exit(~registered[un], Slot.LATE_REGISTER, beh[L.REG_LATE], D.EV_REGISTER)
+    event[un] = ev_un
+
+    # other states (decide_other); spell = business months = state_months
+    spell = p["state_months"]
+    tr = deciding & (state0 == State.TRAINING)
+    event[tr] = np.where(draw(tr, Slot.TRAINING_END) < beh[L.TR_END], D.EV_SEARCH, D.EV_NONE)
+
+    ending = deciding & (state0 == State.INTERN) & (spell + 1 >= beh[L.IN_MONTHS])
+    retained = np.zeros(n, bool)
+    retained[ending] = draw(ending, Slot.INTERN_RETAINED) < beh[L.IN_RETAIN]
+    event[ending] = np.where(retained[ending], D.EV_HIRE, D.EV_UNEMPLOYED)
+    fallback[retained] = D.EV_UNEMPLOYED
+
+    se = deciding & (state0 == State.SELF_EMPLOYED)
+    year = np.minimum(spell // 12, 3)
+    fails = np.zeros(n, bool)
+    fails[se] = draw(se, Slot.BUSINESS_FAILURE) < beh[L.SE_FAIL_Y1 + year[se]]
+    to_job = np.zeros(n, bool)
+    to_job[fails] = draw(fails, Slot.SEPARATION_KIND) < beh[L.SE_TO_EMPLOYED]
+    event[fails] = np.where(to_job[fails], D.EV_HIRE, D.EV_UNEMPLOYED)
+    fallback[to_job] = D.EV_UNEMPLOYED
+
+    fl = deciding & (state0 == State.FLEXIBLE)
+    u_fl = draw(fl, Slot.FLEXIBLE_EXIT)
+    edge1 = beh[L.FL_TO_EMPLOYED]
+    edge2 = edge1 + beh[L.FL_TO_UNEMPLOYED]
+    event[fl] = np.select([u_fl < edge1, u_fl < edge2, u_fl < edge2 + beh[L.FL_TO_INACTIVE]],
+                          [D.EV_HIRE, D.EV_UNEMPLOYED, D.EV_INACTIVE], D.EV_NONE)
+
+    pj = deciding & (state0 == State.PUBLIC_JOB)
+    pj_end = pj & (spell + 1 >= beh[L.PJ_MAX_MONTHS])
+    event[pj_end] = D.EV_UNEMPLOYED
+    pj_on = pj & ~pj_end
+    event[pj_on] = np.where(draw(pj_on, Slot.PUBLIC_JOB_EXIT) < beh[L.PJ_TO_EMPLOYED], D.EV_HIRE, D.EV_NONE)
+
+    ia = deciding & (state0 == State.INACTIVE)
+    u_ia = draw(ia, Slot.FROM_INACTIVE)
+    event[ia] = np.select([u_ia < beh[L.IA_TO_UNEMPLOYED], u_ia < beh[L.IA_TO_UNEMPLOYED] + beh[L.IA_TO_EMPLOYED]],
+                          [D.EV_UNEMPLOYED, D.EV_HIRE], D.EV_NONE)
+
+    if trace is not None:
+        ev_names = {v: k[3:].lower() for k, v in vars(D).items() if k.startswith("EV_")}
+        for st in np.unique(state0[live]):
+            for e in np.unique(event[live & (state0 == st)]):
+                note(f"{State(st).name.lower()}->{ev_names[e]}", live & (state0 == st) & (event == e))
+        note("employed:forced", forced & leaves)
+        note("employed:involuntary", inv)
+        note("employed_away:separation", leaves & ~local)
+        note("unemployed:training_boost", un & (since_training >= beh[L.TR_BOOST_LAG])
+             & (since_training < beh[L.TR_BOOST_LAG] + beh[L.TR_BOOST_MONTHS]))
+        note("unemployed:rationed", un & (theta[p["district"]] < 1.0))
+        note("unemployed:school_leaver", un & (since_school >= 0) & (since_school < 12))
+        note("unemployed:ui_exhausting", un & (p["ui_status"] == L.UI_BENEFIT) & (p["ui_left"] <= 2))
+        h_all = np.zeros(n)
+        h_all[un] = h
+        note("unemployed:hazard_capped", un & (h_all >= 1.0))
+
+    # ---- apply -----------------------------------------------------------------------------------
+    moved = np.zeros(n, bool)
+    district = p["district"]
+
+    def claim(mask):
+        """_claim + ui.try_claim for the persons in `mask`."""
+        if not M["ui_active"]:
+            return
+        m = mask & (p["ui_status"] == L.UI_NONE)
+        if M["registration_required"]:
+            m &= (p["bits"] & PersonBit.REGISTERED) != 0
+        sel = np.flatnonzero(m)
+        sel = sel[uniform(key, sel, Slot.TAKE_UP) < M["ui_take_up"]]
+        ucm = p["ui_contrib_months"][sel]
+        months = _entitlement_months(ucm, p["ui_left"][sel], M)
+        granted = (ucm >= M["min_contribution_months"]) & (months > 0)
+        g_sel = sel[granted]
+        p["ui_status"][g_sel] = L.UI_BENEFIT
+        p["ui_left"][g_sel] = months[granted]
+        p["ui_contrib_months"][g_sel] = 0
+        new_claim = np.zeros(n, bool)
+        new_claim[g_sel] = True
+        acc.count(Outcome.ui_claims_new, new_claim)
+        r_sel = sel[~granted]
+        aid = bool(M["aid_for_ineligible"]) and M["aid_months"] > 0
+        to_aid = r_sel[p["contrib_months"][r_sel] > 0] if aid else r_sel[:0]
+        p["ui_status"][r_sel] = L.UI_EXHAUSTED
+        p["ui_status"][to_aid] = L.UI_AID
+        p["aid_left"][to_aid] = M["aid_months"]
+        note("claim:take_up", len(sel))
+        note("claim:granted", new_claim)
+        note("claim:refused", len(r_sel))
+        note("claim:aid_for_ineligible", len(to_aid))
+
+    def record_entry(mask, new_state):
+        """_record_entry: bookkeeping of entries into employment, before the state changes."""
+        old = p["state"]
+        bits = p["bits"]
+        flags = p["group_flags"]                                     # flags at the start of the month
+        was_registered = mask & (old == State.UNEMPLOYED) & ((bits & PersonBit.REGISTERED) != 0)
+        is_local = (new_state != State.EMPLOYED) | (p["employer"] >= 0)
+        acc.count(Outcome.entries_to_employment, mask & is_local & ~_is_employment(old))
+        acc.count(Outcome.hires_from_unemployment, mask & (old == State.UNEMPLOYED))
+        acc.count(Outcome.reemployed_unemployed, was_registered)
+        set_bits(was_registered, PersonBit.WAS_UNEMPLOYED)
+        clear_bits(mask & ~was_registered, PersonBit.WAS_UNEMPLOYED)
+        diff = mask & ((flags & GroupFlag.difficulty) != 0)
+        acc.count(Outcome.difficulty_employed, diff)
+        set_bits(diff, PersonBit.DIFFICULTY_HIRE)
+        clear_bits(mask & ~diff, PersonBit.DIFFICULTY_HIRE)
+        clear_bits(mask, REG_OR_INVOL)
+        founding = mask & (new_state == State.SELF_EMPLOYED)
+        before = (bits & PersonBit.EVER_FOUNDED) != 0
+        clear_bits(founding & before, PersonBit.FIRST_BUSINESS)
+        set_bits(founding & ~before, PersonBit.FIRST_BUSINESS)
+        set_bits(founding, PersonBit.EVER_FOUNDED)
+        acc.count(Outcome.business_starts, founding)
+        placed = mask & (new_state == State.PUBLIC_JOB) & (p["placements"] < 127)
+        p["placements"][placed] += 1
+        p["hire_month"][mask & (new_state == State.EMPLOYED)] = t
+        p["hire_flags"][mask] = flags[mask]
+        p["household"][mask] &= ~int(Household.ZERO_EMPLOYMENT_FAMILY)
+        p["ui_status"][mask] = L.UI_NONE
+
+    # hires (_hire): away from the city (local-rural, by a draw) or a vacancy-weighted local firm
+    trying = event == D.EV_HIRE
+    rural = trying & (p["hukou"] == Hukou.LOCAL_RURAL)
+    a = beh[L.JF_AWAY_RURAL]
+    away_share = a / (a + (1.0 - a) * theta) if a > 0 else np.zeros(n_districts)
+    u_away = np.zeros(n)
+    u_away[rural] = draw(rural, Slot.WORK_AWAY)
+    goes_away = rural & (u_away < away_share[district])
+    cross = goes_away & (u_away < away_share[district] * beh[L.JF_AWAY_PROVINCE])
+    p["employer"][goes_away] = -1
+    p["work_location"][goes_away] = np.where(cross[goes_away], WorkLocation.CROSS_PROVINCE, WorkLocation.CROSS_COUNTY)
+    p["wage"][goes_away] = 2 * min_wage[district[goes_away]]
+    searching = trying & ~goes_away
+    firm = np.full(n, -1, np.int64)
+    firm[searching] = _pick_firm(district[searching], draw(searching, Slot.MATCH_FIRM), order, district_start,
+                                 cum_vacancies)
+    placed = searching & (firm >= 0)
+    p["employer"][placed] = firm[placed]
+    p["work_location"][placed] = WorkLocation.LOCAL
+    k = (draw(placed, Slot.WAGE) * wage_noise.shape[0]).astype(np.int64)
+    wage = F["wage_level"][firm[placed]] * edu_premium[p["education"][placed]] * wage_noise[k]
+    p["wage"][placed] = np.maximum(wage, min_wage[district[placed]].astype(np.float64)).astype(np.int32)
+    acc.firm_add("hires", placed, firm, 1)
+    hired = goes_away | placed
+    u_ct = draw(hired, Slot.CONTRACT)
+    p["contract_months"][hired] = np.where(u_ct < beh[L.CT_ONE_YEAR], 12,
+                                           np.where(u_ct < beh[L.CT_ONE_YEAR] + beh[L.CT_THREE_YEARS], 36, 0))
+    record_entry(hired, np.full(n, State.EMPLOYED))
+    enter(hired, State.EMPLOYED)
+    moved |= hired
+    no_vacancy = trying & ~hired
+    event[no_vacancy] = fallback[no_vacancy]
+    note("hire:away_cross_county", goes_away & ~cross)
+    note("hire:away_cross_province", cross)
+    note("hire:local_firm", placed)
+    note("hire:no_vacancy_then_none", no_vacancy & (event == D.EV_NONE))
+    note("hire:no_vacancy_then_unemployed", no_vacancy & (event == D.EV_UNEMPLOYED))
+
+    # late registration (no move); a claim if the spell began with a layoff
+    registering = event == D.EV_REGISTER
+    set_bits(registering, PersonBit.REGISTERED)
+    claim(registering & ((p["bits"] & PersonBit.INVOLUNTARY) != 0))
+    note("register:after_layoff", registering & ((p["bits"] & PersonBit.INVOLUNTARY) != 0))
+
+    # every other event is a move out of the current state
+    moving = live & ~hired & (event != D.EV_NONE) & (event != D.EV_REGISTER)
+    state = state0                                               # a mover has not moved yet
+    closing = moving & (state == State.SELF_EMPLOYED)
+    acc.count(Outcome.business_closures, closing)
+    clear_bits(closing, PersonBit.FIRST_BUSINESS)
+    quitting = moving & (state == State.EMPLOYED)
+    laid_off = quitting & involuntary
+    acc.count(Outcome.separations_involuntary, laid_off)
+    acc.firm_add("layoffs", laid_off & (p["employer"] >= 0), p["employer"], 1)
+    acc.count(Outcome.separations_other, quitting & ~involuntary)
+    leaving_job = moving & (_is_employment(state) | (state == State.INTERN))
+    p["employer"][leaving_job] = -1
+    p["work_location"][leaving_job] = WorkLocation.LOCAL
+
+    # → unemployed: registration drawn (public-post leavers always register); UI claim after a layoff
+    to_un = moving & (event == D.EV_UNEMPLOYED)
+    eligible = involuntary & (p["ui_contrib_months"] >= M["min_contribution_months"])
+    p_register = np.where(eligible, beh[L.REG_INVOLUNTARY], beh[L.REG_OTHER])
+    u_reg = np.ones(n)
+    u_reg[to_un] = draw(to_un, Slot.REGISTER)
+    clear_bits(to_un, REG_OR_INVOL)
+    set_bits(to_un & ((u_reg < p_register) | (state == State.PUBLIC_JOB)), PersonBit.REGISTERED)
+    set_bits(to_un & involuntary, PersonBit.INVOLUNTARY)
+    p["ui_status"][to_un] = L.UI_NONE
+    enter(to_un, State.UNEMPLOYED)
+    claim(to_un & involuntary)
+
+    # training completed: certificate, back to search (registration and any claim continue)
+    done = moving & (event == D.EV_SEARCH)
+    cert = np.zeros(n, bool)
+    cert[done] = draw(done, Slot.CERTIFICATE) < beh[L.TR_CERTIFICATE]
+    p["skill"][cert & (p["skill"] < 3)] += 1
+    p["certificates"][cert & (p["certificates"] < 255)] += 1
+    p["training_done_month"][done] = t
+    note("training:certificate", cert)
+    enter(done, State.UNEMPLOYED)
+
+    # → inactive (or further study)
+    out = moving & ((event == D.EV_INACTIVE) | (event == D.EV_STUDY))
+    clear_bits(out, REG_OR_INVOL)
+    set_bits(out & (event == D.EV_STUDY), PersonBit.FURTHER_STUDY)
+    acc.count(Outcome.labour_force_exits_to_inactive, out & (event == D.EV_INACTIVE) & (state != State.STUDENT))
+    p["ui_status"][out] = L.UI_NONE
+    enter(out, State.INACTIVE)
+
+    # → training (a claim continues), → internship
+    enter(moving & (event == D.EV_TRAINING), State.TRAINING)
+    interning = moving & (event == D.EV_INTERN)
+    p["ui_status"][interning] = L.UI_NONE
+    enter(interning, State.INTERN)
+
+    # → flexible work, own business, public post (a quit into flexible work is not a new job)
+    entering = moving & np.isin(event, (D.EV_FLEXIBLE, D.EV_SELF_EMPLOYED, D.EV_PUBLIC_JOB))
+    new_state = np.select([event == D.EV_FLEXIBLE, event == D.EV_SELF_EMPLOYED], [State.FLEXIBLE, State.SELF_EMPLOYED],
+                          State.PUBLIC_JOB)
+    p["ui_status"][entering & (state == State.EMPLOYED)] = L.UI_NONE
+    record_entry(entering & (state != State.EMPLOYED), new_state)
+    enter(entering, new_state)
+    moved |= moving
+
+    # ---- spell counters --------------------------------------------------------------------------
+    state = p["state"]
+    p["public_job_months"][live & (state == State.PUBLIC_JOB) & (p["public_job_months"] < MAX_I16)] += 1
+    p["state_months"][live & ~moved & (p["state_months"] < MAX_I16)] += 1
+
+    # ---- accruals (_accrue) ----------------------------------------------------------------------
+    insured = live & (state == State.EMPLOYED) & (p["employer"] >= 0)
+    base = np.minimum(np.maximum(p["wage"][insured].astype(np.float64), M["floor_yuan"]), M["ceiling_yuan"])
+    ui_fen = np.floor(base * M["ui_rate"] * 100.0 + 0.5).astype(np.int64)
+    si_fen = np.floor(base * M["si_rate"] * 100.0 + 0.5).astype(np.int64)
+    acc.firm_add("insured", insured, p["employer"], 1)
+    acc.firm_add("ui_fen", insured, p["employer"], ui_fen)
+    acc.firm_add("si_fen", insured, p["employer"], si_fen)
+    np.add.at(CA["revenue_fen"], (chunk[insured], district[insured]), ui_fen)
+    public = live & (state == State.PUBLIC_JOB)               # the post's employer pays at the floor base
+    public_fen = np.int64(np.floor(M["floor_yuan"] * M["ui_rate"] * 100.0 + 0.5))
+    CA["revenue_fen"][...] += acc.by_district(public, district) * public_fen
+    contributing = live & ((state == State.EMPLOYED) | (state == State.PUBLIC_JOB) | (state == State.FLEXIBLE))
+    p["contrib_months"][contributing & (p["contrib_months"] < MAX_I16)] += 1
+    with_ui = contributing & (state != State.FLEXIBLE)
+    p["ui_contrib_months"][with_ui & (p["ui_contrib_months"] < MAX_I16)] += 1
+
+    # ---- group flags of the month ----------------------------------------------------------------
+    lv = live
+    p["group_flags"][lv] = group_flags(t, int(M["year_start"]), state[lv], p["bits"][lv], p["household"][lv], age[lv],
+                                       p["state_months"][lv], p["education"][lv], p["school_leave_month"][lv],
+                                       p["sex"][lv], p["disability"][lv], p["hukou"][lv], p["retire_month"][lv],
+                                       beh, int(difficulty_any_of))
+
+    # ---- ui_benefit: one month of payment (pay_month) --------------------------------------------
+    if M["ui_active"]:
+        slot = int(M["ui_slot"])
+        claimant = live & ((state == State.UNEMPLOYED) | (state == State.TRAINING))
+        status = p["ui_status"].copy()
+        benefit = claimant & ((status == L.UI_BENEFIT) | (status == L.UI_TO_RETIREMENT))
+        aid = claimant & (status == L.UI_AID)
+        ledger_fen, ledger_count = CA["ledger_fen"], CA["ledger_count"]
+        cnt = acc.by_district(benefit, district)
+        for line, amount in ((CostLine.main, None), (CostLine.ui_medical, M["medical_fen"]),
+                             (CostLine.ui_top_up, M["top_up_fen"])):
+            if amount is None:
+                amount, paid = np.asarray(M["benefit_fen"], np.int64), np.ones(n_districts, bool)
+            else:
+                amount = np.asarray(amount, np.int64)
+                paid = amount > 0
+            ledger_fen[:, slot, line, :] += np.where(paid, cnt * amount, 0)
+            ledger_count[:, slot, line, :] += np.where(paid, cnt, 0)
+        running = benefit & (status == L.UI_BENEFIT)
+        p["ui_left"][running] -= 1
+        expired = running & (p["ui_left"] <= 0)
+        p["ui_left"][expired] = 0
+        to_retirement = expired & (p["retire_month"] - (t + 1) < M["continue_within"])
+        p["ui_status"][to_retirement] = L.UI_TO_RETIREMENT
+        rest = expired & ~to_retirement
+        if M["aid_months"] > 0:
+            p["ui_status"][rest] = L.UI_AID
+            p["aid_left"][rest] = M["aid_months"]
+        else:
+            p["ui_status"][rest] = L.UI_EXHAUSTED
+        cnt = acc.by_district(aid, district)
+        aid_fen = np.asarray(M["aid_fen"], np.int64)
+        ledger_fen[:, slot, CostLine.ui_aid, :] += cnt * aid_fen
+        ledger_count[:, slot, CostLine.ui_aid, :] += cnt
+        p["aid_left"][aid] -= 1
+        aid_over = aid & (p["aid_left"] <= 0)
+        p["aid_left"][aid_over] = 0
+        p["ui_status"][aid_over] = L.UI_EXHAUSTED
+        acc.count(Outcome.ui_recipients, benefit)
+        acc.count(Outcome.ui_aid_recipients, aid)
+        note("ui:benefit_paid", benefit)
+        note("ui:to_retirement_paid", benefit & (status == L.UI_TO_RETIREMENT))
+        note("ui:expired_to_retirement", to_retirement)
+        note("ui:expired_to_aid" if M["aid_months"] > 0 else "ui:expired_exhausted", rest)
+        note("ui:aid_paid", aid)
+        note("ui:aid_over", aid_over)
+        note("ui:top_up_paid", benefit & (np.asarray(M["top_up_fen"])[district] > 0))
+
+    # ---- outcome stocks and the graduate cohort (_count) -----------------------------------------
+    acc.count(Outcome.stock_student + state, live)
+    acc.count(Outcome.stock_employed_away, live & (state == State.EMPLOYED) & (p["employer"] < 0))
+    acc.count(Outcome.registered_unemployed, live & (state == State.UNEMPLOYED)
+              & ((p["bits"] & PersonBit.REGISTERED) != 0))
+    cohort = (live & ((p["bits"] & PersonBit.GRADUATE_COHORT) != 0)
+              & (p["school_leave_month"] == M["cohort_month"]) & (p["education"] >= 4))
+    acc.count(Outcome.graduates_cohort, cohort)
+    employed = _is_employment(state)
+    acc.count(Outcome.graduates_employed, cohort & employed)
+    destination = employed | (state == State.INTERN) | ((state == State.INACTIVE)
+                                                         & ((p["bits"] & PersonBit.FURTHER_STUDY) != 0))
+    acc.count(Outcome.graduates_placed, cohort & destination)
+
+    # ---- write back (stores truncate to the field's width, as the kernel's do) -------------------
+    for name in _WRITTEN:
+        P[name] = p[name].astype(P.dtype[name])
+
+
+# ---------------------------------------------------------------------------------------------------
+# A month loop with a pluggable person pass (a copy of sim.engine.simulate's, without ledgers/funds).
+# ---------------------------------------------------------------------------------------------------
+class MonthDriver:
+    """Everything one side of a side-by-side run owns: persons, firms, accumulators, the month record.
+
+    `step(person_pass)` runs one month exactly as `sim.engine.simulate` does (year-end close, firm
+    month, month record, the person pass, reduction into firms, θ and the public-job ratio for next
+    month) and keeps this month's chunk and firm accumulators for comparison."""
+
+    def __init__(self, scenario, *, beh=None, n_chunks=None, replication=0):
+        from sim import engine as E
+        from sim.inputs import kernel_inputs
+        from sim.population.synthetic import month_number, synthesize
+        from sim.rng import run_key
+
+        self.E = E
+        self.scenario = scenario
+        T = scenario.months
+        self.inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
+                                    persons=scenario.persons)
+        if beh is not None:
+            self.inputs.beh = np.asarray(beh, np.float64)
+        pop = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
+                         months=T, seed=scenario.seed, replication=replication)
+        self.population = pop
+        self.P, self.F = pop.persons.data, pop.firms.data
+        self.n_districts = len(pop.district_codes)
+        self.instruments = tuple(ins for ins in scenario.instruments if ins.enabled)
+        n_slots = max(len(self.instruments), 1)
+        self.ui = E._UiSchedule(scenario, self.instruments, self.inputs, self.n_districts)
+        F = self.F
+        self.order = np.argsort(F["district"], kind="stable").astype(np.int32)
+        self.district_start = np.searchsorted(F["district"][self.order],
+                                              np.arange(self.n_districts + 1)).astype(np.int64)
+        self.cum_vacancies = np.zeros(len(self.order), np.int64)
+        n_chunks = E.N_CHUNKS if n_chunks is None else n_chunks
+        self.chunks = np.zeros(n_chunks, L.chunk_dtype(self.n_districts, n_slots, N_OUTCOMES, N_COST_LINES))
+        self.firm_chunks = np.zeros((n_chunks, len(F)), L.FIRM_ACC_DTYPE)
+        self.month = np.zeros(1, L.month_dtype(self.n_districts, len(self.ui.schedule_years)))
+        self.key = np.uint64(run_key(scenario.seed, replication))
+        E._fill_static(self.month[0], self.key, self.inputs, self.ui)
+        self.start_abs = month_number(scenario.start)
+        self.grad_month = scenario.profile["graduates"]["graduation_month"]
+        self.last_close = 0
+        self.t = 0
+        self.outcomes = np.zeros(N_OUTCOMES, np.int64)
+        self.seconds = 0.0          # time spent in the person pass
+
+    def copy(self):
+        """An independent copy of the mutable state (persons, firms, accumulators, month record)."""
+        import copy as _copy
+        other = _copy.copy(self)
+        for name in ("P", "F", "cum_vacancies", "chunks", "firm_chunks", "month", "outcomes"):
+            setattr(other, name, getattr(self, name).copy())
+        return other
+
+    def step(self, person_pass, overrides=None):
+        """One month. `overrides`: month-record fields to set after the engine has filled the record
+        (e.g. {"sep_multiplier": 2.0, "aid_for_ineligible": True}); returns the calendar month."""
+        import time
+        E, inputs, m = self.E, self.inputs, self.month[0]
+        t = self.t
+        calendar_month = (self.start_abs + t) % 12 + 1
+        year_start = t - (calendar_month - 1)
+        if t > 0 and calendar_month == E.CLOSE_MONTH:
+            E.year_end_close(self.F, min(t - self.last_close, 12), t, inputs.size_thresholds)
+            self.last_close = t
+        self.outcomes[:] = 0
+        E.firm_month(t, self.key, self.F, inputs.beh, inputs.mult, 1.0, 1.0, self.order, self.cum_vacancies,
+                     self.outcomes)
+        m["t"], m["year_start"] = t, year_start
+        cohort = year_start + self.grad_month - 1
+        m["cohort_month"] = cohort if cohort <= t else NEVER
+        self.ui.fill_month(m, t)
+        for name, value in (overrides or {}).items():
+            m[name] = value
+        self.chunks.view(np.uint8).fill(0)
+        self.firm_chunks.view(np.uint8).fill(0)
+        started = time.perf_counter()
+        person_pass(self.month, self.P, self.F, self.order, self.district_start, self.cum_vacancies, inputs.beh,
+                    inputs.mult, inputs.difficulty_any_of, inputs.wage_noise, inputs.edu_premium, self.chunks,
+                    self.firm_chunks)
+        self.seconds += time.perf_counter() - started
+        E.reduce_into_firms(self.firm_chunks, self.F)
+        self.outcomes += self.chunks["outcomes"].sum(axis=0)
+        self.outcomes[Outcome.insured_employees] = self.F["insured"].sum()
+        m["theta"] = E._tightness(self.F, self.order, self.district_start, self.cum_vacancies,
+                                  self.chunks["search_mass"])
+        m["public_job_ratio"] = E._public_job_ratio(inputs.public_job_posts,
+                                                    self.outcomes[Outcome.stock_public_job],
+                                                    E._ordered_sum(self.chunks["public_job_mass"]))
+        self.t += 1
+        return calendar_month

@@ -70,14 +70,19 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
 
 
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:
+    """Annual budget; with replications, the mean and P5/P50/P95 over replications, a replication with
+    no payment on a line counting as zero (not as missing)."""
     if reps == 1:
         return budget_table(costs, names)
+    keys = ["year", "instrument", "name_zh", "type", "line", "funding"]
     per_rep = pd.concat([budget_table(group.drop(columns="rep"), names).assign(rep=rep)
                          for rep, group in costs.groupby("rep")], ignore_index=True)
-    keys = ["year", "instrument", "name_zh", "type", "line", "funding"]
-    band = per_rep.groupby(keys)["amount_yuan"].quantile([0.05, 0.5, 0.95]).unstack()
-    band.columns = ["p5", "p50", "p95"]
-    mean = per_rep.groupby(keys)[["amount_yuan", "payments"]].mean()
-    out = mean.join(band).reset_index()
+    amounts = per_rep.pivot_table(index=keys, columns="rep", values="amount_yuan", fill_value=0.0)
+    payments = per_rep.pivot_table(index=keys, columns="rep", values="payments", fill_value=0)
+    amounts = amounts.reindex(columns=range(reps), fill_value=0.0)
+    payments = payments.reindex(columns=range(reps), fill_value=0)
+    out = pd.DataFrame({"amount_yuan": amounts.mean(axis=1).round(2), "payments": payments.mean(axis=1).round(1),
+                        "p5": amounts.quantile(0.05, axis=1).round(2), "p50": amounts.quantile(0.5, axis=1).round(2),
+                        "p95": amounts.quantile(0.95, axis=1).round(2)}).reset_index()
     out["amount_wan"] = (out["amount_yuan"] / 10_000).round(4)
-    return out
+    return out[keys + ["amount_yuan", "amount_wan", "p5", "p50", "p95", "payments"]]

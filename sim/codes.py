@@ -330,7 +330,7 @@ class Outcome(IntEnum):
     ui_recipients = 11
     ui_aid_recipients = 12
     # flows during the month
-    entries_to_employment = 13        # any state → any employment (城镇新就业人数)
+    entries_to_employment = 13        # from outside employment into a local job, business, flexible work or public post (城镇新就业人数)
     natural_attrition = 14            # employed persons retiring (自然减员)
     reemployed_unemployed = 15        # registered unemployed → employment (失业人员再就业)
     difficulty_employed = 16          # difficulty group → employment (困难人员就业)

@@ -17,7 +17,7 @@ from sim.codes import Fund, N_COST_LINES, N_OUTCOMES, Outcome
 from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
-from sim.kernels.persons import person_month
+from sim.kernels.persons import person_month, refresh_flags
 from sim.ledger import split_fen
 from sim.params import Scenario
 from sim.population.arrays import NEVER
@@ -103,6 +103,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     grad_month = scenario.profile["graduates"]["graduation_month"]
     chunk_bytes, firm_chunk_bytes = chunks.view(np.uint8), firm_chunks.view(np.uint8)
     last_close = 0
+    refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
     for t in range(T):
         calendar_month = (start_abs + t) % 12 + 1
         year_start = t - (calendar_month - 1)
@@ -111,10 +112,13 @@ def simulate(scenario: Scenario, *, replication: int = 0,
             year_end_close(F, min(t - last_close, 12), t, inputs.size_thresholds)
             last_close = t
         # 3. firms
-        firm_month(t, key, F, inputs.beh, inputs.mult, 1.0, 1.0, order, cum_vacancies, record.outcomes[t])
+        economy = scenario.economy
+        firm_month(t, key, F, inputs.beh, inputs.mult, economy["firm_exit_multiplier"][t],
+                   economy["vacancy_multiplier"][t], order, cum_vacancies, record.outcomes[t])
         # 2, 4–7, 9. persons
         m = month[0]
         m["t"], m["year_start"] = t, year_start
+        m["sep_multiplier"] = economy["separation_multiplier"][t]
         cohort = year_start + grad_month - 1
         m["cohort_month"] = cohort if cohort <= t else NEVER
         ui.fill_month(m, t)
@@ -151,12 +155,12 @@ def _fill_static(m, key, inputs: KernelInputs, ui: "_UiSchedule") -> None:
     m["run_key"] = key
     m["theta"] = 1.0
     m["public_job_ratio"] = 1.0
-    m["sep_multiplier"] = 1.0
     m["floor_yuan"], m["ceiling_yuan"] = inputs.floor_yuan, inputs.ceiling_yuan
     m["ui_rate"], m["si_rate"] = inputs.ui_rate, inputs.si_rate
     m["min_wage"] = inputs.min_wage
     p = ui.params
     m["ui_slot"] = ui.slot
+    m["ui_target"], m["ui_exclude"] = ui.target, ui.exclude
     m["min_contribution_months"] = p["min_contribution_months"]
     m["schedule_years"], m["schedule_months"] = ui.schedule_years, ui.schedule_months
     m["max_months"], m["carry_over"] = p["max_months"], p["carry_over"]
@@ -209,6 +213,8 @@ class _UiSchedule:
         # compiled kernel, does not change with the schedule
         self.schedule_years = np.full(MAX_SCHEDULE, np.inf)
         self.schedule_months = np.zeros(MAX_SCHEDULE, np.int64)
+        self.target = spec.target_mask if spec is not None else 0
+        self.exclude = spec.exclude_mask if spec is not None else 0
         if spec is None:
             self.active = np.zeros(T, bool)
             self.slot, self.take_up = 0, np.zeros(T)

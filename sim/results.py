@@ -13,6 +13,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from sim.params.compile import canonical_sha256
+
 RESULT_FILES = ("manifest.json", "costs.csv", "costs.parquet", "budget.csv", "outcomes.csv", "funds.csv")
 
 
@@ -77,6 +79,8 @@ def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_
         "scenario_file": str(scenario.path),
         "extends_chain": [str(p) for p in scenario.files],
         "scenario_sha256": scenario.sha256,
+        "inputs_sha256": canonical_sha256({"scenario": scenario.document, "profile": scenario.profile,
+                                           "behaviour": scenario.behaviour}),
         "locality": scenario.locality,
         "start": scenario.start,
         "months": scenario.months,
@@ -89,5 +93,7 @@ def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "timings_seconds": timings,
         "resolved_scenario": scenario.document,
+        "locality_profile": scenario.profile,
+        "locality_behaviour": scenario.behaviour,
         "parameter_sources": scenario.sources,
     }

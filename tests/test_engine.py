@@ -106,3 +106,23 @@ def test_replications_are_labelled_and_differ(small_scenario):
     assert {"p5", "p50", "p95"} <= set(res.budget.columns)
     a, b = (res.outcomes[res.outcomes["rep"] == k]["value"].to_numpy() for k in (0, 1))
     assert not np.array_equal(a, b)
+
+
+def test_downturn_raises_layoffs_and_ui_cost_on_common_random_numbers():
+    base = simulate(sim.load_scenario("scenarios/liupanshui-2023.toml", persons=4000, months=12, seed=3))
+    shock = simulate(sim.load_scenario("scenarios/liupanshui-2023-downturn.toml", persons=4000, months=12, seed=3))
+    before = slice(0, 3)                     # identical until the shock starts in 2024-04 (same draws)
+    assert (base.outcomes[before] == shock.outcomes[before]).all()
+    assert (base.ledger_fen[before] == shock.ledger_fen[before]).all()
+    after = slice(3, 12)
+    assert shock.outcomes[after, O.separations_involuntary].sum() > base.outcomes[after, O.separations_involuntary].sum()
+    assert shock.outcomes[after, O.firm_exits].sum() > base.outcomes[after, O.firm_exits].sum()
+    assert shock.ledger_fen.sum() > base.ledger_fen.sum()
+
+
+def test_economy_multiplier_out_of_range_is_reported(tmp_path):
+    from sim.params import ScenarioError
+    path = write_reform(tmp_path, '[economy]\nseparation_multiplier = { "2024-01" = -1.0 }\n')
+    with pytest.raises(ScenarioError) as error:
+        sim.load_scenario(path)
+    assert "economy.separation_multiplier" in str(error.value) and "-1.0" in str(error.value)

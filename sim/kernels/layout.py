@@ -74,6 +74,8 @@ def month_dtype(n_districts: int, n_schedule: int) -> np.dtype:
         ("ui_active", np.bool_),            # enabled and in force this month
         ("ui_slot", np.int64),              # ledger row of the instrument
         ("ui_take_up", np.float64),
+        ("ui_target", np.uint32),           # GroupFlag mask: claimants must be in one (0 = anyone)
+        ("ui_exclude", np.uint32),          # GroupFlag mask: claimants must be in none
         ("benefit_fen", np.int64, (n_districts,)),
         ("medical_fen", np.int64, (n_districts,)),
         ("aid_fen", np.int64, (n_districts,)),

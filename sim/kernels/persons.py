@@ -117,7 +117,8 @@ def _record_entry(p, t, new_state, A):
     else:
         bits &= ~np.int64(PersonBit.WAS_UNEMPLOYED)
     if flags & GroupFlag.difficulty:
-        A.outcomes[Outcome.difficulty_employed] += 1
+        if not _is_employment(old):
+            A.outcomes[Outcome.difficulty_employed] += 1
         bits |= PersonBit.DIFFICULTY_HIRE
     else:
         bits &= ~np.int64(PersonBit.DIFFICULTY_HIRE)
@@ -147,6 +148,8 @@ def _claim(p, i, key, M, A):
         return
     if M.registration_required and not (p.bits & PersonBit.REGISTERED):
         return
+    if (M.ui_target != 0 and (p.group_flags & M.ui_target) == 0) or (p.group_flags & M.ui_exclude) != 0:
+        return
     if uniform(key, i, Slot.TAKE_UP) >= M.ui_take_up:
         return
     if try_claim(p, M):
@@ -159,6 +162,9 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
     """Carry out the month's event. Returns True if the person changed state."""
     t = M.t
     state = p.state
+    if state == State.SELF_EMPLOYED and event != D.EV_NONE:
+        A.outcomes[Outcome.business_closures] += 1          # every move out of a business closes it
+        p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FIRST_BUSINESS))
     if event == D.EV_HIRE:
         if _hire(p, i, key, F, order, district_start, cum_vacancies, beh, wage_noise, edu_premium, M, FA):
             u = uniform(key, i, Slot.CONTRACT)
@@ -175,9 +181,6 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         if p.bits & PersonBit.INVOLUNTARY:
             _claim(p, i, key, M, A)
         return False
-    if state == State.SELF_EMPLOYED:
-        A.outcomes[Outcome.business_closures] += 1
-        p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FIRST_BUSINESS))
     if state == State.EMPLOYED:
         if involuntary:
             A.outcomes[Outcome.separations_involuntary] += 1
@@ -243,7 +246,9 @@ def _accrue(p, M, A, FA):
     """Social-insurance contributions of the month (DESIGN §5 step 6), rounded to the fen per person."""
     with_ui = True
     if p.state == State.EMPLOYED:
-        if p.employer >= 0:
+        if p.employer < 0:                     # insured where they work: claims go to that fund
+            with_ui = False
+        else:
             base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
             ui_fen = to_fen(base * M.ui_rate)
             acc = FA[p.employer]
@@ -333,6 +338,17 @@ def _step_person(p, i, key, M, F, order, district_start, cum_vacancies, beh, mul
             A.outcomes[Outcome.ui_aid_recipients] += 1
     # 9. outcome stocks
     _count(p, M, A)
+
+
+@njit(cache=True, parallel=True)
+def refresh_flags(P, t, year_start, beh, difficulty_any_of):
+    """Recompute every person's group flags as of month t (the engine calls it for t = −1 so the first
+    month's decisions see the flags of the month before the run, like every later month)."""
+    for i in prange(P.shape[0]):
+        p = P[i]
+        p.group_flags = group_flags(t, year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
+                                    p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,
+                                    beh, difficulty_any_of)
 
 
 @njit(cache=True)

@@ -10,7 +10,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from sim.codes import Fund, GroupFlag, InstrumentType, Payee
 from sim.params.errors import Problem, ScenarioError
 from sim.params.loader import load_document
 from sim.params.months import by_month_array, month_index
-from sim.params.scenario_schema import INSTRUMENT_COMMON, TYPE_SCHEMAS
+from sim.params.scenario_schema import ECONOMY, INSTRUMENT_COMMON, TYPE_SCHEMAS
 from sim.params.schema import REQUIRED, Field, Schema
 from sim.params.validate import OVERRIDE_FILE, validate_document
 
@@ -100,6 +100,8 @@ class Scenario:
         Locality parameter key → source text.
     files : tuple of Path
         The ``extends`` chain, this file first.
+    economy : dict of str to numpy.ndarray
+        ``[economy]`` multipliers as one float64 value per run month.
     """
 
     path: Path
@@ -119,6 +121,7 @@ class Scenario:
     behaviour: dict[str, Any]
     sources: dict[str, str]
     files: tuple[Path, ...] = ()
+    economy: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def canonical_sha256(document: Any) -> str:
@@ -225,12 +228,11 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         # the chain did not load: only the overrides can still be judged
         override_problems = [p for p in checked.problems if p.file == OVERRIDE_FILE]
         raise ScenarioError(loaded.problems + override_problems)
-    if checked.problems:
-        raise ScenarioError(checked.problems)
-    assert checked.locality_dir is not None
-    profile, behaviour, sources, problems = _load_locality(checked.locality_dir)
-    if problems:
-        raise ScenarioError(problems)
+    locality_problems: list[Problem] = []
+    if checked.locality_dir is not None:       # the locality's files are checked even if the scenario is not clean
+        profile, behaviour, sources, locality_problems = _load_locality(checked.locality_dir)
+    if checked.problems or locality_problems:
+        raise ScenarioError(checked.problems + locality_problems)
     document = checked.document
     document["scenario"].pop("extends", None)
     head, run = document["scenario"], document["run"]
@@ -241,7 +243,9 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         locality=head["locality"], locality_dir=checked.locality_dir, start=head["start"],
         months=head["months"], persons=run["persons"], seed=run["seed"], reps=run["reps"],
         document=document, sha256=canonical_sha256(document), instruments=instruments,
-        profile=profile, behaviour=behaviour, sources=sources, files=tuple(f.resolve() for f in loaded.files))
+        profile=profile, behaviour=behaviour, sources=sources, files=tuple(f.resolve() for f in loaded.files),
+        economy={key: _param(ECONOMY[key], document["economy"][key], head["start"], head["months"])
+                 for key in ECONOMY})
 
 
 def validate_files(paths: Iterable[str | Path]) -> list[Problem]:

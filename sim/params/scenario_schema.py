@@ -138,12 +138,24 @@ UI_BENEFIT: Schema = {
     CHECKS: (_schedule_x_nonnegative,),
 }
 
+ECONOMY: Schema = {
+    "separation_multiplier": Field("float", unit="× behaviour rate", min=0.0, max=10.0, default=1.0, by_month=True,
+                                   description="economy-wide multiplier on employees' monthly separation "
+                                               "probability (a downturn: e.g. { \"2024-03\" = 1.5, "
+                                               "\"2024-09\" = 1.0 })"),
+    "firm_exit_multiplier": Field("float", unit="× behaviour rate", min=0.0, max=20.0, default=1.0, by_month=True,
+                                  description="multiplier on firms' monthly exit probability"),
+    "vacancy_multiplier": Field("float", unit="× behaviour rate", min=0.0, max=10.0, default=1.0, by_month=True,
+                                description="multiplier on vacancies posted (labour demand)"),
+}
+"""Scenario-driven shocks to the labour market (DESIGN §5 step 3: difficulty shocks, downturns)."""
+
 TYPE_SCHEMAS: dict[str, Schema] = {
     "ui_benefit": UI_BENEFIT,
 }
 """Type-specific parameters of every implemented instrument type."""
 
-TOP_LEVEL = ("scenario", "run", "instruments")
+TOP_LEVEL = ("scenario", "run", "economy", "instruments")
 
 
 def instrument_schema(type_name: Any) -> Schema | None:
@@ -166,8 +178,8 @@ def node_at(path: tuple[str, ...], instrument_type: Any = None) -> Field | dict 
     if not path:
         return None
     head, rest = path[0], path[1:]
-    if head in ("scenario", "run"):
-        node: Any = SCENARIO if head == "scenario" else RUN
+    if head in ("scenario", "run", "economy"):
+        node: Any = {"scenario": SCENARIO, "run": RUN, "economy": ECONOMY}[head]
     elif head == "instruments":
         if len(rest) == 0:
             return {}
@@ -189,6 +201,6 @@ def is_value_path(path: tuple[str, ...], instrument_type: Any = None) -> bool:
     return isinstance(node_at(path, instrument_type), Field)
 
 
-__all__ = ["SCENARIO", "RUN", "INSTRUMENT_COMMON", "UI_BENEFIT", "TYPE_SCHEMAS", "TYPE_NAMES",
+__all__ = ["SCENARIO", "RUN", "ECONOMY", "INSTRUMENT_COMMON", "UI_BENEFIT", "TYPE_SCHEMAS", "TYPE_NAMES",
            "IMPLEMENTED_NAMES", "NAME_PATTERN", "TOP_LEVEL", "instrument_schema", "node_at",
            "is_value_path", "REQUIRED"]

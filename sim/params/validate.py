@@ -14,7 +14,7 @@ from sim.codes import InstrumentType
 from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.kinds import check_value, suggest
 from sim.params.months import month_label, month_number
-from sim.params.scenario_schema import (IMPLEMENTED_NAMES, INSTRUMENT_COMMON, NAME_PATTERN, RUN,
+from sim.params.scenario_schema import (ECONOMY, IMPLEMENTED_NAMES, INSTRUMENT_COMMON, NAME_PATTERN, RUN,
                                         SCENARIO, TOP_LEVEL, instrument_schema)
 from sim.params.schema import REQUIRED, Field
 from sim.params.walk import KeyPath, Reporter, Walker, key_text
@@ -209,7 +209,8 @@ def validate_document(document: Mapping[str, Any], scenario_path: str | Path,
                        f"unknown key {key!r}" + suggest(key, TOP_LEVEL))
     scenario = walker.section(document.get("scenario", {}), SCENARIO, ("scenario",))
     run = walker.section(document.get("run", {}), RUN, ("run",))
-    result = ValidatedDocument(document={"scenario": scenario, "run": run, "instruments": {}})
+    economy = walker.section(document.get("economy", {}), ECONOMY, ("economy",))
+    result = ValidatedDocument(document={"scenario": scenario, "run": run, "economy": economy, "instruments": {}})
     override_problems: list[Problem] = []
     _apply_overrides(overrides or {}, result.document, override_problems)
     start, months = scenario.get("start"), scenario.get("months")

@@ -136,17 +136,10 @@ def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, distric
     female = draw(Slot.ATTR_SEX) < pop_p["female_share"]
     p.sex[:] = np.where(female, Sex.FEMALE, Sex.MALE)
     cadre = female & (draw(Slot.ATTR_CADRE) < pop_p["women_cadre_share"])
-    band = _categorical(draw(Slot.ATTR_AGE), pop_p["age_shares"], AGE_BANDS)
-    lows = np.array([int(b.split("-")[0]) for b in AGE_BANDS])
-    highs = np.array([int(b.split("-")[1]) for b in AGE_BANDS])
-    span = (highs[band] - lows[band] + 1) * 12
-    age = lows[band] * 12 + np.floor(draw(Slot.ATTR_AGE_FINE) * span).astype(np.int64)
     rules = profile["retirement"]
-    # ages past the person's pre-reform retirement age are redrawn over the whole working life
     base_age = np.where(female, np.where(cadre, rules["women_cadre_base_age"], rules["women_worker_base_age"]),
-                        rules["men_base_age"]) * 12
-    over = age >= base_age
-    age = np.where(over, 192 + np.floor(draw(Slot.ATTR_RETIREMENT_TYPE) * (base_age - 192)).astype(np.int64), age)
+                        rules["men_base_age"])
+    age = _truncated_ages(draw(Slot.ATTR_AGE), draw(Slot.ATTR_AGE_FINE), pop_p["age_shares"], base_age)
     birth = start_abs - age
     p.birth_month[:] = birth - start_abs
     p.retire_month[:] = retirement_month_number(birth, female, cadre, rules) - start_abs
@@ -181,6 +174,21 @@ def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, distric
     p.hire_month[:] = NEVER
     p.training_done_month[:] = NEVER
     p.loan_month[:] = NEVER
+
+
+def _truncated_ages(u_year: np.ndarray, u_month: np.ndarray, shares: dict, max_age: np.ndarray) -> np.ndarray:
+    """Ages in months from the profile's age-band shares (uniform within a band), truncated below each
+    person's pre-reform retirement age: the inverse CDF is evaluated at u × F(max_age), so women
+    workers (retiring at 50) get the band shape of ages 16–49 rather than a redraw."""
+    years = np.arange(16, 65)
+    density = np.zeros(years.size)
+    for band in AGE_BANDS:
+        lo, hi = (int(x) for x in band.split("-"))
+        density[(years >= lo) & (years <= hi)] = shares[band] / (hi - lo + 1)
+    cumulative = np.cumsum(density)
+    at_max = np.interp(max_age, years + 1, cumulative, left=0.0, right=cumulative[-1])   # F(max_age)
+    index = np.searchsorted(cumulative, u_year * at_max, side="right")
+    return years[np.minimum(index, years.size - 1)] * 12 + np.floor(u_month * 12).astype(np.int64)
 
 
 def _school_leaving(p: Persons, profile: dict, start_abs: int) -> None:

@@ -65,8 +65,12 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def stub_locality(folder: Path, name: str = "testville") -> None:
-    (folder / "calibration" / name).mkdir(parents=True, exist_ok=True)
-    (folder / "calibration" / name / "profile.toml").write_text("# stub\n", encoding="utf-8")
+    """A valid locality under `folder` (a copy of the fixture's), found by walking up from scenarios there."""
+    target = folder / "calibration" / name
+    target.mkdir(parents=True, exist_ok=True)
+    source = FIXTURES / "calibration" / "testville"
+    for file in ("profile.toml", "behaviour.toml"):
+        (target / file).write_text((source / file).read_text(encoding="utf-8"), encoding="utf-8")
 
 
 MINIMAL = """

@@ -17,6 +17,7 @@ from sim.codes import Fund, N_COST_LINES, N_OUTCOMES, Outcome
 from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
+from sim.kernels.money import NUDGE_FEN
 from sim.kernels.persons import person_month, refresh_flags
 from sim.ledger import split_fen
 from sim.params import Scenario
@@ -36,7 +37,7 @@ PROCESSES = (
     "rationing for next month: job-finding tightness by district, public-job capacity",
 )
 
-N_CHUNKS = 64            # fixed, not the thread count: results never depend on threads
+N_CHUNKS = 16            # fixed, not the thread count: results never depend on threads
 CLOSE_MONTH = 1          # calendar month of the firms' year-end close (calendar-year accounts)
 MAX_SCHEDULE = 8         # rows of the UI duration schedule the month record holds
 
@@ -124,8 +125,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         ui.fill_month(m, t)
         chunk_bytes.fill(0)
         firm_chunk_bytes.fill(0)
-        person_month(month, P, F, order, district_start, cum_vacancies, inputs.beh, inputs.mult,
-                     inputs.difficulty_any_of, inputs.wage_noise, inputs.edu_premium, chunks, firm_chunks)
+        person_month(month, P, F, order, district_start, cum_vacancies, chunks, firm_chunks)
         # reduce the per-chunk sums (integers: exact in any order; floats: fixed chunk order)
         reduce_into_firms(firm_chunks, F)
         np.sum(chunks["ledger_fen"], axis=0, out=record.ledger_fen[t])
@@ -152,6 +152,9 @@ def simulate(scenario: Scenario, *, replication: int = 0,
 
 def _fill_static(m, key, inputs: KernelInputs, ui: "_UiSchedule") -> None:
     """Month-record fields that stay fixed through the run."""
+    m["beh"], m["mult"] = inputs.beh, inputs.mult
+    m["wage_noise"], m["edu_premium"] = inputs.wage_noise, inputs.edu_premium
+    m["difficulty_any_of"] = inputs.difficulty_any_of
     m["run_key"] = key
     m["theta"] = 1.0
     m["public_job_ratio"] = 1.0
@@ -250,7 +253,7 @@ class _UiSchedule:
 
 def _fen(yuan: np.ndarray) -> np.ndarray:
     """Round yuan to the fen, half up, as a treasury pays (sim.kernels.money.to_fen, vectorised)."""
-    return np.floor(np.round(np.asarray(yuan, np.float64) * 100.0, 6) + 0.5).astype(np.int64)
+    return np.floor(np.asarray(yuan, np.float64) * 100.0 + (0.5 + NUDGE_FEN)).astype(np.int64)
 
 
 class _UiFund:

@@ -43,152 +43,152 @@ def spell_band(months):
 
 @njit(cache=True)
 def job_finding_hazard(age_months, education, spell, skill, disability, registered, hukou, ui_status, ui_left,
-                       since_training, since_school_cohort, beh, mult):
+                       since_training, since_school_cohort, M):
     """Monthly job-finding probability of an unemployed person before vacancy rationing.
 
     `since_training` is the months since a completed course (−1: none); `since_school_cohort` the months
     since leaving school for school leavers of the run (−1: not one)."""
-    h = beh[L.JF_BASE]
-    h *= mult[L.M_JF_AGE, age_band(age_months)]
-    h *= mult[L.M_JF_EDU, education]
-    h *= mult[L.M_JF_SPELL, spell_band(spell)]
-    h *= mult[L.M_JF_SKILL, skill]
-    h *= mult[L.M_JF_DISABILITY, disability]
-    h *= mult[L.M_JF_REGISTRATION, 0 if registered else 1]
-    h *= mult[L.M_JF_HUKOU, hukou]
+    h = M.beh[L.JF_BASE]
+    h *= M.mult[L.M_JF_AGE, age_band(age_months)]
+    h *= M.mult[L.M_JF_EDU, education]
+    h *= M.mult[L.M_JF_SPELL, spell_band(spell)]
+    h *= M.mult[L.M_JF_SKILL, skill]
+    h *= M.mult[L.M_JF_DISABILITY, disability]
+    h *= M.mult[L.M_JF_REGISTRATION, 0 if registered else 1]
+    h *= M.mult[L.M_JF_HUKOU, hukou]
     if ui_status == L.UI_BENEFIT and ui_left <= 2:
-        h *= beh[L.JF_UI_EXHAUSTION]
+        h *= M.beh[L.JF_UI_EXHAUSTION]
     elif ui_status == L.UI_BENEFIT or ui_status == L.UI_TO_RETIREMENT:
-        h *= beh[L.JF_UI_RECEIPT]
-    if since_training >= beh[L.TR_BOOST_LAG] and since_training < beh[L.TR_BOOST_LAG] + beh[L.TR_BOOST_MONTHS]:
-        h *= beh[L.TR_BOOST]
+        h *= M.beh[L.JF_UI_RECEIPT]
+    if since_training >= M.beh[L.TR_BOOST_LAG] and since_training < M.beh[L.TR_BOOST_LAG] + M.beh[L.TR_BOOST_MONTHS]:
+        h *= M.beh[L.TR_BOOST]
     if since_school_cohort >= 0 and since_school_cohort < 12:
-        h *= beh[L.GR_JF_MULT]
+        h *= M.beh[L.GR_JF_MULT]
     return h
 
 
 @njit(cache=True)
-def separation_hazard(local, age_months, size_class, tenure, sep_multiplier, beh, mult):
+def separation_hazard(local, age_months, size_class, tenure, M):
     """Monthly separation probability of an employee (local firm or away)."""
     if not local:
-        return beh[L.SEP_AWAY_BASE] * sep_multiplier
-    h = beh[L.SEP_BASE] * sep_multiplier
-    h *= mult[L.M_SEP_AGE, age_band(age_months)]
-    h *= mult[L.M_SEP_SIZE, size_class]
+        return M.beh[L.SEP_AWAY_BASE] * M.sep_multiplier
+    h = M.beh[L.SEP_BASE] * M.sep_multiplier
+    h *= M.mult[L.M_SEP_AGE, age_band(age_months)]
+    h *= M.mult[L.M_SEP_SIZE, size_class]
     if tenure < 12:
-        h *= beh[L.SEP_SHORT_TENURE]
+        h *= M.beh[L.SEP_SHORT_TENURE]
     return h
 
 
 @njit(cache=True)
-def decide_employed(key, i, forced, h, beh):
+def decide_employed(key, i, forced, h, M):
     """Employee: (event, involuntary). `forced` = the employer closed this month."""
     if not forced and uniform(key, i, Slot.SEPARATION) >= h:
         return EV_NONE, False
     u = uniform(key, i, Slot.SEPARATION_KIND)
-    share = beh[L.SEP_INVOLUNTARY_SHARE]
+    share = M.beh[L.SEP_INVOLUNTARY_SHARE]
     if forced or u < share:
         return EV_UNEMPLOYED, True
     v = (u - share) / (1.0 - share)     # rescaled to [0, 1) within the voluntary part
-    if v < beh[L.SEP_TO_UNEMPLOYED]:
+    if v < M.beh[L.SEP_TO_UNEMPLOYED]:
         return EV_UNEMPLOYED, False
-    if v < beh[L.SEP_TO_UNEMPLOYED] + beh[L.SEP_TO_INACTIVE]:
+    if v < M.beh[L.SEP_TO_UNEMPLOYED] + M.beh[L.SEP_TO_INACTIVE]:
         return EV_INACTIVE, False
     return EV_FLEXIBLE, False
 
 
 @njit(cache=True)
-def decide_unemployed(key, i, h, flags, spell, registered, public_job_ratio, beh):
+def decide_unemployed(key, i, h, flags, spell, registered, M):
     """Unemployed: one event. Destinations are tried in a fixed order, each with its own draw, so
     changing one hazard changes no other decision's random number (common random numbers)."""
     if uniform(key, i, Slot.JOB_FIND) < h:
         return EV_HIRE
     if flags & GroupFlag.difficulty:
-        if uniform(key, i, Slot.TO_PUBLIC_JOB) < beh[L.EX_PUBLIC_JOB] * public_job_ratio:
+        if uniform(key, i, Slot.TO_PUBLIC_JOB) < M.beh[L.EX_PUBLIC_JOB] * M.public_job_ratio:
             return EV_PUBLIC_JOB
     if flags & (GroupFlag.graduate_2y | GroupFlag.youth_16_24):
-        if uniform(key, i, Slot.TO_INTERNSHIP) < beh[L.EX_INTERNSHIP]:
+        if uniform(key, i, Slot.TO_INTERNSHIP) < M.beh[L.EX_INTERNSHIP]:
             return EV_INTERN
-    if uniform(key, i, Slot.TO_TRAINING) < beh[L.EX_TRAINING]:
+    if uniform(key, i, Slot.TO_TRAINING) < M.beh[L.EX_TRAINING]:
         return EV_TRAINING
-    if uniform(key, i, Slot.TO_SELF_EMPLOYMENT) < beh[L.EX_SELF_EMPLOYMENT]:
+    if uniform(key, i, Slot.TO_SELF_EMPLOYMENT) < M.beh[L.EX_SELF_EMPLOYMENT]:
         return EV_SELF_EMPLOYED
-    if uniform(key, i, Slot.TO_FLEXIBLE) < beh[L.EX_FLEXIBLE]:
+    if uniform(key, i, Slot.TO_FLEXIBLE) < M.beh[L.EX_FLEXIBLE]:
         return EV_FLEXIBLE
-    p_inactive = beh[L.EX_INACTIVE]
+    p_inactive = M.beh[L.EX_INACTIVE]
     if spell >= 24:
-        p_inactive += beh[L.IA_FROM_LONG]
+        p_inactive += M.beh[L.IA_FROM_LONG]
     if uniform(key, i, Slot.TO_INACTIVE) < p_inactive:
         return EV_INACTIVE
-    if not registered and uniform(key, i, Slot.LATE_REGISTER) < beh[L.REG_LATE]:
+    if not registered and uniform(key, i, Slot.LATE_REGISTER) < M.beh[L.REG_LATE]:
         return EV_REGISTER
     return EV_NONE
 
 
 @njit(cache=True)
-def decide_other(key, i, state, spell, business_months, beh):
+def decide_other(key, i, state, spell, M):
     """Training, internship, business, flexible work, public post, inactivity: (event, fallback).
 
     The fallback applies when a hire finds no vacancy in the district."""
     if state == 3:    # TRAINING
-        if uniform(key, i, Slot.TRAINING_END) < beh[L.TR_END]:
+        if uniform(key, i, Slot.TRAINING_END) < M.beh[L.TR_END]:
             return EV_SEARCH, EV_NONE
         return EV_NONE, EV_NONE
     if state == 4:    # INTERN
-        if spell + 1 >= beh[L.IN_MONTHS]:
-            if uniform(key, i, Slot.INTERN_RETAINED) < beh[L.IN_RETAIN]:
+        if spell + 1 >= M.beh[L.IN_MONTHS]:
+            if uniform(key, i, Slot.INTERN_RETAINED) < M.beh[L.IN_RETAIN]:
                 return EV_HIRE, EV_UNEMPLOYED
             return EV_UNEMPLOYED, EV_NONE
         return EV_NONE, EV_NONE
     if state == 5:    # SELF_EMPLOYED
-        year = business_months // 12
+        year = spell // 12
         if year > 3:
             year = 3
-        if uniform(key, i, Slot.BUSINESS_FAILURE) < beh[L.SE_FAIL_Y1 + year]:
-            if uniform(key, i, Slot.SEPARATION_KIND) < beh[L.SE_TO_EMPLOYED]:
+        if uniform(key, i, Slot.BUSINESS_FAILURE) < M.beh[L.SE_FAIL_Y1 + year]:
+            if uniform(key, i, Slot.SEPARATION_KIND) < M.beh[L.SE_TO_EMPLOYED]:
                 return EV_HIRE, EV_UNEMPLOYED
             return EV_UNEMPLOYED, EV_NONE
         return EV_NONE, EV_NONE
     if state == 6:    # FLEXIBLE
         u = uniform(key, i, Slot.FLEXIBLE_EXIT)
-        edge = beh[L.FL_TO_EMPLOYED]
+        edge = M.beh[L.FL_TO_EMPLOYED]
         if u < edge:
             return EV_HIRE, EV_NONE
-        edge += beh[L.FL_TO_UNEMPLOYED]
+        edge += M.beh[L.FL_TO_UNEMPLOYED]
         if u < edge:
             return EV_UNEMPLOYED, EV_NONE
-        if u < edge + beh[L.FL_TO_INACTIVE]:
+        if u < edge + M.beh[L.FL_TO_INACTIVE]:
             return EV_INACTIVE, EV_NONE
         return EV_NONE, EV_NONE
     if state == 7:    # PUBLIC_JOB
-        if spell + 1 >= beh[L.PJ_MAX_MONTHS]:
+        if spell + 1 >= M.beh[L.PJ_MAX_MONTHS]:
             return EV_UNEMPLOYED, EV_NONE
-        if uniform(key, i, Slot.PUBLIC_JOB_EXIT) < beh[L.PJ_TO_EMPLOYED]:
+        if uniform(key, i, Slot.PUBLIC_JOB_EXIT) < M.beh[L.PJ_TO_EMPLOYED]:
             return EV_HIRE, EV_NONE
         return EV_NONE, EV_NONE
     if state == 8:    # INACTIVE
         u = uniform(key, i, Slot.FROM_INACTIVE)
-        if u < beh[L.IA_TO_UNEMPLOYED]:
+        if u < M.beh[L.IA_TO_UNEMPLOYED]:
             return EV_UNEMPLOYED, EV_NONE
-        if u < beh[L.IA_TO_UNEMPLOYED] + beh[L.IA_TO_EMPLOYED]:
+        if u < M.beh[L.IA_TO_UNEMPLOYED] + M.beh[L.IA_TO_EMPLOYED]:
             return EV_HIRE, EV_NONE
     return EV_NONE, EV_NONE
 
 
 @njit(cache=True)
-def decide_graduate(key, i, beh):
+def decide_graduate(key, i, M):
     """School leaver in the graduation month: (event, fallback)."""
     u = uniform(key, i, Slot.GRADUATE_DESTINATION)
-    edge = beh[L.GR_EMPLOYED]
+    edge = M.beh[L.GR_EMPLOYED]
     if u < edge:
         return EV_HIRE, EV_UNEMPLOYED
-    edge += beh[L.GR_INTERN]
+    edge += M.beh[L.GR_INTERN]
     if u < edge:
         return EV_INTERN, EV_NONE
-    edge += beh[L.GR_UNEMPLOYED]
+    edge += M.beh[L.GR_UNEMPLOYED]
     if u < edge:
         return EV_UNEMPLOYED, EV_NONE
-    edge += beh[L.GR_FURTHER_STUDY]
+    edge += M.beh[L.GR_FURTHER_STUDY]
     if u < edge:
         return EV_STUDY, EV_NONE
     return EV_INACTIVE, EV_NONE

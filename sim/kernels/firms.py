@@ -6,7 +6,7 @@ persons, so their cost is negligible.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from sim.codes import EntityKind, Outcome, Slot
 from sim.kernels import layout as L
@@ -89,29 +89,26 @@ def firm_month(t, run_key, F, beh, mult, exit_multiplier, vacancy_multiplier, or
     outcomes[Outcome.firms_alive] += alive
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def reduce_into_firms(FA, F):
-    """Add the persons' per-chunk sums of the month to each firm, in chunk order."""
-    n_chunks = FA.shape[0]
-    for f in prange(F.shape[0]):
-        insured = np.int64(0)
-        ui_fen = np.int64(0)
-        si_fen = np.int64(0)
-        layoffs = np.int64(0)
-        hires = np.int64(0)
-        for c in range(n_chunks):
-            a = FA[c, f]
-            insured += a.insured
-            ui_fen += a.ui_fen
-            si_fen += a.si_fen
-            layoffs += a.layoffs
-            hires += a.hires
+    """Add the persons' per-chunk sums of the month to each firm, in chunk order (row by row, so the
+    [chunk, firm] array is read in memory order)."""
+    for f in range(F.shape[0]):
         r = F[f]
-        r.insured = insured
-        r.ui_contrib_year += ui_fen
-        r.si_contrib_year += si_fen
-        r.layoffs_year += layoffs
-        r.hires = hires
-        r.insured_sum_year += insured
-        if ui_fen > 0 and r.contrib_months < 32767:
+        r.insured = 0
+        r.hires = 0
+    for c in range(FA.shape[0]):
+        row = FA[c]
+        for f in range(F.shape[0]):
+            a = row[f]
+            r = F[f]
+            r.insured += a.insured
+            r.ui_contrib_year += a.ui_fen
+            r.si_contrib_year += a.si_fen
+            r.layoffs_year += a.layoffs
+            r.hires += a.hires
+    for f in range(F.shape[0]):
+        r = F[f]
+        r.insured_sum_year += r.insured
+        if r.insured > 0 and r.contrib_months < 32767:
             r.contrib_months += 1

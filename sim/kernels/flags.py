@@ -5,16 +5,16 @@ import numpy as np
 from numba import njit
 
 from sim.codes import Disability, Education, GroupFlag, Household, Hukou, PersonBit, Sex, State
-from sim.kernels.layout import P4050_MEN_MONTHS, P4050_WOMEN_MONTHS
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def group_flags(t, year_start, state, bits, household, age, spell, education, school_leave_month, sex, disability,
-                hukou, retire_month, beh, difficulty_any_of):
-    """Flags of a person in month t, after this month's transitions.
+                hukou, retire_month, p4050_women_months, p4050_men_months, difficulty_any_of):
+    """Flags of a person in month t, after this month's transitions (scalars only, so it inlines cheaply).
 
     `age` and `spell` are in months; `year_start` is the month index of this calendar year's January;
-    `difficulty_any_of` is the locality's definition of 就业困难人员 as a GroupFlag mask."""
+    the 4050 thresholds are ages in months; `difficulty_any_of` is the locality's definition of
+    就业困难人员 as a GroupFlag mask."""
     bits = np.int64(bits)
     household = np.int64(household)
     flags = np.int64(0)
@@ -39,7 +39,7 @@ def group_flags(t, year_start, state, bits, household, age, spell, education, sc
         flags |= GroupFlag.youth_16_24
     if age < 20 * 12:
         flags |= GroupFlag.under_20
-    if age >= (beh[P4050_WOMEN_MONTHS] if sex == Sex.FEMALE else beh[P4050_MEN_MONTHS]):
+    if age >= (p4050_women_months if sex == Sex.FEMALE else p4050_men_months):
         flags |= GroupFlag.p4050
     if disability != Disability.NONE:
         flags |= GroupFlag.disabled

@@ -9,7 +9,10 @@ threads. Each chunk writes only its own accumulator record `A = CA[c]` and its r
 accumulators `FA[c]`; they are reduced in chunk order afterwards.
 
 Arguments used throughout: `p` a person record (PERSON_DTYPE), `M` the month record
-(layout.month_dtype), `F` firms (FIRM_DTYPE array), `beh`/`mult` behaviour arrays (layout).
+(layout.month_dtype: behaviour constants and this month's values), `F` firms (FIRM_DTYPE array), `A` this
+chunk's accumulator record, `FA` this chunk's row of firm accumulators. The helpers are inlined into
+`_run_chunk`; they take records rather than arrays wherever they can, because numba adds atomic
+reference-count updates for arrays handed to inlined functions.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from numba import njit, prange
 
 from sim.codes import EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBit, Slot, State, WorkLocation
 from sim.kernels import decide as D
+from sim.kernels.borrow import borrow
 from sim.kernels import layout as L
 from sim.kernels.flags import group_flags
 from sim.kernels.money import to_fen
@@ -42,46 +46,47 @@ def _enter(p, new_state):
     p.state_months = 0
 
 
-@njit(cache=True)
-def _decide(p, i, key, M, F, beh, mult, A):
-    """This month's (event, fallback, involuntary) for a person already in the labour market."""
+@njit(cache=True, inline="always")
+def _decide(p, i, key, M, firm, A):
+    """This month's (event, fallback, involuntary) for a person already in the labour market; `firm` is
+    the employer's record (any record when there is none: it is then not read)."""
     t = M.t
     if p.state == State.EMPLOYED:
         local = p.employer >= 0
-        forced = local and F[p.employer].alive == 0
-        size = F[p.employer].size_class if local else 0
-        h = D.separation_hazard(local, t - p.birth_month, size, t - p.hire_month, M.sep_multiplier, beh, mult)
-        event, involuntary = D.decide_employed(key, i, forced, h, beh)
+        forced = local and firm.alive == 0
+        size = firm.size_class if local else 0
+        h = D.separation_hazard(local, t - p.birth_month, size, t - p.hire_month, M)
+        event, involuntary = D.decide_employed(key, i, forced, h, M)
         return event, D.EV_NONE, involuntary
     if p.state == State.UNEMPLOYED:
         registered = (p.bits & PersonBit.REGISTERED) != 0
         since_training = t - p.training_done_month if p.training_done_month != NEVER else -1
         since_school = t - p.school_leave_month if (p.bits & PersonBit.GRADUATE_COHORT) else -1
         h = D.job_finding_hazard(t - p.birth_month, p.education, p.state_months, p.skill, p.disability, registered,
-                                 p.hukou, p.ui_status, p.ui_left, since_training, since_school, beh, mult)
-        away = beh[L.JF_AWAY_RURAL] if p.hukou == Hukou.LOCAL_RURAL else 0.0
+                                 p.hukou, p.ui_status, p.ui_left, since_training, since_school, M)
+        away = M.beh[L.JF_AWAY_RURAL] if p.hukou == Hukou.LOCAL_RURAL else 0.0
         A.search_mass[p.district] += h * (1.0 - away)          # demand for local vacancies
         if p.group_flags & GroupFlag.difficulty:
-            A.public_job_mass += beh[L.EX_PUBLIC_JOB]
+            A.public_job_mass += M.beh[L.EX_PUBLIC_JOB]
         h = min(h * (away + (1.0 - away) * M.theta[p.district]), 1.0)   # only local jobs are rationed
-        event = D.decide_unemployed(key, i, h, p.group_flags, p.state_months, registered, M.public_job_ratio, beh)
+        event = D.decide_unemployed(key, i, h, p.group_flags, p.state_months, registered, M)
         return event, D.EV_NONE, False
-    event, fallback = D.decide_other(key, i, p.state, p.state_months, p.state_months, beh)
+    event, fallback = D.decide_other(key, i, p.state, p.state_months, M)
     return event, fallback, False
 
 
 @njit(cache=True)
-def _hire(p, i, key, F, order, district_start, cum_vacancies, beh, wage_noise, edu_premium, M, FA):
+def _hire(p, i, key, M, F, order, district_start, cum_vacancies, FA):
     """Place a person in a job: away from the city (local-rural jobseekers, by a draw) or at a local firm
     drawn in proportion to its vacancies. Returns False when the district has no vacancy."""
     d = p.district
     if p.hukou == Hukou.LOCAL_RURAL:
         # share of this person's job finds that are away, given local rationing θ (see _decide)
-        away = beh[L.JF_AWAY_RURAL]
+        away = M.beh[L.JF_AWAY_RURAL]
         away_share = away / (away + (1.0 - away) * M.theta[d]) if away > 0 else 0.0
         u = uniform(key, i, Slot.WORK_AWAY)
         if u < away_share:
-            cross_province = u < away_share * beh[L.JF_AWAY_PROVINCE]
+            cross_province = u < away_share * M.beh[L.JF_AWAY_PROVINCE]
             p.employer = -1
             p.work_location = WorkLocation.CROSS_PROVINCE if cross_province else WorkLocation.CROSS_COUNTY
             p.wage = 2 * M.min_wage[d]
@@ -91,8 +96,8 @@ def _hire(p, i, key, F, order, district_start, cum_vacancies, beh, wage_noise, e
         return False
     p.employer = firm
     p.work_location = WorkLocation.LOCAL
-    noise = wage_noise[np.int64(uniform(key, i, Slot.WAGE) * wage_noise.shape[0])]
-    wage = F[firm].wage_level * edu_premium[p.education] * noise
+    noise = M.wage_noise[np.int64(uniform(key, i, Slot.WAGE) * M.wage_noise.shape[0])]
+    wage = F[firm].wage_level * M.edu_premium[p.education] * noise
     p.wage = np.int32(max(wage, np.float64(M.min_wage[d])))
     FA[firm].hires += 1
     return True
@@ -157,8 +162,7 @@ def _claim(p, i, key, M, A):
 
 
 @njit(cache=True)
-def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start, cum_vacancies, beh, wage_noise,
-           edu_premium, A, FA):
+def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start, cum_vacancies, A, FA):
     """Carry out the month's event. Returns True if the person changed state."""
     t = M.t
     state = p.state
@@ -166,10 +170,10 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         A.outcomes[Outcome.business_closures] += 1          # every move out of a business closes it
         p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FIRST_BUSINESS))
     if event == D.EV_HIRE:
-        if _hire(p, i, key, F, order, district_start, cum_vacancies, beh, wage_noise, edu_premium, M, FA):
+        if _hire(p, i, key, M, F, order, district_start, cum_vacancies, FA):
             u = uniform(key, i, Slot.CONTRACT)
-            p.contract_months = 12 if u < beh[L.CT_ONE_YEAR] else (
-                36 if u < beh[L.CT_ONE_YEAR] + beh[L.CT_THREE_YEARS] else 0)
+            p.contract_months = 12 if u < M.beh[L.CT_ONE_YEAR] else (
+                36 if u < M.beh[L.CT_ONE_YEAR] + M.beh[L.CT_THREE_YEARS] else 0)
             _record_entry(p, t, State.EMPLOYED, A)
             _enter(p, State.EMPLOYED)
             return True
@@ -193,7 +197,7 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         p.work_location = WorkLocation.LOCAL
     if event == D.EV_UNEMPLOYED:
         eligible = involuntary and p.ui_contrib_months >= M.min_contribution_months
-        p_register = beh[L.REG_INVOLUNTARY] if eligible else beh[L.REG_OTHER]
+        p_register = M.beh[L.REG_INVOLUNTARY] if eligible else M.beh[L.REG_OTHER]
         bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY)
         if uniform(key, i, Slot.REGISTER) < p_register or state == State.PUBLIC_JOB:
             bits |= PersonBit.REGISTERED       # public-post leavers return to the register
@@ -206,7 +210,7 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
             _claim(p, i, key, M, A)
         return True
     if event == D.EV_SEARCH:                   # training completed: certificate, then back to search
-        if uniform(key, i, Slot.CERTIFICATE) < beh[L.TR_CERTIFICATE]:
+        if uniform(key, i, Slot.CERTIFICATE) < M.beh[L.TR_CERTIFICATE]:
             if p.skill < 3:
                 p.skill += 1
             if p.certificates < 255:
@@ -241,9 +245,10 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
     return True
 
 
-@njit(cache=True)
-def _accrue(p, M, A, FA):
-    """Social-insurance contributions of the month (DESIGN §5 step 6), rounded to the fen per person."""
+@njit(cache=True, inline="always")
+def _accrue(p, M, A, fa):
+    """Social-insurance contributions of the month (DESIGN §5 step 6), rounded to the fen per person.
+    `fa` is this chunk's accumulator record of the person's employer (not read without one)."""
     with_ui = True
     if p.state == State.EMPLOYED:
         if p.employer < 0:                     # insured where they work: claims go to that fund
@@ -251,10 +256,9 @@ def _accrue(p, M, A, FA):
         else:
             base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
             ui_fen = to_fen(base * M.ui_rate)
-            acc = FA[p.employer]
-            acc.insured += 1
-            acc.ui_fen += ui_fen
-            acc.si_fen += to_fen(base * M.si_rate)
+            fa.insured += 1
+            fa.ui_fen += ui_fen
+            fa.si_fen += to_fen(base * M.si_rate)
             A.revenue_fen[p.district] += ui_fen
     elif p.state == State.PUBLIC_JOB:          # the post's employer pays at the floor base
         A.revenue_fen[p.district] += to_fen(M.floor_yuan * M.ui_rate)
@@ -268,7 +272,7 @@ def _accrue(p, M, A, FA):
         p.ui_contrib_months += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _count(p, M, A):
     """Month-end stocks and the graduate cohort's destinations."""
     state = p.state
@@ -287,25 +291,26 @@ def _count(p, M, A):
             A.outcomes[Outcome.graduates_placed] += 1
 
 
-@njit(cache=True)
-def _step_person(p, i, key, M, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of, wage_noise,
-                 edu_premium, A, FA):
+@njit(cache=True, inline="always")
+def _begin(p, i, key, M, firm, A):
+    """Demography and the month's decision. Returns (active, event, fallback, involuntary); `active` is
+    False for records outside the labour market this month (retired, or school leavers not yet out)."""
     t = M.t
     state = p.state
     if state == State.RETIRED:
         A.outcomes[Outcome.stock_retired] += 1
-        return
+        return False, D.EV_NONE, D.EV_NONE, False
     # 2. demography
     if state == State.STUDENT:
         if t < p.school_leave_month:
             A.outcomes[Outcome.stock_student] += 1
-            return
+            return False, D.EV_NONE, D.EV_NONE, False
         A.outcomes[Outcome.graduates_entering] += 1
         A.outcomes[Outcome.entries_from_outside] += 1
         p.bits = np.uint8(np.int64(p.bits) | PersonBit.GRADUATE_COHORT)
-        event, fallback = D.decide_graduate(key, i, beh)
-        involuntary = False
-    elif t >= p.retire_month:
+        event, fallback = D.decide_graduate(key, i, M)
+        return True, event, fallback, False
+    if t >= p.retire_month:
         if _is_employment(state) and (state != State.EMPLOYED or p.employer >= 0):
             A.outcomes[Outcome.natural_attrition] += 1
         p.employer = -1
@@ -313,22 +318,27 @@ def _step_person(p, i, key, M, F, order, district_start, cum_vacancies, beh, mul
         _enter(p, State.RETIRED)
         A.outcomes[Outcome.retirements] += 1
         A.outcomes[Outcome.stock_retired] += 1
-        return
-    else:
-        # 4–5. separations and non-employment transitions
-        event, fallback, involuntary = _decide(p, i, key, M, F, beh, mult, A)
-    moved = _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start, cum_vacancies, beh,
-                   wage_noise, edu_premium, A, FA)
+        return False, D.EV_NONE, D.EV_NONE, False
+    # 4–5. separations and non-employment transitions
+    event, fallback, involuntary = _decide(p, i, key, M, firm, A)
+    return True, event, fallback, involuntary
+
+
+@njit(cache=True, inline="always")
+def _finish(p, moved, M, A, fa):
+    """The rest of the month once the person has moved (or not): spell clocks, contributions, group
+    flags, the ui_benefit instrument and outcome counts."""
+    t = M.t
     if p.state == State.PUBLIC_JOB and p.public_job_months < MAX_I16:
         p.public_job_months += 1
     if not moved and p.state_months < MAX_I16:
         p.state_months += 1
     # 6. accruals
-    _accrue(p, M, A, FA)
+    _accrue(p, M, A, fa)
     # group flags of the month (instruments read them)
     p.group_flags = group_flags(t, M.year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
-                                p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month, beh,
-                                difficulty_any_of)
+                                p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,
+                                M.beh[L.P4050_WOMEN_MONTHS], M.beh[L.P4050_MEN_MONTHS], M.difficulty_any_of)
     # 7. instruments: ui_benefit
     if M.ui_active and (p.state == State.UNEMPLOYED or p.state == State.TRAINING):
         paid = pay_month(p, M, A)
@@ -348,35 +358,39 @@ def refresh_flags(P, t, year_start, beh, difficulty_any_of):
         p = P[i]
         p.group_flags = group_flags(t, year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
                                     p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,
-                                    beh, difficulty_any_of)
+                                    beh[L.P4050_WOMEN_MONTHS], beh[L.P4050_MEN_MONTHS], difficulty_any_of)
 
 
 @njit(cache=True)
-def _run_chunk(c, lo, hi, key, M, P, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of,
-               wage_noise, edu_premium, CA, FA):
+def _run_chunk(c, lo, hi, key, M, P, F, order, district_start, cum_vacancies, CA, FA):
+    """Persons lo … hi−1, in order. The per-person helpers take records; `_apply`, which needs the firm
+    and matching arrays, is a plain call made only in a month with an event, and gets borrowed views
+    (sim.kernels.borrow) so the loop does no reference counting."""
     A = CA[c]
-    firm_acc = FA[c]
+    row = borrow(FA[c])
+    firms, order, starts, cumulative = borrow(F), borrow(order), borrow(district_start), borrow(cum_vacancies)
     for i in range(lo, hi):
-        _step_person(P[i], i, key, M, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of,
-                     wage_noise, edu_premium, A, firm_acc)
+        p = P[i]
+        active, event, fallback, involuntary = _begin(p, i, key, M, firms[max(p.employer, 0)], A)
+        if not active:
+            continue
+        moved = False
+        if event != D.EV_NONE:
+            moved = _apply(p, i, key, event, fallback, involuntary, M, firms, order, starts, cumulative, A, row)
+        _finish(p, moved, M, A, row[max(p.employer, 0)])
 
 
 @njit(cache=True, parallel=True)
-def person_month(MR, P, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of, wage_noise,
-                 edu_premium, CA, FA):
+def person_month(MR, P, F, order, district_start, cum_vacancies, CA, FA):
     """Advance every person by one month.
 
     Parameters
     ----------
-    MR : array of one layout.month_dtype record, this month's inputs
+    MR : array of one layout.month_dtype record: behaviour constants and this month's inputs
     P : persons (PERSON_DTYPE), updated in place
     F : firms (FIRM_DTYPE), read only here
     order, district_start, cum_vacancies : firms ordered by district, where each district's firms
         start in that order, and cumulative vacancies along it (vacancy-weighted firm choice)
-    beh, mult : behaviour vector and multiplier tables (sim.kernels.layout)
-    difficulty_any_of : int, GroupFlag mask defining 就业困难人员
-    wage_noise : float64[k], within-firm wage multipliers at k equiprobable quantiles
-    edu_premium : float64[education], wage multipliers
     CA : layout.chunk_dtype[chunk], zeroed by the caller
     FA : layout.FIRM_ACC_DTYPE[chunk, firm], zeroed by the caller
     """
@@ -386,4 +400,4 @@ def person_month(MR, P, F, order, district_start, cum_vacancies, beh, mult, diff
     key = month_key(M.run_key, EntityKind.PERSON, M.t)
     for c in prange(n_chunks):
         _run_chunk(c, n * c // n_chunks, n * (c + 1) // n_chunks, key, MR[0], P, F, order, district_start,
-                   cum_vacancies, beh, mult, difficulty_any_of, wage_noise, edu_premium, CA, FA)
+                   cum_vacancies, CA, FA)

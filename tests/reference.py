@@ -8,12 +8,12 @@ kernel's rules in array form:
 
     RETIRED                 → counted, nothing else
     STUDENT before leaving  → counted, nothing else
-    STUDENT leaving school  → graduate destination draw                      ┐
-    reaching retirement age → retires (natural attrition if in a local job)  │
-    anyone else             → one decision for the month (decide_*)          ├ "live" persons
-                            → apply it (hire / fallback / moves / register)  │
-                            → spell counters, contributions, group flags,    │
-                              失业保险金 claims and payments, outcome stocks   ┘
+    reaching retirement age → retires (natural attrition if in a local job), nothing else
+    STUDENT leaving school  → graduate destination draw                   ┐
+    anyone else             → one decision for the month (decide_*)       │
+                            → apply it (hire / fallback / move / register)├ "live" persons
+                            → spell counters, contributions, group flags, │
+                              失业保险金 claims and payments, stocks        ┘
 
 Why vectorising is exact: within a month persons interact only through the accumulators (outcome
 counts, ledger cells, revenue, firm headcounts — integer sums, exact in any order — and the two float
@@ -25,22 +25,22 @@ draws the kernel takes one at a time.
 Floating-point expressions are written with the kernel's operand order (IEEE products and sums are
 order-sensitive): see `_job_finding_hazard` and `_separation_hazard`.
 
-Also here: `MonthDriver`, a copy of the month loop of `sim.engine.simulate` (firm kernels, reduction
-into firms, rationing θ and the public-job ratio) with a pluggable person pass, so the kernel and this
-reference can be stepped side by side from identical state (tests/test_reference.py,
-benchmarks/reference_step.py).
+Also here: `SideBySide`, a stand-in for `sim.engine.person_month` that runs the kernel and this
+reference on identical copies of each month's inputs inside the engine's own month loop and compares
+the results (tests/test_reference.py, benchmarks/reference_step.py).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from sim.codes import (CostLine, EntityKind, GroupFlag, Household, Hukou, N_COST_LINES, N_OUTCOMES, Outcome,
+from sim.codes import (CostLine, EntityKind, GroupFlag, Household, Hukou, N_OUTCOMES, Outcome,
                        PersonBit, Slot, State, WorkLocation)
 from sim.kernels import decide as D
 from sim.kernels import layout as L
 
 NEVER = -32768
 MAX_I16 = 32767
+JOB_SPELL_BITS = int(PersonBit.WAS_UNEMPLOYED | PersonBit.DIFFICULTY_HIRE)
 REG_OR_INVOL = int(PersonBit.REGISTERED | PersonBit.INVOLUNTARY)
 
 # ---------------------------------------------------------------------------------------------------
@@ -166,6 +166,15 @@ def group_flags(t, year_start, state, bits, household, age, spell, education, sc
     return f
 
 
+NUDGE_FEN = 1e-6      # sim.kernels.money.NUDGE_FEN
+
+
+def to_fen(yuan):
+    """sim.kernels.money.to_fen on arrays: yuan → fen, half up after a micro-fen nudge (so binary
+    representation error cannot turn a half into just below a half)."""
+    return np.floor(np.asarray(yuan, np.float64) * 100.0 + (0.5 + NUDGE_FEN)).astype(np.int64)
+
+
 def _entitlement_months(ui_contrib_months, carried, M):
     months = np.zeros(ui_contrib_months.shape, np.int64)
     for years, length in zip(M["schedule_years"], M["schedule_months"]):   # schedule rows, not persons
@@ -203,11 +212,11 @@ _WRITTEN = ("state", "prev_state", "bits", "household", "skill", "certificates",
             "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage", "employer",
             "hire_month", "contract_months", "training_done_month", "public_job_months", "placements",
             "group_flags", "hire_flags")
-_EMPLOYMENT = (State.EMPLOYED, State.SELF_EMPLOYED, State.FLEXIBLE, State.PUBLIC_JOB)
 
 
 def _is_employment(state):
-    return np.isin(state, _EMPLOYMENT)
+    return ((state == State.EMPLOYED) | (state == State.SELF_EMPLOYED) | (state == State.FLEXIBLE)
+            | (state == State.PUBLIC_JOB))
 
 
 class _Acc:
@@ -254,14 +263,23 @@ class _Acc:
         return np.add.accumulate(table, axis=1)[:, -1]             # accumulate is sequential
 
 
-def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, mult, difficulty_any_of,
-                           wage_noise, edu_premium, CA, FA, *, trace=None):
+def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accumulators, trace=None):
     """Advance every person by one month; same arguments and effects as persons.person_month.
 
+    Arguments: (MR, P, F, order, district_start, cum_vacancies, CA, FA), the behaviour constants
+    (beh, mult, wage_noise, edu_premium, difficulty_any_of) being fields of the month record. The
+    earlier signature, which passed them as arrays before CA and FA, is accepted too.
+
     `trace`, optional: a dict to which the number of persons taking each branch this month is added
-    (keys such as "unemployed->hire", "hire:no_vacancy"), so tests can check that a run exercised
-    every rule. It changes nothing else."""
+    (keys such as "unemployed->hire", "hire:no_vacancy_then_none"), so tests can check that a run
+    exercised every rule. It changes nothing else."""
     M = MR[0]
+    if len(accumulators) == 2:
+        CA, FA = accumulators
+        beh, mult, difficulty_any_of = M["beh"], M["mult"], M["difficulty_any_of"]
+        wage_noise, edu_premium = M["wage_noise"], M["edu_premium"]
+    else:
+        beh, mult, difficulty_any_of, wage_noise, edu_premium, CA, FA = accumulators
     t = int(M["t"])
     n = P.shape[0]
     C = CA.shape[0]
@@ -323,6 +341,11 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
     acc.count(Outcome.graduates_entering, graduating)
     acc.count(Outcome.entries_from_outside, graduating)
     set_bits(graduating, PersonBit.GRADUATE_COHORT)
+    g = graduating                               # flags as of the graduation month count at hire
+    p["group_flags"][g] = group_flags(t, int(M["year_start"]), state0[g], p["bits"][g], p["household"][g],
+                                      t - p["birth_month"][g], p["state_months"][g], p["education"][g],
+                                      p["school_leave_month"][g], p["sex"][g], p["disability"][g], p["hukou"][g],
+                                      p["retire_month"][g], beh, int(difficulty_any_of))
 
     # ---- decide: (event, fallback, involuntary) per person ----------------------------------------
     event = np.full(n, D.EV_NONE, np.int64)
@@ -476,6 +499,12 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
         m = mask & (p["ui_status"] == L.UI_NONE)
         if M["registration_required"]:
             m &= (p["bits"] & PersonBit.REGISTERED) != 0
+        flags = p["group_flags"]                                 # this month's flags (claims come after them)
+        targeted = ((flags & int(M["ui_target"])) != 0) if M["ui_target"] != 0 else np.ones(n, bool)
+        excluded = (flags & int(M["ui_exclude"])) != 0
+        note("claim:not_in_target_group", m & ~targeted)
+        note("claim:excluded_group", m & targeted & excluded)
+        m &= targeted & ~excluded
         sel = np.flatnonzero(m)
         sel = sel[uniform(key, sel, Slot.TAKE_UP) < M["ui_take_up"]]
         ucm = p["ui_contrib_months"][sel]
@@ -512,7 +541,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
         set_bits(was_registered, PersonBit.WAS_UNEMPLOYED)
         clear_bits(mask & ~was_registered, PersonBit.WAS_UNEMPLOYED)
         diff = mask & ((flags & GroupFlag.difficulty) != 0)
-        acc.count(Outcome.difficulty_employed, diff)
+        acc.count(Outcome.difficulty_employed, diff & ~_is_employment(old))
         set_bits(diff, PersonBit.DIFFICULTY_HIRE)
         clear_bits(mask & ~diff, PersonBit.DIFFICULTY_HIRE)
         clear_bits(mask, REG_OR_INVOL)
@@ -528,6 +557,11 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
         p["hire_flags"][mask] = flags[mask]
         p["household"][mask] &= ~int(Household.ZERO_EMPLOYMENT_FAMILY)
         p["ui_status"][mask] = L.UI_NONE
+
+    # every move out of a business closes it (a hire included; the fallback of a failed hire is a move)
+    closing = live & (state0 == State.SELF_EMPLOYED) & (event != D.EV_NONE)
+    acc.count(Outcome.business_closures, closing)
+    clear_bits(closing, PersonBit.FIRST_BUSINESS)
 
     # hires (_hire): away from the city (local-rural, by a draw) or a vacancy-weighted local firm
     trying = event == D.EV_HIRE
@@ -570,15 +604,12 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
     # late registration (no move); a claim if the spell began with a layoff
     registering = event == D.EV_REGISTER
     set_bits(registering, PersonBit.REGISTERED)
-    claim(registering & ((p["bits"] & PersonBit.INVOLUNTARY) != 0))
+    claim_due = registering & ((p["bits"] & PersonBit.INVOLUNTARY) != 0)
     note("register:after_layoff", registering & ((p["bits"] & PersonBit.INVOLUNTARY) != 0))
 
     # every other event is a move out of the current state
     moving = live & ~hired & (event != D.EV_NONE) & (event != D.EV_REGISTER)
     state = state0                                               # a mover has not moved yet
-    closing = moving & (state == State.SELF_EMPLOYED)
-    acc.count(Outcome.business_closures, closing)
-    clear_bits(closing, PersonBit.FIRST_BUSINESS)
     quitting = moving & (state == State.EMPLOYED)
     laid_off = quitting & involuntary
     acc.count(Outcome.separations_involuntary, laid_off)
@@ -594,12 +625,12 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
     p_register = np.where(eligible, beh[L.REG_INVOLUNTARY], beh[L.REG_OTHER])
     u_reg = np.ones(n)
     u_reg[to_un] = draw(to_un, Slot.REGISTER)
-    clear_bits(to_un, REG_OR_INVOL)
+    clear_bits(to_un, REG_OR_INVOL | JOB_SPELL_BITS)
     set_bits(to_un & ((u_reg < p_register) | (state == State.PUBLIC_JOB)), PersonBit.REGISTERED)
     set_bits(to_un & involuntary, PersonBit.INVOLUNTARY)
     p["ui_status"][to_un] = L.UI_NONE
     enter(to_un, State.UNEMPLOYED)
-    claim(to_un & involuntary)
+    claim_due |= to_un & involuntary             # claimed after this month's flags (see below)
 
     # training completed: certificate, back to search (registration and any claim continue)
     done = moving & (event == D.EV_SEARCH)
@@ -613,7 +644,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
 
     # → inactive (or further study)
     out = moving & ((event == D.EV_INACTIVE) | (event == D.EV_STUDY))
-    clear_bits(out, REG_OR_INVOL)
+    clear_bits(out, REG_OR_INVOL | JOB_SPELL_BITS)
     set_bits(out & (event == D.EV_STUDY), PersonBit.FURTHER_STUDY)
     acc.count(Outcome.labour_force_exits_to_inactive, out & (event == D.EV_INACTIVE) & (state != State.STUDENT))
     p["ui_status"][out] = L.UI_NONE
@@ -626,7 +657,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
     enter(interning, State.INTERN)
 
     # → flexible work, own business, public post (a quit into flexible work is not a new job)
-    entering = moving & np.isin(event, (D.EV_FLEXIBLE, D.EV_SELF_EMPLOYED, D.EV_PUBLIC_JOB))
+    entering = moving & ((event == D.EV_FLEXIBLE) | (event == D.EV_SELF_EMPLOYED) | (event == D.EV_PUBLIC_JOB))
     new_state = np.select([event == D.EV_FLEXIBLE, event == D.EV_SELF_EMPLOYED], [State.FLEXIBLE, State.SELF_EMPLOYED],
                           State.PUBLIC_JOB)
     p["ui_status"][entering & (state == State.EMPLOYED)] = L.UI_NONE
@@ -642,18 +673,18 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
     # ---- accruals (_accrue) ----------------------------------------------------------------------
     insured = live & (state == State.EMPLOYED) & (p["employer"] >= 0)
     base = np.minimum(np.maximum(p["wage"][insured].astype(np.float64), M["floor_yuan"]), M["ceiling_yuan"])
-    ui_fen = np.floor(base * M["ui_rate"] * 100.0 + 0.5).astype(np.int64)
-    si_fen = np.floor(base * M["si_rate"] * 100.0 + 0.5).astype(np.int64)
+    ui_fen = to_fen(base * M["ui_rate"])
+    si_fen = to_fen(base * M["si_rate"])
     acc.firm_add("insured", insured, p["employer"], 1)
     acc.firm_add("ui_fen", insured, p["employer"], ui_fen)
     acc.firm_add("si_fen", insured, p["employer"], si_fen)
     np.add.at(CA["revenue_fen"], (chunk[insured], district[insured]), ui_fen)
     public = live & (state == State.PUBLIC_JOB)               # the post's employer pays at the floor base
-    public_fen = np.int64(np.floor(M["floor_yuan"] * M["ui_rate"] * 100.0 + 0.5))
+    public_fen = to_fen(M["floor_yuan"] * M["ui_rate"])
     CA["revenue_fen"][...] += acc.by_district(public, district) * public_fen
     contributing = live & ((state == State.EMPLOYED) | (state == State.PUBLIC_JOB) | (state == State.FLEXIBLE))
     p["contrib_months"][contributing & (p["contrib_months"] < MAX_I16)] += 1
-    with_ui = contributing & (state != State.FLEXIBLE)
+    with_ui = insured | public                                   # not flexible workers, not jobs away
     p["ui_contrib_months"][with_ui & (p["ui_contrib_months"] < MAX_I16)] += 1
 
     # ---- group flags of the month ----------------------------------------------------------------
@@ -663,7 +694,9 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
                                        p["sex"][lv], p["disability"][lv], p["hukou"][lv], p["retire_month"][lv],
                                        beh, int(difficulty_any_of))
 
-    # ---- ui_benefit: one month of payment (pay_month) --------------------------------------------
+    # ---- ui_benefit: claims due this month, then one month of payment (pay_month) ----------------
+    claim(claim_due)
+
     if M["ui_active"]:
         slot = int(M["ui_slot"])
         claimant = live & ((state == State.UNEMPLOYED) | (state == State.TRAINING))
@@ -731,96 +764,92 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, beh, 
 
 
 # ---------------------------------------------------------------------------------------------------
-# A month loop with a pluggable person pass (a copy of sim.engine.simulate's, without ledgers/funds).
+# Side by side inside the real month loop.
 # ---------------------------------------------------------------------------------------------------
-class MonthDriver:
-    """Everything one side of a side-by-side run owns: persons, firms, accumulators, the month record.
+def _snapshot(args):
+    """Independent copies of every array argument of a person pass."""
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
 
-    `step(person_pass)` runs one month exactly as `sim.engine.simulate` does (year-end close, firm
-    month, month record, the person pass, reduction into firms, θ and the public-job ratio for next
-    month) and keeps this month's chunk and firm accumulators for comparison."""
 
-    def __init__(self, scenario, *, beh=None, n_chunks=None, replication=0):
-        from sim import engine as E
-        from sim.inputs import kernel_inputs
-        from sim.population.synthetic import month_number, synthesize
-        from sim.rng import run_key
+class SideBySide:
+    """A stand-in for `sim.engine.person_month` that runs the numba kernel AND the reference each month.
 
-        self.E = E
-        self.scenario = scenario
-        T = scenario.months
-        self.inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
-                                    persons=scenario.persons)
-        if beh is not None:
-            self.inputs.beh = np.asarray(beh, np.float64)
-        pop = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
-                         months=T, seed=scenario.seed, replication=replication)
-        self.population = pop
-        self.P, self.F = pop.persons.data, pop.firms.data
-        self.n_districts = len(pop.district_codes)
-        self.instruments = tuple(ins for ins in scenario.instruments if ins.enabled)
-        n_slots = max(len(self.instruments), 1)
-        self.ui = E._UiSchedule(scenario, self.instruments, self.inputs, self.n_districts)
-        F = self.F
-        self.order = np.argsort(F["district"], kind="stable").astype(np.int32)
-        self.district_start = np.searchsorted(F["district"][self.order],
-                                              np.arange(self.n_districts + 1)).astype(np.int64)
-        self.cum_vacancies = np.zeros(len(self.order), np.int64)
-        n_chunks = E.N_CHUNKS if n_chunks is None else n_chunks
-        self.chunks = np.zeros(n_chunks, L.chunk_dtype(self.n_districts, n_slots, N_OUTCOMES, N_COST_LINES))
-        self.firm_chunks = np.zeros((n_chunks, len(F)), L.FIRM_ACC_DTYPE)
-        self.month = np.zeros(1, L.month_dtype(self.n_districts, len(self.ui.schedule_years)))
-        self.key = np.uint64(run_key(scenario.seed, replication))
-        E._fill_static(self.month[0], self.key, self.inputs, self.ui)
-        self.start_abs = month_number(scenario.start)
-        self.grad_month = scenario.profile["graduates"]["graduation_month"]
-        self.last_close = 0
-        self.t = 0
-        self.outcomes = np.zeros(N_OUTCOMES, np.int64)
-        self.seconds = 0.0          # time spent in the person pass
+    Install it with `unittest.mock.patch.object(sim.engine, "person_month", SideBySide(...))` (or
+    pytest's monkeypatch) and run `sim.engine.simulate`: every month the reference receives its own
+    copies of exactly the inputs the kernel receives (month record, persons, firms, vacancies, zeroed
+    accumulators), the kernel runs on the engine's arrays (so the run continues from the kernel's
+    results) and the two outputs are compared byte for byte. The month loop itself — year-end close,
+    firm kernels, [economy] multipliers, reductions, θ and the public-job ratio — is the engine's own, so
+    this harness cannot drift from it.
 
-    def copy(self):
-        """An independent copy of the mutable state (persons, firms, accumulators, month record)."""
-        import copy as _copy
-        other = _copy.copy(self)
-        for name in ("P", "F", "cum_vacancies", "chunks", "firm_chunks", "month", "outcomes"):
-            setattr(other, name, getattr(self, name).copy())
-        return other
+    overrides : callable (t, month record) → dict, optional
+        Month-record fields to set before both passes (e.g. {"aid_for_ineligible": True}): exercises
+        rules the bundled scenario leaves off.
+    before_first : callable (P) → None, optional
+        Edits the persons once, before the first month (e.g. counters set to their caps).
+    trace : dict, optional
+        Filled by the reference with the number of persons taking each branch (see
+        `person_month_reference`).
+    compare : bool
+        False to skip the comparison (timing only).
+    """
 
-    def step(self, person_pass, overrides=None):
-        """One month. `overrides`: month-record fields to set after the engine has filled the record
-        (e.g. {"sep_multiplier": 2.0, "aid_for_ineligible": True}); returns the calendar month."""
+    def __init__(self, kernel=None, *, overrides=None, before_first=None, trace=None, compare=True):
+        if kernel is None:
+            from sim.kernels.persons import person_month as kernel
+        self.kernel = kernel
+        self.overrides = overrides
+        self.before_first = before_first
+        self.trace = trace
+        self.compare = compare
+        self.months: list[int] = []                 # t of each month run
+        self.kernel_seconds: list[float] = []
+        self.reference_seconds: list[float] = []
+        self.mismatches: list[str] = []
+
+    def __call__(self, *args):
+        """Same arguments as the kernel: (MR, P, F, order, district_start, cum_vacancies, CA, FA)."""
         import time
-        E, inputs, m = self.E, self.inputs, self.month[0]
-        t = self.t
-        calendar_month = (self.start_abs + t) % 12 + 1
-        year_start = t - (calendar_month - 1)
-        if t > 0 and calendar_month == E.CLOSE_MONTH:
-            E.year_end_close(self.F, min(t - self.last_close, 12), t, inputs.size_thresholds)
-            self.last_close = t
-        self.outcomes[:] = 0
-        E.firm_month(t, self.key, self.F, inputs.beh, inputs.mult, 1.0, 1.0, self.order, self.cum_vacancies,
-                     self.outcomes)
-        m["t"], m["year_start"] = t, year_start
-        cohort = year_start + self.grad_month - 1
-        m["cohort_month"] = cohort if cohort <= t else NEVER
-        self.ui.fill_month(m, t)
-        for name, value in (overrides or {}).items():
-            m[name] = value
-        self.chunks.view(np.uint8).fill(0)
-        self.firm_chunks.view(np.uint8).fill(0)
+        MR, P = args[0], args[1]
+        t = int(MR[0]["t"])
+        if not self.months and self.before_first is not None:
+            self.before_first(P)
+        for name, value in (self.overrides(t, MR[0]) if self.overrides else {}).items():
+            MR[0][name] = value
+        mine = _snapshot(args)
         started = time.perf_counter()
-        person_pass(self.month, self.P, self.F, self.order, self.district_start, self.cum_vacancies, inputs.beh,
-                    inputs.mult, inputs.difficulty_any_of, inputs.wage_noise, inputs.edu_premium, self.chunks,
-                    self.firm_chunks)
-        self.seconds += time.perf_counter() - started
-        E.reduce_into_firms(self.firm_chunks, self.F)
-        self.outcomes += self.chunks["outcomes"].sum(axis=0)
-        self.outcomes[Outcome.insured_employees] = self.F["insured"].sum()
-        m["theta"] = E._tightness(self.F, self.order, self.district_start, self.cum_vacancies,
-                                  self.chunks["search_mass"])
-        m["public_job_ratio"] = E._public_job_ratio(inputs.public_job_posts,
-                                                    self.outcomes[Outcome.stock_public_job],
-                                                    E._ordered_sum(self.chunks["public_job_mass"]))
-        self.t += 1
-        return calendar_month
+        self.kernel(*args)
+        self.kernel_seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        person_month_reference(*mine, trace=self.trace)
+        self.reference_seconds.append(time.perf_counter() - started)
+        self.months.append(t)
+        if self.compare:
+            found = differences(args, mine)
+            if found:
+                self.mismatches.append(f"month t={t}: " + "; ".join(found))
+
+    @property
+    def identical(self) -> bool:
+        return self.compare and bool(self.months) and not self.mismatches
+
+
+def differences(kernel_args, reference_args) -> list[str]:
+    """Every array argument (field by field for records) that is not byte-identical after both passes."""
+    names = ("MR", "P", "F", "order", "district_start", "cum_vacancies")
+    names += ("CA", "FA") if len(kernel_args) == 8 else ("beh", "mult", "difficulty_any_of", "wage_noise",
+                                                         "edu_premium", "CA", "FA")
+    out = []
+    for name, a, b in zip(names, kernel_args, reference_args):
+        if not isinstance(a, np.ndarray):
+            if a != b:
+                out.append(f"{name}: {a!r} != {b!r}")
+            continue
+        if a.tobytes() == b.tobytes():
+            continue
+        for field in a.dtype.names or (None,):
+            x, y = (a, b) if field is None else (a[field], b[field])
+            if x.tobytes() != y.tobytes():
+                where = np.argwhere(x != y)[:3].tolist() or "bit pattern only (±0.0 / NaN)"
+                out.append(f"{name}{'.' + field if field else ''} at {where}")
+    return out

@@ -8,7 +8,7 @@ import sim
 from sim.codes import CostLine, Fund, Outcome as O
 from sim.engine import simulate
 from sim.population.arrays import FIRM_DTYPE, PERSON_DTYPE
-from tests.conftest import write_reform
+from tests.conftest import LIUPANSHUI as LIUPANSHUI_PATH, write_reform
 
 
 def test_every_record_is_in_exactly_one_state_each_month(small_record):
@@ -126,3 +126,16 @@ def test_economy_multiplier_out_of_range_is_reported(tmp_path):
     with pytest.raises(ScenarioError) as error:
         sim.load_scenario(path)
     assert "economy.separation_multiplier" in str(error.value) and "-1.0" in str(error.value)
+
+
+def test_ui_target_groups_see_the_flags_of_the_month_of_the_claim(tmp_path):
+    """A claim is made after the month's flags are computed, so a target such as reg_unemployed (which a
+    person only has once unemployed) can be met; an excluded group never claims."""
+    targeted = write_reform(tmp_path, '[instruments.UI-10]\ntarget = ["reg_unemployed"]\n', "targeted.toml")
+    excluded = write_reform(tmp_path, '[instruments.UI-10]\nexclude = ["reg_unemployed"]\n', "excluded.toml")
+    base = simulate(sim.load_scenario(LIUPANSHUI_PATH, persons=4000, months=10, seed=4))
+    with_target = simulate(sim.load_scenario(targeted, persons=4000, months=10, seed=4))
+    with_exclusion = simulate(sim.load_scenario(excluded, persons=4000, months=10, seed=4))
+    claims = O.ui_claims_new
+    assert with_target.outcomes[:, claims].sum() == base.outcomes[:, claims].sum() > 0
+    assert with_exclusion.outcomes[:, claims].sum() == 0

@@ -1,68 +1,57 @@
 """The NumPy reference (tests/reference.py) against the numba person kernel: bit-identical, month by month.
 
-DESIGN §11 "Reference". Both sides start from identical copies of one synthetic Liupanshui population and
-are stepped by the same month loop (`reference.MonthDriver`, a copy of `sim.engine.simulate`'s loop; the
-firm kernels and the reductions are shared, only the person pass differs). After every month the person
-records, the per-chunk accumulators, the per-chunk firm accumulators, the firms and the month record
-(θ, public-job ratio) must be equal byte for byte.
+DESIGN §11 "Reference". `reference.SideBySide` stands in for `sim.engine.person_month` inside the
+engine's own month loop (`sim.engine.simulate`): every month the kernel and the reference each get their
+own copy of identical inputs (month record, persons, firms, cumulative vacancies, zeroed per-chunk
+accumulators), and afterwards the persons (every field), the chunk accumulators (outcomes, revenue,
+ledger cells, the float sums search_mass and public_job_mass), the per-chunk firm accumulators and the
+read-only inputs must be equal byte for byte. The run then continues from the kernel's results.
 """
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
-sys.path.insert(0, str(TESTS))
-
-import reference as R  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
 import sim  # noqa: E402
+import sim.engine  # noqa: E402
 from sim import rng  # noqa: E402
-from sim.codes import EntityKind, Outcome, Slot  # noqa: E402
+from sim.codes import EntityKind, GroupFlag, Outcome, Slot  # noqa: E402
 from sim.engine import simulate  # noqa: E402
 from sim.kernels import layout as L  # noqa: E402
-from sim.kernels.persons import person_month  # noqa: E402
+from sim.kernels.money import to_fen  # noqa: E402
+from tests import reference as R  # noqa: E402
 
-SCENARIO = REPO / "scenarios" / "liupanshui-2023.toml"   # starts 2024-01
+SCENARIO = REPO / "scenarios" / "liupanshui-2023.toml"            # starts 2024-01
+DOWNTURN = REPO / "scenarios" / "liupanshui-2023-downturn.toml"
 PERSONS = 3000
-MONTHS = 20            # Jan 2024 … Aug 2025: two graduation months (July) and a year-end close (Jan 2025)
+MONTHS = 20            # Jan 2024 … Aug 2025: two graduation months (July), a year-end close (Jan 2025)
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return sim.load_scenario(SCENARIO, persons=PERSONS, months=MONTHS)
+def _run(monkeypatch, scenario, harness: R.SideBySide, *, n_chunks: int | None = None, inputs_hook=None):
+    """simulate() with the person pass replaced by the side-by-side harness; asserts identity."""
+    monkeypatch.setattr(sim.engine, "person_month", harness)
+    if n_chunks is not None:
+        monkeypatch.setattr(sim.engine, "N_CHUNKS", n_chunks)
+    if inputs_hook is not None:
+        real = sim.engine.kernel_inputs
 
-
-def _differences(a: R.MonthDriver, b: R.MonthDriver) -> list[str]:
-    """Human-readable list of everything that is not byte-identical between two sides."""
-    out = []
-    for label, x, y in (("persons", a.P, b.P), ("chunks", a.chunks, b.chunks),
-                        ("firm_chunks", a.firm_chunks, b.firm_chunks), ("firms", a.F, b.F),
-                        ("month", a.month, b.month)):
-        for name in x.dtype.names:
-            if x[name].tobytes() != y[name].tobytes():
-                where = np.argwhere(x[name] != y[name])[:3].tolist() or "bit pattern only (±0.0 / NaN)"
-                out.append(f"{label}.{name} at {where}")
-    return out
-
-
-def _step_both(kernel: R.MonthDriver, ref: R.MonthDriver, months: int, *, overrides=None, trace=None):
-    """Step both sides; assert identity after every month. Returns the calendar months visited."""
-    visited = []
-    reference_pass = functools.partial(R.person_month_reference, trace=trace)
-    for t in range(months):
-        o = overrides(t) if callable(overrides) else overrides
-        visited.append(kernel.step(person_month, o))
-        ref.step(reference_pass, o)
-        diff = _differences(kernel, ref)
-        assert not diff, f"month t={t} (calendar month {visited[-1]}): reference ≠ kernel: {diff}"
-        assert kernel.P.tobytes() == ref.P.tobytes()
-    return visited
+        def kernel_inputs(*args, **kwargs):
+            inputs = real(*args, **kwargs)
+            inputs_hook(inputs)
+            return inputs
+        monkeypatch.setattr(sim.engine, "kernel_inputs", kernel_inputs)
+    record = simulate(scenario)
+    assert harness.months == list(range(scenario.months)), "the person pass did not run every month"
+    assert not harness.mismatches, "reference ≠ kernel:\n" + "\n".join(harness.mismatches[:5])
+    assert harness.identical
+    return record
 
 
 # ---- building blocks --------------------------------------------------------------------------------
@@ -81,6 +70,17 @@ def test_rng_port_equals_sim_rng():
             assert got.tobytes() == expected.tobytes()
     z = gen.integers(0, 2**63, 200, dtype=np.uint64) * np.uint64(2)
     assert R.mix64(z).tobytes() == np.array([rng.mix64(np.uint64(v)) for v in z], np.uint64).tobytes()
+    run = np.uint64(rng.run_key(20231113, 0))
+    for t in (-1, 0, 1, 17):
+        assert R.month_key(run, EntityKind.PERSON, t) == np.uint64(rng.month_key(run, EntityKind.PERSON, t))
+
+
+def test_to_fen_port_equals_kernel():
+    gen = np.random.default_rng(5)
+    yuan = np.concatenate([gen.random(2000) * 5000.0, np.round(gen.random(500) * 5000.0, 2) + 0.005,
+                           [0.085 * 1701, 0.0, 0.005, 0.015, 1e-9, 144.585, 1234.565]])
+    expected = np.array([to_fen(float(y)) for y in yuan], np.int64)
+    assert R.to_fen(yuan).tobytes() == expected.tobytes()
 
 
 def test_sequential_sums_add_in_order():
@@ -97,40 +97,74 @@ def test_sequential_sums_add_in_order():
         "data too easy: pairwise and sequential sums agree, the check above would not catch a pairwise sum"
 
 
-def test_driver_mirrors_engine(scenario):
-    """MonthDriver (used to step the two sides) reproduces sim.engine.simulate with the kernel."""
-    record = simulate(scenario)
-    driver = R.MonthDriver(scenario)
-    for t in range(MONTHS):
-        driver.step(person_month)
-        assert np.array_equal(driver.outcomes, record.outcomes[t]), f"month {t}"
-    assert driver.P.tobytes() == record.population.persons.data.tobytes()
-    assert driver.F.tobytes() == record.population.firms.data.tobytes()
+# ---- the reference against the kernel, inside the engine's month loop -------------------------------
+def test_harness_is_transparent(monkeypatch):
+    """Running the harness changes nothing in the engine's results."""
+    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=8)
+    plain = simulate(scenario)
+    record = _run(monkeypatch, scenario, R.SideBySide())
+    for name in ("outcomes", "ledger_fen", "ledger_count", "revenue_fen", "ui_fund_balance_fen", "theta"):
+        assert np.array_equal(getattr(plain, name), getattr(record, name)), name
+    assert plain.population.persons.data.tobytes() == record.population.persons.data.tobytes()
 
 
-# ---- the reference against the kernel --------------------------------------------------------------
-@pytest.mark.parametrize("n_chunks", [64, 3], ids=["engine-chunks", "3-chunks"])
-def test_reference_matches_kernel(scenario, n_chunks):
-    """Default behaviour, month by month. With 3 chunks each chunk sums hundreds of search-mass terms,
-    so a pairwise (NumPy `sum`) instead of sequential addition would show up."""
-    kernel = R.MonthDriver(scenario, n_chunks=n_chunks)
-    ref = kernel.copy()
+@pytest.mark.parametrize("n_chunks", [None, 3], ids=["engine-chunks", "3-chunks"])
+def test_reference_matches_kernel(monkeypatch, n_chunks):
+    """Bundled scenario, ≥ 18 months incl. two Julys and a January close. With 3 chunks each chunk sums
+    hundreds of search-mass terms, so pairwise instead of sequential addition would show."""
+    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=MONTHS)
     trace: dict[str, int] = {}
-    visited = _step_both(kernel, ref, MONTHS, trace=trace)
-    assert 7 in visited and visited.count(1) == 2, visited          # graduation month and a year-end close
-    assert trace["student->hire"] > 0 and trace["employed->unemployed"] > 0 and trace["unemployed->hire"] > 0
-    assert trace["ui:benefit_paid"] > 0 and trace["claim:granted"] > 0
+    record = _run(monkeypatch, scenario, R.SideBySide(trace=trace), n_chunks=n_chunks)
+    calendar = [(int(scenario.start[5:]) - 1 + t) % 12 + 1 for t in range(MONTHS)]
+    assert calendar.count(7) == 2 and calendar.count(1) == 2
+    assert record.outcomes[:, Outcome.graduates_entering].sum() > 0
+    for branch in ("student->hire", "employed->unemployed", "unemployed->hire", "claim:granted", "ui:benefit_paid"):
+        assert trace.get(branch, 0) > 0, branch
+
+
+def test_reference_matches_kernel_downturn(monkeypatch):
+    """[economy] shocks: separation multiplier ≠ 1 in the month record, fewer vacancies, firm exits."""
+    scenario = sim.load_scenario(DOWNTURN, persons=PERSONS, months=18)
+    trace: dict[str, int] = {}
+    _run(monkeypatch, scenario, R.SideBySide(trace=trace))
+    assert trace["employed:forced"] > 0
 
 
 # Behaviour scaled so that every rule fires within two years on 3000 persons.
 STRESS_SCALE = {
-    "SEP_BASE": 6, "SEP_AWAY_BASE": 6, "REG_LATE": 5, "EX_TRAINING": 5, "EX_INTERNSHIP": 4,
+    "SEP_BASE": 4, "SEP_AWAY_BASE": 6, "REG_LATE": 5, "EX_TRAINING": 5, "EX_INTERNSHIP": 4,
     "EX_SELF_EMPLOYMENT": 6, "EX_FLEXIBLE": 3, "EX_PUBLIC_JOB": 8, "EX_INACTIVE": 3, "SE_FAIL_Y1": 40,
     "SE_FAIL_Y2": 15, "SE_FAIL_Y3": 10, "SE_FAIL_Y4": 10, "FL_TO_EMPLOYED": 5, "FL_TO_UNEMPLOYED": 8,
     "FL_TO_INACTIVE": 8, "PJ_TO_EMPLOYED": 6, "IA_TO_UNEMPLOYED": 10, "IA_TO_EMPLOYED": 10, "IA_FROM_LONG": 3,
     "FIRM_VACANCY_RATE": 0.4,          # scarce vacancies: rationing θ < 1 and districts without vacancies
 }
 STRESS_SET = {"PJ_MAX_MONTHS": 8, "TR_BOOST_LAG": 1, "TR_BOOST_MONTHS": 6}
+
+
+def _stress_inputs(inputs) -> None:
+    for name, factor in STRESS_SCALE.items():
+        inputs.beh[getattr(L, name)] *= factor
+    for name, value in STRESS_SET.items():
+        inputs.beh[getattr(L, name)] = value
+    inputs.mult[L.M_FIRM_EXIT] *= 5                   # firms close: forced separations
+
+
+def _stress_overrides(t: int, m) -> dict:
+    """Month-record settings the bundled scenario leaves off, switched on and off over the run."""
+    top_up = np.where(np.arange(m["top_up_fen"].shape[0]) % 2 == 1, 3000, 0)     # in every other district
+    o = {"continue_within": 400 if 8 <= t < 14 else 60, "aid_for_ineligible": True, "top_up_fen": top_up,
+         "ui_target": 0, "ui_exclude": 0, "registration_required": t < 12, "aid_months": 6 if t < 16 else 0}
+    if t in (4, 5):
+        o["ui_active"] = False                        # the instrument out of force
+    if t >= 6:                                        # short entitlements (2–4 months): many expiries
+        o["schedule_months"] = np.resize(np.array([2, 3, 4], np.int64), sim.engine.MAX_SCHEDULE)
+    if 6 <= t < 12:                                   # claims limited to a target group, minus an excluded one
+        o["ui_target"] = int(GroupFlag.youth_16_24 | GroupFlag.p4050)
+        o["ui_exclude"] = int(GroupFlag.migrant_worker)
+    if t >= 10:
+        o["ui_take_up"] = 0.7
+    return o
+
 
 # Every branch of the person pass (keys of the reference's trace) that the stress run must take.
 BRANCHES = (
@@ -151,6 +185,7 @@ BRANCHES = (
     "hire:local_firm", "hire:away_cross_county", "hire:away_cross_province",
     "hire:no_vacancy_then_none", "hire:no_vacancy_then_unemployed",
     "register:after_layoff", "claim:granted", "claim:refused", "claim:aid_for_ineligible",
+    "claim:not_in_target_group", "claim:excluded_group",
     "ui:benefit_paid", "ui:top_up_paid", "ui:to_retirement_paid", "ui:expired_to_retirement",
     "ui:expired_to_aid", "ui:expired_exhausted", "ui:aid_paid", "ui:aid_over",
 )
@@ -161,62 +196,23 @@ OUTCOMES = ("entries_to_employment", "natural_attrition", "reemployed_unemployed
             "ui_aid_recipients", "registered_unemployed", "stock_employed_away", "firm_exits", "firm_births")
 
 
-def _stress_overrides(n_districts: int):
-    top_up = np.where(np.arange(n_districts) % 2 == 0, 0, 3000)     # some districts with a top-up
-    def overrides(t: int) -> dict:
-        o = {"sep_multiplier": 1.7, "continue_within": 60, "aid_for_ineligible": True, "top_up_fen": top_up}
-        if t in (4, 5):
-            o["ui_active"] = False                                      # instrument out of force
-        if t >= 12:
-            o["registration_required"] = False
-        if t >= 16:
-            o["aid_months"] = 0                                         # expiry straight to EXHAUSTED
-        return o
-    return overrides
-
-
-@pytest.mark.parametrize("n_chunks", [7, 64])
-def test_reference_matches_kernel_every_event(n_chunks):
-    """Frequent events, the UI instrument switched off and on, aid for the ineligible, top-ups,
-    continuation to retirement, firm closures; every branch must occur (the test is not vacuous)."""
-    months = 24
-    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=months)
-    beh = _stress_beh(R.MonthDriver(scenario))
-    kernel = R.MonthDriver(scenario, beh=beh, n_chunks=n_chunks)
-    kernel.inputs.mult[L.M_FIRM_EXIT] *= 5                            # firms close: forced separations
-    ref = kernel.copy()
+@pytest.mark.parametrize("n_chunks", [7, None], ids=["7-chunks", "engine-chunks"])
+def test_reference_matches_kernel_every_event(monkeypatch, n_chunks):
+    """Frequent events, the UI instrument out of force and back, target groups, aid for the ineligible,
+    top-ups, continuation to retirement, firm closures: and every branch must occur (not vacuous)."""
+    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=24)
     trace: dict[str, int] = {}
-    totals = np.zeros_like(kernel.outcomes)
-
-    overrides = _stress_overrides(kernel.n_districts)
-    for t in range(months):
-        _step_both(kernel, ref, 1, overrides=overrides(t), trace=trace)
-        totals += kernel.outcomes
+    record = _run(monkeypatch, scenario, R.SideBySide(overrides=_stress_overrides, trace=trace),
+                  n_chunks=n_chunks, inputs_hook=_stress_inputs)
     missing = [b for b in BRANCHES if trace.get(b, 0) == 0]
     assert not missing, f"branches never taken: {missing}"
+    totals = record.outcomes.sum(axis=0)
     zero = [o for o in OUTCOMES if totals[Outcome[o]] == 0]
     assert not zero, f"outcomes never counted: {zero}"
-    assert trace["hire:no_vacancy_then_none"] + trace["hire:no_vacancy_then_unemployed"] > 0
 
 
-def _stress_beh(driver: R.MonthDriver) -> np.ndarray:
-    beh = driver.inputs.beh.copy()
-    for name, factor in STRESS_SCALE.items():
-        beh[getattr(L, name)] *= factor
-    for name, value in STRESS_SET.items():
-        beh[getattr(L, name)] = value
-    return beh
-
-
-def test_reference_at_field_limits():
-    """Counters at their caps (int16 spells and contribution months, skill 3, 255 certificates, 127
-    placements), benefits about to run out, and job-finding hazards above 1 (the min(…, 1) clamp)."""
-    months = 8
-    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=months)
-    beh = _stress_beh(R.MonthDriver(scenario))
-    beh[L.JF_BASE] = 2.5
-    kernel = R.MonthDriver(scenario, beh=beh, n_chunks=5)
-    P = kernel.P
+def _at_limits(P) -> None:
+    """Counters at their caps, retirement close to the near-retirement and UI-continuation thresholds."""
     gen = np.random.default_rng(11)
     for name, values in (("state_months", (32766, 32767)), ("contrib_months", (32766, 32767)),
                          ("ui_contrib_months", (32766, 32767)), ("public_job_months", (32766, 32767)),
@@ -224,27 +220,41 @@ def test_reference_at_field_limits():
                          ("ui_left", (0, 1, 2, 3))):
         who = gen.random(len(P)) < 0.15
         P[name][who] = gen.choice(values, who.sum())
-    ref = kernel.copy()
+    who = (gen.random(len(P)) < 0.2) & (P["retire_month"] > 0)
+    P["retire_month"][who] = gen.choice((3, 11, 12, 13, 14, 59, 60, 61, 62, 63, 64), who.sum())
+    claimant = who & (P["ui_status"] == L.UI_BENEFIT)
+    P["ui_left"][claimant] = gen.choice((1, 2), claimant.sum())
+    # higher-education school leavers around the January boundary of graduate_year
+    left = (gen.random(len(P)) < 0.3) & (P["education"] >= 4) & (P["state"] != 0)
+    P["school_leave_month"][left] = gen.choice((-13, -12, -1, 0, 1, 12), left.sum())
+
+
+def test_reference_at_field_limits(monkeypatch):
+    """Counters at their caps (int16 spells and contribution months, skill 3, 255 certificates, 127
+    placements), benefits running out near retirement, and job-finding hazards above 1 (the clamp)."""
+    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=8)
+
+    def inputs_hook(inputs):
+        _stress_inputs(inputs)
+        inputs.mult[L.M_JF_SKILL, 3] = 9.0            # advanced skill: hazard above 1 before the clamp
     trace: dict[str, int] = {}
-    _step_both(kernel, ref, months, overrides=_stress_overrides(kernel.n_districts), trace=trace)
-    assert trace["unemployed:hazard_capped"] > 0 and trace["unemployed:ui_exhausting"] > 0
-    assert trace["public_job->unemployed"] > 0 and trace["training:certificate"] > 0
+    _run(monkeypatch, scenario, R.SideBySide(overrides=_stress_overrides, before_first=_at_limits, trace=trace),
+         n_chunks=5, inputs_hook=inputs_hook)
+    for branch in ("unemployed:hazard_capped", "unemployed:ui_exhausting", "public_job->unemployed",
+                   "training:certificate", "ui:expired_to_retirement", "retire"):
+        assert trace.get(branch, 0) > 0, branch
 
 
-def test_reference_with_empty_chunks():
-    """More chunks than persons (some chunks are empty): both sides agree and empty chunks stay zero."""
-    small = sim.load_scenario(SCENARIO, persons=100, months=8)
-    kernel = R.MonthDriver(small, n_chunks=256)
-    assert len(kernel.P) < 256
-    ref = kernel.copy()
-    _step_both(kernel, ref, 8)
-    bounds = len(kernel.P) * np.arange(257) // 256
+def test_reference_with_empty_chunks(monkeypatch):
+    """More chunks than persons: both sides agree, and empty chunks stay zero."""
+    scenario = sim.load_scenario(SCENARIO, persons=100, months=8)
+    seen = {}
+
+    class Harness(R.SideBySide):
+        def __call__(self, *args):
+            super().__call__(*args)
+            seen["n"], seen["CA"] = args[1].shape[0], args[-2].copy()
+    _run(monkeypatch, scenario, Harness(), n_chunks=256)
+    bounds = seen["n"] * np.arange(257) // 256
     empty = np.flatnonzero(np.diff(bounds) == 0)
-    assert empty.size and not ref.chunks[empty].tobytes().strip(b"\0")
-
-
-def test_reference_key_is_the_kernels():
-    """The reference draws under the same month key as persons.person_month (EntityKind.PERSON)."""
-    run = np.uint64(rng.run_key(20231113, 0))
-    for t in (0, 1, 17):
-        assert R.month_key(run, EntityKind.PERSON, t) == np.uint64(rng.month_key(run, EntityKind.PERSON, t))
+    assert empty.size and not seen["CA"][empty].tobytes().strip(b"\0")

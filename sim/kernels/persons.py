@@ -31,6 +31,9 @@ from sim.rng import month_key, uniform
 NEVER = -32768
 MAX_I16 = 32767
 REGISTERED_OR_INVOLUNTARY = PersonBit.REGISTERED | PersonBit.INVOLUNTARY
+JOB_SPELL_BITS = PersonBit.WAS_UNEMPLOYED | PersonBit.DIFFICULTY_HIRE   # describe the current job only
+MOVED = 1                # _apply's result bits
+CLAIM = 2
 
 
 @njit(cache=True, inline="always")
@@ -163,7 +166,8 @@ def _claim(p, i, key, M, A):
 
 @njit(cache=True)
 def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start, cum_vacancies, A, FA):
-    """Carry out the month's event. Returns True if the person changed state."""
+    """Carry out the month's event. Returns MOVED if the person changed state, plus CLAIM if a UI claim
+    is due (made by `_finish` once this month's group flags are known, so target groups see them)."""
     t = M.t
     state = p.state
     if state == State.SELF_EMPLOYED and event != D.EV_NONE:
@@ -176,15 +180,13 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
                 36 if u < M.beh[L.CT_ONE_YEAR] + M.beh[L.CT_THREE_YEARS] else 0)
             _record_entry(p, t, State.EMPLOYED, A)
             _enter(p, State.EMPLOYED)
-            return True
+            return MOVED
         event = fallback
     if event == D.EV_NONE:
-        return False
+        return 0
     if event == D.EV_REGISTER:
         p.bits = np.uint8(np.int64(p.bits) | PersonBit.REGISTERED)
-        if p.bits & PersonBit.INVOLUNTARY:
-            _claim(p, i, key, M, A)
-        return False
+        return CLAIM if p.bits & PersonBit.INVOLUNTARY else 0
     if state == State.EMPLOYED:
         if involuntary:
             A.outcomes[Outcome.separations_involuntary] += 1
@@ -198,7 +200,7 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
     if event == D.EV_UNEMPLOYED:
         eligible = involuntary and p.ui_contrib_months >= M.min_contribution_months
         p_register = M.beh[L.REG_INVOLUNTARY] if eligible else M.beh[L.REG_OTHER]
-        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY)
+        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY | JOB_SPELL_BITS)
         if uniform(key, i, Slot.REGISTER) < p_register or state == State.PUBLIC_JOB:
             bits |= PersonBit.REGISTERED       # public-post leavers return to the register
         if involuntary:
@@ -206,9 +208,7 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         p.bits = np.uint8(bits)
         p.ui_status = L.UI_NONE
         _enter(p, State.UNEMPLOYED)
-        if involuntary:
-            _claim(p, i, key, M, A)
-        return True
+        return MOVED | (CLAIM if involuntary else 0)
     if event == D.EV_SEARCH:                   # training completed: certificate, then back to search
         if uniform(key, i, Slot.CERTIFICATE) < M.beh[L.TR_CERTIFICATE]:
             if p.skill < 3:
@@ -217,9 +217,9 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
                 p.certificates += 1
         p.training_done_month = t
         _enter(p, State.UNEMPLOYED)
-        return True
+        return MOVED
     if event == D.EV_INACTIVE or event == D.EV_STUDY:
-        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY)
+        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY | JOB_SPELL_BITS)
         if event == D.EV_STUDY:
             bits |= PersonBit.FURTHER_STUDY
         elif state != State.STUDENT:
@@ -227,14 +227,14 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         p.bits = np.uint8(bits)
         p.ui_status = L.UI_NONE
         _enter(p, State.INACTIVE)
-        return True
+        return MOVED
     if event == D.EV_TRAINING:                 # a UI claim continues during training
         _enter(p, State.TRAINING)
-        return True
+        return MOVED
     if event == D.EV_INTERN:
         p.ui_status = L.UI_NONE
         _enter(p, State.INTERN)
-        return True
+        return MOVED
     new_state = State.FLEXIBLE if event == D.EV_FLEXIBLE else (
         State.SELF_EMPLOYED if event == D.EV_SELF_EMPLOYED else State.PUBLIC_JOB)
     if state == State.EMPLOYED:                # a quit into flexible work is not a new job
@@ -242,7 +242,7 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
     else:
         _record_entry(p, t, new_state, A)
     _enter(p, new_state)
-    return True
+    return MOVED
 
 
 @njit(cache=True, inline="always")
@@ -292,6 +292,14 @@ def _count(p, M, A):
 
 
 @njit(cache=True, inline="always")
+def _refresh_flags(p, M):
+    t = M.t
+    p.group_flags = group_flags(t, M.year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
+                                p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,
+                                M.beh[L.P4050_WOMEN_MONTHS], M.beh[L.P4050_MEN_MONTHS], M.difficulty_any_of)
+
+
+@njit(cache=True, inline="always")
 def _begin(p, i, key, M, firm, A):
     """Demography and the month's decision. Returns (active, event, fallback, involuntary); `active` is
     False for records outside the labour market this month (retired, or school leavers not yet out)."""
@@ -308,6 +316,7 @@ def _begin(p, i, key, M, firm, A):
         A.outcomes[Outcome.graduates_entering] += 1
         A.outcomes[Outcome.entries_from_outside] += 1
         p.bits = np.uint8(np.int64(p.bits) | PersonBit.GRADUATE_COHORT)
+        _refresh_flags(p, M)                   # a school leaver's flags (graduate_year …) count at hire
         event, fallback = D.decide_graduate(key, i, M)
         return True, event, fallback, False
     if t >= p.retire_month:
@@ -325,10 +334,10 @@ def _begin(p, i, key, M, firm, A):
 
 
 @njit(cache=True, inline="always")
-def _finish(p, moved, M, A, fa):
+def _finish(p, i, key, applied, M, A, fa):
     """The rest of the month once the person has moved (or not): spell clocks, contributions, group
-    flags, the ui_benefit instrument and outcome counts."""
-    t = M.t
+    flags, a due UI claim, the ui_benefit payment and outcome counts."""
+    moved = (applied & MOVED) != 0
     if p.state == State.PUBLIC_JOB and p.public_job_months < MAX_I16:
         p.public_job_months += 1
     if not moved and p.state_months < MAX_I16:
@@ -336,10 +345,10 @@ def _finish(p, moved, M, A, fa):
     # 6. accruals
     _accrue(p, M, A, fa)
     # group flags of the month (instruments read them)
-    p.group_flags = group_flags(t, M.year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
-                                p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,
-                                M.beh[L.P4050_WOMEN_MONTHS], M.beh[L.P4050_MEN_MONTHS], M.difficulty_any_of)
+    _refresh_flags(p, M)
     # 7. instruments: ui_benefit
+    if applied & CLAIM:
+        _claim(p, i, key, M, A)
     if M.ui_active and (p.state == State.UNEMPLOYED or p.state == State.TRAINING):
         paid = pay_month(p, M, A)
         if paid == PAID_BENEFIT:
@@ -374,10 +383,10 @@ def _run_chunk(c, lo, hi, key, M, P, F, order, district_start, cum_vacancies, CA
         active, event, fallback, involuntary = _begin(p, i, key, M, firms[max(p.employer, 0)], A)
         if not active:
             continue
-        moved = False
+        applied = 0
         if event != D.EV_NONE:
-            moved = _apply(p, i, key, event, fallback, involuntary, M, firms, order, starts, cumulative, A, row)
-        _finish(p, moved, M, A, row[max(p.employer, 0)])
+            applied = _apply(p, i, key, event, fallback, involuntary, M, firms, order, starts, cumulative, A, row)
+        _finish(p, i, key, applied, M, A, row[max(p.employer, 0)])
 
 
 @njit(cache=True, parallel=True)

@@ -115,11 +115,18 @@ class _progress:
 
 
 def _print_summary(rows: list[tuple[str, str]], out: Path) -> None:
-    width = max(len(label) for label, _ in rows)
-    print()
+    """The end-of-run table (rich measures the width of Chinese characters correctly)."""
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(justify="left")
+    table.add_column(justify="right")
     for label, value in rows:
-        print(f"  {label.ljust(width)}  {value}")
-    print(f"\nresults written to {out}/")
+        table.add_row(label, value)
+    console = Console()
+    console.print()
+    console.print(table)
+    console.print(f"\nresults written to {out}/")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     start_abs = month_number(scenario.start)
     grad_month = scenario.profile["graduates"]["graduation_month"]
     chunk_bytes, firm_chunk_bytes = chunks.view(np.uint8), firm_chunks.view(np.uint8)
+    month_outcomes = np.zeros(N_OUTCOMES, np.int64)
     last_close = 0
     refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
     for t in range(T):
@@ -131,7 +132,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         np.sum(chunks["ledger_fen"], axis=0, out=record.ledger_fen[t])
         np.sum(chunks["ledger_count"], axis=0, out=record.ledger_count[t])
         np.sum(chunks["revenue_fen"], axis=0, out=record.revenue_fen[t])
-        record.outcomes[t] += chunks["outcomes"].sum(axis=0)
+        np.sum(chunks["outcomes"], axis=0, out=month_outcomes)
+        record.outcomes[t] += month_outcomes
         record.outcomes[t, Outcome.insured_employees] = F["insured"].sum()
         # 8. funds
         fund.month(t, record)

@@ -70,3 +70,13 @@ def test_phased_retirement_ages_follow_the_2024_decision():
     for birth, female, cadre, age in cases:
         got = retirement_month_number(np.array([birth]), np.array([female]), np.array([cadre]), RULES)[0]
         assert got - birth == age, (birth, female, cadre)
+
+
+def test_generation_in_blocks_gives_the_same_population(monkeypatch):
+    """Attributes are keyed by person id, so the block size used to bound memory changes nothing."""
+    from sim.population import synthetic
+    whole = _population(5000)
+    monkeypatch.setattr(synthetic, "BLOCK", 777)
+    blocked = _population(5000)
+    assert whole.persons.data.tobytes() == blocked.persons.data.tobytes()
+    assert whole.firms.data.tobytes() == blocked.firms.data.tobytes()

@@ -49,7 +49,7 @@ def _enter(p, new_state):
     p.state_months = 0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _decide(p, i, key, M, firm, A):
     """This month's (event, fallback, involuntary) for a person already in the labour market; `firm` is
     the employer's record (any record when there is none: it is then not read)."""
@@ -359,11 +359,11 @@ def _finish(p, i, key, applied, M, A, fa):
     _count(p, M, A)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def refresh_flags(P, t, year_start, beh, difficulty_any_of):
     """Recompute every person's group flags as of month t (the engine calls it for t = −1 so the first
     month's decisions see the flags of the month before the run, like every later month)."""
-    for i in prange(P.shape[0]):
+    for i in range(P.shape[0]):
         p = P[i]
         p.group_flags = group_flags(t, year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
                                     p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,

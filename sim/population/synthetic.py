@@ -103,20 +103,33 @@ def synthesize(profile: dict, behaviour: dict, *, persons: int, start: str, mont
     n_total = persons + sum(size for _, size, _ in cohorts)
     out = Persons.empty(n_total)
     key = np.uint64(month_key(np.uint64(run_key(seed, replication)), EntityKind.PERSON_INIT, -1))
-    draw = _Draws(key, 0, n_total)
-    _attributes(out, draw, profile, start_abs, districts)
-    _school_leaving(out, profile, start_abs)
+    firms = _firms(profile, behaviour, persons, seed, replication, districts)
+    for lo, hi in _blocks(0, persons):
+        view, draw = Persons(out.data[lo:hi]), _Draws(key, lo, hi - lo)
+        _attributes(view, draw, profile, start_abs, districts)
+        _school_leaving(view, profile, start_abs)
+        _initial_states(view, draw, profile, behaviour, firms, districts)
     first = persons
     for leave_month, size, kind in cohorts:
-        _make_cohort(out, slice(first, first + size), draw, profile, start_abs, leave_month, kind)
+        for lo, hi in _blocks(first, first + size):
+            view, draw = Persons(out.data[lo:hi]), _Draws(key, lo, hi - lo)
+            _attributes(view, draw, profile, start_abs, districts)
+            _make_cohort(view, draw, profile, start_abs, leave_month, kind)
         first += size
-    firms = _firms(profile, behaviour, persons, seed, replication, districts)
-    _initial_states(out, slice(0, persons), draw, profile, behaviour, firms, start_abs, districts)
     _initial_firm_history(firms, out, profile, behaviour, seed, replication)
     sizes: dict[int, int] = {}
     for leave_month, size, _ in cohorts:
         sizes[leave_month] = sizes.get(leave_month, 0) + size
     return Population(out, firms, persons, weight, districts, sizes)
+
+
+BLOCK = 1 << 20      # persons generated at a time: bounds the temporaries (≈ 8 MB per column)
+
+
+def _blocks(first: int, stop: int):
+    """[lo, hi) ranges of at most BLOCK ids. Draws are keyed by id, so blocks change no value."""
+    for lo in range(first, stop, BLOCK):
+        yield lo, min(lo + BLOCK, stop)
 
 
 def _cohorts(graduates: dict, start_abs: int, months: int, weight: float) -> list[tuple[int, int, str]]:
@@ -201,11 +214,10 @@ def _school_leaving(p: Persons, profile: dict, start_abs: int) -> None:
     p.school_leave_month[:] = np.clip(leave, -32000, -1)      # initial persons have left school
 
 
-def _make_cohort(p: Persons, block: slice, draw: _Draws, profile: dict, start_abs: int, leave_month: int,
-                 kind: str) -> None:
+def _make_cohort(p: Persons, draw: _Draws, profile: dict, start_abs: int, leave_month: int, kind: str) -> None:
     """School leavers who enter the labour market in month `leave_month` of the run."""
     g = profile["graduates"]
-    u = draw(Slot.ATTR_COHORT)[block]
+    u = draw(Slot.ATTR_COHORT)
     if kind == "higher":
         education = np.where(u < g["bachelor_share_of_higher"], Education.BACHELOR_PLUS, Education.COLLEGE)
         age = g["age_higher"]
@@ -215,20 +227,20 @@ def _make_cohort(p: Persons, block: slice, draw: _Draws, profile: dict, start_ab
     else:
         education = np.where(u < 0.5, Education.JUNIOR_HIGH, Education.SENIOR_HIGH)
         age = np.where(u < 0.5, 16, 18)
-    p.education[block] = education
-    u_age = draw(Slot.ATTR_AGE_FINE)[block]
+    p.education[:] = education
+    u_age = draw(Slot.ATTR_AGE_FINE)
     birth = leave_month - (age * 12 + np.floor(u_age * 12).astype(np.int64))
-    female = p.sex[block] == Sex.FEMALE
-    cadre = female & (draw(Slot.ATTR_CADRE)[block] < profile["population"]["women_cadre_share"])
-    p.birth_month[block] = birth
-    p.retire_month[block] = retirement_month_number(birth + start_abs, female, cadre, profile["retirement"]) - start_abs
-    rural = draw(Slot.ATTR_HUKOU)[block] < g["rural_share"]
-    p.hukou[block] = np.where(rural, Hukou.LOCAL_RURAL, Hukou.LOCAL_URBAN)
+    female = p.sex[:] == Sex.FEMALE
+    cadre = female & (draw(Slot.ATTR_CADRE) < profile["population"]["women_cadre_share"])
+    p.birth_month[:] = birth
+    p.retire_month[:] = retirement_month_number(birth + start_abs, female, cadre, profile["retirement"]) - start_abs
+    rural = draw(Slot.ATTR_HUKOU) < g["rural_share"]
+    p.hukou[:] = np.where(rural, Hukou.LOCAL_RURAL, Hukou.LOCAL_URBAN)
     keep = np.where(rural, 0xFF & ~Household.VETERAN, Household.DIBAO)   # school leavers are not veterans
-    p.household[block] &= keep.astype(np.uint8)
-    p.school_leave_month[block] = leave_month
-    p.state[block] = State.STUDENT
-    p.prev_state[block] = State.STUDENT
+    p.household[:] &= keep.astype(np.uint8)
+    p.school_leave_month[:] = leave_month
+    p.state[:] = State.STUDENT
+    p.prev_state[:] = State.STUDENT
 
 
 def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication: int, districts: tuple) -> Firms:
@@ -254,23 +266,23 @@ def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication:
     return f
 
 
-def _initial_states(p: Persons, block: slice, draw: _Draws, profile: dict, behaviour: dict, firms: Firms,
-                    start_abs: int, districts: tuple) -> None:
+def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, firms: Firms,
+                    districts: tuple) -> None:
     init = profile["initial_state"]
-    u = draw(Slot.ATTR_STATE)[block]
+    u = draw(Slot.ATTR_STATE)
     kind = _categorical(u, init["shares"], INITIAL_STATE_KEYS)
     state_of_kind = np.array([State.EMPLOYED, State.EMPLOYED, State.UNEMPLOYED, State.SELF_EMPLOYED, State.FLEXIBLE,
                               State.PUBLIC_JOB, State.INACTIVE, State.TRAINING, State.INTERN], np.int8)
     state = state_of_kind[kind]
-    p.state[block] = state
-    p.prev_state[block] = np.where(state == State.EMPLOYED, State.UNEMPLOYED, state)
-    age = -p.birth_month[block].astype(np.int64)
+    p.state[:] = state
+    p.prev_state[:] = np.where(state == State.EMPLOYED, State.UNEMPLOYED, state)
+    age = -p.birth_month[:].astype(np.int64)
     working_months = np.maximum(age - 18 * 12, 0)
     # months in the current spell
-    u_spell = draw(Slot.ATTR_DURATION)[block]
+    u_spell = draw(Slot.ATTR_DURATION)
     tenure = np.floor(u_spell * np.minimum(np.maximum(age - 16 * 12, 1), 120)).astype(np.int64)
     bounds = {"0-1": (0, 1), "1-6": (1, 6), "6-12": (6, 12), "12-24": (12, 24), "24+": (24, 48)}
-    dur_class = _categorical(draw(Slot.ATTR_TENURE)[block], init["unemployment_duration_shares"], DURATION_KEYS)
+    dur_class = _categorical(draw(Slot.ATTR_TENURE), init["unemployment_duration_shares"], DURATION_KEYS)
     lo = np.array([bounds[k][0] for k in DURATION_KEYS])[dur_class]
     hi = np.array([bounds[k][1] for k in DURATION_KEYS])[dur_class]
     unemployed_spell = lo + np.floor(u_spell * (hi - lo)).astype(np.int64)
@@ -279,48 +291,48 @@ def _initial_states(p: Persons, block: slice, draw: _Draws, profile: dict, behav
     spell = np.where(state == State.PUBLIC_JOB, np.floor(u_spell * 36), spell)
     spell = np.where(state == State.INTERN, np.floor(u_spell * behaviour["internship"]["months"]), spell)
     spell = np.where(state == State.TRAINING, 0, spell)
-    p.state_months[block] = np.minimum(spell, age - 16 * 12).clip(0, 32767)
-    p.hire_month[block] = np.where(state == State.EMPLOYED, -p.state_months[block].astype(np.int64), NEVER)
+    p.state_months[:] = np.minimum(spell, age - 16 * 12).clip(0, 32767)
+    p.hire_month[:] = np.where(state == State.EMPLOYED, -p.state_months[:].astype(np.int64), NEVER)
     # contribution history
     density = np.array([init["contribution_density"][k] for k in CONTRIB_STATE_KEYS])[kind]
-    contrib = np.floor(density * working_months * (0.5 + draw(Slot.ATTR_CONTRIB)[block])).astype(np.int64)
+    contrib = np.floor(density * working_months * (0.5 + draw(Slot.ATTR_CONTRIB))).astype(np.int64)
     contrib = np.minimum(contrib, working_months)
-    p.contrib_months[block] = contrib.clip(0, 32767)
-    ui_contrib = np.floor(contrib * draw(Slot.ATTR_UI_CONTRIB)[block]).astype(np.int64)
+    p.contrib_months[:] = contrib.clip(0, 32767)
+    ui_contrib = np.floor(contrib * draw(Slot.ATTR_UI_CONTRIB)).astype(np.int64)
     ui_contrib = np.where(state == State.EMPLOYED, np.maximum(ui_contrib, np.minimum(tenure, contrib)), ui_contrib)
     # registration and UI receipt
     unemployed = state == State.UNEMPLOYED
-    registered = unemployed & (draw(Slot.ATTR_REGISTERED)[block] < init["registered_share_of_unemployed"])
-    recipient = registered & (draw(Slot.ATTR_UI_LEFT)[block] < init["ui_recipient_share_of_registered"])
+    registered = unemployed & (draw(Slot.ATTR_REGISTERED) < init["registered_share_of_unemployed"])
+    recipient = registered & (draw(Slot.ATTR_UI_LEFT) < init["ui_recipient_share_of_registered"])
     bits = np.where(registered, PersonBit.REGISTERED, 0) | np.where(recipient, PersonBit.INVOLUNTARY, 0)
     bits |= np.where(state == State.SELF_EMPLOYED, PersonBit.EVER_FOUNDED, 0)
-    p.bits[block] = bits.astype(np.uint8)
-    p.ui_status[block] = np.where(recipient, UiStatus.BENEFIT, UiStatus.NONE)
-    p.ui_left[block] = np.where(recipient, 1 + np.floor(draw(Slot.ATTR_UI_MONTHS)[block] * 12), 0)
-    p.ui_contrib_months[block] = np.where(recipient, 0, ui_contrib).clip(0, 32767)
+    p.bits[:] = bits.astype(np.uint8)
+    p.ui_status[:] = np.where(recipient, UiStatus.BENEFIT, UiStatus.NONE)
+    p.ui_left[:] = np.where(recipient, 1 + np.floor(draw(Slot.ATTR_UI_MONTHS) * 12), 0)
+    p.ui_contrib_months[:] = np.where(recipient, 0, ui_contrib).clip(0, 32767)
     zero_share = profile["population"]["zero_employment_family_share"] / max(init["shares"]["unemployed"], 1e-9)
-    zero = unemployed & (draw(Slot.ATTR_ZERO_EMPLOYMENT)[block] < zero_share)
-    p.household[block] |= np.where(zero, Household.ZERO_EMPLOYMENT_FAMILY, 0).astype(np.uint8)
-    p.public_job_months[block] = np.where(state == State.PUBLIC_JOB, p.state_months[block], 0)
-    p.placements[block] = np.where(state == State.PUBLIC_JOB, 1, 0)
+    zero = unemployed & (draw(Slot.ATTR_ZERO_EMPLOYMENT) < zero_share)
+    p.household[:] |= np.where(zero, Household.ZERO_EMPLOYMENT_FAMILY, 0).astype(np.uint8)
+    p.public_job_months[:] = np.where(state == State.PUBLIC_JOB, p.state_months[:], 0)
+    p.placements[:] = np.where(state == State.PUBLIC_JOB, 1, 0)
     # jobs: local employees get a firm of their district (chance ∝ expected size), others work away
     away = kind == INITIAL_STATE_KEYS.index("employed_away")
     local = kind == INITIAL_STATE_KEYS.index("employed_local")
-    u_away = draw(Slot.ATTR_AWAY_PROVINCE)[block]
+    u_away = draw(Slot.ATTR_AWAY_PROVINCE)
     province_share = behaviour["job_finding"]["away_cross_province_share"]
-    p.work_location[block] = np.where(away, np.where(u_away < province_share, WorkLocation.CROSS_PROVINCE,
+    p.work_location[:] = np.where(away, np.where(u_away < province_share, WorkLocation.CROSS_PROVINCE,
                                                      WorkLocation.CROSS_COUNTY), WorkLocation.LOCAL)
-    employer = _assign_employers(p.district[block], local, draw(Slot.ATTR_EMPLOYER)[block], firms, profile,
+    employer = _assign_employers(p.district[:], local, draw(Slot.ATTR_EMPLOYER), firms, profile,
                                  len(districts))
-    p.employer[block] = employer
-    minimum = np.array([profile["districts"]["minimum_wage"][d] for d in districts])[p.district[block]]
-    premium = np.array([profile["wages"]["education_premium"][k] for k in EDUCATION_KEYS])[p.education[block]]
+    p.employer[:] = employer
+    minimum = np.array([profile["districts"]["minimum_wage"][d] for d in districts])[p.district[:]]
+    premium = np.array([profile["wages"]["education_premium"][k] for k in EDUCATION_KEYS])[p.education[:]]
     noise = wage_noise(profile["wages"]["dispersion_sigma"])
     level = np.where(employer >= 0, firms.wage_level[np.maximum(employer, 0)], 0)
-    wage = level * premium * noise[np.floor(draw(Slot.ATTR_WAGE)[block] * noise.size).astype(np.int64)]
+    wage = level * premium * noise[np.floor(draw(Slot.ATTR_WAGE) * noise.size).astype(np.int64)]
     wage = np.where(employer >= 0, np.maximum(wage, minimum), np.where(away, 2 * minimum, minimum))
-    p.wage[block] = wage.astype(np.int32)
-    p.contract_months[block] = np.where(state == State.EMPLOYED, 12, 0)
+    p.wage[:] = wage.astype(np.int32)
+    p.contract_months[:] = np.where(state == State.EMPLOYED, 12, 0)
 
 
 def _assign_employers(district: np.ndarray, local: np.ndarray, u: np.ndarray, firms: Firms, profile: dict,

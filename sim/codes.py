@@ -312,6 +312,13 @@ class Slot(IntEnum):
     ATTR_UI_MONTHS = 95
 
 
+# Money: a micro-fen nudge before rounding half up to the fen, so that binary representation error
+# cannot flip a half (0.085 × 1701 = 144.58499… in binary must give 14,459 fen); no real amount lies
+# within 10⁻⁶ fen below a half. Used by every rounding to the fen (sim.kernels.money, sim.engine,
+# sim.population).
+FEN_ROUNDING_NUDGE = 1e-6
+
+
 class Outcome(IntEnum):
     """Per-month outcome counters accumulated by the kernels (unweighted persons)."""
 

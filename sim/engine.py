@@ -105,6 +105,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     chunk_bytes, firm_chunk_bytes = chunks.view(np.uint8), firm_chunks.view(np.uint8)
     month_outcomes = np.zeros(N_OUTCOMES, np.int64)
     last_close = 0
+    economy = scenario.economy
     refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
     for t in range(T):
         calendar_month = (start_abs + t) % 12 + 1
@@ -114,7 +115,6 @@ def simulate(scenario: Scenario, *, replication: int = 0,
             year_end_close(F, min(t - last_close, 12), t, inputs.size_thresholds)
             last_close = t
         # 3. firms
-        economy = scenario.economy
         firm_month(t, key, F, inputs.beh, inputs.mult, economy["firm_exit_multiplier"][t],
                    economy["vacancy_multiplier"][t], order, cum_vacancies, record.outcomes[t])
         # 2, 4–7, 9. persons
@@ -139,7 +139,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         fund.month(t, record)
         # rationing of next month's entries
         record.theta[t] = m["theta"]
-        m["theta"] = _tightness(F, order, district_start, cum_vacancies, chunks["search_mass"])
+        m["theta"] = _tightness(district_start, cum_vacancies, chunks["search_mass"])
         m["public_job_ratio"] = _public_job_ratio(inputs.public_job_posts,
                                                   record.outcomes[t, Outcome.stock_public_job],
                                                   _ordered_sum(chunks["public_job_mass"]))
@@ -182,7 +182,7 @@ def _ordered_sum(values: np.ndarray) -> float:
     return total
 
 
-def _tightness(F, order, district_start, cum_vacancies, search_mass: np.ndarray) -> np.ndarray:
+def _tightness(district_start, cum_vacancies, search_mass: np.ndarray) -> np.ndarray:
     """θ_d = min(1, vacancies_d / expected job finds_d): job finding is rationed when vacancies are short.
 
     Uses this month's vacancies and search mass for next month (a one-month lag keeps the person pass a

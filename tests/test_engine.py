@@ -139,3 +139,22 @@ def test_ui_target_groups_see_the_flags_of_the_month_of_the_claim(tmp_path):
     claims = O.ui_claims_new
     assert with_target.outcomes[:, claims].sum() == base.outcomes[:, claims].sum() > 0
     assert with_exclusion.outcomes[:, claims].sum() == 0
+
+
+def test_scenario_and_locality_problems_are_reported_together(tmp_path):
+    """Validation reports every problem at once: a bad scenario value and a bad locality value together."""
+    import shutil
+    from sim.params import ScenarioError
+    locality = tmp_path / "calibration" / "brokenville"
+    locality.mkdir(parents=True)
+    shutil.copy(LIUPANSHUI_PATH.parents[1] / "calibration" / "liupanshui" / "behaviour.toml", locality)
+    profile = (LIUPANSHUI_PATH.parents[1] / "calibration" / "liupanshui" / "profile.toml").read_text(encoding="utf-8")
+    (locality / "profile.toml").write_text(profile.replace("female_share = { value = 0.48", "female_share = { value = 1.48"),
+                                           encoding="utf-8")
+    scenario = tmp_path / "broken.toml"
+    scenario.write_text('[scenario]\nname = "b"\ntitle_zh = "坏"\nlocality = "brokenville"\nstart = "2024-01"\n'
+                        'months = 0\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        sim.load_scenario(scenario)
+    keys = {problem.key for problem in error.value.problems}
+    assert {"scenario.months", "population.female_share"} <= keys

@@ -10,9 +10,10 @@ accumulators `FA[c]`; they are reduced in chunk order afterwards.
 
 Arguments used throughout: `p` a person record (PERSON_DTYPE), `M` the month record
 (layout.month_dtype: behaviour constants and this month's values), `F` firms (FIRM_DTYPE array), `A` this
-chunk's accumulator record, `FA` this chunk's row of firm accumulators. The helpers are inlined into
-`_run_chunk`; they take records rather than arrays wherever they can, because numba adds atomic
-reference-count updates for arrays handed to inlined functions.
+chunk's accumulator record, `FA` this chunk's row of firm accumulators. `_run_chunk` alone indexes
+arrays; `_begin`, `_finish`, `_accrue` and `_count` are inlined into it, the rest are plain calls.
+Helpers take records, not arrays, wherever they can: numba adds atomic reference-count updates for
+arrays handed to functions, which in this loop cost more than the work (see docs/decisions.md D23).
 """
 from __future__ import annotations
 
@@ -291,8 +292,9 @@ def _count(p, M, A):
             A.outcomes[Outcome.graduates_placed] += 1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _refresh_flags(p, M):
+    """This month's group flags of one person (a call: inlining it twice cost seconds of compilation)."""
     t = M.t
     p.group_flags = group_flags(t, M.year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
                                 p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,

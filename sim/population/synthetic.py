@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
-from sim.codes import (Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State,
+from sim.codes import (FEN_ROUNDING_NUDGE, Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State,
                        UiStatus, WorkLocation)
 from sim.params.profile_schema import (AGE_BANDS, CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS,
                                        HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
@@ -248,7 +248,7 @@ def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication:
     fp = profile["firms"]
     employed = persons * profile["initial_state"]["shares"]["employed_local"]
     mean_size = sum(fp["size_shares"][k] * fp["mean_insured"][k] for k in SIZE_KEYS)
-    n_alive = max(len(districts), int(round(employed / mean_size)))
+    n_alive = max(len(districts), int(round(employed / mean_size)))   # ≥ one firm per district
     n = int(round(n_alive * (1 + fp["spare_slot_share"])))
     f = Firms.empty(n)
     key = np.uint64(month_key(np.uint64(run_key(seed, replication)), EntityKind.FIRM_INIT, -1))
@@ -256,6 +256,7 @@ def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication:
     f.size_class[:] = _categorical(draw(Slot.FIRM_SIZE), fp["size_shares"], SIZE_KEYS)
     f.sector[:] = _categorical(draw(Slot.FIRM_SECTOR), fp["sector_shares"], SECTOR_KEYS)
     f.district[:] = _categorical(draw(Slot.ATTR_FIRM_DISTRICT), profile["districts"]["population_share"], districts)
+    f.district[:len(districts)] = np.arange(len(districts))     # every district has a live firm, even tiny samples
     median = np.array([profile["wages"]["median_wage_by_size"][k] for k in SIZE_KEYS])
     f.wage_level[:] = (median[f.size_class] * (0.8 + 0.4 * draw(Slot.FIRM_WAGE))).astype(np.int32)
     f.alive[:n_alive] = 1
@@ -299,7 +300,9 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     contrib = np.minimum(contrib, working_months)
     p.contrib_months[:] = contrib.clip(0, 32767)
     ui_contrib = np.floor(contrib * draw(Slot.ATTR_UI_CONTRIB)).astype(np.int64)
-    ui_contrib = np.where(state == State.EMPLOYED, np.maximum(ui_contrib, np.minimum(tenure, contrib)), ui_contrib)
+    local_job = kind == INITIAL_STATE_KEYS.index("employed_local")
+    ui_contrib = np.where(local_job, np.maximum(ui_contrib, np.minimum(tenure, contrib)), ui_contrib)
+    ui_contrib = np.where(kind == INITIAL_STATE_KEYS.index("employed_away"), 0, ui_contrib)  # insured elsewhere
     # registration and UI receipt
     unemployed = state == State.UNEMPLOYED
     registered = unemployed & (draw(Slot.ATTR_REGISTERED) < init["registered_share_of_unemployed"])
@@ -362,11 +365,11 @@ def _initial_firm_history(firms: Firms, p: Persons, profile: dict, behaviour: di
     average = profile["wages"]["provincial_average_wage"] / 12
     base = np.clip(p.wage[employed].astype(np.float64), si["base_floor_share"] * average,
                    si["base_ceiling_share"] * average)
-    ui_fen = np.floor(base * (si["ui_employer"] + si["ui_employee"]) * 100.0 + 0.5) * 12
+    ui_fen = np.floor(base * (si["ui_employer"] + si["ui_employee"]) * 100.0 + (0.5 + FEN_ROUNDING_NUDGE)) * 12
     firms.ui_contrib_last[:] = np.bincount(p.employer[employed], weights=ui_fen, minlength=len(firms)).astype(np.int64)
     si_rate = sum(si[k] for k in ("pension_employer", "pension_employee", "medical_employer", "medical_employee",
                                   "ui_employer", "ui_employee", "injury_employer"))
-    si_fen = np.floor(base * si_rate * 100.0 + 0.5) * 12
+    si_fen = np.floor(base * si_rate * 100.0 + (0.5 + FEN_ROUNDING_NUDGE)) * 12
     firms.si_contrib_last[:] = np.bincount(p.employer[employed], weights=si_fen, minlength=len(firms)).astype(np.int64)
     firms.insured[:] = insured
     firms.insured_avg_last[:] = insured

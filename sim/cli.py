@@ -119,11 +119,11 @@ def _print_summary(rows: list[tuple[str, str]], out: Path) -> None:
     from rich.console import Console
     from rich.table import Table
     table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(justify="left")
-    table.add_column(justify="right")
+    table.add_column(justify="left", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
     for label, value in rows:
         table.add_row(label, value)
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 120)   # no wrapping in logs and pipes
     console.print()
     console.print(table)
     console.print(f"\nresults written to {out}/")

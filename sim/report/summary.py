@@ -9,8 +9,8 @@ from sim.outcomes import METRIC_BY_NAME
 def summary_rows(results) -> list[tuple[str, str]]:
     """(label, value) pairs: cost by year and fund, and the year-end headline outcomes."""
     m = results.manifest
-    rows = [("情景 scenario", f"{m['scenario']} ({m['start']}, {m['months']} months, {m['persons']:,} persons, "
-                              f"seed {m['seed']}, {m['replications']} rep)")]
+    rows = [("情景", m["scenario"]),
+            ("设定", f"{m['start']} 起 {m['months']} 个月, {m['persons']:,} 人, 种子 {m['seed']}, {m['replications']} 次重复")]
     budget = results.budget
     by_year = budget.groupby(["year", "funding"])["amount_yuan"].sum()
     for (year, fund), amount in by_year.items():

@@ -10,6 +10,7 @@ from sim.kernels import layout as L
 from sim.params.behaviour_schema import (BEHAVIOUR_AGE_BANDS, DISABILITY_KEYS, REGISTRATION_KEYS,
                                          SPELL_BANDS)
 from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SIZE_KEYS, SKILL_KEYS
+from sim.params.months import by_month_array
 from sim.population.synthetic import month_number, wage_noise
 
 SI_LINES = ("pension_employer", "pension_employee", "medical_employer", "medical_employee", "ui_employer",
@@ -107,20 +108,6 @@ def multiplier_tables(behaviour: dict) -> np.ndarray:
     return mult
 
 
-def by_month(value, start: str, months: int) -> np.ndarray:
-    """A scalar or an effective-month table {'YYYY-MM': v} as a dense per-month array."""
-    if not isinstance(value, dict):
-        return np.full(months, float(value))
-    first = month_number(start)
-    out = np.full(months, np.nan)
-    for label, v in sorted(value.items(), key=lambda kv: month_number(kv[0])):
-        out[max(month_number(label) - first, 0):] = v
-    if np.isnan(out[0]):
-        earliest = min(value, key=month_number)
-        out[np.isnan(out)] = value[earliest]
-    return out
-
-
 def kernel_inputs(profile: dict, behaviour: dict, *, start: str, months: int, persons: int) -> KernelInputs:
     si, wages = profile["social_insurance"], profile["wages"]
     districts = tuple(profile["districts"]["population_share"])
@@ -141,8 +128,15 @@ def kernel_inputs(profile: dict, behaviour: dict, *, start: str, months: int, pe
         ui_rate=si["ui_employer"] + si["ui_employee"],
         si_rate=sum(si[k] for k in SI_LINES),
         public_job_posts=behaviour["public_job"]["posts_share"] * persons,
-        lpr=by_month(profile["finance"]["lpr_1y"], start, months),
+        lpr=_series(profile["finance"]["lpr_1y"], start, months),
     )
+
+
+def _series(value, start: str, months: int) -> np.ndarray:
+    """A profile value by effective month as one value per run month; before its first effective
+    month a series holds its earliest value (profile series describe the past, not a default)."""
+    earliest = value[min(value, key=month_number)] if isinstance(value, dict) else value
+    return by_month_array(value, earliest, start, months)
 
 
 def ui_instrument(instruments) -> object | None:

@@ -22,8 +22,8 @@ from numba import njit, prange
 
 from sim.codes import EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBit, Slot, State, WorkLocation
 from sim.kernels import decide as D
-from sim.kernels.borrow import borrow
 from sim.kernels import layout as L
+from sim.kernels.borrow import borrow
 from sim.kernels.flags import group_flags
 from sim.kernels.money import to_fen
 from sim.kernels.ui import PAID_AID, PAID_BENEFIT, pay_month, try_claim
@@ -93,7 +93,7 @@ def _hire(p, i, key, M, F, order, district_start, cum_vacancies, FA):
             cross_province = u < away_share * M.beh[L.JF_AWAY_PROVINCE]
             p.employer = -1
             p.work_location = WorkLocation.CROSS_PROVINCE if cross_province else WorkLocation.CROSS_COUNTY
-            p.wage = 2 * M.min_wage[d]
+            p.wage = 2 * M.min_wage[d]         # assumption as in sim.population (informs nothing local)
             return True
     firm = D.pick_firm(d, uniform(key, i, Slot.MATCH_FIRM), order, district_start, cum_vacancies)
     if firm < 0:

@@ -258,10 +258,12 @@ def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication:
     f.district[:] = _categorical(draw(Slot.ATTR_FIRM_DISTRICT), profile["districts"]["population_share"], districts)
     f.district[:len(districts)] = np.arange(len(districts))     # every district has a live firm, even tiny samples
     median = np.array([profile["wages"]["median_wage_by_size"][k] for k in SIZE_KEYS])
+    # assumption: a firm's median wage within ±20 % of its size class's median (uniform)
     f.wage_level[:] = (median[f.size_class] * (0.8 + 0.4 * draw(Slot.FIRM_WAGE))).astype(np.int32)
     f.alive[:n_alive] = 1
     f.exit_month[:] = NEVER
     f.exit_month[n_alive:] = -1                      # free slots, available for births
+    # assumption: existing firms founded uniformly over the last 20 years
     f.founded_month[:n_alive] = -(1 + np.floor(draw(Slot.ATTR_FIRM_AGE)[:n_alive] * 240)).astype(np.int16)
     f.contrib_months[:n_alive] = np.minimum(-f.founded_month[:n_alive], 32767)
     return f
@@ -281,6 +283,9 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     working_months = np.maximum(age - 18 * 12, 0)
     # months in the current spell
     u_spell = draw(Slot.ATTR_DURATION)
+    # assumptions: job tenure uniform over working life, at most 10 years; the open 24+ class of the
+    # profile's duration shares spans 24–48 months; other spells uniform over 0–24 months (public
+    # posts 0–36: their maximum length)
     tenure = np.floor(u_spell * np.minimum(np.maximum(age - 16 * 12, 1), 120)).astype(np.int64)
     bounds = {"0-1": (0, 1), "1-6": (1, 6), "6-12": (6, 12), "12-24": (12, 24), "24+": (24, 48)}
     dur_class = _categorical(draw(Slot.ATTR_TENURE), init["unemployment_duration_shares"], DURATION_KEYS)
@@ -333,6 +338,8 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     noise = wage_noise(profile["wages"]["dispersion_sigma"])
     level = np.where(employer >= 0, firms.wage_level[np.maximum(employer, 0)], 0)
     wage = level * premium * noise[np.floor(draw(Slot.ATTR_WAGE) * noise.size).astype(np.int64)]
+    # jobs away: assumption 2 × the local minimum wage (DN: migrant workers' 4,780 yuan/month national
+    # average 2023 ≈ 2.5 × Guizhou's minimum); it only fills the wage field (no local contributions)
     wage = np.where(employer >= 0, np.maximum(wage, minimum), np.where(away, 2 * minimum, minimum))
     p.wage[:] = wage.astype(np.int32)
     p.contract_months[:] = np.where(state == State.EMPLOYED, 12, 0)

@@ -1,7 +1,6 @@
 """The short summary `subsim run` prints at the end (plain text, Chinese labels with units)."""
 from __future__ import annotations
 
-import pandas as pd
 
 from sim.outcomes import METRIC_BY_NAME
 

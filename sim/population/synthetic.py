@@ -338,8 +338,9 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     noise = wage_noise(profile["wages"]["dispersion_sigma"])
     level = np.where(employer >= 0, firms.wage_level[np.maximum(employer, 0)], 0)
     wage = level * premium * noise[np.floor(draw(Slot.ATTR_WAGE) * noise.size).astype(np.int64)]
-    # jobs away: assumption 2 × the local minimum wage (DN: migrant workers' 4,780 yuan/month national
-    # average 2023 ≈ 2.5 × Guizhou's minimum); it only fills the wage field (no local contributions)
+    # jobs away: assumption 2 × the local minimum wage (migrant workers earned 4,780 yuan/month on
+    # average in 2023, 国家统计局 via docs/research §4, ≈ 2.5 × Guizhou's minimum); it only fills the
+    # wage field (no local contributions)
     wage = np.where(employer >= 0, np.maximum(wage, minimum), np.where(away, 2 * minimum, minimum))
     p.wage[:] = wage.astype(np.int32)
     p.contract_months[:] = np.where(state == State.EMPLOYED, 12, 0)

@@ -158,3 +158,25 @@ def test_scenario_and_locality_problems_are_reported_together(tmp_path):
         sim.load_scenario(scenario)
     keys = {problem.key for problem in error.value.problems}
     assert {"scenario.months", "population.female_share"} <= keys
+
+
+def test_take_up_reform_changes_no_other_draw(tmp_path):
+    """Common random numbers: with UI take-up at 0.5 instead of 1, the month's moves are the same person
+    by person, and those who claim are a subset of those who claim at full take-up."""
+    reform = write_reform(tmp_path, "[instruments.UI-10]\ntake_up = 0.5\n")
+    snapshots = {}
+
+    def first_month(label):
+        def observe(t, population):
+            if t == 0:
+                snapshots[label] = population.persons.data.copy()
+        return observe
+
+    simulate(sim.load_scenario(LIUPANSHUI_PATH, persons=6000, months=1, seed=9), observe=first_month("full"))
+    simulate(sim.load_scenario(reform, persons=6000, months=1, seed=9), observe=first_month("half"))
+    full, half = snapshots["full"], snapshots["half"]
+    assert (full["state"] == half["state"]).all() and (full["employer"] == half["employer"]).all()
+    claimed_full = (full["ui_status"] == 1) & (full["ui_contrib_months"] == 0) & (full["state_months"] == 0)
+    claimed_half = (half["ui_status"] == 1) & (half["ui_contrib_months"] == 0) & (half["state_months"] == 0)
+    assert claimed_half.sum() > 0 and claimed_full.sum() > claimed_half.sum()
+    assert not (claimed_half & ~claimed_full).any()

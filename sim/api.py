@@ -72,9 +72,11 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:
     """Annual budget; with replications, the mean and P5/P50/P95 over replications, a replication with
     no payment on a line counting as zero (not as missing)."""
-    if reps == 1:
-        return budget_table(costs, names)
     keys = ["year", "instrument", "name_zh", "type", "line", "funding"]
+    if reps == 1 or costs.empty:
+        table = budget_table(costs.drop(columns="rep", errors="ignore"), names)
+        return table if reps == 1 else table.assign(p5=[], p50=[], p95=[])[
+            keys + ["amount_yuan", "amount_wan", "p5", "p50", "p95", "payments"]]
     per_rep = pd.concat([budget_table(group.drop(columns="rep"), names).assign(rep=rep)
                          for rep, group in costs.groupby("rep")], ignore_index=True)
     amounts = per_rep.pivot_table(index=keys, columns="rep", values="amount_yuan", fill_value=0.0)

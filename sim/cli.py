@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 i
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -63,22 +64,31 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     import sim
-    from sim.params import ScenarioError
     from sim.report.summary import summary_rows
 
-    for name in ("persons", "months", "reps"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            from sim.params import Problem
-            raise ScenarioError([Problem("command line", f"--{name}", value, "must be at least 1")])
     scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
+    _check_writable(out)                       # before hours of simulation, not after
     with _progress(scenario.months * scenario.reps) as advance:
         results = sim.run(scenario, progress=advance)
     results.save(out)
     _print_summary(summary_rows(results), out)
     return EXIT_OK
+
+
+def _check_writable(out: Path) -> None:
+    """The results folder must be a folder we can write (it is created if missing)."""
+    from sim.params import Problem, ScenarioError
+    problem = None
+    if out.exists() and not out.is_dir():
+        problem = "exists and is not a folder"
+    else:
+        existing = next((p for p in [out, *out.parents] if p.exists()), Path("."))
+        if not os.access(existing, os.W_OK | os.X_OK):
+            problem = f"cannot be written ({existing} is not writable)"
+    if problem:
+        raise ScenarioError([Problem("command line", "--out", str(out), f"the results folder {problem}")])
 
 
 def _print_problems(problems) -> None:
@@ -96,10 +106,11 @@ class _progress:
 
     def __enter__(self):
         if sys.stderr.isatty():
+            from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
             self.bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total} "
                                                                                   "months"), TimeRemainingColumn(),
-                                transient=True)
+                                console=Console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("run", total=self.total)
         return self.advance

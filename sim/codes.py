@@ -310,6 +310,7 @@ class Slot(IntEnum):
     ATTR_FIRM_AGE = 93
     ATTR_FIRM_DISTRICT = 94
     ATTR_UI_MONTHS = 95
+    ATTR_COHORT_HUKOU = 96
 
 
 # Money: a micro-fen nudge before rounding half up to the fen, so that binary representation error

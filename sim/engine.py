@@ -127,7 +127,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         chunk_bytes.fill(0)
         firm_chunk_bytes.fill(0)
         person_month(month, P, F, order, district_start, cum_vacancies, chunks, firm_chunks)
-        # reduce the per-chunk sums (integers: exact in any order; floats: fixed chunk order)
+        # reduce the per-chunk sums (all integers: exact in any order)
         reduce_into_firms(firm_chunks, F)
         np.sum(chunks["ledger_fen"], axis=0, out=record.ledger_fen[t])
         np.sum(chunks["ledger_count"], axis=0, out=record.ledger_count[t])
@@ -142,7 +142,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         m["theta"] = _tightness(district_start, cum_vacancies, chunks["search_mass"])
         m["public_job_ratio"] = _public_job_ratio(inputs.public_job_posts,
                                                   record.outcomes[t, Outcome.stock_public_job],
-                                                  _ordered_sum(chunks["public_job_mass"]))
+                                                  chunks["public_job_mass"].sum() / L.MASS_SCALE)
         if observe is not None:
             observe(t, population)
         if progress is not None:
@@ -174,27 +174,18 @@ def _fill_static(m, key, inputs: KernelInputs, ui: "_UiSchedule") -> None:
     m["registration_required"] = p["registration_required"]
 
 
-def _ordered_sum(values: np.ndarray) -> float:
-    """Sum floats in chunk order (reproducible whatever the thread count)."""
-    total = 0.0
-    for v in values:
-        total += float(v)
-    return total
-
-
 def _tightness(district_start, cum_vacancies, search_mass: np.ndarray) -> np.ndarray:
-    """θ_d = min(1, vacancies_d / expected job finds_d): job finding is rationed when vacancies are short.
-
-    Uses this month's vacancies and search mass for next month (a one-month lag keeps the person pass a
-    single, order-free loop). The mass is summed over chunks in chunk order, so it is reproducible."""
+    """θ_d = min(1, vacancies_d / expected local job finds_d): job finding is rationed when vacancies are
+    short. Uses this month's vacancies and search mass for next month (a one-month lag keeps the person
+    pass a single, order-free loop); the mass is an exact integer sum in fixed point."""
     n_districts = len(district_start) - 1
     theta = np.ones(n_districts)
+    mass = search_mass.sum(axis=0) / L.MASS_SCALE
     for d in range(n_districts):
         lo, hi = district_start[d], district_start[d + 1]
         vacancies = (cum_vacancies[hi - 1] - (cum_vacancies[lo - 1] if lo > 0 else 0)) if hi > lo else 0
-        mass = _ordered_sum(search_mass[:, d])
-        if mass > 0:
-            theta[d] = min(1.0, vacancies / mass)
+        if mass[d] > 0:
+            theta[d] = min(1.0, vacancies / mass[d])
     return theta
 
 

@@ -17,13 +17,18 @@ COST_COLUMNS = ["month", "instrument", "type", "funding", "district", "payee", "
 def split_fen(amount: int, shares: dict[Fund, float]) -> dict[Fund, int]:
     """Split an integer amount between funds so the parts are integers summing exactly to the whole.
 
-    Each fund gets floor(amount × share); the fen left over go one by one to the largest remainders
-    (ties: the fund listed first)."""
-    parts = {fund: int(np.floor(amount * share)) for fund, share in shares.items()}
+    Shares are normalised to sum to 1; each fund gets floor(amount × share); the fen left over go one
+    by one to the largest remainders (ties: the fund listed first), and any rounding residue of
+    extreme amounts to the fund with the largest share."""
+    total = sum(shares.values())
+    exact = {fund: amount * share / total for fund, share in shares.items()}
+    parts = {fund: int(np.floor(value)) for fund, value in exact.items()}
     left = amount - sum(parts.values())
-    by_remainder = sorted(shares, key=lambda f: -(amount * shares[f] - parts[f]))
-    for fund in by_remainder[:left]:
+    for fund in sorted(shares, key=lambda f: -(exact[f] - parts[f]))[:max(left, 0)]:
         parts[fund] += 1
+    residue = amount - sum(parts.values())
+    if residue:
+        parts[max(shares, key=shares.get)] += residue
     return parts
 
 

@@ -16,9 +16,8 @@ kernel's rules in array form:
                               失业保险金 claims and payments, stocks        ┘
 
 Why vectorising is exact: within a month persons interact only through the accumulators (outcome
-counts, ledger cells, revenue, firm headcounts — integer sums, exact in any order — and the two float
-sums `search_mass` and `public_job_mass`, which the kernel adds in person order inside each chunk and
-which are reproduced here with sequential `np.add.accumulate`). Firms `F` are read only. Every random
+counts, ledger cells, revenue, firm headcounts, and the fixed-point expected-flow sums `search_mass` and
+`public_job_mass` — all integer sums, exact in any order). Firms `F` are read only. Every random
 number is a pure function of (month key, person, slot), so drawing for a whole mask at once gives the
 draws the kernel takes one at a time.
 
@@ -245,23 +244,6 @@ class _Acc:
     def firm_add(self, name, mask, firm, value):
         np.add.at(self.FA[name], (self.chunk[mask], firm[mask]), value)
 
-    @staticmethod
-    def sequential_sums(initial, group, values):
-        """For each group g: initial[g] + v1 + v2 + … added one at a time, in the order given (the
-        kernel's `+=` in person order). Groups are padded with +0.0, which leaves a sum unchanged."""
-        G = initial.shape[0]
-        if values.size == 0:
-            return initial.copy()
-        sizes = np.bincount(group, minlength=G)
-        order = np.argsort(group, kind="stable")                    # keeps person order in a group
-        g_sorted = group[order]
-        starts = np.cumsum(sizes) - sizes
-        position = np.arange(values.size) - starts[g_sorted]
-        table = np.zeros((G, sizes.max() + 1))
-        table[:, 0] = initial
-        table[g_sorted, position + 1] = values[order]
-        return np.add.accumulate(table, axis=1)[:, -1]             # accumulate is sequential
-
 
 def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accumulators, trace=None):
     """Advance every person by one month; same arguments and effects as persons.person_month.
@@ -304,6 +286,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         return uniform(key, ids[mask], slot)
 
     def enter(mask, new_state):
+        p["bits"][mask & (p["state"] == State.INACTIVE)] &= ~np.uint8(PersonBit.FURTHER_STUDY)
         p["prev_state"][mask] = p["state"][mask]
         p["state"][mask] = new_state if np.ndim(new_state) == 0 else new_state[mask]
         p["state_months"][mask] = 0
@@ -400,12 +383,13 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     away = np.where(p["hukou"][un] == Hukou.LOCAL_RURAL, beh[L.JF_AWAY_RURAL], 0.0)
     d_un = p["district"][un]
     group = chunk[un] * n_districts + d_un
-    CA["search_mass"][...] = acc.sequential_sums(CA["search_mass"].reshape(-1), group,
-                                                 h * (1.0 - away)).reshape(C, n_districts)
+    fixed = np.floor(np.minimum(h, 1.0) * (1.0 - away) * L.MASS_SCALE + 0.5).astype(np.int64)
+    mass = np.zeros(C * n_districts, np.int64)                             # fixed point: exact sums
+    np.add.at(mass, group, fixed)
+    CA["search_mass"] += mass.reshape(C, n_districts)
     difficult = (p["group_flags"] & GroupFlag.difficulty) != 0            # last month's flags
     pj_mass = un & difficult
-    CA["public_job_mass"][...] = acc.sequential_sums(CA["public_job_mass"].copy(), chunk[pj_mass],
-                                                     np.full(int(pj_mass.sum()), beh[L.EX_PUBLIC_JOB]))
+    np.add.at(CA["public_job_mass"], chunk[pj_mass], np.int64(beh[L.EX_PUBLIC_JOB] * L.MASS_SCALE + 0.5))
     h = np.minimum(h * (away + (1.0 - away) * theta[d_un]), 1.0)
     ev_un = np.full(h.shape, D.EV_NONE, np.int64)
     todo = np.ones(h.shape, bool)                                          # no destination yet

@@ -69,9 +69,34 @@ def test_run_with_a_bad_scenario_exits_2_without_traceback(capsys):
     assert "must be between" in err and "Traceback" not in err
 
 
-def test_run_rejects_nonpositive_persons(capsys):
+def test_run_rejects_bad_command_line_values(capsys, tmp_path):
     assert main(["run", str(LIUPANSHUI), "--persons", "0"]) == 2
-    assert "--persons" in capsys.readouterr().err
+    assert "run.persons" in capsys.readouterr().err
+    assert main(["run", str(LIUPANSHUI), "--seed", str(2**64)]) == 2
+    assert "run.seed" in capsys.readouterr().err
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert main(["run", str(LIUPANSHUI), "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "not a folder" in err and "Traceback" not in err
+
+
+def test_a_run_past_2100_is_a_validation_problem(tmp_path, capsys):
+    from tests.conftest import write_reform
+    path = write_reform(tmp_path, 'start = "2100-06"\n')
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "scenario.months" in err and "2100-12" in err and "Traceback" not in err
+
+
+def test_results_files_are_readable_by_others(tmp_path):
+    import os
+    import stat
+    assert main(["run", str(LIUPANSHUI), "--persons", "500", "--months", "2", "--out", str(tmp_path / "r")]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (tmp_path / "r").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
 
 
 def test_validate_accepts_the_bundled_scenario(capsys):

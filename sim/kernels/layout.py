@@ -55,6 +55,7 @@ UI_AID = int(UiStatus.AID)
 UI_EXHAUSTED = int(UiStatus.EXHAUSTED)
 
 # ---- per-month inputs: one record, rewritten in place each month -----------------------------------
+MASS_SCALE = 1e9            # fixed-point unit of the expected-flow sums (exact whatever the chunking)
 WAGE_NOISE_POINTS = 32      # equiprobable quantiles of the within-firm wage multiplier
 N_EDUCATION = 6
 
@@ -108,8 +109,8 @@ def chunk_dtype(n_districts: int, n_slots: int, n_outcomes: int, n_lines: int) -
     return np.dtype([
         ("outcomes", np.int64, (n_outcomes,)),
         ("revenue_fen", np.int64, (n_districts,)),          # UI contributions
-        ("search_mass", np.float64, (n_districts,)),        # expected job finds before rationing
-        ("public_job_mass", np.float64),                    # expected entries into public posts
+        ("search_mass", np.int64, (n_districts,)),          # expected local job finds, × MASS_SCALE
+        ("public_job_mass", np.int64),                      # expected entries into public posts, × MASS_SCALE
         ("ledger_fen", np.int64, (n_slots, n_lines, n_districts)),
         ("ledger_count", np.int64, (n_slots, n_lines, n_districts)),
     ])

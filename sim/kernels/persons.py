@@ -45,6 +45,8 @@ def _is_employment(state):
 
 @njit(cache=True, inline="always")
 def _enter(p, new_state):
+    if p.state == State.INACTIVE:              # further study (a graduate destination) ends with inactivity
+        p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FURTHER_STUDY))
     p.prev_state = p.state
     p.state = new_state
     p.state_months = 0
@@ -69,9 +71,11 @@ def _decide(p, i, key, M, firm, A):
         h = D.job_finding_hazard(t - p.birth_month, p.education, p.state_months, p.skill, p.disability, registered,
                                  p.hukou, p.ui_status, p.ui_left, since_training, since_school, M)
         away = M.beh[L.JF_AWAY_RURAL] if p.hukou == Hukou.LOCAL_RURAL else 0.0
-        A.search_mass[p.district] += h * (1.0 - away)          # demand for local vacancies
+        # expected local job finds and public-post entries, in fixed point: integer sums are exact in
+        # any order, so θ and the post ratio do not depend on the number of chunks or threads
+        A.search_mass[p.district] += np.int64(min(h, 1.0) * (1.0 - away) * L.MASS_SCALE + 0.5)
         if p.group_flags & GroupFlag.difficulty:
-            A.public_job_mass += M.beh[L.EX_PUBLIC_JOB]
+            A.public_job_mass += np.int64(M.beh[L.EX_PUBLIC_JOB] * L.MASS_SCALE + 0.5)
         h = min(h * (away + (1.0 - away) * M.theta[p.district]), 1.0)   # only local jobs are rationed
         event = D.decide_unemployed(key, i, h, p.group_flags, p.state_months, registered, M)
         return event, D.EV_NONE, False

@@ -26,7 +26,22 @@ def _multipliers(keys: tuple[str, ...], description: str) -> Field:
     return F("table", choices=keys, min=0, max=20, description=description)
 
 
+def _exits_sum_to_at_most_one(values: dict) -> list:
+    """Exits decided by one draw against cumulative edges must not exceed certainty."""
+    problems = []
+    for section, keys in (("flexible", ("to_employed", "to_unemployed", "to_inactive")),
+                          ("inactive", ("to_unemployed", "to_employed"))):
+        part = values.get(section, {})
+        rates = [part.get(k) for k in keys]
+        if all(isinstance(r, (int, float)) for r in rates) and sum(rates) > 1:
+            problems.append((f"{section}.{keys[0]}", rates[0],
+                             f"{' + '.join(f'{section}.{k}' for k in keys)} = {sum(rates):g} must not exceed 1 "
+                             "(one draw decides between them)"))
+    return problems
+
+
 BEHAVIOUR_SCHEMA = {
+    "__checks__": (_exits_sum_to_at_most_one,),
     "separation": {
         "base": _probability("monthly separation probability of an insured employee"),
         "involuntary_share": F("float", min=0, max=1,

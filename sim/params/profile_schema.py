@@ -48,8 +48,26 @@ def _floor_below_ceiling(values: dict) -> list:
     return []
 
 
+def _retirement_targets_not_below_base(values: dict) -> list:
+    rules = values.get("retirement", {})
+    problems = []
+    for group in ("men", "women_cadre", "women_worker"):
+        base, target = rules.get(f"{group}_base_age"), rules.get(f"{group}_target_age")
+        if isinstance(base, int) and isinstance(target, int) and target < base:
+            problems.append((f"retirement.{group}_target_age", target, f"must not be below {group}_base_age ({base})"))
+    return problems
+
+
+def _size_thresholds_increasing(values: dict) -> list:
+    thresholds = values.get("firms", {}).get("size_thresholds")
+    if isinstance(thresholds, list) and any(b <= a for a, b in zip(thresholds, thresholds[1:])):
+        return [("firms.size_thresholds", thresholds, "must increase (small < medium < large)")]
+    return []
+
+
 PROFILE_SCHEMA = {
-    "__checks__": (_same_district_keys, _floor_below_ceiling),
+    "__checks__": (_same_district_keys, _floor_below_ceiling, _retirement_targets_not_below_base,
+                   _size_thresholds_increasing),
     "meta": {
         "name_zh": F("str", description="locality name in Chinese"),
         "province_zh": F("str", description="province"),

@@ -49,7 +49,7 @@ RUN: Schema = {
     "persons": Field("int", unit="persons", min=100, max=50_000_000, default=100_000,
                      description="simulated working-age persons at the start (each stands for "
                                  "profile population.working_age_population / persons people)"),
-    "seed": Field("int", min=0, default=1, description="random seed; 0 is a valid seed"),
+    "seed": Field("int", min=0, max=2**63 - 1, default=1, description="random seed; 0 is a valid seed"),
     "reps": Field("int", unit="replications", min=1, max=10_000, default=1,
                   description="Monte Carlo replications"),
 }

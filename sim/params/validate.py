@@ -13,7 +13,9 @@ from typing import Any
 from sim.codes import InstrumentType
 from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.kinds import check_value, suggest
-from sim.params.months import month_label, month_number
+from sim.params.months import is_month, month_label, month_number
+
+LAST_MONTH = 2100 * 12 + 11            # month labels run to 2100-12
 from sim.params.scenario_schema import (ECONOMY, IMPLEMENTED_NAMES, INSTRUMENT_COMMON, NAME_PATTERN, RUN,
                                         SCENARIO, TOP_LEVEL, instrument_schema)
 from sim.params.schema import REQUIRED, Field
@@ -214,6 +216,11 @@ def validate_document(document: Mapping[str, Any], scenario_path: str | Path,
     override_problems: list[Problem] = []
     _apply_overrides(overrides or {}, result.document, override_problems)
     start, months = scenario.get("start"), scenario.get("months")
+    if isinstance(start, str) and is_month(start) and isinstance(months, int) and \
+            month_number(start) + months - 1 > LAST_MONTH:
+        report.add(("scenario", "months"), months, f"the run would end after 2100-12 (start {start}); months "
+                   f"must be at most {LAST_MONTH - month_number(start) + 1}")
+        months = None                          # nothing month-indexed can be built past the calendar
     raw_instruments = document.get("instruments", {})
     if isinstance(raw_instruments, dict):
         for iid, body in raw_instruments.items():

@@ -170,23 +170,26 @@ def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, distric
     severe = draw(Slot.ATTR_SEVERITY) < pop_p["severe_share_of_disabled"]
     p.disability[:] = np.where(disabled, np.where(severe, Disability.SEVERE, Disability.DISABLED), Disability.NONE)
     p.skill[:] = _categorical(draw(Slot.ATTR_SKILL), pop_p["skill_shares"], SKILL_KEYS)
-    rural = p.hukou == Hukou.LOCAL_RURAL
-    household = np.zeros(n, np.uint8)
-    household |= np.where(draw(Slot.ATTR_HOUSEHOLD) < pop_p["dibao_share"], Household.DIBAO, 0).astype(np.uint8)
-    for slot, share_key, bit in ((Slot.ATTR_POVERTY, "poverty_alleviated_share_of_rural", Household.POVERTY_ALLEVIATED),
-                                 (Slot.ATTR_RELOCATED, "relocated_share_of_rural", Household.RELOCATED),
-                                 (Slot.ATTR_LOW_INCOME, "rural_low_income_share_of_rural", Household.RURAL_LOW_INCOME),
-                                 (Slot.ATTR_RETURNEE, "returnee_share_of_rural", Household.RETURNEE)):
-        household |= np.where(rural & (draw(slot) < pop_p[share_key]), bit, 0).astype(np.uint8)
     veteran = (~female) & (draw(Slot.ATTR_VETERAN) < pop_p["veteran_share_of_men"])
-    household |= np.where(veteran, Household.VETERAN, 0).astype(np.uint8)
-    p.household[:] = household
+    p.household[:] = _household(draw, p.hukou == Hukou.LOCAL_RURAL, veteran, pop_p)
     p.state[:] = State.INACTIVE
     p.prev_state[:] = State.INACTIVE
     p.employer[:] = -1
     p.hire_month[:] = NEVER
     p.training_done_month[:] = NEVER
     p.loan_month[:] = NEVER
+
+
+def _household(draw: "_Draws", rural: np.ndarray, veteran: np.ndarray, pop_p: dict) -> np.ndarray:
+    """Household bits: 低保 for anyone; 脱贫, 易地搬迁, 农村低收入 and returnee among local-rural residents."""
+    household = np.where(draw(Slot.ATTR_HOUSEHOLD) < pop_p["dibao_share"], Household.DIBAO, 0).astype(np.uint8)
+    for slot, share_key, bit in ((Slot.ATTR_POVERTY, "poverty_alleviated_share_of_rural", Household.POVERTY_ALLEVIATED),
+                                 (Slot.ATTR_RELOCATED, "relocated_share_of_rural", Household.RELOCATED),
+                                 (Slot.ATTR_LOW_INCOME, "rural_low_income_share_of_rural", Household.RURAL_LOW_INCOME),
+                                 (Slot.ATTR_RETURNEE, "returnee_share_of_rural", Household.RETURNEE)):
+        household |= np.where(rural & (draw(slot) < pop_p[share_key]), bit, 0).astype(np.uint8)
+    household |= np.where(veteran, Household.VETERAN, 0).astype(np.uint8)
+    return household
 
 
 def _truncated_ages(u_year: np.ndarray, u_month: np.ndarray, shares: dict, max_age: np.ndarray) -> np.ndarray:
@@ -234,10 +237,9 @@ def _make_cohort(p: Persons, draw: _Draws, profile: dict, start_abs: int, leave_
     cadre = female & (draw(Slot.ATTR_CADRE) < profile["population"]["women_cadre_share"])
     p.birth_month[:] = birth
     p.retire_month[:] = retirement_month_number(birth + start_abs, female, cadre, profile["retirement"]) - start_abs
-    rural = draw(Slot.ATTR_HUKOU) < g["rural_share"]
+    rural = draw(Slot.ATTR_COHORT_HUKOU) < g["rural_share"]        # its own slot: not the residents' hukou draw
     p.hukou[:] = np.where(rural, Hukou.LOCAL_RURAL, Hukou.LOCAL_URBAN)
-    keep = np.where(rural, 0xFF & ~Household.VETERAN, Household.DIBAO)   # school leavers are not veterans
-    p.household[:] &= keep.astype(np.uint8)
+    p.household[:] = _household(draw, rural, np.zeros(rural.shape, bool), profile["population"])  # not veterans
     p.school_leave_month[:] = leave_month
     p.state[:] = State.STUDENT
     p.prev_state[:] = State.STUDENT

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 
+import numpy as np
+import pandas as pd
+
 from sim.outcomes import METRIC_BY_NAME
 
 
@@ -11,9 +14,12 @@ def summary_rows(results) -> list[tuple[str, str]]:
     rows = [("情景", m["scenario"]),
             ("设定", f"{m['start']} 起 {m['months']} 个月, {m['persons']:,} 人, 种子 {m['seed']}, {m['replications']} 次重复")]
     budget = results.budget
+    months_in_year = pd.Series([month[:4] for month in results.outcomes["month"].unique()]).value_counts()
     by_year = budget.groupby(["year", "funding"])["amount_yuan"].sum()
     for (year, fund), amount in by_year.items():
-        rows.append((f"{year} 支出 {fund}", f"{amount / 1e4:,.1f} 万元"))
+        months = int(months_in_year.get(str(year), 12))
+        span = "" if months == 12 else f" ({months} 个月)"
+        rows.append((f"{year} 支出{span} {fund}", f"{amount / 1e4:,.1f} 万元"))
     outcomes = results.outcomes
     if "rep" in outcomes:
         outcomes = outcomes.groupby(["month", "metric"], as_index=False)["value"].mean()
@@ -30,5 +36,7 @@ def summary_rows(results) -> list[tuple[str, str]]:
     if "rep" in ui:
         ui = ui.groupby("month", as_index=False)[["balance", "months_of_cover"]].mean()
     last = ui.iloc[-1]
-    rows.append((f"{last['month']} 失业保险基金结余", f"{last['balance'] / 1e4:,.1f} 万元, 备付 {last['months_of_cover']:.1f} 个月"))
+    cover = last["months_of_cover"]
+    cover_text = f"备付 {cover:.1f} 个月" if np.isfinite(cover) else "无支出"
+    rows.append((f"{last['month']} 失业保险基金结余", f"{last['balance'] / 1e4:,.1f} 万元, {cover_text}"))
     return rows

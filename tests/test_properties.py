@@ -31,8 +31,14 @@ def test_accounting_identities_hold_for_any_run(seed, persons, months, start, tm
     assert (record.ui_fund_balance_fen == balance_before + record.revenue_fen.sum(axis=1)
             - record.ui_fund_outlay_fen).all()
     assert (record.ui_fund_outlay_fen == record.ledger_fen.sum(axis=(1, 2, 3))).all()
-    # payments never exceed recipients × one month's amount; stocks are non-negative
-    assert (record.ledger_count >= 0).all() and (o >= 0).all()
+    # every payment is exactly one month's amount of the person's district
+    from sim.engine import _UiSchedule
+    from sim.inputs import kernel_inputs
+    inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=scenario.months,
+                           persons=scenario.persons)
+    ui = _UiSchedule(scenario, record.instruments, inputs, len(record.population.district_codes))
+    for line, amounts in ((0, ui.benefit), (1, ui.medical), (2, ui.aid)):
+        assert (record.ledger_fen[:, ui.slot, line] == record.ledger_count[:, ui.slot, line] * amounts).all()
 
 
 @SETTINGS
@@ -44,6 +50,10 @@ def test_zero_amounts_give_zero_cost_and_cost_scales_with_the_benefit(ratio, med
     record = simulate(sim.load_scenario(path, persons=1500, months=6, seed=seed))
     if ratio == 0:                  # medical and aid are shares of the benefit
         assert record.ledger_fen.sum() == 0
-    # the amounts do not change who is paid (no behavioural response to the level in this engine):
+    # the amounts do not change who is paid (no behavioural response to the level in this engine), and
+    # the cost of the benefit line scales with the ratio: count × round(ratio × minimum wage) per district
     base = simulate(sim.load_scenario("scenarios/liupanshui-2023.toml", persons=1500, months=6, seed=seed))
     assert (record.ledger_count[:, :, 0] == base.ledger_count[:, :, 0]).all()
+    from sim.engine import _fen
+    minimum = np.array(list(record.scenario.profile["districts"]["minimum_wage"].values()), np.float64)
+    assert (record.ledger_fen[:, 0, 0] == record.ledger_count[:, 0, 0] * _fen(ratio * minimum)).all()

@@ -210,6 +210,10 @@ def _at_limits(P) -> None:
     P["retire_month"][who] = gen.choice((3, 11, 12, 13, 14, 59, 60, 61, 62, 63, 64), who.sum())
     claimant = who & (P["ui_status"] == L.UI_BENEFIT)
     P["ui_left"][claimant] = gen.choice((1, 2), claimant.sum())
+    # and, whatever the draws, a few claimants whose benefit runs out less than a year before retirement
+    near = np.flatnonzero(P["state"] == 2)[:12]                  # UNEMPLOYED
+    P["ui_status"][near], P["ui_left"][near], P["retire_month"][near] = L.UI_BENEFIT, 1, 6
+    P["bits"][near] |= 1                                           # registered
     # higher-education school leavers around the January boundary of graduate_year
     left = (gen.random(len(P)) < 0.3) & (P["education"] >= 4) & (P["state"] != 0)
     P["school_leave_month"][left] = gen.choice((-13, -12, -1, 0, 1, 12), left.sum())

@@ -19,6 +19,7 @@ from sim.population.arrays import NEVER, Firms, Persons
 from sim.rng import month_key, run_key, uniform
 
 # Age (years) at which each education level is usually completed; aligns school_leave_month.
+# assumption: the usual completion ages of the Chinese school system (9 years compulsory from age 6–7).
 LEAVING_AGE = {Education.PRIMARY_OR_LESS: 15, Education.JUNIOR_HIGH: 16, Education.SENIOR_HIGH: 18,
                Education.SECONDARY_VOCATIONAL: 18, Education.COLLEGE: 21, Education.BACHELOR_PLUS: 22}
 
@@ -227,7 +228,7 @@ def _make_cohort(p: Persons, draw: _Draws, profile: dict, start_abs: int, leave_
     elif kind == "vocational":
         education = np.full(u.shape, Education.SECONDARY_VOCATIONAL)
         age = g["age_vocational"]
-    else:
+    else:                                   # assumption: early leavers half after junior, half after senior high
         education = np.where(u < 0.5, Education.JUNIOR_HIGH, Education.SENIOR_HIGH)
         age = np.where(u < 0.5, 16, 18)
     p.education[:] = education
@@ -303,6 +304,7 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     p.hire_month[:] = np.where(state == State.EMPLOYED, -p.state_months[:].astype(np.int64), NEVER)
     # contribution history
     density = np.array([init["contribution_density"][k] for k in CONTRIB_STATE_KEYS])[kind]
+    # assumption: individual histories spread uniformly ±50 % around the state's contribution density
     contrib = np.floor(density * working_months * (0.5 + draw(Slot.ATTR_CONTRIB))).astype(np.int64)
     contrib = np.minimum(contrib, working_months)
     p.contrib_months[:] = contrib.clip(0, 32767)
@@ -318,6 +320,7 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     bits |= np.where(state == State.SELF_EMPLOYED, PersonBit.EVER_FOUNDED, 0)
     p.bits[:] = bits.astype(np.uint8)
     p.ui_status[:] = np.where(recipient, UiStatus.BENEFIT, UiStatus.NONE)
+    # assumption: recipients at the start have 1–12 months of entitlement left (uniform)
     p.ui_left[:] = np.where(recipient, 1 + np.floor(draw(Slot.ATTR_UI_MONTHS) * 12), 0)
     p.ui_contrib_months[:] = np.where(recipient, 0, ui_contrib).clip(0, 32767)
     zero_share = profile["population"]["zero_employment_family_share"] / max(init["shares"]["unemployed"], 1e-9)
@@ -345,7 +348,7 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     # wage field (no local contributions)
     wage = np.where(employer >= 0, np.maximum(wage, minimum), np.where(away, 2 * minimum, minimum))
     p.wage[:] = wage.astype(np.int32)
-    p.contract_months[:] = np.where(state == State.EMPLOYED, 12, 0)
+    p.contract_months[:] = np.where(state == State.EMPLOYED, 12, 0)   # assumption: one-year contracts at the start
 
 
 def _assign_employers(district: np.ndarray, local: np.ndarray, u: np.ndarray, firms: Firms, profile: dict,
@@ -387,6 +390,7 @@ def _initial_firm_history(firms: Firms, p: Persons, profile: dict, behaviour: di
     key = np.uint64(month_key(np.uint64(run_key(seed, replication)), EntityKind.FIRM_INIT, -1))
     u = _Draws(key, 0, len(firms))(Slot.ATTR_FIRM_LAYOFFS)
     expected_layoffs = insured * sep["base"] * 12 * sep["involuntary_share"]
+    # assumption: last year's layoffs uniform between 0 and twice the behaviour file's expected count
     firms.layoffs_last[:] = np.floor(expected_layoffs * 2 * u).astype(np.int32)
     firms.layoff_rate_last[:] = np.where(insured > 0, firms.layoffs_last / np.maximum(insured, 1), 0.0)
 

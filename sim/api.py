@@ -12,8 +12,7 @@ from sim.engine import simulate
 from sim.ledger import budget_table, costs_table, funds_table
 from sim.outcomes import outcome_values, outcomes_table
 from sim.params import Scenario, load_scenario
-from sim.params.months import month_label
-from sim.population.synthetic import month_number
+from sim.params.months import calendar_month, month_label
 from sim.results import Results, manifest
 
 
@@ -40,7 +39,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         path = scenario.path if isinstance(scenario, Scenario) else scenario
         scenario = load_scenario(path, persons=persons, months=months, seed=seed, reps=reps)
     labels = [month_label(scenario.start, t) for t in range(scenario.months)]
-    calendar = np.array([(month_number(scenario.start) + t) % 12 + 1 for t in range(scenario.months)])
+    calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
     started = time.perf_counter()
     costs, outcomes, funds, records = [], [], [], []
     total = scenario.months * scenario.reps

@@ -313,6 +313,8 @@ class Slot(IntEnum):
     ATTR_COHORT_HUKOU = 96
 
 
+NEVER = -32768      # int16 month index meaning "has not happened" (hire, training completion, exit …)
+
 # Money: a micro-fen nudge before rounding half up to the fen, so that binary representation error
 # cannot flip a half (0.085 × 1701 = 144.58499… in binary must give 14,459 fen); no real amount lies
 # within 10⁻⁶ fen below a half. Used by every rounding to the fen (sim.kernels.money, sim.engine,

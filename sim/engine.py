@@ -22,7 +22,8 @@ from sim.kernels.persons import person_month, refresh_flags
 from sim.ledger import split_fen
 from sim.params import Scenario
 from sim.population.arrays import NEVER
-from sim.population.synthetic import Population, month_number, synthesize
+from sim.params.months import calendar_month, month_number
+from sim.population.synthetic import Population, synthesize
 from sim.rng import run_key
 
 PROCESSES = (
@@ -108,10 +109,10 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     economy = scenario.economy
     refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
     for t in range(T):
-        calendar_month = (start_abs + t) % 12 + 1
-        year_start = t - (calendar_month - 1)
+        month_of_year = calendar_month(scenario.start, t)
+        year_start = t - (month_of_year - 1)
         # 1. calendar: firms' year-end close
-        if t > 0 and calendar_month == CLOSE_MONTH:
+        if t > 0 and month_of_year == CLOSE_MONTH:
             year_end_close(F, min(t - last_close, 12), t, inputs.size_thresholds)
             last_close = t
         # 3. firms

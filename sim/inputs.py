@@ -9,12 +9,9 @@ from sim.codes import GroupFlag, InstrumentType
 from sim.kernels import layout as L
 from sim.params.behaviour_schema import (BEHAVIOUR_AGE_BANDS, DISABILITY_KEYS, REGISTRATION_KEYS,
                                          SPELL_BANDS)
-from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SIZE_KEYS, SKILL_KEYS
-from sim.params.months import by_month_array
-from sim.population.synthetic import month_number, wage_noise
-
-SI_LINES = ("pension_employer", "pension_employee", "medical_employer", "medical_employee", "ui_employer",
-            "ui_employee", "injury_employer")
+from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SI_LINES, SIZE_KEYS, SKILL_KEYS
+from sim.params.months import by_month_array, month_number
+from sim.population.synthetic import wage_noise
 
 
 @dataclass

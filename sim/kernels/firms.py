@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.codes import EntityKind, Outcome, Slot
+from sim.codes import NEVER, EntityKind, Outcome, Slot
 from sim.kernels import layout as L
 from sim.rng import month_key, uniform
 
-NEVER = -32768
 
 
 @njit(cache=True)

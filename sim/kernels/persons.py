@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from sim.codes import EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBit, Slot, State, WorkLocation
+from sim.codes import (NEVER, EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBit, Slot, State,
+                       WorkLocation)
 from sim.kernels import decide as D
 from sim.kernels import layout as L
 from sim.kernels.borrow import borrow
@@ -29,7 +30,6 @@ from sim.kernels.money import to_fen
 from sim.kernels.ui import PAID_AID, PAID_BENEFIT, pay_month, try_claim
 from sim.rng import month_key, uniform
 
-NEVER = -32768
 MAX_I16 = 32767
 REGISTERED_OR_INVOLUNTARY = PersonBit.REGISTERED | PersonBit.INVOLUNTARY
 JOB_SPELL_BITS = PersonBit.WAS_UNEMPLOYED | PersonBit.DIFFICULTY_HIRE   # describe the current job only

@@ -27,6 +27,11 @@ def is_month(text: object) -> bool:
     return FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12
 
 
+def calendar_month(start: str, t: int) -> int:
+    """Calendar month (1–12) of run month t."""
+    return (month_number(start) + t) % 12 + 1
+
+
 def month_number(month: str) -> int:
     """Return months since year 0 for a label ("2024-01" → 2024 × 12).
 

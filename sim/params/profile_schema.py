@@ -19,6 +19,8 @@ SECTOR_KEYS = ("agriculture", "mining_energy", "manufacturing", "construction", 
 INITIAL_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_employed", "flexible",
                       "public_job", "inactive", "training", "intern")
 DURATION_KEYS = ("0-1", "1-6", "6-12", "12-24", "24+")
+SI_LINES = ("pension_employer", "pension_employee", "medical_employer", "medical_employee", "ui_employer",
+            "ui_employee", "injury_employer")       # all social-insurance rates, employer and employee
 CONTRIB_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_employed", "flexible",
                       "public_job", "inactive", "training", "intern")
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-NEVER = -32768
+from sim.codes import NEVER  # noqa: F401  (re-exported: the layout's "not happened" month)
+
 NO_FIRM = -1
 
 PERSON_FIELDS: dict[str, type] = {

@@ -13,8 +13,9 @@ from numba import njit, prange
 
 from sim.codes import (FEN_ROUNDING_NUDGE, Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State,
                        UiStatus, WorkLocation)
-from sim.params.profile_schema import (AGE_BANDS, CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS,
+from sim.params.profile_schema import (AGE_BANDS, CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS, SI_LINES,
                                        HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
+from sim.params.months import month_number
 from sim.population.arrays import NEVER, Firms, Persons
 from sim.rng import month_key, run_key, uniform
 
@@ -32,12 +33,6 @@ class Population:
     weight: float                 # real persons per simulated person
     district_codes: tuple[str, ...]
     cohort_sizes: dict[int, int]  # graduation month index -> persons entering then
-
-
-def month_number(label: str) -> int:
-    """'YYYY-MM' → months since year 0 (absolute month number)."""
-    year, month = label.split("-")
-    return int(year) * 12 + int(month) - 1
 
 
 @njit(cache=True, parallel=True)
@@ -136,7 +131,7 @@ def _blocks(first: int, stop: int):
 def _cohorts(graduates: dict, start_abs: int, months: int, weight: float) -> list[tuple[int, int, str]]:
     result = []
     for t in range(months):
-        if (start_abs + t) % 12 + 1 == graduates["graduation_month"]:
+        if (start_abs + t) % 12 + 1 == graduates["graduation_month"]:   # calendar month of run month t
             for kind in ("higher", "vocational", "early"):
                 per_year = graduates[{"higher": "higher_education_per_year", "vocational": "vocational_per_year",
                                       "early": "early_leavers_per_year"}[kind]]
@@ -146,7 +141,6 @@ def _cohorts(graduates: dict, start_abs: int, months: int, weight: float) -> lis
 
 def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, districts: tuple) -> None:
     pop_p = profile["population"]
-    n = len(p)
     female = draw(Slot.ATTR_SEX) < pop_p["female_share"]
     p.sex[:] = np.where(female, Sex.FEMALE, Sex.MALE)
     cadre = female & (draw(Slot.ATTR_CADRE) < pop_p["women_cadre_share"])
@@ -380,8 +374,7 @@ def _initial_firm_history(firms: Firms, p: Persons, profile: dict, behaviour: di
                    si["base_ceiling_share"] * average)
     ui_fen = np.floor(base * (si["ui_employer"] + si["ui_employee"]) * 100.0 + (0.5 + FEN_ROUNDING_NUDGE)) * 12
     firms.ui_contrib_last[:] = np.bincount(p.employer[employed], weights=ui_fen, minlength=len(firms)).astype(np.int64)
-    si_rate = sum(si[k] for k in ("pension_employer", "pension_employee", "medical_employer", "medical_employee",
-                                  "ui_employer", "ui_employee", "injury_employer"))
+    si_rate = sum(si[k] for k in SI_LINES)
     si_fen = np.floor(base * si_rate * 100.0 + (0.5 + FEN_ROUNDING_NUDGE)) * 12
     firms.si_contrib_last[:] = np.bincount(p.employer[employed], weights=si_fen, minlength=len(firms)).astype(np.int64)
     firms.insured[:] = insured

@@ -219,7 +219,7 @@ def _is_employment(state):
 
 
 class _Acc:
-    """Per-chunk accumulators: integer tallies by bincount, float sums sequential within each chunk."""
+    """Per-chunk accumulators: every one an integer tally (bincount / add.at), exact in any order."""
 
     def __init__(self, CA, FA, chunk, n_districts):
         self.CA, self.FA, self.chunk = CA, FA, chunk

@@ -216,3 +216,23 @@ def test_replicated_run_without_payments_gives_an_empty_budget(tmp_path):
     path = write_reform(tmp_path, "[instruments.UI-10]\nenabled = false\n")
     res = sim.run(path, persons=1000, months=3, reps=2)
     assert res.budget.empty and {"p5", "p50", "p95"} <= set(res.budget.columns)
+
+
+@pytest.mark.parametrize("file, old, new, key", [
+    ("behaviour.toml", "to_inactive = { value = 0.002, unit", "to_inactive = { value = 0.999, unit", "flexible.to_employed"),
+    ("profile.toml", "men_target_age = { value = 63", "men_target_age = { value = 59", "retirement.men_target_age"),
+    ("profile.toml", "[10, 100, 300]", "[10, 300, 100]", "firms.size_thresholds"),
+])
+def test_locality_cross_checks(tmp_path, file, old, new, key):
+    """Exits decided by one draw must not sum above 1; target retirement ages not below base ages; size
+    thresholds increasing — each reported with its key."""
+    import shutil
+    from sim.params.locality import load_locality
+    source = LIUPANSHUI_PATH.parents[1] / "calibration" / "liupanshui"
+    for name in ("profile.toml", "behaviour.toml"):
+        shutil.copy(source / name, tmp_path / name)
+    text = (tmp_path / file).read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / file).write_text(text.replace(old, new), encoding="utf-8")
+    problems = load_locality(tmp_path)[3]
+    assert [p.key for p in problems] == [key]

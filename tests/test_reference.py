@@ -4,7 +4,7 @@ DESIGN §11 "Reference". `reference.SideBySide` stands in for `sim.engine.person
 engine's own month loop (`sim.engine.simulate`): every month the kernel and the reference each get their
 own copy of identical inputs (month record, persons, firms, cumulative vacancies, zeroed per-chunk
 accumulators), and afterwards the persons (every field), the chunk accumulators (outcomes, revenue,
-ledger cells, the float sums search_mass and public_job_mass), the per-chunk firm accumulators and the
+ledger cells, the fixed-point sums search_mass and public_job_mass), the per-chunk firm accumulators and the
 read-only inputs must be equal byte for byte. The run then continues from the kernel's results.
 """
 from __future__ import annotations
@@ -96,8 +96,8 @@ def test_harness_is_transparent(monkeypatch):
 
 @pytest.mark.parametrize("n_chunks", [None, 3], ids=["engine-chunks", "3-chunks"])
 def test_reference_matches_kernel(monkeypatch, n_chunks):
-    """Bundled scenario, ≥ 18 months incl. two Julys and a January close. With 3 chunks each chunk sums
-    hundreds of search-mass terms, so pairwise instead of sequential addition would show."""
+    """Bundled scenario, ≥ 18 months incl. two Julys and a January close, with the engine's chunks and
+    with 3 (chunk boundaries and accumulator rows differ; results may not)."""
     scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=MONTHS)
     trace: dict[str, int] = {}
     record = _run(monkeypatch, scenario, R.SideBySide(trace=trace), n_chunks=n_chunks)

@@ -21,6 +21,7 @@ from sim.kernels.money import NUDGE_FEN
 from sim.kernels.persons import person_month, refresh_flags
 from sim.ledger import split_fen
 from sim.params import Scenario
+from sim.params.scenario_schema import MAX_SCHEDULE_ROWS, UI_BENEFIT
 from sim.population.arrays import NEVER
 from sim.params.months import calendar_month, month_number
 from sim.population.synthetic import Population, synthesize
@@ -40,7 +41,6 @@ PROCESSES = (
 
 N_CHUNKS = 16            # fixed, not the thread count: results never depend on threads
 CLOSE_MONTH = 1          # calendar month of the firms' year-end close (calendar-year accounts)
-MAX_SCHEDULE = 8         # rows of the UI duration schedule the month record holds
 
 
 @dataclass
@@ -208,17 +208,15 @@ class _UiSchedule:
         empty = np.zeros((T, n_districts), np.int64)
         # fixed length (unused thresholds never reached) so the month record's layout, and with it the
         # compiled kernel, does not change with the schedule
-        self.schedule_years = np.full(MAX_SCHEDULE, np.inf)
-        self.schedule_months = np.zeros(MAX_SCHEDULE, np.int64)
+        self.schedule_years = np.full(MAX_SCHEDULE_ROWS, np.inf)
+        self.schedule_months = np.zeros(MAX_SCHEDULE_ROWS, np.int64)
         self.target = spec.target_mask if spec is not None else 0
         self.exclude = spec.exclude_mask if spec is not None else 0
-        if spec is None:
+        if spec is None:                       # inactive all run; the schema's defaults fill the record
             self.active = np.zeros(T, bool)
             self.slot, self.take_up = 0, np.zeros(T)
             self.benefit = self.medical = self.aid = self.top_up = empty
-            p = {"min_contribution_months": 12, "max_months": 0, "carry_over": False,
-                 "continue_to_retirement_within_months": 0, "aid_months": 0, "aid_for_ineligible": False,
-                 "registration_required": True}
+            p = {key: field.default for key, field in UI_BENEFIT.items() if not key.startswith("__")}
         else:
             p = spec.params
             self.active = spec.active.copy()
@@ -231,9 +229,7 @@ class _UiSchedule:
             self.medical = _fen(p["medical_rate"][:, None] * base)
             self.aid = _fen(p["aid_ratio"][:, None] * benefit_yuan)
             self.top_up = _fen(np.repeat(p["top_up"][:, None], n_districts, axis=1))
-            schedule = np.asarray(p["duration_schedule"], np.float64)
-            if len(schedule) > MAX_SCHEDULE:
-                raise ValueError(f"duration_schedule has more than {MAX_SCHEDULE} rows")
+            schedule = np.asarray(p["duration_schedule"], np.float64)   # ≤ MAX_SCHEDULE_ROWS (validated)
             self.schedule_years[:len(schedule)] = schedule[:, 0]
             self.schedule_months[:len(schedule)] = schedule[:, 1].astype(np.int64)
         self.params = p

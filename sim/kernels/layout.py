@@ -10,27 +10,72 @@ import numpy as np
 from sim.codes import UiStatus
 
 # ---- scalar behaviour parameters: beh[...] ------------------------------------------------------
-_NAMES = (
-    "SEP_BASE", "SEP_INVOLUNTARY_SHARE", "SEP_TO_UNEMPLOYED", "SEP_TO_INACTIVE", "SEP_SHORT_TENURE",
-    "SEP_AWAY_BASE",
-    "REG_INVOLUNTARY", "REG_OTHER", "REG_LATE",
-    "JF_BASE", "JF_UI_RECEIPT", "JF_UI_EXHAUSTION", "JF_AWAY_RURAL", "JF_AWAY_PROVINCE",
-    "CT_ONE_YEAR", "CT_THREE_YEARS",
-    "EX_TRAINING", "EX_INTERNSHIP", "EX_SELF_EMPLOYMENT", "EX_FLEXIBLE", "EX_PUBLIC_JOB", "EX_INACTIVE",
-    "TR_END", "TR_CERTIFICATE", "TR_BOOST", "TR_BOOST_LAG", "TR_BOOST_MONTHS",
-    "IN_MONTHS", "IN_RETAIN",
-    "SE_FAIL_Y1", "SE_FAIL_Y2", "SE_FAIL_Y3", "SE_FAIL_Y4", "SE_TO_EMPLOYED",
-    "FL_TO_EMPLOYED", "FL_TO_UNEMPLOYED", "FL_TO_INACTIVE",
-    "PJ_TO_EMPLOYED", "PJ_MAX_MONTHS",
-    "IA_TO_UNEMPLOYED", "IA_TO_EMPLOYED", "IA_FROM_LONG",
-    "GR_EMPLOYED", "GR_INTERN", "GR_UNEMPLOYED", "GR_FURTHER_STUDY", "GR_JF_MULT",
-    "P4050_WOMEN_MONTHS", "P4050_MEN_MONTHS",
-    "FIRM_BIRTH", "FIRM_VACANCY_RATE",
-)
-for _i, _n in enumerate(_NAMES):
-    globals()[_n] = _i
-N_BEH = len(_NAMES)
-BEH_NAMES = _NAMES
+# separation
+SEP_BASE = 0
+SEP_INVOLUNTARY_SHARE = 1
+SEP_TO_UNEMPLOYED = 2
+SEP_TO_INACTIVE = 3
+SEP_SHORT_TENURE = 4
+SEP_AWAY_BASE = 5
+# registration
+REG_INVOLUNTARY = 6
+REG_OTHER = 7
+REG_LATE = 8
+# job finding
+JF_BASE = 9
+JF_UI_RECEIPT = 10
+JF_UI_EXHAUSTION = 11
+JF_AWAY_RURAL = 12
+JF_AWAY_PROVINCE = 13
+# contract lengths
+CT_ONE_YEAR = 14
+CT_THREE_YEARS = 15
+# other exits from unemployment
+EX_TRAINING = 16
+EX_INTERNSHIP = 17
+EX_SELF_EMPLOYMENT = 18
+EX_FLEXIBLE = 19
+EX_PUBLIC_JOB = 20
+EX_INACTIVE = 21
+# training
+TR_END = 22
+TR_CERTIFICATE = 23
+TR_BOOST = 24
+TR_BOOST_LAG = 25
+TR_BOOST_MONTHS = 26
+# internship
+IN_MONTHS = 27
+IN_RETAIN = 28
+# self-employment
+SE_FAIL_Y1 = 29
+SE_FAIL_Y2 = 30
+SE_FAIL_Y3 = 31
+SE_FAIL_Y4 = 32
+SE_TO_EMPLOYED = 33
+# flexible work
+FL_TO_EMPLOYED = 34
+FL_TO_UNEMPLOYED = 35
+FL_TO_INACTIVE = 36
+# public-welfare posts
+PJ_TO_EMPLOYED = 37
+PJ_MAX_MONTHS = 38
+# inactivity
+IA_TO_UNEMPLOYED = 39
+IA_TO_EMPLOYED = 40
+IA_FROM_LONG = 41
+# school leavers
+GR_EMPLOYED = 42
+GR_INTERN = 43
+GR_UNEMPLOYED = 44
+GR_FURTHER_STUDY = 45
+GR_JF_MULT = 46
+# group definitions
+P4050_WOMEN_MONTHS = 47
+P4050_MEN_MONTHS = 48
+# firms
+FIRM_BIRTH = 49
+FIRM_VACANCY_RATE = 50
+N_BEH = 51
 
 # ---- multiplier tables: mult[table, key] -----------------------------------------------------------
 M_SEP_AGE = 0

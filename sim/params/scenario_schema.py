@@ -83,13 +83,16 @@ INSTRUMENT_COMMON: Schema = {
 }
 
 
+MAX_SCHEDULE_ROWS = 8   # rows of the UI duration schedule the kernels' month record holds
+
+
 def _schedule_x_nonnegative(values: dict[str, Any]) -> list[tuple[str, Any, str]]:
     schedule = values.get("duration_schedule", [])
     if schedule and schedule[0][0] < 0:
         return [("duration_schedule", schedule,
                  "contribution years (the x of each pair) must be at least 0")]
-    if len(schedule) > 8:       # sim.engine.MAX_SCHEDULE
-        return [("duration_schedule", schedule, "at most 8 rows")]
+    if len(schedule) > MAX_SCHEDULE_ROWS:
+        return [("duration_schedule", schedule, f"at most {MAX_SCHEDULE_ROWS} rows")]
     return []
 
 

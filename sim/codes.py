@@ -163,7 +163,7 @@ class InstrumentType(IntEnum):
 
 
 # Types the engine can run today; the others are known names awaiting their kernels.
-IMPLEMENTED_TYPES = frozenset({InstrumentType.ui_benefit})
+IMPLEMENTED_TYPES = frozenset(InstrumentType)
 
 
 class UiStatus(IntEnum):

@@ -108,12 +108,51 @@ BEHAVIOUR_SCHEMA = {
         "months": F("int", unit="months", min=1, max=24, description="length of an internship"),
         "retention_probability": F("float", min=0, max=1,
                                    description="interns hired by their host at the end"),
+        "early_hire": _probability("intern hired by the host before the internship ends; assumption: 0.02",
+                                   default=0.02),
     },
     "self_employment": {
         "failure_by_year": F("list_float", min=0, max=1, length=4,
                              description="monthly failure probability in business years 1, 2, 3, 4+"),
         "to_employed": _probability("self-employed closing down into a job instead of unemployment "
                                     "(share of closures)"),
+        "agriculture_share": F("float", unit="share", min=0, max=1, default=0.2,
+                               description="share of new businesses in agriculture (startup_grant sector "
+                                           "rules); assumption: 0.2"),
+    },
+    "skills": {
+        "employed_certificate_rate": _probability(
+            "insured employee obtaining a skill certificate (技能提升补贴 claims); assumption: 0.002 "
+            "(≈ 2.4 % a year)", default=0.002),
+    },
+    "responses": {
+        "enabled": F("bool", default=True,
+                     description="false switches every policy response off: hazards then do not depend on "
+                                 "any instrument, so costs are a pure accounting (static) projection"),
+        "hiring_subsidy_elasticity": F("float", min=0, max=5, default=0.75,
+                                       description="job-finding hazard × (1 + ε × s), s = value of the hiring "
+                                                   "subsidies a person would bring ÷ annual labour cost; "
+                                                   "assumption: 0.75, upper end of constant-output "
+                                                   "labour-demand elasticities (Hamermesh 1993: 0.15–0.75); "
+                                                   "DOMAIN_NOTES B4: most subsidised hires are deadweight"),
+        "hire_wage_multiple": F("float", min=0.5, max=5, default=1.3,
+                                description="annual labour cost of a subsidised hire = 12 × this × minimum "
+                                            "wage × (1 + employer SI rate); assumption: 1.3"),
+        "refund_layoff_reduction": F("float", unit="share", min=0, max=1, default=0.05,
+                                     description="involuntary separations at firms of a size class a "
+                                                 "稳岗返还 in force covers are lower by this share; "
+                                                 "assumption: 0.05 (DOMAIN_NOTES B13: direction only)"),
+        "ui_benefit_response": F("bool", default=True,
+                                 description="apply job_finding.ui_receipt_multiplier and "
+                                             "ui_exhaustion_multiplier (DOMAIN_NOTES B7, B8)"),
+        "startup_entry_effect": F("float", unit="share", min=0, max=5, default=0.1,
+                                  description="entry into self-employment higher by this share for persons "
+                                              "an enabled startup_grant or guaranteed_loan targets; "
+                                              "assumption: 0.1 (DOMAIN_NOTES B11: direction only)"),
+        "startup_survival_effect": F("float", unit="share", min=0, max=1, default=0.15,
+                                     description="business failure lower by this share while a business has a "
+                                                 "guaranteed loan or received a start-up grant; assumption: "
+                                                 "0.15 (DOMAIN_NOTES B11: better survival)"),
     },
     "flexible": {
         "to_employed": _probability("flexible worker → formal job"),

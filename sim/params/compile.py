@@ -20,7 +20,7 @@ from sim.codes import Fund, GroupFlag, InstrumentType, Payee
 from sim.params.errors import Problem, ScenarioError
 from sim.params.loader import load_document
 from sim.params.months import by_month_array, month_index
-from sim.params.scenario_schema import ECONOMY, INSTRUMENT_COMMON, TYPE_SCHEMAS
+from sim.params.scenario_schema import ECONOMY, ENVELOPE, INSTRUMENT_COMMON, TYPE_SCHEMAS
 from sim.params.schema import REQUIRED, Field, Schema
 from sim.params.validate import OVERRIDE_FILE, validate_document
 
@@ -102,6 +102,10 @@ class Scenario:
         The ``extends`` chain, this file first.
     economy : dict of str to numpy.ndarray
         ``[economy]`` multipliers as one float64 value per run month.
+    budget : dict of Fund to (numpy.ndarray, str)
+        Funds with an envelope: the annual budget in force in each run month (yuan) and the rule.
+    city_share : dict of Fund to numpy.ndarray
+        Per fund the sharing applies to: the city's share of outlays in each district (profile order).
     """
 
     path: Path
@@ -122,6 +126,8 @@ class Scenario:
     sources: dict[str, str]
     files: tuple[Path, ...] = ()
     economy: dict[str, np.ndarray] = field(default_factory=dict)
+    budget: dict[Fund, tuple[np.ndarray, str]] = field(default_factory=dict)
+    city_share: dict[Fund, np.ndarray] = field(default_factory=dict)
 
 
 def canonical_sha256(document: Any) -> str:
@@ -231,6 +237,8 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
     locality_problems: list[Problem] = []
     if checked.locality_dir is not None:       # the locality's files are checked even if the scenario is not clean
         profile, behaviour, sources, locality_problems = _load_locality(checked.locality_dir)
+    if not locality_problems and checked.locality_dir is not None:
+        locality_problems += _sharing_districts(checked.document.get("cost_sharing", {}), profile, path)
     if checked.problems or locality_problems:
         raise ScenarioError(checked.problems + locality_problems)
     document = checked.document
@@ -245,7 +253,32 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         document=document, sha256=canonical_sha256(document), instruments=instruments,
         profile=profile, behaviour=behaviour, sources=sources, files=tuple(f.resolve() for f in loaded.files),
         economy={key: _param(ECONOMY[key], document["economy"][key], head["start"], head["months"])
-                 for key in ECONOMY})
+                 for key in ECONOMY},
+        budget=_budget(document["budget"], head["start"], head["months"]),
+        city_share=_city_share(document["cost_sharing"], profile))
+
+
+def _budget(section: dict, start: str, months: int) -> dict[Fund, tuple[np.ndarray, str]]:
+    envelopes = {}
+    for fund, values in section.items():
+        annual = _param(ENVELOPE["annual_yuan"], values["annual_yuan"], start, months)
+        if np.any(annual > 0):
+            envelopes[Fund[fund]] = (annual, values["rule"])
+    return envelopes
+
+
+def _city_share(section: dict, profile: dict) -> dict[Fund, np.ndarray]:
+    districts = list(profile.get("districts", {}).get("population_share", {}))
+    shares = np.array([section["city_share"].get(d, section["default_city_share"]) for d in districts])
+    return {Fund[name]: _readonly(shares.copy()) for name in section["funds"]}
+
+
+def _sharing_districts(section: dict, profile: dict, path: Path) -> list[Problem]:
+    """District codes in [cost_sharing] must be the locality's."""
+    districts = list(profile.get("districts", {}).get("population_share", {}))
+    return [Problem(str(path), f"cost_sharing.city_share.{code}", share,
+                    f"unknown district {code!r}; the locality's districts are: {', '.join(districts)}")
+            for code, share in section.get("city_share", {}).items() if code not in districts]
 
 
 def validate_files(paths: Iterable[str | Path]) -> list[Problem]:

@@ -158,6 +158,20 @@ def _check_flags(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]
     return list(value), issues
 
 
+def _check_choice_list(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
+    choices = field.choices or ()
+    if not isinstance(value, list):
+        return value, [((), value, _expected(field, value, f"a list of: {', '.join(choices)}"))]
+    issues: list[Issue] = []
+    for item in value:
+        if not isinstance(item, str) or item not in choices:
+            issues.append(((), value, f"unknown {name or 'name'} {item!r}"
+                           + suggest(str(item), choices, always_list=True)))
+    if len(set(map(str, value))) != len(value):
+        issues.append(((), value, "a name is listed twice"))
+    return list(value), issues
+
+
 def _check_fund_split(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
     if isinstance(value, str):
         if value in Fund.__members__:
@@ -289,6 +303,7 @@ _CHECKERS: dict[str, Callable[[Field, Any, str], tuple[Any, list[Issue]]]] = {
     "flags": _check_flags,
     "fund_split": _check_fund_split,
     "enum": _check_enum,
+    "choice_list": _check_choice_list,
     "shares": _check_shares,
     "table": _check_table,
     "names": _check_names,

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sim.codes import IMPLEMENTED_TYPES, InstrumentType, Payee
+from sim.codes import IMPLEMENTED_TYPES, Fund, InstrumentType, Payee
+from sim.params.instrument_schema import TYPE_SCHEMAS as OTHER_TYPE_SCHEMAS
 from sim.params.schema import CHECKS, DERIVED, REQUIRED, Field, Schema
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -156,10 +157,44 @@ ECONOMY: Schema = {
 
 TYPE_SCHEMAS: dict[str, Schema] = {
     "ui_benefit": UI_BENEFIT,
+    **OTHER_TYPE_SCHEMAS,
 }
 """Type-specific parameters of every implemented instrument type."""
 
-TOP_LEVEL = ("scenario", "run", "economy", "instruments")
+BUDGET_FUNDS = tuple(f.name for f in Fund if f not in (Fund.tax_forgone, Fund.si_forgone, Fund.ui_fund))
+ENVELOPE: Schema = {
+    "annual_yuan": Field("float", unit="yuan/year", min=0.0, max=1e13, default=0.0, by_month=True,
+                         name_zh="年度预算",
+                         description="the fund's budget for each calendar year (the value in force in "
+                                     "January, or in the run's first month); 0 = no envelope"),
+    "rule": Field("enum", choices=("stop", "prorate"), default="stop",
+                  description="stop: claims are paid in month order until the year's budget is spent, the "
+                              "month that exhausts it pays every claim the same fraction, later claims are "
+                              "unfunded demand; prorate: the budget is spread evenly over the months left in "
+                              "the year (unspent money carries forward) and a month whose claims exceed its "
+                              "share pays every claim the same fraction"),
+}
+BUDGET: Schema = {fund: ENVELOPE for fund in BUDGET_FUNDS}
+"""[budget.<fund>]: annual envelopes (DESIGN §4); the UI fund is an account, not an envelope."""
+
+COST_SHARING: Schema = {
+    "city_share": Field("table", unit="share", min=0.0, max=1.0, default={},
+                        description="per district code: the share of each payment in that district borne by "
+                                    "the city budget, the rest by the district (e.g. Changzhou: three "
+                                    "districts 0.5, the others 0, 001 closing paragraph)"),
+    "default_city_share": Field("float", unit="share", min=0.0, max=1.0, default=1.0,
+                                description="city share in districts not listed"),
+    "funds": Field("choice_list", choices=tuple(f.name for f in Fund), default=[f.name for f in Fund
+                   if f not in (Fund.ui_fund, Fund.tax_forgone, Fund.si_forgone)],
+                   description="funds the sharing applies to (default: the budget funds)"),
+}
+"""[cost_sharing]: the split of each fund's outlays between the city and its districts."""
+
+TOP_LEVEL = ("scenario", "run", "economy", "budget", "cost_sharing", "instruments")
+
+
+SECTIONS: dict[str, Schema] = {"scenario": SCENARIO, "run": RUN, "economy": ECONOMY, "budget": BUDGET,
+                                "cost_sharing": COST_SHARING}
 
 
 def instrument_schema(type_name: Any) -> Schema | None:
@@ -182,8 +217,8 @@ def node_at(path: tuple[str, ...], instrument_type: Any = None) -> Field | dict 
     if not path:
         return None
     head, rest = path[0], path[1:]
-    if head in ("scenario", "run", "economy"):
-        node: Any = {"scenario": SCENARIO, "run": RUN, "economy": ECONOMY}[head]
+    if head in SECTIONS:
+        node: Any = SECTIONS[head]
     elif head == "instruments":
         if len(rest) == 0:
             return {}
@@ -205,6 +240,6 @@ def is_value_path(path: tuple[str, ...], instrument_type: Any = None) -> bool:
     return isinstance(node_at(path, instrument_type), Field)
 
 
-__all__ = ["SCENARIO", "RUN", "ECONOMY", "INSTRUMENT_COMMON", "UI_BENEFIT", "TYPE_SCHEMAS", "TYPE_NAMES",
+__all__ = ["SCENARIO", "RUN", "ECONOMY", "BUDGET", "COST_SHARING", "SECTIONS", "INSTRUMENT_COMMON", "UI_BENEFIT", "TYPE_SCHEMAS", "TYPE_NAMES",
            "IMPLEMENTED_NAMES", "NAME_PATTERN", "TOP_LEVEL", "instrument_schema", "node_at",
            "is_value_path", "REQUIRED"]

@@ -41,6 +41,7 @@ KINDS = {
     "flags": "a list of group-flag names",
     "fund_split": "a fund name or a table { fund = share, … }",
     "enum": "one of the listed names",
+    "choice_list": "a list of the listed names",
     "shares": "a table of shares summing to 1",
     "table": "a table of numbers",
     "names": 'a table of names { key = "text", … }',
@@ -97,8 +98,8 @@ class Field:
         # schema mistakes are programming errors: fail at import, not when a user's file is read
         if self.kind not in KINDS:
             raise ValueError(f"unknown field kind {self.kind!r}; kinds: {', '.join(KINDS)}")
-        if self.kind == "enum" and not self.choices:
-            raise ValueError("an enum field needs choices")
+        if self.kind in ("enum", "choice_list") and not self.choices:
+            raise ValueError(f"a {self.kind} field needs choices")
         if self.by_month and self.kind not in NUMERIC_KINDS:
             raise ValueError(f"by_month is only allowed for numeric kinds, not {self.kind!r}")
         if self.choices is not None and not isinstance(self.choices, tuple):

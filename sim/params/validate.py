@@ -17,7 +17,8 @@ from sim.params.months import is_month, month_label, month_number
 
 LAST_MONTH = 2100 * 12 + 11            # month labels run to 2100-12
 from sim.params.scenario_schema import (ECONOMY, IMPLEMENTED_NAMES, INSTRUMENT_COMMON, NAME_PATTERN, RUN,
-                                        SCENARIO, TOP_LEVEL, instrument_schema)
+                                        SCENARIO, TOP_LEVEL, instrument_schema,
+                                        BUDGET, COST_SHARING)
 from sim.params.schema import REQUIRED, Field
 from sim.params.walk import KeyPath, Reporter, Walker, key_text
 
@@ -212,7 +213,10 @@ def validate_document(document: Mapping[str, Any], scenario_path: str | Path,
     scenario = walker.section(document.get("scenario", {}), SCENARIO, ("scenario",))
     run = walker.section(document.get("run", {}), RUN, ("run",))
     economy = walker.section(document.get("economy", {}), ECONOMY, ("economy",))
-    result = ValidatedDocument(document={"scenario": scenario, "run": run, "economy": economy, "instruments": {}})
+    budget = walker.section(document.get("budget", {}), BUDGET, ("budget",))
+    sharing = walker.section(document.get("cost_sharing", {}), COST_SHARING, ("cost_sharing",))
+    result = ValidatedDocument(document={"scenario": scenario, "run": run, "economy": economy, "budget": budget,
+                                         "cost_sharing": sharing, "instruments": {}})
     override_problems: list[Problem] = []
     _apply_overrides(overrides or {}, result.document, override_problems)
     start, months = scenario.get("start"), scenario.get("months")

@@ -46,7 +46,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     for rep in range(scenario.reps):
         step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
         record = simulate(scenario, replication=rep, progress=step)
-        c = costs_table(record, labels)
+        c = costs_table(record, labels, scenario.city_share)
         o = outcomes_table(outcome_values(record.outcomes, calendar), labels, record.population.weight)
         f = funds_table(record, labels, c)
         if scenario.reps > 1:

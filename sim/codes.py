@@ -222,6 +222,12 @@ class CostLine(IntEnum):
     ui_medical = 1            # 代缴基本医疗保险费(含生育)
     ui_aid = 2                # 失业补助金 after UI expiry
     ui_top_up = 3             # temporary top-up (临时提高 / 价格临时补贴)
+    loan_compensation = 4     # 代偿: the guarantee fund repays a defaulted guaranteed loan
+    training_living = 5       # 生活费补贴 to trainees
+    training_followup = 6     # 后续跟踪服务费 to providers
+    training_appraisal = 7    # 鉴定补贴
+    intern_retention = 8      # 留用奖补 to hosts
+    public_job_si = 9         # social-insurance subsidy of a public-welfare post
 
 
 N_COST_LINES = len(CostLine)
@@ -266,6 +272,14 @@ class Slot(IntEnum):
     CONTRACT = 22
     TAKE_UP = 23
     LATE_REGISTER = 24
+    SKILL_CERTIFICATE = 25   # an insured employee obtains a skill certificate
+    INTERN_EARLY_HIRE = 26
+    INSTRUMENT = 27          # an instrument's take-up (keyed further by the instrument's own key)
+    INSTRUMENT_DETAIL = 28   # an instrument's second draw (renting, loan size, via an agency …)
+    LOAN_DEFAULT = 29
+    LOAN_DEFERRAL = 30
+    BUSINESS_SECTOR = 31     # agriculture or not, keyed by the business's start month
+    LOAN_CAPACITY = 32       # a new guaranteed loan fits the guarantee fund's capacity
     # firm decisions
     FIRM_EXIT = 40
     FIRM_BIRTH = 41
@@ -363,6 +377,13 @@ class Outcome(IntEnum):
     insured_employees = 33
     ui_claims_new = 34
     stock_employed_away = 35          # EMPLOYED with no local employer
+    training_completions = 36
+    training_certificates = 37
+    skill_certificates = 38           # certificates of insured employees (技能提升)
+    interns_retained = 39
+    loans_issued = 40
+    loans_outstanding = 41            # stock at month end
+    loans_defaulted = 42
 
 
 N_OUTCOMES = len(Outcome)

@@ -13,11 +13,12 @@ from typing import Callable
 
 import numpy as np
 
-from sim.codes import Fund, N_COST_LINES, N_OUTCOMES, Outcome
+from sim.codes import Fund, InstrumentType, N_COST_LINES, N_OUTCOMES, Outcome
 from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
+from sim.instruments import Envelopes, InstrumentTable, fixed_award, placement_fees, stabilization_refund
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
-from sim.kernels.money import NUDGE_FEN
+from sim.kernels.money import fen_array as _fen
 from sim.kernels.persons import person_month, refresh_flags
 from sim.ledger import split_fen
 from sim.params import Scenario
@@ -32,10 +33,14 @@ PROCESSES = (
     "contributions, layoff rate, average headcount, size class",
     "3 firms: exits, births into free slots, vacancies; cumulative vacancies by district for matching",
     "2,4–7,9 persons (one fused pass): graduation and retirement; separations; non-employment "
-    "transitions incl. vacancy-rationed job finding; contributions; group flags; ui_benefit claims and "
-    "payments; outcome stocks",
+    "transitions incl. vacancy-rationed job finding; contributions and contribution relief; group flags; "
+    "skill certificates; ui_benefit claims and payments; every person-level instrument (sim.kernels.pay); "
+    "outcome stocks",
     "reduce: per-chunk sums into firms (headcount, contributions, layoffs, hires), ledger, outcomes",
-    "8 funds: UI fund account — revenue, outlays, balance, 备付月数",
+    "7 instruments paid to firms and institutions: 稳岗返还 in its pay month, fixed awards, agencies' "
+    "placement fees at the year's end",
+    "8 funds: budget envelopes (share of claims paid), UI fund account — revenue, outlays, balance, "
+    "备付月数; guarantee-fund capacity for new loans",
     "rationing for next month: job-finding tightness by district, public-job capacity",
 )
 
@@ -60,6 +65,10 @@ class RunRecord:
     ui_fund_cover: np.ndarray       # float64[T] 备付月数
     ui_fund_opening_fen: int
     theta: np.ndarray               # float64[T, district] job-finding rationing applied
+    direct_fen: np.ndarray = None   # int64[T, slot, district]: real fen of awards and placement fees
+    direct_count: np.ndarray = None  # int64[T, slot, district]: their real counts
+    paid_fraction: np.ndarray = None  # float64[T, fund]: share of claims paid under budget envelopes
+    loan_fen: np.ndarray = None     # int64[T, slot]: guaranteed principal outstanding (sample fen)
     timings: dict = field(default_factory=dict)
 
 
@@ -82,6 +91,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     instruments = tuple(ins for ins in scenario.instruments if ins.enabled)
     n_slots = max(len(instruments), 1)
     ui = _UiSchedule(scenario, instruments, inputs, n_districts)
+    table = InstrumentTable(scenario, instruments, inputs, population.weight, n_districts)
+    envelopes = Envelopes(scenario, instruments, population.weight)
 
     order = np.argsort(F["district"], kind="stable").astype(np.int32)
     district_start = np.searchsorted(F["district"][order], np.arange(n_districts + 1)).astype(np.int64)
@@ -91,6 +102,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     month = np.zeros(1, L.month_dtype(n_districts, len(ui.schedule_years)))
     key = np.uint64(run_key(scenario.seed, replication))
     _fill_static(month[0], key, inputs, ui)
+    table.fill_static(month[0])
 
     record = RunRecord(
         scenario=scenario, replication=replication, population=population, instruments=instruments,
@@ -98,7 +110,16 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         ledger_count=np.zeros((T, n_slots, N_COST_LINES, n_districts), np.int64),
         outcomes=np.zeros((T, N_OUTCOMES), np.int64), revenue_fen=np.zeros((T, n_districts), np.int64),
         ui_fund_outlay_fen=np.zeros(T, np.int64), ui_fund_balance_fen=np.zeros(T, np.int64),
-        ui_fund_cover=np.zeros(T, np.float64), ui_fund_opening_fen=0, theta=np.ones((T, n_districts)))
+        ui_fund_cover=np.zeros(T, np.float64), ui_fund_opening_fen=0, theta=np.ones((T, n_districts)),
+        direct_fen=np.zeros((T, n_slots, n_districts), np.int64),
+        direct_count=np.zeros((T, n_slots, n_districts), np.int64),
+        paid_fraction=np.ones((T, len(Fund))), loan_fen=np.zeros((T, n_slots), np.int64))
+    placements_year = np.zeros((n_slots, n_districts), np.int64)
+    # an enabled public_job instrument that gives its number of posts sets the capacity
+    stated = [ins.params["posts"] for ins in instruments if ins.type == InstrumentType.public_job
+              and ins.params["posts"] > 0]
+    posts = sum(stated) / population.weight if stated else inputs.public_job_posts
+    district_shares = np.array(list(scenario.profile["districts"]["population_share"].values()), np.float64)
     fund = _UiFund(scenario, population.weight, ui.fund_shares)
     record.ui_fund_opening_fen = fund.balance
     start_abs = month_number(scenario.start)
@@ -125,6 +146,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         cohort = year_start + grad_month - 1
         m["cohort_month"] = cohort if cohort <= t else NEVER
         ui.fill_month(m, t)
+        table.fill_month(m, t, inputs.lpr[t])
         chunk_bytes.fill(0)
         firm_chunk_bytes.fill(0)
         person_month(month, P, F, order, district_start, cum_vacancies, chunks, firm_chunks)
@@ -136,12 +158,29 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         np.sum(chunks["outcomes"], axis=0, out=month_outcomes)
         record.outcomes[t] += month_outcomes
         record.outcomes[t, Outcome.insured_employees] = F["insured"].sum()
-        # 8. funds
+        np.sum(chunks["loan_fen"], axis=0, out=record.loan_fen[t])
+        placements_year += chunks["placements"].sum(axis=0)
+        # 7. instruments paid to firms and institutions
+        cover = record.ui_fund_cover[t - 1] if t > 0 else fund.opening_cover
+        for k, ins in enumerate(instruments):
+            if ins.type == InstrumentType.stabilization_refund:
+                stabilization_refund(ins, k, t, month_of_year, F, key, ui.benefit[t], cover, record.ledger_fen[t],
+                                     record.ledger_count[t])
+            elif ins.type == InstrumentType.fixed_award:
+                fixed_award(ins, k, t, month_of_year, district_shares, record.direct_fen[t], record.direct_count[t])
+            elif ins.type == InstrumentType.placement_fee and (month_of_year == 12 or t == T - 1):
+                placement_fees(ins, k, placements_year[k], population.weight, record.direct_fen[t],
+                               record.direct_count[t])
+        if month_of_year == 12:
+            placements_year[:] = 0
+        # 8. funds: budget envelopes, the UI fund account, guarantee capacity
+        envelopes.month(t, record.ledger_fen[t], record.direct_fen[t], record.paid_fraction[t])
         fund.month(t, record)
+        table.after_month(t, record.loan_fen[t])
         # rationing of next month's entries
         record.theta[t] = m["theta"]
         m["theta"] = _tightness(district_start, cum_vacancies, chunks["search_mass"])
-        m["public_job_ratio"] = _public_job_ratio(inputs.public_job_posts,
+        m["public_job_ratio"] = _public_job_ratio(posts,
                                                   record.outcomes[t, Outcome.stock_public_job],
                                                   chunks["public_job_mass"].sum() / L.MASS_SCALE)
         if observe is not None:
@@ -241,11 +280,6 @@ class _UiSchedule:
         m["aid_fen"], m["top_up_fen"] = self.aid[t], self.top_up[t]
 
 
-def _fen(yuan: np.ndarray) -> np.ndarray:
-    """Round yuan to the fen, half up, as a treasury pays (sim.kernels.money.to_fen, vectorised)."""
-    return np.floor(np.asarray(yuan, np.float64) * 100.0 + (0.5 + NUDGE_FEN)).astype(np.int64)
-
-
 class _UiFund:
     """The UI fund account in fen of the simulated sample (real fen ÷ weight), exact in integers."""
 
@@ -254,6 +288,7 @@ class _UiFund:
         self.balance = int(round(fund["opening_balance"] * 100 / weight))
         prior = int(round(fund["prior_monthly_outlay"] * 100 / weight))
         self.window = [prior] * 12          # trailing 12 months of outlays for 备付月数
+        self.opening_cover = self.balance / prior if prior > 0 else np.inf
         self.shares = fund_shares
 
     def month(self, t: int, record: RunRecord) -> None:

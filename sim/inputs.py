@@ -85,6 +85,17 @@ def behaviour_vector(behaviour: dict, profile: dict) -> np.ndarray:
     beh[L.P4050_MEN_MONTHS] = groups["p4050_men_age"] * 12
     beh[L.FIRM_BIRTH] = b["firms"]["birth_probability"]
     beh[L.FIRM_VACANCY_RATE] = b["firms"]["vacancy_rate"]
+    beh[L.IN_EARLY_HIRE] = b["internship"]["early_hire"]
+    beh[L.SE_AGRICULTURE] = se["agriculture_share"]
+    beh[L.SK_EMPLOYED_RATE] = b["skills"]["employed_certificate_rate"]
+    responses = b["responses"]
+    if responses["enabled"]:                  # off: no hazard depends on any instrument (static costing)
+        beh[L.RESP_HIRE_ELASTICITY] = responses["hiring_subsidy_elasticity"]
+        beh[L.RESP_REFUND_LAYOFF] = responses["refund_layoff_reduction"]
+        beh[L.RESP_STARTUP_ENTRY] = responses["startup_entry_effect"]
+        beh[L.RESP_STARTUP_SURVIVAL] = responses["startup_survival_effect"]
+    if not (responses["enabled"] and responses["ui_benefit_response"]):
+        beh[L.JF_UI_RECEIPT] = beh[L.JF_UI_EXHAUSTION] = 1.0
     return beh
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from sim.codes import CostLine, Fund
 
 COST_COLUMNS = ["month", "instrument", "type", "funding", "district", "payee", "line", "amount_yuan", "payments",
-                "beneficiaries", "amount_fen_sample"]
+                "beneficiaries", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan", "amount_fen_sample"]
 
 
 def split_fen(amount: int, shares: dict[Fund, float]) -> dict[Fund, int]:
@@ -37,25 +37,48 @@ def weighted_yuan(fen_sample: np.ndarray | int, weight: float) -> np.ndarray:
     return np.floor(np.asarray(fen_sample, np.float64) * weight + 0.5) / 100.0
 
 
-def costs_table(record, month_labels: list[str]) -> pd.DataFrame:
-    """Long cost table: one row per month × instrument × cost line × fund × district with payments."""
+def costs_table(record, month_labels: list[str], city_share: dict | None = None) -> pd.DataFrame:
+    """Long cost table: one row per month × instrument × cost line × fund × district with payments.
+
+    `claimed_yuan` is what the rules entitle claimants to; `amount_yuan` what is paid after budget
+    envelopes (`unfunded_yuan` the difference); `city_yuan` / `district_yuan` split the payment by the
+    scenario's cost sharing (`city_share`: fund → share per district; funds not listed: all city).
+    `amount_fen_sample` is the claim in fen of the simulated sample (0 for awards and fees, which are
+    computed in real money)."""
     weight = record.population.weight
     districts = record.population.district_codes
+    fraction = record.paid_fraction
     rows = []
-    ledger, counts = record.ledger_fen, record.ledger_count
-    for t, s, line, d in zip(*np.nonzero(counts)):
+
+    def add(t, s, line, d, part_claimed_yuan, part_paid_yuan, n, fen_sample):
         instrument = record.instruments[s]
-        amount = int(ledger[t, s, line, d])
-        n = int(counts[t, s, line, d])
-        for fund, part in split_fen(amount, instrument.funding).items():
-            rows.append((month_labels[t], instrument.id, instrument.type.name, fund.name, districts[d],
-                         instrument.payee.name, CostLine(line).name, part, n))
+        rows.append((month_labels[t], instrument.id, instrument.type.name, fund.name, districts[d],
+                     instrument.payee.name, CostLine(line).name, part_paid_yuan, part_claimed_yuan, n, fen_sample,
+                     fund))
+
+    for t, s, line, d in zip(*np.nonzero(record.ledger_count)):
+        amount = int(record.ledger_fen[t, s, line, d])
+        n = int(round(record.ledger_count[t, s, line, d] * weight))
+        for fund, part in split_fen(amount, record.instruments[s].funding).items():
+            paid = int(np.floor(part * fraction[t, fund]))
+            add(t, s, line, d, float(weighted_yuan(part, weight)), float(weighted_yuan(paid, weight)), n, part)
+    for t, s, d in zip(*np.nonzero(record.direct_fen)):
+        n = int(record.direct_count[t, s, d])
+        for fund, part in split_fen(int(record.direct_fen[t, s, d]), record.instruments[s].funding).items():
+            paid = int(np.floor(part * fraction[t, fund]))
+            add(t, s, CostLine.main, d, part / 100, paid / 100, n, 0)
     frame = pd.DataFrame(rows, columns=["month", "instrument", "type", "funding", "district", "payee", "line",
-                                        "amount_fen_sample", "n"])
-    frame["amount_yuan"] = weighted_yuan(frame["amount_fen_sample"].to_numpy(), weight)
+                                        "amount_yuan", "claimed_yuan", "payments", "amount_fen_sample", "fund"])
+    frame["unfunded_yuan"] = (frame["claimed_yuan"] - frame["amount_yuan"]).round(2)
     # monthly lines pay each person at most once a month, so payments and beneficiaries coincide
-    frame["payments"] = np.rint(frame["n"].to_numpy() * weight).astype(np.int64)
     frame["beneficiaries"] = frame["payments"]
+    share = np.ones(len(frame))
+    codes = {code: d for d, code in enumerate(districts)}
+    for k, (fund, d) in enumerate(zip(frame["fund"], frame["district"])):
+        if city_share and fund in city_share:
+            share[k] = city_share[fund][codes[d]]
+    frame["city_yuan"] = (frame["amount_yuan"] * share).round(2)
+    frame["district_yuan"] = (frame["amount_yuan"] - frame["city_yuan"]).round(2)
     return frame[COST_COLUMNS].sort_values(["month", "instrument", "line", "funding", "district"],
                                            kind="stable").reset_index(drop=True)
 
@@ -65,13 +88,16 @@ def budget_table(costs: pd.DataFrame, names_zh: dict[str, str]) -> pd.DataFrame:
     frame = costs.assign(year=costs["month"].str.slice(0, 4).astype(int))
     grouped = (frame.groupby(["year", "instrument", "type", "line", "funding"], sort=True)
                .agg(amount_fen_sample=("amount_fen_sample", "sum"), amount_yuan=("amount_yuan", "sum"),
-                    payments=("payments", "sum"))
+                    payments=("payments", "sum"), claimed_yuan=("claimed_yuan", "sum"),
+                    unfunded_yuan=("unfunded_yuan", "sum"), city_yuan=("city_yuan", "sum"),
+                    district_yuan=("district_yuan", "sum"))
                .reset_index())
-    grouped["amount_yuan"] = grouped["amount_yuan"].round(2)
+    for column in ("amount_yuan", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan"):
+        grouped[column] = grouped[column].round(2)
     grouped["amount_wan"] = (grouped["amount_yuan"] / 10_000).round(4)
     grouped.insert(2, "name_zh", grouped["instrument"].map(names_zh))
     return grouped[["year", "instrument", "name_zh", "type", "line", "funding", "amount_yuan", "amount_wan",
-                    "payments", "amount_fen_sample"]]
+                    "payments", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan", "amount_fen_sample"]]
 
 
 def funds_table(record, month_labels: list[str], costs: pd.DataFrame) -> pd.DataFrame:

@@ -81,12 +81,16 @@ def separation_hazard(local, age_months, size_class, tenure, M):
 
 
 @njit(cache=True)
-def decide_employed(key, i, forced, h, M):
-    """Employee: (event, involuntary). `forced` = the employer closed this month."""
+def decide_employed(key, i, forced, h, layoff_cut, M):
+    """Employee: (event, involuntary). `forced` = the employer closed this month; `layoff_cut` = share of
+    involuntary separations the employer avoids (the 稳岗返还 response; 0 = none)."""
+    share = M.beh[L.SEP_INVOLUNTARY_SHARE]
+    if layoff_cut > 0:                  # fewer involuntary separations; voluntary ones unchanged
+        h *= 1.0 - share * layoff_cut
+        share = share * (1.0 - layoff_cut) / (1.0 - share * layoff_cut)
     if not forced and uniform(key, i, Slot.SEPARATION) >= h:
         return EV_NONE, False
     u = uniform(key, i, Slot.SEPARATION_KIND)
-    share = M.beh[L.SEP_INVOLUNTARY_SHARE]
     if forced or u < share:
         return EV_UNEMPLOYED, True
     v = (u - share) / (1.0 - share)     # rescaled to [0, 1) within the voluntary part
@@ -111,7 +115,10 @@ def decide_unemployed(key, i, h, flags, spell, registered, M):
             return EV_INTERN
     if uniform(key, i, Slot.TO_TRAINING) < M.beh[L.EX_TRAINING]:
         return EV_TRAINING
-    if uniform(key, i, Slot.TO_SELF_EMPLOYMENT) < M.beh[L.EX_SELF_EMPLOYMENT]:
+    to_self_employment = M.beh[L.EX_SELF_EMPLOYMENT]
+    if flags & M.startup_mask:          # start-up support raises entry (responses; 0 when off)
+        to_self_employment *= 1.0 + M.beh[L.RESP_STARTUP_ENTRY]
+    if uniform(key, i, Slot.TO_SELF_EMPLOYMENT) < to_self_employment:
         return EV_SELF_EMPLOYED
     if uniform(key, i, Slot.TO_FLEXIBLE) < M.beh[L.EX_FLEXIBLE]:
         return EV_FLEXIBLE
@@ -126,10 +133,11 @@ def decide_unemployed(key, i, h, flags, spell, registered, M):
 
 
 @njit(cache=True)
-def decide_other(key, i, state, spell, M):
+def decide_other(key, i, state, spell, supported, M):
     """Training, internship, business, flexible work, public post, inactivity: (event, fallback).
 
-    The fallback applies when a hire finds no vacancy in the district."""
+    The fallback applies when a hire finds no vacancy in the district; `supported` marks a business
+    with start-up support (a guaranteed loan or a targeted grant), which fails less often."""
     if state == 3:    # TRAINING
         if uniform(key, i, Slot.TRAINING_END) < M.beh[L.TR_END]:
             return EV_SEARCH, EV_NONE
@@ -139,12 +147,17 @@ def decide_other(key, i, state, spell, M):
             if uniform(key, i, Slot.INTERN_RETAINED) < M.beh[L.IN_RETAIN]:
                 return EV_HIRE, EV_UNEMPLOYED
             return EV_UNEMPLOYED, EV_NONE
+        if uniform(key, i, Slot.INTERN_EARLY_HIRE) < M.beh[L.IN_EARLY_HIRE]:
+            return EV_HIRE, EV_NONE
         return EV_NONE, EV_NONE
     if state == 5:    # SELF_EMPLOYED
         year = spell // 12
         if year > 3:
             year = 3
-        if uniform(key, i, Slot.BUSINESS_FAILURE) < M.beh[L.SE_FAIL_Y1 + year]:
+        failure = M.beh[L.SE_FAIL_Y1 + year]
+        if supported:
+            failure *= 1.0 - M.beh[L.RESP_STARTUP_SURVIVAL]
+        if uniform(key, i, Slot.BUSINESS_FAILURE) < failure:
             if uniform(key, i, Slot.SEPARATION_KIND) < M.beh[L.SE_TO_EMPLOYED]:
                 return EV_HIRE, EV_UNEMPLOYED
             return EV_UNEMPLOYED, EV_NONE

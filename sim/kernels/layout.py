@@ -75,7 +75,15 @@ P4050_MEN_MONTHS = 48
 # firms
 FIRM_BIRTH = 49
 FIRM_VACANCY_RATE = 50
-N_BEH = 51
+# added with the instruments
+IN_EARLY_HIRE = 51
+SE_AGRICULTURE = 52
+SK_EMPLOYED_RATE = 53
+RESP_HIRE_ELASTICITY = 54
+RESP_REFUND_LAYOFF = 55
+RESP_STARTUP_ENTRY = 56
+RESP_STARTUP_SURVIVAL = 57
+N_BEH = 58
 
 # ---- multiplier tables: mult[table, key] -----------------------------------------------------------
 M_SEP_AGE = 0
@@ -103,6 +111,70 @@ UI_EXHAUSTED = int(UiStatus.EXHAUSTED)
 MASS_SCALE = 1e9            # fixed-point unit of the expected-flow sums (exact whatever the chunking)
 WAGE_NOISE_POINTS = 32      # equiprobable quantiles of the within-firm wage multiplier
 N_EDUCATION = 6
+
+
+MAX_INSTRUMENTS = 64        # instruments the month record holds (enabled ones; validated)
+N_SKILL_LEVELS = 3
+
+# instrument kinds as plain ints (sim.codes.InstrumentType)
+K_REFUND, K_BONUS, K_HIRE_SI, K_FLEX_SI, K_GRANT, K_RENT, K_LOAN, K_TRAINING, K_SKILL, K_INTERN, K_PUBLIC, \
+    K_ALLOWANCE, K_TAX, K_AWARD, K_RELIEF, K_DIBAO, K_PLACEMENT = range(1, 18)
+# one_time_allowance events, tax_credit targets, startup_grant sectors (the `option` field)
+EVENT_GRADUATING, EVENT_EMPLOYED_AWAY, EVENT_EMPLOYED, EVENT_BUSINESS_START = range(4)
+TAX_HIRE, TAX_BUSINESS = range(2)
+SECTOR_ANY, SECTOR_AGRICULTURE, SECTOR_NON_AGRICULTURE = range(3)
+
+
+# lists of instruments by the situation that triggers them: lists[L_*, :list_len[L_*]] = indices k
+L_EMPLOYMENT, L_BUSINESS, L_FLEXIBLE, L_TRAINING, L_INTERN, L_PUBLIC, L_SKILL, L_GRADUATING, L_RELIEF, \
+    L_HIRE_VALUE = range(10)
+N_LISTS = 10
+
+
+def instrument_fields(n_districts: int) -> list:
+    """Per-instrument values in the month record: arrays indexed by the instrument's position k among
+    the enabled instruments (not by type), rewritten each month for by-month parameters."""
+    K = MAX_INSTRUMENTS
+    return [
+        ("n_ins", np.int64),
+        ("ins_kind", np.int64, (K,)),       # K_* code
+        ("ins_slot", np.int64, (K,)),       # ledger row
+        ("ins_active", np.uint8, (K,)),     # in force this month (inside `valid`)
+        ("ins_first", np.int64, (K,)), ("ins_last", np.int64, (K,)),   # `valid` as month indices
+        ("ins_take_up", np.float64, (K,)),
+        ("ins_key", np.uint64, (K,)),       # stable per-instrument key for its draws (from its ID)
+        ("ins_target", np.uint32, (K,)), ("ins_exclude", np.uint32, (K,)),
+        ("ins_group", np.int64, (K,)),      # exclusive group number, −1 none
+        ("ins_rank", np.int64, (K,)),       # order within the group: lower is tried first
+        ("ins_sizes", np.int64, (K,)),      # bitmask of qualifying firm size classes
+        ("ins_amount_fen", np.int64, (K, n_districts)),   # main amount per payment
+        ("ins_extra_fen", np.int64, (K, n_districts)),    # second amount (see sim.instruments)
+        ("ins_third_fen", np.int64, (K, n_districts)),    # third amount
+        ("ins_level_fen", np.int64, (K, N_SKILL_LEVELS)),  # skill_upgrade amounts by level
+        ("ins_wait", np.int64, (K,)),       # months before payment (vesting, operating months …)
+        ("ins_max", np.int64, (K,)),        # months paid
+        ("ins_extend", np.int64, (K,)),     # extension months
+        ("ins_extend_target", np.uint32, (K,)),
+        ("ins_near_retirement", np.int64, (K,)),   # months to retirement under which payment continues
+        ("ins_share", np.float64, (K,)),    # a probability or share (see sim.instruments)
+        ("ins_share2", np.float64, (K,)),
+        ("ins_share3", np.float64, (K,)),
+        ("ins_rate", np.float64, (K,)),     # a contribution or interest rate
+        ("ins_rate2", np.float64, (K,)),
+        ("ins_option", np.int64, (K,)),     # event / sector / target kind
+        ("ins_flag", np.uint8, (K,)),       # first-time only / certificate required / remaining period …
+        ("ins_claim_bit", np.int64, (K,)),  # bit in persons.claimed for once-per-person instruments, −1 none
+        ("ins_value", np.float64, (K,)),    # yuan a hire brings its employer (hiring response)
+        ("ins_capacity", np.float64, (K,)), # guaranteed_loan: share of new loans that can be guaranteed
+        # summaries the person pass uses to skip work
+        ("lists", np.int64, (N_LISTS, K)),
+        ("list_len", np.int64, (N_LISTS,)),
+        ("employment_window", np.int64),    # months after an entry in which an L_EMPLOYMENT one may pay
+        ("near_retirement_max", np.int64),  # largest ins_near_retirement in L_EMPLOYMENT
+        ("annual_labour_cost", np.float64, (n_districts,)),
+        ("startup_mask", np.uint32),        # groups a start-up instrument targets (all bits: any)
+        ("refund_sizes", np.int64),         # size classes a 稳岗返还 in force this year covers
+    ]
 
 
 def month_dtype(n_districts: int, n_schedule: int) -> np.dtype:
@@ -146,7 +218,7 @@ def month_dtype(n_districts: int, n_schedule: int) -> np.dtype:
         ("aid_months", np.int64),
         ("aid_for_ineligible", np.bool_),
         ("registration_required", np.bool_),
-    ])
+    ] + instrument_fields(n_districts))
 
 
 def chunk_dtype(n_districts: int, n_slots: int, n_outcomes: int, n_lines: int) -> np.dtype:
@@ -158,6 +230,8 @@ def chunk_dtype(n_districts: int, n_slots: int, n_outcomes: int, n_lines: int) -
         ("public_job_mass", np.int64),                      # expected entries into public posts, × MASS_SCALE
         ("ledger_fen", np.int64, (n_slots, n_lines, n_districts)),
         ("ledger_count", np.int64, (n_slots, n_lines, n_districts)),
+        ("placements", np.int64, (n_slots, n_districts)),   # vested agency placements (placement_fee)
+        ("loan_fen", np.int64, (n_slots,)),                 # guaranteed principal outstanding, month end
     ])
 
 

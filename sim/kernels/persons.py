@@ -27,6 +27,8 @@ from sim.kernels import layout as L
 from sim.kernels.borrow import borrow
 from sim.kernels.flags import group_flags
 from sim.kernels.money import to_fen
+from sim.kernels.pay import (CERTIFIED, CLOSED, INTERN_HIRED, SPELL_SHIFT, TRAINED, hiring_subsidy_share, pay_person,
+                             relief, skill_upgrade)
 from sim.kernels.ui import PAID_AID, PAID_BENEFIT, pay_month, try_claim
 from sim.rng import month_key, uniform
 
@@ -62,7 +64,8 @@ def _decide(p, i, key, M, firm, A):
         forced = local and firm.alive == 0
         size = firm.size_class if local else 0
         h = D.separation_hazard(local, t - p.birth_month, size, t - p.hire_month, M)
-        event, involuntary = D.decide_employed(key, i, forced, h, M)
+        cut = M.beh[L.RESP_REFUND_LAYOFF] if local and (M.refund_sizes >> size) & 1 else 0.0
+        event, involuntary = D.decide_employed(key, i, forced, h, cut, M)
         return event, D.EV_NONE, involuntary
     if p.state == State.UNEMPLOYED:
         registered = (p.bits & PersonBit.REGISTERED) != 0
@@ -70,6 +73,8 @@ def _decide(p, i, key, M, firm, A):
         since_school = t - p.school_leave_month if (p.bits & PersonBit.GRADUATE_COHORT) else -1
         h = D.job_finding_hazard(t - p.birth_month, p.education, p.state_months, p.skill, p.disability, registered,
                                  p.hukou, p.ui_status, p.ui_left, since_training, since_school, M)
+        if M.list_len[L.L_HIRE_VALUE] > 0 and M.beh[L.RESP_HIRE_ELASTICITY] > 0:   # the hiring response
+            h *= 1.0 + M.beh[L.RESP_HIRE_ELASTICITY] * hiring_subsidy_share(p.group_flags, p.district, M)
         away = M.beh[L.JF_AWAY_RURAL] if p.hukou == Hukou.LOCAL_RURAL else 0.0
         # expected local job finds and public-post entries, in fixed point: integer sums are exact in
         # any order, so θ and the post ratio do not depend on the number of chunks or threads
@@ -79,7 +84,8 @@ def _decide(p, i, key, M, firm, A):
         h = min(h * (away + (1.0 - away) * M.theta[p.district]), 1.0)   # only local jobs are rationed
         event = D.decide_unemployed(key, i, h, p.group_flags, p.state_months, registered, M)
         return event, D.EV_NONE, False
-    event, fallback = D.decide_other(key, i, p.state, p.state_months, M)
+    supported = p.loan_yuan > 0 or (p.hire_flags & M.startup_mask) != 0
+    event, fallback = D.decide_other(key, i, p.state, p.state_months, supported, M)
     return event, fallback, False
 
 
@@ -172,23 +178,31 @@ def _claim(p, i, key, M, A):
 @njit(cache=True)
 def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start, cum_vacancies, A, FA):
     """Carry out the month's event. Returns MOVED if the person changed state, plus CLAIM if a UI claim
-    is due (made by `_finish` once this month's group flags are known, so target groups see them)."""
+    is due (made by `_finish` once this month's group flags are known, so target groups see them), plus
+    the sim.kernels.pay bits of events instruments pay for (CLOSED, TRAINED, CERTIFIED, INTERN_HIRED
+    with the spell's months above SPELL_SHIFT)."""
     t = M.t
     state = p.state
+    closed = 0
     if state == State.SELF_EMPLOYED and event != D.EV_NONE:
         A.outcomes[Outcome.business_closures] += 1          # every move out of a business closes it
         p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FIRST_BUSINESS))
+        closed = CLOSED
     if event == D.EV_HIRE:
         if _hire(p, i, key, M, F, order, district_start, cum_vacancies, FA):
             u = uniform(key, i, Slot.CONTRACT)
             p.contract_months = 12 if u < M.beh[L.CT_ONE_YEAR] else (
                 36 if u < M.beh[L.CT_ONE_YEAR] + M.beh[L.CT_THREE_YEARS] else 0)
+            intern = 0
+            if state == State.INTERN:
+                A.outcomes[Outcome.interns_retained] += 1
+                intern = INTERN_HIRED | (np.int64(p.state_months) << SPELL_SHIFT)
             _record_entry(p, t, State.EMPLOYED, A)
             _enter(p, State.EMPLOYED)
-            return MOVED
+            return MOVED | closed | intern
         event = fallback
     if event == D.EV_NONE:
-        return 0
+        return closed
     if event == D.EV_REGISTER:
         p.bits = np.uint8(np.int64(p.bits) | PersonBit.REGISTERED)
         return CLAIM if p.bits & PersonBit.INVOLUNTARY else 0
@@ -213,16 +227,20 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         p.bits = np.uint8(bits)
         p.ui_status = L.UI_NONE
         _enter(p, State.UNEMPLOYED)
-        return MOVED | (CLAIM if involuntary else 0)
+        return MOVED | (CLAIM if involuntary else 0) | closed
     if event == D.EV_SEARCH:                   # training completed: certificate, then back to search
+        done = TRAINED | (np.int64(p.state_months) << SPELL_SHIFT)
+        A.outcomes[Outcome.training_completions] += 1
         if uniform(key, i, Slot.CERTIFICATE) < M.beh[L.TR_CERTIFICATE]:
+            A.outcomes[Outcome.training_certificates] += 1
+            done |= CERTIFIED
             if p.skill < 3:
                 p.skill += 1
             if p.certificates < 255:
                 p.certificates += 1
         p.training_done_month = t
         _enter(p, State.UNEMPLOYED)
-        return MOVED
+        return MOVED | done
     if event == D.EV_INACTIVE or event == D.EV_STUDY:
         bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY | JOB_SPELL_BITS)
         if event == D.EV_STUDY:
@@ -232,7 +250,7 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         p.bits = np.uint8(bits)
         p.ui_status = L.UI_NONE
         _enter(p, State.INACTIVE)
-        return MOVED
+        return MOVED | closed
     if event == D.EV_TRAINING:                 # a UI claim continues during training
         _enter(p, State.TRAINING)
         return MOVED
@@ -247,13 +265,14 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
     else:
         _record_entry(p, t, new_state, A)
     _enter(p, new_state)
-    return MOVED
+    return MOVED | closed
 
 
 @njit(cache=True, inline="always")
-def _accrue(p, M, A, fa):
-    """Social-insurance contributions of the month (DESIGN §5 step 6), rounded to the fen per person.
-    `fa` is this chunk's accumulator record of the person's employer (not read without one)."""
+def _accrue(p, M, A, fa, size):
+    """Social-insurance contributions of the month (DESIGN §5 step 6), rounded to the fen per person,
+    less any contribution relief. `fa` is this chunk's accumulator record of the person's employer and
+    `size` its size class (neither read without one)."""
     with_ui = True
     if p.state == State.EMPLOYED:
         if p.employer < 0:                     # insured where they work: claims go to that fund
@@ -261,6 +280,8 @@ def _accrue(p, M, A, fa):
         else:
             base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
             ui_fen = to_fen(base * M.ui_rate)
+            if M.list_len[L.L_RELIEF] > 0:
+                ui_fen -= relief(base, size, p.district, M, A)
             fa.insured += 1
             fa.ui_fen += ui_fen
             fa.si_fen += to_fen(base * M.si_rate)
@@ -340,18 +361,27 @@ def _begin(p, i, key, M, firm, A):
 
 
 @njit(cache=True, inline="always")
-def _finish(p, i, key, applied, M, A, fa):
+def _finish(p, i, key, applied, size, M, A, fa):
     """The rest of the month once the person has moved (or not): spell clocks, contributions, group
-    flags, a due UI claim, the ui_benefit payment and outcome counts."""
+    flags, skill certificates of employees, a due UI claim, the ui_benefit payment, the other
+    instruments and outcome counts."""
     moved = (applied & MOVED) != 0
     if p.state == State.PUBLIC_JOB and p.public_job_months < MAX_I16:
         p.public_job_months += 1
     if not moved and p.state_months < MAX_I16:
         p.state_months += 1
     # 6. accruals
-    _accrue(p, M, A, fa)
+    _accrue(p, M, A, fa, size)
     # group flags of the month (instruments read them)
     _refresh_flags(p, M)
+    if size >= 0 and uniform(key, i, Slot.SKILL_CERTIFICATE) < M.beh[L.SK_EMPLOYED_RATE]:
+        A.outcomes[Outcome.skill_certificates] += 1
+        if p.skill < 3:
+            p.skill += 1
+        if p.certificates < 255:
+            p.certificates += 1
+        if M.list_len[L.L_SKILL] > 0:
+            skill_upgrade(p, i, M.t, M, A)
     # 7. instruments: ui_benefit
     if applied & CLAIM:
         _claim(p, i, key, M, A)
@@ -361,6 +391,9 @@ def _finish(p, i, key, applied, M, A, fa):
             A.outcomes[Outcome.ui_recipients] += 1
         elif paid == PAID_AID:
             A.outcomes[Outcome.ui_aid_recipients] += 1
+    # 7. the other instruments
+    if M.n_ins > 0:
+        pay_person(p, i, M.t, applied, size, M, A)
     # 9. outcome stocks
     _count(p, M, A)
 
@@ -392,7 +425,9 @@ def _run_chunk(c, lo, hi, key, M, P, F, order, district_start, cum_vacancies, CA
         applied = 0
         if event != D.EV_NONE:
             applied = _apply(p, i, key, event, fallback, involuntary, M, firms, order, starts, cumulative, A, row)
-        _finish(p, i, key, applied, M, A, row[max(p.employer, 0)])
+        employer = max(p.employer, 0)
+        size = np.int64(firms[employer].size_class) if p.employer >= 0 else np.int64(-1)
+        _finish(p, i, key, applied, size, M, A, row[employer])
 
 
 @njit(cache=True, parallel=True)

@@ -1,0 +1,401 @@
+"""Person-level instruments (DESIGN §5 step 7): who qualifies this month, and the payments.
+
+Every instrument k is described by the `ins_*` fields of the month record (filled by sim.instruments);
+`lists[L_*]` hold the instruments each situation can trigger, so a person only looks at the few that
+concern it. Payments go to this chunk's ledger `A.ledger_fen[slot, line, district]`, rounded to the fen.
+
+Eligibility is decided at the *event* that creates the claim (a hire, a business start, a training or
+internship spell, a placement …): the group flags then (`hire_flags` for entries into employment), the
+instrument's `valid` window containing the event month, and a take-up draw keyed by the event month and
+the instrument's own key — so a claim, once made, is followed through its later months consistently,
+and changing or disabling one instrument changes no other draw (common random numbers).
+
+Stacking (`exclusive_group`): of the instruments of one group that an event qualifies for, only the
+first in the group's order (priority, then file order) is claimed; the others are not paid.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.codes import CostLine, EntityKind, Outcome, PersonBit, Slot, State, WorkLocation
+from sim.kernels import layout as L
+from sim.kernels.money import to_fen
+from sim.rng import fold, month_key, uniform
+
+MAX_U8 = 255
+# bits of persons._apply's result that concern instruments (the spell length sits above bit 8)
+TRAINED = 4
+CERTIFIED = 8
+INTERN_HIRED = 16
+CLOSED = 32
+SPELL_SHIFT = 8
+
+
+@njit(cache=True)
+def draw(M, k, month, i, slot):
+    """Draw of instrument k for person i, keyed by the month of the event that creates the claim."""
+    key = fold(month_key(M.run_key, EntityKind.PERSON, month), M.ins_key[k])
+    return uniform(key, i, slot)
+
+
+@njit(cache=True, inline="always")
+def _in_groups(M, k, flags):
+    target = M.ins_target[k]
+    return (target == 0 or (flags & target) != 0) and (flags & M.ins_exclude[k]) == 0
+
+
+@njit(cache=True)
+def _agriculture(p, i, M, start):
+    """Whether the business started in month `start` is agricultural (a draw of the business, not of any
+    instrument, so every start-up instrument sees the same sector)."""
+    key = month_key(M.run_key, EntityKind.PERSON, start)
+    return uniform(key, i, Slot.BUSINESS_SECTOR) < M.beh[L.SE_AGRICULTURE]
+
+
+@njit(cache=True)
+def _takes(p, i, M, k, month, flags, size):
+    """Instrument k's claim for the event of `month`: in force then, the person in its groups, the
+    type's own conditions met, and taken up."""
+    if month < M.ins_first[k] or month > M.ins_last[k] or not _in_groups(M, k, flags):
+        return False
+    kind = M.ins_kind[k]
+    if size >= 0 and (M.ins_sizes[k] >> size) & 1 == 0:
+        return False
+    if kind == L.K_BONUS:
+        if M.ins_wait[k] > 0 and p.contract_months > 0 and p.contract_months < M.ins_max[k]:
+            return False                              # ins_max holds min_contract_months here
+    elif kind == L.K_GRANT or kind == L.K_RENT:
+        if M.ins_flag[k] and (p.bits & PersonBit.FIRST_BUSINESS) == 0:
+            return False
+        sector = M.ins_option[k]
+        if sector != L.SECTOR_ANY and _agriculture(p, i, M, month) != (sector == L.SECTOR_AGRICULTURE):
+            return False
+    if kind == L.K_RENT or kind == L.K_PLACEMENT:     # renting premises / placed by an agency
+        if draw(M, k, month, i, Slot.INSTRUMENT_DETAIL) >= M.ins_share[k]:
+            return False
+    return draw(M, k, month, i, Slot.INSTRUMENT) < M.ins_take_up[k]
+
+
+@njit(cache=True)
+def claims(p, i, M, k, month, flags, size):
+    """True when instrument k is the claim its group makes for this event (see module docstring)."""
+    if not _takes(p, i, M, k, month, flags, size):
+        return False
+    group = M.ins_group[k]
+    if group >= 0:
+        for j in range(M.n_ins):
+            if j != k and M.ins_group[j] == group and M.ins_rank[j] < M.ins_rank[k] \
+                    and _takes(p, i, M, j, month, flags, size):
+                return False
+    return True
+
+
+@njit(cache=True, inline="always")
+def book(A, M, k, line, d, fen):
+    """Record one payment in this chunk's ledger (zero amounts are not payments)."""
+    if fen > 0:
+        slot = M.ins_slot[k]
+        A.ledger_fen[slot, line, d] += fen
+        A.ledger_count[slot, line, d] += 1
+
+
+@njit(cache=True, inline="always")
+def _once(p, M, k):
+    """For once-per-person instruments: False if already claimed; otherwise marks the claim."""
+    bit = M.ins_claim_bit[k]
+    if bit < 0:
+        return True
+    if (np.int64(p.claimed) >> bit) & 1:
+        return False
+    p.claimed = np.uint16(np.int64(p.claimed) | (np.int64(1) << bit))
+    return True
+
+
+@njit(cache=True, inline="always")
+def _employed(state):
+    return (state == State.EMPLOYED or state == State.SELF_EMPLOYED or state == State.FLEXIBLE
+            or state == State.PUBLIC_JOB)
+
+
+@njit(cache=True)
+def _employment_linked(p, i, t, size, M, A):
+    """Hire-linked instruments: hiring bonus, employer SI subsidy, tax credit, placement fee, 低保渐退,
+    and allowances on entering (away) employment. The claim is made at the entry, with the flags then."""
+    d = p.district
+    since = np.int64(p.state_months)
+    start = t - since
+    local = p.state == State.EMPLOYED and p.employer >= 0
+    for j in range(M.list_len[L.L_EMPLOYMENT]):
+        k = M.lists[L.L_EMPLOYMENT, j]
+        if not M.ins_active[k]:
+            continue
+        kind = M.ins_kind[k]
+        if kind == L.K_BONUS:
+            if local and since == M.ins_wait[k] and claims(p, i, M, k, start, p.hire_flags, size):
+                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+        elif kind == L.K_HIRE_SI:
+            if local and (since < M.ins_max[k] or p.retire_month - start <= M.ins_near_retirement[k]) \
+                    and claims(p, i, M, k, start, p.hire_flags, size):
+                base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
+                book(A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k] * M.ins_share[k]))
+        elif kind == L.K_TAX:
+            if local and since < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, size):
+                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+        elif kind == L.K_PLACEMENT:
+            if p.state == State.EMPLOYED and since == M.ins_wait[k] and claims(p, i, M, k, start, p.hire_flags, -1):
+                A.placements[M.ins_slot[k], d] += 1
+        elif kind == L.K_DIBAO:
+            if since < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, -1):
+                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+        elif kind == L.K_ALLOWANCE:
+            event = M.ins_option[k]
+            if since != M.ins_wait[k]:
+                continue
+            if event == L.EVENT_EMPLOYED_AWAY:
+                if p.state != State.EMPLOYED or p.work_location == WorkLocation.LOCAL:
+                    continue
+            elif event != L.EVENT_EMPLOYED or _employed(p.prev_state):
+                continue
+            if claims(p, i, M, k, start, p.hire_flags, -1) and _once(p, M, k):
+                fen = M.ins_extra_fen[k, d] if p.work_location == WorkLocation.CROSS_PROVINCE and \
+                    event == L.EVENT_EMPLOYED_AWAY else M.ins_amount_fen[k, d]
+                book(A, M, k, CostLine.main, d, fen)
+
+
+@njit(cache=True)
+def _business(p, i, t, M, A):
+    """Start-up grant, rent subsidy, guaranteed loans, founders' tax credit and start-up allowances."""
+    d = p.district
+    age = np.int64(p.state_months)
+    start = t - age
+    flags = p.hire_flags
+    for j in range(M.list_len[L.L_BUSINESS]):
+        k = M.lists[L.L_BUSINESS, j]
+        kind = M.ins_kind[k]
+        if kind == L.K_LOAN:
+            _loan_month(p, i, t, k, M, A)
+        if not M.ins_active[k]:
+            continue
+        if kind == L.K_GRANT:
+            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, -1):
+                book(A, M, k, CostLine.main, d,
+                     M.ins_extra_fen[k, d] if _agriculture(p, i, M, start) else M.ins_amount_fen[k, d])
+        elif kind == L.K_RENT:
+            if age >= M.ins_wait[k] and age < M.ins_wait[k] + M.ins_max[k] and claims(p, i, M, k, start, flags, -1):
+                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+        elif kind == L.K_TAX:
+            if age < M.ins_max[k] and claims(p, i, M, k, start, flags, -1):
+                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+        elif kind == L.K_ALLOWANCE:
+            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, -1) and _once(p, M, k):
+                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+        elif kind == L.K_LOAN:
+            if age == 0 and p.loan_yuan == 0 and claims(p, i, M, k, start, flags, -1) \
+                    and draw(M, k, start, i, Slot.LOAN_CAPACITY) < M.ins_capacity[k]:
+                low = M.ins_share2[k]
+                size = low + (1.0 - low) * draw(M, k, start, i, Slot.INSTRUMENT_DETAIL)
+                p.loan_yuan = np.int32(M.ins_amount_fen[k, d] * size / 100.0)
+                p.loan_month = t
+                p.loan_ins = k
+                A.outcomes[Outcome.loans_issued] += 1
+
+
+@njit(cache=True)
+def _loan_month(p, i, t, k, M, A):
+    """Interest subsidy of a running loan guaranteed by instrument k; repayment or extension at term."""
+    if p.loan_yuan <= 0 or p.loan_ins != k:
+        return
+    months = t - p.loan_month
+    term = M.ins_max[k]
+    if months >= 1 and months <= term and M.ins_active[k]:
+        book(A, M, k, CostLine.main, p.district, to_fen(p.loan_yuan * M.ins_rate[k] / 12.0))
+    if months >= term:
+        deferred = draw(M, k, p.loan_month, i, Slot.LOAN_DEFERRAL) < M.ins_rate2[k]
+        if not deferred or months >= term + M.ins_extend[k]:
+            p.loan_yuan = 0                   # repaid
+
+
+@njit(cache=True)
+def _loan_closed(p, i, t, M, A):
+    """A business with a guaranteed loan closed: the loan defaults with a probability and the guarantee
+    fund repays its share of the principal (代偿); otherwise it is repaid."""
+    k = p.loan_ins
+    if draw(M, k, p.loan_month, i, Slot.LOAN_DEFAULT) < M.ins_share[k]:
+        A.outcomes[Outcome.loans_defaulted] += 1
+        book(A, M, k, CostLine.loan_compensation, p.district, to_fen(p.loan_yuan * M.ins_share3[k]))
+    p.loan_yuan = 0
+
+
+@njit(cache=True)
+def _flexible(p, i, t, M, A):
+    """Flexible-work SI subsidy: monthly, counted against the person's lifetime months."""
+    d = p.district
+    start = t - np.int64(p.state_months)
+    flags = p.group_flags
+    paid = False
+    for j in range(M.list_len[L.L_FLEXIBLE]):
+        k = M.lists[L.L_FLEXIBLE, j]
+        if not M.ins_active[k]:
+            continue
+        limit = M.ins_max[k] + (M.ins_extend[k] if flags & M.ins_extend_target[k] else 0)
+        if (p.flex_subsidy_months < limit or p.retire_month - t <= M.ins_near_retirement[k]) \
+                and claims(p, i, M, k, start, flags, -1):
+            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            paid = True
+    if paid and p.flex_subsidy_months < MAX_U8:
+        p.flex_subsidy_months += 1
+
+
+@njit(cache=True)
+def _training_month(p, i, t, M, A):
+    """Living allowance while in training (claimed at the start of the course)."""
+    d = p.district
+    start = t - np.int64(p.state_months)
+    for j in range(M.list_len[L.L_TRAINING]):
+        k = M.lists[L.L_TRAINING, j]
+        if M.ins_active[k] and M.ins_extra_fen[k, d] > 0 and claims(p, i, M, k, start, p.group_flags, -1):
+            book(A, M, k, CostLine.training_living, d, M.ins_extra_fen[k, d])
+
+
+@njit(cache=True)
+def _training_completed(p, i, t, spell, certified, M, A):
+    """Course subsidy, follow-up fee and appraisal subsidy when a course ends (claimed at its start)."""
+    d = p.district
+    start = t - spell
+    for j in range(M.list_len[L.L_TRAINING]):
+        k = M.lists[L.L_TRAINING, j]
+        if not M.ins_active[k] or (M.ins_flag[k] and not certified):
+            continue
+        if claims(p, i, M, k, start, p.group_flags, -1):
+            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            book(A, M, k, CostLine.training_followup, d, M.ins_third_fen[k, d])
+            if certified:
+                book(A, M, k, CostLine.training_appraisal, d, M.ins_level_fen[k, 0])
+
+
+@njit(cache=True)
+def _intern_month(p, i, t, M, A):
+    d = p.district
+    start = t - np.int64(p.state_months)
+    for j in range(M.list_len[L.L_INTERN]):
+        k = M.lists[L.L_INTERN, j]
+        if M.ins_active[k] and p.state_months < M.ins_max[k] and claims(p, i, M, k, start, p.group_flags, -1):
+            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+
+
+@njit(cache=True)
+def _intern_hired(p, i, t, spell, M, A):
+    """An intern hired at the end of (or during) the internship: retention bonus to the host, and the
+    remaining months' subsidy when hired early (spell = completed intern months before this one)."""
+    d = p.district
+    start = t - spell
+    for j in range(M.list_len[L.L_INTERN]):
+        k = M.lists[L.L_INTERN, j]
+        if not M.ins_active[k] or not claims(p, i, M, k, start, p.group_flags, -1):
+            continue
+        book(A, M, k, CostLine.intern_retention, d, M.ins_extra_fen[k, d])
+        remaining = M.ins_max[k] - (spell + 1)
+        if M.ins_flag[k] and remaining > 0:
+            book(A, M, k, CostLine.main, d, remaining * M.ins_amount_fen[k, d])
+
+
+@njit(cache=True)
+def _public_job(p, i, t, M, A):
+    d = p.district
+    start = t - np.int64(p.state_months)
+    for j in range(M.list_len[L.L_PUBLIC]):
+        k = M.lists[L.L_PUBLIC, j]
+        if not M.ins_active[k] or p.placements > M.ins_option[k]:
+            continue
+        limit = M.ins_max[k] + (M.ins_extend[k] if p.group_flags & M.ins_extend_target[k] else 0)
+        if p.state_months < limit and claims(p, i, M, k, start, p.hire_flags, -1):
+            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            book(A, M, k, CostLine.public_job_si, d, M.ins_extra_fen[k, d])
+
+
+@njit(cache=True)
+def _graduating(p, i, t, M, A):
+    d = p.district
+    for j in range(M.list_len[L.L_GRADUATING]):
+        k = M.lists[L.L_GRADUATING, j]
+        if M.ins_active[k] and claims(p, i, M, k, t, p.group_flags, -1) and _once(p, M, k):
+            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+
+
+@njit(cache=True)
+def skill_upgrade(p, i, t, M, A):
+    """技能提升补贴 for a certificate just obtained (p.skill is the new level, 1–3)."""
+    if p.upgrade_year != M.year_start:
+        p.upgrade_year = M.year_start
+        p.upgrades = 0
+    d = p.district
+    level = max(min(np.int64(p.skill), 3), 1) - 1
+    for j in range(M.list_len[L.L_SKILL]):
+        k = M.lists[L.L_SKILL, j]
+        if M.ins_active[k] and p.ui_contrib_months >= M.ins_wait[k] and p.upgrades < M.ins_max[k] \
+                and claims(p, i, M, k, t, p.group_flags, -1):
+            book(A, M, k, CostLine.main, d, M.ins_level_fen[k, level])
+            if p.upgrades < MAX_U8:
+                p.upgrades += 1
+
+
+@njit(cache=True)
+def relief(base, size, d, M, A):
+    """社保费减免 for one insured employee of a firm of `size`: revenue forgone is booked; returns the fen
+    by which the UI contribution falls."""
+    ui_cut = np.int64(0)
+    for j in range(M.list_len[L.L_RELIEF]):
+        k = M.lists[L.L_RELIEF, j]
+        if M.ins_active[k] and (M.ins_sizes[k] >> size) & 1:
+            book(A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k]))
+            ui_cut += to_fen(base * M.ins_rate2[k])
+    return ui_cut
+
+
+@njit(cache=True)
+def pay_person(p, i, t, applied, size, M, A):
+    """Every person-level instrument for one person this month, after the month's move (if any).
+    `size` is the employer's size class (−1 without a local employer)."""
+    if applied & TRAINED:
+        _training_completed(p, i, t, np.int64(applied >> SPELL_SHIFT), (applied & CERTIFIED) != 0, M, A)
+    if applied & INTERN_HIRED:
+        _intern_hired(p, i, t, np.int64(applied >> SPELL_SHIFT), M, A)
+    if applied & CLOSED and p.loan_yuan > 0:
+        _loan_closed(p, i, t, M, A)
+    state = p.state
+    if _employed(state) and M.list_len[L.L_EMPLOYMENT] > 0 and (
+            p.state_months <= M.employment_window or p.retire_month - (t - p.state_months) <= M.near_retirement_max):
+        _employment_linked(p, i, t, size, M, A)
+    if state == State.SELF_EMPLOYED:
+        if M.list_len[L.L_BUSINESS] > 0:
+            _business(p, i, t, M, A)
+    elif state == State.FLEXIBLE:
+        if M.list_len[L.L_FLEXIBLE] > 0:
+            _flexible(p, i, t, M, A)
+    elif state == State.TRAINING:
+        if M.list_len[L.L_TRAINING] > 0:
+            _training_month(p, i, t, M, A)
+    elif state == State.INTERN:
+        if M.list_len[L.L_INTERN] > 0:
+            _intern_month(p, i, t, M, A)
+    elif state == State.PUBLIC_JOB:
+        if M.list_len[L.L_PUBLIC] > 0:
+            _public_job(p, i, t, M, A)
+    if (p.bits & PersonBit.GRADUATE_COHORT) and p.school_leave_month == t and M.list_len[L.L_GRADUATING] > 0:
+        _graduating(p, i, t, M, A)
+    if p.loan_yuan > 0:
+        A.outcomes[Outcome.loans_outstanding] += 1
+        A.loan_fen[M.ins_slot[p.loan_ins]] += np.int64(p.loan_yuan) * 100
+
+
+@njit(cache=True)
+def hiring_subsidy_share(flags, d, M):
+    """Value of the hiring subsidies an unemployed person with `flags` would bring an employer this
+    month, as a share of the annual labour cost of a hire (the hiring response, DESIGN §7)."""
+    value = 0.0
+    for j in range(M.list_len[L.L_HIRE_VALUE]):
+        k = M.lists[L.L_HIRE_VALUE, j]
+        if M.ins_active[k] and _in_groups(M, k, flags):
+            value += M.ins_value[k] * M.ins_take_up[k]
+    return value / M.annual_labour_cost[d]

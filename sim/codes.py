@@ -162,6 +162,8 @@ class InstrumentType(IntEnum):
     placement_fee = 17
 
 
+MAX_INSTRUMENTS = 64    # enabled instruments per scenario (the kernels' month record holds this many)
+
 # Types the engine can run today; the others are known names awaiting their kernels.
 IMPLEMENTED_TYPES = frozenset(InstrumentType)
 

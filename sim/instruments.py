@@ -86,9 +86,7 @@ class InstrumentTable:
             p = ins.params
             kind = KIND[ins.type]
             m["ins_kind"][k] = kind
-            first = int(np.argmax(ins.active)) if ins.active.any() else 1 << 40
-            last = int(len(ins.active) - 1 - np.argmax(ins.active[::-1])) if ins.active.any() else -(1 << 40)
-            m["ins_first"][k], m["ins_last"][k] = first, last
+            m["ins_first"][k], m["ins_last"][k] = ins.first, ins.last
             m["ins_key"][k] = instrument_key(ins.id)
             m["ins_target"][k], m["ins_exclude"][k] = ins.target_mask, ins.exclude_mask
             m["ins_group"][k] = self.group_of.get(ins.exclusive_group, -1)

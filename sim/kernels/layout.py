@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.codes import UiStatus
+
+from sim.codes import MAX_INSTRUMENTS, UiStatus  # noqa: F401 (re-exported for the kernels)
 
 # ---- scalar behaviour parameters: beh[...] ------------------------------------------------------
 # separation
@@ -113,7 +114,6 @@ WAGE_NOISE_POINTS = 32      # equiprobable quantiles of the within-firm wage mul
 N_EDUCATION = 6
 
 
-MAX_INSTRUMENTS = 64        # instruments the month record holds (enabled ones; validated)
 N_SKILL_LEVELS = 3
 
 # instrument kinds as plain ints (sim.codes.InstrumentType)

@@ -63,7 +63,7 @@ def _takes(p, i, M, k, month, flags, size):
     if size >= 0 and (M.ins_sizes[k] >> size) & 1 == 0:
         return False
     if kind == L.K_BONUS:
-        if M.ins_wait[k] > 0 and p.contract_months > 0 and p.contract_months < M.ins_max[k]:
+        if M.ins_max[k] > 0 and p.contract_months > 0 and p.contract_months < M.ins_max[k]:
             return False                              # ins_max holds min_contract_months here
     elif kind == L.K_GRANT or kind == L.K_RENT:
         if M.ins_flag[k] and (p.bits & PersonBit.FIRST_BUSINESS) == 0:

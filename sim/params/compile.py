@@ -70,6 +70,8 @@ class Instrument:
     source: str
     catalogue_id: str
     params: dict[str, Any]
+    first: int = 0                  # `valid` as run-month indices (may lie before or after the run)
+    last: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +196,7 @@ def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int
         active=_readonly((t >= first) & (t <= last)),
         take_up=_param(take_up_field, values["take_up"], start, months),
         exclusive_group=values["exclusive_group"], priority=values["priority"],
-        source=values["source"], catalogue_id=values["catalogue_id"], params=params)
+        source=values["source"], catalogue_id=values["catalogue_id"], params=params, first=first, last=last)
 
 
 def _load_locality(locality_dir: Path) -> tuple[dict, dict, dict[str, str], list[Problem]]:
@@ -243,6 +245,8 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         raise ScenarioError(checked.problems + locality_problems)
     document = checked.document
     document["scenario"].pop("extends", None)
+    if not document["run"]["responses"]:
+        behaviour["responses"]["enabled"] = False
     head, run = document["scenario"], document["run"]
     instruments = tuple(compile_instrument(iid, values, head["start"], head["months"])
                         for iid, values in document["instruments"].items())

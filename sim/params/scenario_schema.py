@@ -53,6 +53,9 @@ RUN: Schema = {
     "seed": Field("int", min=0, max=2**63 - 1, default=1, description="random seed; 0 is a valid seed"),
     "reps": Field("int", unit="replications", min=1, max=10_000, default=1,
                   description="Monte Carlo replications"),
+    "responses": Field("bool", default=True,
+                       description="false switches every behavioural response to policy off (the "
+                                   "behaviour file's [responses]): a static, pure accounting projection"),
 }
 
 TYPE_NAMES = tuple(InstrumentType.__members__)

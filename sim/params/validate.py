@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.codes import InstrumentType
+from sim.codes import MAX_INSTRUMENTS, InstrumentType
 from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.kinds import check_value, suggest
 from sim.params.months import is_month, month_label, month_number
@@ -182,6 +182,20 @@ def _check_single_instances(instruments: dict[str, dict[str, Any]], report: Repo
             first_enabled[kind] = iid
 
 
+def _check_capacity(instruments: dict[str, dict[str, Any]], report: Reporter) -> None:
+    """The kernels' month record holds MAX_INSTRUMENTS enabled instruments and persons carry 16 bits
+    for once-per-person allowances."""
+    enabled = [iid for iid, v in instruments.items() if v.get("enabled", False)]
+    if len(enabled) > MAX_INSTRUMENTS:
+        report.add(("instruments", enabled[MAX_INSTRUMENTS]), NO_VALUE,
+                   f"at most {MAX_INSTRUMENTS} enabled instruments per scenario ({len(enabled)} are enabled)")
+    once = [iid for iid in enabled if instruments[iid].get("type") == "one_time_allowance"
+            and instruments[iid].get("once_per_person", True)]
+    if len(once) > 16:
+        report.add(("instruments", once[16], "once_per_person"), True,
+                   f"at most 16 enabled one_time_allowance instruments may be once_per_person ({len(once)} are)")
+
+
 def validate_document(document: Mapping[str, Any], scenario_path: str | Path,
                       origins: Mapping[KeyPath, Path] | None = None,
                       overrides: Mapping[str, Any] | None = None) -> ValidatedDocument:
@@ -235,6 +249,7 @@ def validate_document(document: Mapping[str, Any], scenario_path: str | Path,
         report.add(("instruments",), raw_instruments,
                    "must be a set of tables [instruments.<ID>]")
     _check_single_instances(result.document["instruments"], report)
+    _check_capacity(result.document["instruments"], report)
     if isinstance(scenario.get("locality"), str) and NAME_PATTERN.match(scenario["locality"]):
         result.locality_dir = _check_locality(scenario["locality"], scenario_path, report)
     result.problems = report.problems + override_problems

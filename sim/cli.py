@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:                    # output piped into `head`: not an error
+        sys.stderr.close()
+        return 0
     except Exception:                          # a bug, not a user mistake: say so, with the trace
         print("subsim: internal error — please report it with the trace below", file=sys.stderr)
         traceback.print_exc()
@@ -46,7 +49,22 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario files; exit 0 if valid, 2 otherwise")
     validate.add_argument("scenarios", type=Path, nargs="+")
     validate.set_defaults(handler=_validate)
+    catalogue = sub.add_parser("instruments", help="print the instrument types with their parameters")
+    catalogue.add_argument("type", nargs="?", help="only this type")
+    catalogue.set_defaults(handler=_instruments)
     return parser
+
+
+def _instruments(args) -> int:
+    """The type catalogue (DESIGN §6): each type's parameters with unit, default and meaning."""
+    from sim.report.catalogue import catalogue_text
+    text = catalogue_text(args.type)
+    if text is None:
+        from sim.params.scenario_schema import TYPE_NAMES
+        print(f"subsim: unknown instrument type {args.type!r}; types: {', '.join(TYPE_NAMES)}", file=sys.stderr)
+        return EXIT_INPUT
+    print(text)
+    return 0
 
 
 def _validate(args) -> int:

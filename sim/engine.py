@@ -169,7 +169,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
             elif ins.type == InstrumentType.fixed_award:
                 fixed_award(ins, k, t, month_of_year, district_shares, record.direct_fen[t], record.direct_count[t])
             elif ins.type == InstrumentType.placement_fee and (month_of_year == 12 or t == T - 1):
-                placement_fees(ins, k, placements_year[k], population.weight, record.direct_fen[t],
+                placement_fees(ins, k, t, placements_year[k], population.weight, record.direct_fen[t],
                                record.direct_count[t])
         if month_of_year == 12:
             placements_year[:] = 0

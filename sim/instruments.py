@@ -13,7 +13,7 @@ import hashlib
 
 import numpy as np
 
-from sim.codes import Fund, InstrumentType as T, SizeClass
+from sim.codes import EntityKind, Fund, InstrumentType as T, SizeClass, Slot
 from sim.kernels import layout as L
 from sim.kernels.money import fen_array as fen
 from sim.ledger import split_fen
@@ -38,7 +38,7 @@ EMPLOYER_LINES = ("pension_employer", "medical_employer", "ui_employer", "injury
 def instrument_key(instrument_id: str) -> np.uint64:
     """A stable 64-bit key from the instrument's ID: its draws do not depend on its ledger position, so
     adding or disabling another instrument changes none of them."""
-    return np.uint64(int.from_bytes(hashlib.sha256(instrument_id.encode()).digest()[:8], "little"))
+    return np.uint64(int.from_bytes(hashlib.sha256(instrument_id.encode()).digest()[:8], "little") >> 1)
 
 
 def _sizes(params: dict) -> int:
@@ -293,8 +293,8 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
         return
     n = len(F)
     draws = np.empty(n)
-    key = fold(month_key(run_key, 1, t), instrument_key(ins.id))      # EntityKind.FIRM
-    uniforms(key, 0, n, 27, draws)                                    # Slot.INSTRUMENT
+    key = np.uint64(fold(np.uint64(month_key(np.uint64(run_key), EntityKind.FIRM, t)), np.int64(instrument_key(ins.id))))
+    uniforms(key, 0, n, Slot.INSTRUMENT, draws)
     insured = F["insured_avg_last"]
     small = insured <= p["small_firm_insured_max"]
     limit = np.where(small, np.maximum(p["small_firm_layoff_rate_max"], p["layoff_rate_max"][t]),
@@ -329,7 +329,7 @@ def fixed_award(ins, k: int, t: int, month_of_year: int, district_shares: np.nda
     direct_count[k] += _spread_count(p["count"][t], district_shares)
 
 
-def placement_fees(ins, k: int, placements_year: np.ndarray, weight: float, direct_fen: np.ndarray,
+def placement_fees(ins, k: int, t: int, placements_year: np.ndarray, weight: float, direct_fen: np.ndarray,
                    direct_count: np.ndarray) -> None:
     """Agencies' fees for the year's vested placements (paid at the year's last run month): the
     placements are shared equally by `agencies` agencies; each earns the rate of the highest tier it
@@ -343,7 +343,7 @@ def placement_fees(ins, k: int, placements_year: np.ndarray, weight: float, dire
     for threshold, yuan in p["tiers"]:
         if per_agency >= threshold:
             rate = yuan
-    cap = p["cap_per_agency"].max()
+    cap = p["cap_per_agency"][t]
     fee = min(rate * per_agency, cap) * p["agencies"]
     _spread(int(fen(fee)), placements_year / placements_year.sum(), direct_fen[k])
     direct_count[k] += np.rint(placements_year * weight).astype(np.int64) if rate > 0 else 0

@@ -174,10 +174,10 @@ def test_tr01_syb_course_per_day_rate_with_followup_fee_and_living_allowance(tmp
     # 004 A1§(八): SYB 「每人每天120元」; 后续跟踪服务费 500 (TR-02); 生活费补贴 150/month (003 §(十六)¶2)
     body = 'course = "syb"\nper_day = 120\ndays = 10\nfollowup_fee = 500\nliving_allowance = 150'
     bench = Bench(tmp_path, instrument("TR-01", "training_subsidy", "provider", body))
-    P = person(State.TRAINING)
+    P = person(State.TRAINING, hire_flags=[])
     assert bench.months(P, 0, 1) == {("TR-01", "training_living"): 300.0}
     P[0]["state"], P[0]["state_months"] = State.UNEMPLOYED, 0
-    done = bench.pay(P, 2, applied=TRAINED | (2 << SPELL_SHIFT))
+    done = bench.pay(P, 2, applied=TRAINED | (1 << SPELL_SHIFT))       # course of months 0 and 1
     assert done == {("TR-01", "main"): 1200.0, ("TR-01", "training_followup"): 500.0}
 
 
@@ -287,10 +287,10 @@ def test_ps01_placement_fee_tiers_and_cap():
                   "cap_per_agency": np.array([100_000.0])}
     direct = np.zeros((1, 4), np.int64)
     count = np.zeros((1, 4), np.int64)
-    placement_fees(Ins, 0, np.array([600, 0, 0, 0]), 1.0, direct, count)   # 60 per agency: 300 each
+    placement_fees(Ins, 0, 0, np.array([600, 0, 0, 0]), 1.0, direct, count)   # 60 per agency: 300 each
     assert direct.sum() == 10 * 60 * 300 * 100
     direct[:] = 0
-    placement_fees(Ins, 0, np.array([3000, 0, 0, 0]), 1.0, direct, count)  # 300 each × 400 > cap
+    placement_fees(Ins, 0, 0, np.array([3000, 0, 0, 0]), 1.0, direct, count)  # 300 each × 400 > cap
     assert direct.sum() == 10 * 100_000 * 100
 
 

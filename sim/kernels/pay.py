@@ -145,8 +145,8 @@ def _employment_linked(p, i, t, size, M, A):
         elif kind == L.K_PLACEMENT:
             if p.state == State.EMPLOYED and since == M.ins_wait[k] and claims(p, i, M, k, start, p.hire_flags, -1):
                 A.placements[M.ins_slot[k], d] += 1
-        elif kind == L.K_DIBAO:
-            if since < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, -1):
+        elif kind == L.K_DIBAO:          # from outside employment (a job-to-flexible move is not an entry)
+            if since < M.ins_max[k] and not _employed(p.prev_state) and claims(p, i, M, k, start, p.hire_flags, -1):
                 book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_ALLOWANCE:
             event = M.ins_option[k]
@@ -254,20 +254,21 @@ def _training_month(p, i, t, M, A):
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
-        if M.ins_active[k] and M.ins_extra_fen[k, d] > 0 and claims(p, i, M, k, start, p.group_flags, -1):
+        if M.ins_active[k] and M.ins_extra_fen[k, d] > 0 and claims(p, i, M, k, start, p.hire_flags, -1):
             book(A, M, k, CostLine.training_living, d, M.ins_extra_fen[k, d])
 
 
 @njit(cache=True)
 def _training_completed(p, i, t, spell, certified, M, A):
-    """Course subsidy, follow-up fee and appraisal subsidy when a course ends (claimed at its start)."""
+    """Course subsidy, follow-up fee and appraisal subsidy when a course ends (claimed at its start;
+    `spell` = the course's months before this one, so it started in t − spell − 1)."""
     d = p.district
-    start = t - spell
+    start = t - spell - 1
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
         if not M.ins_active[k] or (M.ins_flag[k] and not certified):
             continue
-        if claims(p, i, M, k, start, p.group_flags, -1):
+        if claims(p, i, M, k, start, p.hire_flags, -1):
             book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
             book(A, M, k, CostLine.training_followup, d, M.ins_third_fen[k, d])
             if certified:
@@ -280,22 +281,23 @@ def _intern_month(p, i, t, M, A):
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_INTERN]):
         k = M.lists[L.L_INTERN, j]
-        if M.ins_active[k] and p.state_months < M.ins_max[k] and claims(p, i, M, k, start, p.group_flags, -1):
+        if M.ins_active[k] and p.state_months < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, -1):
             book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
 
 
 @njit(cache=True)
 def _intern_hired(p, i, t, spell, M, A):
     """An intern hired at the end of (or during) the internship: retention bonus to the host, and the
-    remaining months' subsidy when hired early (spell = completed intern months before this one)."""
+    remaining months' subsidy when hired before the internship's end (spell = its months before this
+    one: it started in t − spell − 1 and served spell + 1 months)."""
     d = p.district
-    start = t - spell
+    start = t - spell - 1
     for j in range(M.list_len[L.L_INTERN]):
         k = M.lists[L.L_INTERN, j]
-        if not M.ins_active[k] or not claims(p, i, M, k, start, p.group_flags, -1):
+        if not M.ins_active[k] or not claims(p, i, M, k, start, p.hire_flags, -1):
             continue
         book(A, M, k, CostLine.intern_retention, d, M.ins_extra_fen[k, d])
-        remaining = M.ins_max[k] - (spell + 1)
+        remaining = min(M.ins_max[k], np.int64(M.beh[L.IN_MONTHS])) - (spell + 1)
         if M.ins_flag[k] and remaining > 0:
             book(A, M, k, CostLine.main, d, remaining * M.ins_amount_fen[k, d])
 

@@ -35,6 +35,7 @@ from sim.rng import month_key, uniform
 MAX_I16 = 32767
 REGISTERED_OR_INVOLUNTARY = PersonBit.REGISTERED | PersonBit.INVOLUNTARY
 JOB_SPELL_BITS = PersonBit.WAS_UNEMPLOYED | PersonBit.DIFFICULTY_HIRE   # describe the current job only
+ALL_GROUPS = 0xFFFFFFFF   # startup_mask when an untargeted start-up instrument is in force
 MOVED = 1                # _apply's result bits
 CLAIM = 2
 
@@ -84,7 +85,7 @@ def _decide(p, i, key, M, firm, A):
         h = min(h * (away + (1.0 - away) * M.theta[p.district]), 1.0)   # only local jobs are rationed
         event = D.decide_unemployed(key, i, h, p.group_flags, p.state_months, registered, M)
         return event, D.EV_NONE, False
-    supported = p.loan_yuan > 0 or (p.hire_flags & M.startup_mask) != 0
+    supported = p.loan_yuan > 0 or (p.hire_flags & M.startup_mask) != 0 or M.startup_mask == ALL_GROUPS
     event, fallback = D.decide_other(key, i, p.state, p.state_months, supported, M)
     return event, fallback, False
 
@@ -252,9 +253,11 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         _enter(p, State.INACTIVE)
         return MOVED | closed
     if event == D.EV_TRAINING:                 # a UI claim continues during training
+        p.hire_flags = p.group_flags           # entry flags: training subsidies target the groups at entry
         _enter(p, State.TRAINING)
         return MOVED
     if event == D.EV_INTERN:
+        p.hire_flags = p.group_flags           # entry flags, as for training
         p.ui_status = L.UI_NONE
         _enter(p, State.INTERN)
         return MOVED

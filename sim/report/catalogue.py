@@ -1,0 +1,49 @@
+"""The instrument-type catalogue as text (`subsim instruments`), from the schemas themselves."""
+from __future__ import annotations
+
+from sim.params.scenario_schema import INSTRUMENT_COMMON, TYPE_SCHEMAS
+from sim.params.schema import DERIVED, REQUIRED, Field
+
+TYPE_NAMES_ZH = {
+    "ui_benefit": "失业保险金", "stabilization_refund": "稳岗返还",
+    "hiring_bonus": "一次性吸纳就业补贴/扩岗补助/岗位补贴", "hiring_si_subsidy": "企业社保补贴",
+    "flexible_si_subsidy": "灵活就业社保补贴", "startup_grant": "一次性创业补贴", "rent_subsidy": "场租补贴",
+    "guaranteed_loan": "创业担保贷款", "training_subsidy": "职业/创业培训补贴", "skill_upgrade_subsidy": "技能提升补贴",
+    "internship_subsidy": "就业见习补贴", "public_job": "公益性岗位", "one_time_allowance": "求职创业补贴/交通补助",
+    "tax_credit": "税收扣减", "fixed_award": "奖补", "contribution_relief": "社保费减免", "dibao_taper": "低保渐退",
+    "placement_fee": "职业介绍补贴",
+}
+
+
+def _default(field: Field) -> str:
+    if field.default is REQUIRED:
+        return "required"
+    if field.default is DERIVED:
+        return "derived"
+    return repr(field.default)
+
+
+def _lines(schema: dict, indent: str) -> list[str]:
+    out = []
+    for key, field in schema.items():
+        if key.startswith("__") or not isinstance(field, Field):
+            continue
+        unit = f" [{field.unit}]" if field.unit else ""
+        name_zh = f" {field.name_zh}" if field.name_zh else ""
+        by_month = ", by month" if field.by_month else ""
+        out.append(f"{indent}{key}{name_zh}{unit} — {field.kind}{by_month}, default {_default(field)}")
+        if field.description:
+            out.append(f"{indent}    {field.description}")
+    return out
+
+
+def catalogue_text(only: str | None = None) -> str | None:
+    """The catalogue of every type (or of `only`); None when `only` is not a type."""
+    names = list(TYPE_SCHEMAS) if only is None else [only]
+    if only is not None and only not in TYPE_SCHEMAS:
+        return None
+    out = ["Instrument types (DESIGN §6; semantics in docs/instruments.md)", "",
+           "Keys common to every type:"] + _lines(INSTRUMENT_COMMON, "  ")
+    for name in names:
+        out += ["", f"{name} {TYPE_NAMES_ZH[name]}"] + _lines(TYPE_SCHEMAS[name], "  ")
+    return "\n".join(out)

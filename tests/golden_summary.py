@@ -5,7 +5,7 @@ from __future__ import annotations
 from sim.codes import CostLine, Outcome
 from sim.engine import simulate
 from sim.params import load_scenario
-from tests.conftest import LIUPANSHUI
+from tests.conftest import UI_ONLY as LIUPANSHUI
 
 GOLDEN_RUN = {"persons": 5000, "months": 18, "seed": 2024}
 

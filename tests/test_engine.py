@@ -8,7 +8,7 @@ import sim
 from sim.codes import CostLine, Fund, Outcome as O
 from sim.engine import simulate
 from sim.population.arrays import FIRM_DTYPE, PERSON_DTYPE
-from tests.conftest import LIUPANSHUI as LIUPANSHUI_PATH, write_reform
+from tests.conftest import LIUPANSHUI as LIUPANSHUI_PATH, UI_ONLY, write_reform
 
 
 def test_every_record_is_in_exactly_one_state_each_month(small_record):
@@ -30,7 +30,10 @@ def test_ui_fund_balance_identity_holds_every_month(small_record):
     revenue = r.revenue_fen.sum(axis=1)
     previous = np.concatenate([[r.ui_fund_opening_fen], r.ui_fund_balance_fen[:-1]])
     assert (r.ui_fund_balance_fen == previous + revenue - r.ui_fund_outlay_fen).all()
-    assert (r.ui_fund_outlay_fen == r.ledger_fen.sum(axis=(1, 2, 3))).all()   # UI-10 is funded by the UI fund only
+    ui_slots = [k for k, ins in enumerate(r.instruments) if set(ins.funding) == {Fund.ui_fund}]
+    assert all(Fund.ui_fund not in ins.funding or k in ui_slots for k, ins in enumerate(r.instruments)), \
+        "the bundled scenario's UI-fund instruments are funded by the UI fund alone"
+    assert (r.ui_fund_outlay_fen == r.ledger_fen[:, ui_slots].sum(axis=(1, 2, 3))).all()
     assert revenue.min() > 0 and r.ui_fund_outlay_fen.sum() > 0
 
 
@@ -83,8 +86,8 @@ def test_disabled_instrument_pays_nothing_and_claims_nothing(tmp_path):
 
 
 def test_seed_zero_is_a_valid_seed_and_differs_from_seed_one():
-    a = sim.run(sim.load_scenario("scenarios/liupanshui-2023.toml", persons=2000, months=3, seed=0))
-    b = sim.run(sim.load_scenario("scenarios/liupanshui-2023.toml", persons=2000, months=3, seed=1))
+    a = sim.run(sim.load_scenario("tests/fixtures/liupanshui-ui-only.toml", persons=2000, months=3, seed=0))
+    b = sim.run(sim.load_scenario("tests/fixtures/liupanshui-ui-only.toml", persons=2000, months=3, seed=1))
     assert a.manifest["seed"] == 0
     assert not a.outcomes["value"].equals(b.outcomes["value"])
 
@@ -133,7 +136,7 @@ def test_ui_target_groups_see_the_flags_of_the_month_of_the_claim(tmp_path):
     person only has once unemployed) can be met; an excluded group never claims."""
     targeted = write_reform(tmp_path, '[instruments.UI-10]\ntarget = ["reg_unemployed"]\n', "targeted.toml")
     excluded = write_reform(tmp_path, '[instruments.UI-10]\nexclude = ["reg_unemployed"]\n', "excluded.toml")
-    base = simulate(sim.load_scenario(LIUPANSHUI_PATH, persons=4000, months=10, seed=4))
+    base = simulate(sim.load_scenario(UI_ONLY, persons=4000, months=10, seed=4))
     with_target = simulate(sim.load_scenario(targeted, persons=4000, months=10, seed=4))
     with_exclusion = simulate(sim.load_scenario(excluded, persons=4000, months=10, seed=4))
     claims = O.ui_claims_new
@@ -172,7 +175,7 @@ def test_take_up_reform_changes_no_other_draw(tmp_path):
                 snapshots[label] = population.persons.data.copy()
         return observe
 
-    simulate(sim.load_scenario(LIUPANSHUI_PATH, persons=6000, months=1, seed=9), observe=first_month("full"))
+    simulate(sim.load_scenario(UI_ONLY, persons=6000, months=1, seed=9), observe=first_month("full"))
     simulate(sim.load_scenario(reform, persons=6000, months=1, seed=9), observe=first_month("half"))
     full, half = snapshots["full"], snapshots["half"]
     assert (full["state"] == half["state"]).all() and (full["employer"] == half["employer"]).all()
@@ -185,7 +188,7 @@ def test_take_up_reform_changes_no_other_draw(tmp_path):
 def test_year_end_close_records_last_years_accounts():
     """In January the firms' year-end close moves the year's contributions and layoffs to 'last year',
     computes the average insured headcount and layoff rate, and reviews the size class."""
-    scenario = sim.load_scenario(LIUPANSHUI_PATH, persons=5000, months=13, seed=21)
+    scenario = sim.load_scenario(UI_ONLY, persons=5000, months=13, seed=21)
     seen = {}
 
     def observe(t, population):

@@ -52,7 +52,7 @@ def test_zero_amounts_give_zero_cost_and_cost_scales_with_the_benefit(ratio, med
         assert record.ledger_fen.sum() == 0
     # the amounts do not change who is paid (no behavioural response to the level in this engine), and
     # the cost of the benefit line scales with the ratio: count × round(ratio × minimum wage) per district
-    base = simulate(sim.load_scenario("scenarios/liupanshui-2023.toml", persons=1500, months=6, seed=seed))
+    base = simulate(sim.load_scenario("tests/fixtures/liupanshui-ui-only.toml", persons=1500, months=6, seed=seed))
     assert (record.ledger_count[:, :, 0] == base.ledger_count[:, :, 0]).all()
     from sim.engine import _fen
     minimum = np.array(list(record.scenario.profile["districts"]["minimum_wage"].values()), np.float64)

@@ -109,8 +109,8 @@ class InstrumentTable:
         wait = most = 0
         near = -1
         if kind == L.K_BONUS:
-            wait, m["ins_max"][k] = p["vesting_months"], p["min_contract_months"]
-            return wait, 0, -1
+            m["ins_wait"][k], m["ins_max"][k] = p["vesting_months"], p["min_contract_months"]
+            return p["vesting_months"], 0, -1
         if kind == L.K_HIRE_SI:
             most = p["max_months"]
             near = int(round(p["to_retirement_within_years"] * 12))

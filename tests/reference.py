@@ -13,7 +13,15 @@ kernel's rules in array form:
     anyone else             → one decision for the month (decide_*)       │
                             → apply it (hire / fallback / move / register)├ "live" persons
                             → spell counters, contributions, group flags, │
-                              失业保险金 claims and payments, stocks        ┘
+                              skill certificates of employees, 失业保险金    │
+                              claims and payments, hiring bonuses, stocks  ┘
+
+Instruments other than ui_benefit: the reference implements the behaviour every instrument can change
+(the hiring response to hire-linked subsidies, `hiring_subsidy_share`; the layoff cut of a 稳岗返还 in
+force, `refund_sizes`; start-up entry and survival, `startup_mask`) and one person-level instrument,
+`hiring_bonus` (sim.kernels.pay `_employment_linked` K_BONUS, `claims`, `_takes`, `draw`). For any other
+person-level type in the month record it raises NotImplementedError naming the type (stabilization_refund
+and fixed_award are paid outside the person pass and are accepted).
 
 Why vectorising is exact: within a month persons interact only through the accumulators (outcome
 counts, ledger cells, revenue, firm headcounts, and the fixed-point expected-flow sums `search_mass` and
@@ -30,10 +38,13 @@ the results (tests/test_reference.py, benchmarks/reference_step.py).
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from sim.codes import (CostLine, EntityKind, GroupFlag, Household, Hukou, N_OUTCOMES, Outcome,
                        PersonBit, Slot, State, WorkLocation)
+from sim.instruments import KIND
 from sim.kernels import decide as D
 from sim.kernels import layout as L
 
@@ -41,6 +52,7 @@ NEVER = -32768
 MAX_I16 = 32767
 JOB_SPELL_BITS = int(PersonBit.WAS_UNEMPLOYED | PersonBit.DIFFICULTY_HIRE)
 REG_OR_INVOL = int(PersonBit.REGISTERED | PersonBit.INVOLUNTARY)
+ALL_GROUPS = 0xFFFFFFFF      # startup_mask when an untargeted start-up instrument is in force
 
 # ---------------------------------------------------------------------------------------------------
 # Counter-based random numbers: a vectorised uint64 port of sim.rng (SplitMix64 finaliser).
@@ -75,12 +87,23 @@ def month_key(run, entity_kind: int, month: int) -> np.uint64:
     return _U(fold(fold(run, entity_kind), month))
 
 
+def fold_key(key, value):
+    """fold() of an unsigned 64-bit identifier (an instrument's key, ≥ 2**63 half the time)."""
+    with np.errstate(over="ignore"):
+        return _U(mix64(_U(key) ^ mix64(_U(value) + _GOLDEN)))
+
+
 def uniform(key, entity, slot: int) -> np.ndarray:
     """Uniform draws in [0, 1) for entity ids `entity` (array) and one decision slot."""
     counter = (_as_u64(entity) << _U(8)) | _U(slot)
     with np.errstate(over="ignore"):
         bits = mix64(_U(key) ^ mix64(counter + _GOLDEN))
     return (bits >> _U(11)).astype(np.float64) * _INV_2_53
+
+
+def instrument_draw(run, ins_key, month: int, entity, slot: int) -> np.ndarray:
+    """sim.kernels.pay.draw: instrument draws keyed by the month of the event that creates the claim."""
+    return uniform(fold_key(month_key(run, EntityKind.PERSON, month), ins_key), entity, slot)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -200,13 +223,98 @@ def _pick_firm(district, u, order, district_start, cum_vacancies):
 
 
 # ---------------------------------------------------------------------------------------------------
+# Instruments other than ui_benefit (sim.kernels.pay): only hiring_bonus.
+# ---------------------------------------------------------------------------------------------------
+TYPE_OF_KIND = {kind: ins_type.name for ins_type, kind in KIND.items()}
+# kinds the reference can run: hiring_bonus, and the two types paid outside the person pass (their only
+# trace in it, the layoff cut of a 稳岗返还 in force, is implemented through `refund_sizes`)
+SUPPORTED_KINDS = (0, L.K_BONUS, L.K_REFUND, L.K_AWARD)      # 0: ui_benefit or an empty slot
+REFERENCE_TYPES = frozenset({"ui_benefit"} | {TYPE_OF_KIND[k] for k in SUPPORTED_KINDS if k})
+
+
+def reference_scenario(scenario):
+    """`scenario` with every enabled instrument of a type the reference does not run switched off (as
+    `enabled = false` would), so the side-by-side harness can run a package such as the bundled one."""
+    instruments = tuple(ins if ins.type.name in REFERENCE_TYPES else dataclasses.replace(ins, enabled=False)
+                        for ins in scenario.instruments)
+    return dataclasses.replace(scenario, instruments=instruments)
+
+
+def check_supported(M) -> None:
+    """NotImplementedError naming every instrument type of the month record the reference lacks."""
+    kinds = sorted({int(k) for k in M["ins_kind"]} - set(SUPPORTED_KINDS))
+    if kinds:
+        names = ", ".join(TYPE_OF_KIND.get(k, f"kind {k}") for k in kinds)
+        raise NotImplementedError(f"the NumPy reference does not implement instrument type(s) {names} "
+                                  "(only ui_benefit and hiring_bonus are person-level instruments it runs)")
+
+
+def in_groups(M, k: int, flags):
+    """pay._in_groups on arrays: in one of the target groups (any if none) and in no excluded one."""
+    target = int(M["ins_target"][k])
+    ok = np.ones(flags.shape, bool) if target == 0 else (flags & target) != 0
+    return ok & ((flags & int(M["ins_exclude"][k])) == 0)
+
+
+def hiring_subsidy_share(M, flags, district):
+    """pay.hiring_subsidy_share on arrays: the take-up-weighted value of the hire-linked subsidies a
+    person with `flags` brings, ÷ the annual labour cost of a hire in the district (sums in list order)."""
+    value = np.zeros(flags.shape)
+    for j in range(int(M["list_len"][L.L_HIRE_VALUE])):
+        k = int(M["lists"][L.L_HIRE_VALUE, j])
+        if M["ins_active"][k]:
+            value = np.where(in_groups(M, k, flags), value + M["ins_value"][k] * M["ins_take_up"][k], value)
+    return value / M["annual_labour_cost"][district]
+
+
+def takes(M, k: int, month: int, ids, flags, size, contract_months, trace_note=None):
+    """pay._takes for the persons `ids` (arrays aligned with it) and an event in `month`: in force then,
+    in the instrument's groups, a qualifying firm size, the type's own conditions, and taken up."""
+    n = len(ids)
+    if month < M["ins_first"][k] or month > M["ins_last"][k]:
+        if trace_note:
+            trace_note("outside_valid", n)
+        return np.zeros(n, bool)
+    ok = in_groups(M, k, flags)
+    sizes = int(M["ins_sizes"][k])
+    size_ok = (size < 0) | (((sizes >> np.maximum(size, 0)) & 1) == 1)
+    if trace_note:
+        trace_note("size_excluded", np.count_nonzero(ok & ~size_ok))
+    ok &= size_ok
+    kind = int(M["ins_kind"][k])
+    if kind == L.K_BONUS:
+        # the hire's contract must last min_contract_months (ins_max; 0 = any); open-ended (0) qualifies
+        short = (contract_months > 0) & (contract_months < M["ins_max"][k])
+        if trace_note:
+            trace_note("short_contract", np.count_nonzero(ok & short))
+        ok &= ~short
+    elif kind not in SUPPORTED_KINDS:    # (kind 0, the ui_benefit's slot, is seen by `claims` as in group 0)
+        raise NotImplementedError(f"the NumPy reference does not implement {TYPE_OF_KIND.get(kind, kind)}")
+    return ok & (instrument_draw(M["run_key"], M["ins_key"][k], month, ids, Slot.INSTRUMENT) < M["ins_take_up"][k])
+
+
+def claims(M, k: int, month: int, ids, flags, size, contract_months, trace_note=None):
+    """pay.claims: instrument k takes AND no instrument of its exclusive group ranked before it takes."""
+    ok = takes(M, k, month, ids, flags, size, contract_months, trace_note)
+    group = int(M["ins_group"][k])
+    if group >= 0:
+        for j in range(int(M["n_ins"])):
+            if j != k and M["ins_group"][j] == group and M["ins_rank"][j] < M["ins_rank"][k]:
+                first = takes(M, j, month, ids, flags, size, contract_months)
+                if trace_note:
+                    trace_note("group_blocked", np.count_nonzero(ok & first))
+                ok &= ~first
+    return ok
+
+
+# ---------------------------------------------------------------------------------------------------
 # The person pass.
 # ---------------------------------------------------------------------------------------------------
 _INT_FIELDS = ("state", "prev_state", "bits", "household", "sex", "education", "hukou", "district", "disability",
                "skill", "certificates", "work_location", "birth_month", "retire_month", "school_leave_month",
                "state_months", "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage",
                "employer", "hire_month", "contract_months", "training_done_month", "public_job_months",
-               "placements", "group_flags", "hire_flags")
+               "placements", "group_flags", "hire_flags", "loan_yuan")
 _WRITTEN = ("state", "prev_state", "bits", "household", "skill", "certificates", "work_location", "state_months",
             "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage", "employer",
             "hire_month", "contract_months", "training_done_month", "public_job_months", "placements",
@@ -262,6 +370,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         wage_noise, edu_premium = M["wage_noise"], M["edu_premium"]
     else:
         beh, mult, difficulty_any_of, wage_noise, edu_premium, CA, FA = accumulators
+    check_supported(M)
     t = int(M["t"])
     n = P.shape[0]
     C = CA.shape[0]
@@ -357,16 +466,22 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     size = np.where(local, F["size_class"][firm0].astype(np.int64), 0)
     h_sep = _separation_hazard(local[emp], age[emp], size[emp], (t - p["hire_month"])[emp], M["sep_multiplier"],
                                beh, mult)
+    # the 稳岗返还 response: firms of a size class a refund in force covers lay off fewer (layoff_cut)
+    covered = local & (((int(M["refund_sizes"]) >> size) & 1) == 1)
+    cut = np.where(covered, beh[L.RESP_REFUND_LAYOFF], 0.0)
+    cutting = cut > 0
+    share0 = beh[L.SEP_INVOLUNTARY_SHARE]
+    h_sep = np.where(cutting[emp], h_sep * (1.0 - share0 * cut[emp]), h_sep)
+    share = np.where(cutting, share0 * (1.0 - cut) / (1.0 - share0 * cut), share0)
     stays = np.zeros(n, bool)
     stays[emp] = ~forced[emp] & (draw(emp, Slot.SEPARATION) >= h_sep)
     leaves = emp & ~stays
     u_kind = np.zeros(n)
     u_kind[leaves] = draw(leaves, Slot.SEPARATION_KIND)
-    share = beh[L.SEP_INVOLUNTARY_SHARE]
     inv = leaves & (forced | (u_kind < share))
     vol = leaves & ~inv
     v = np.zeros(n)
-    v[vol] = (u_kind[vol] - share) / (1.0 - share)
+    v[vol] = (u_kind[vol] - share[vol]) / (1.0 - share[vol])
     involuntary[inv] = True
     event[inv] = D.EV_UNEMPLOYED
     to_u, to_i = beh[L.SEP_TO_UNEMPLOYED], beh[L.SEP_TO_UNEMPLOYED] + beh[L.SEP_TO_INACTIVE]
@@ -380,6 +495,9 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     h = _job_finding_hazard(age[un], p["education"][un], p["state_months"][un], p["skill"][un],
                             p["disability"][un], registered[un], p["hukou"][un], p["ui_status"][un],
                             p["ui_left"][un], since_training[un], since_school[un], beh, mult)
+    responding = M["list_len"][L.L_HIRE_VALUE] > 0 and beh[L.RESP_HIRE_ELASTICITY] > 0
+    if responding:                         # the hiring response to hire-linked subsidies
+        h = h * (1.0 + beh[L.RESP_HIRE_ELASTICITY] * hiring_subsidy_share(M, p["group_flags"][un], p["district"][un]))
     away = np.where(p["hukou"][un] == Hukou.LOCAL_RURAL, beh[L.JF_AWAY_RURAL], 0.0)
     d_un = p["district"][un]
     group = chunk[un] * n_districts + d_un
@@ -410,7 +528,12 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     try_exit((flags_un & (GroupFlag.graduate_2y | GroupFlag.youth_16_24)) != 0, Slot.TO_INTERNSHIP,
              beh[L.EX_INTERNSHIP], D.EV_INTERN)
     try_exit(True, Slot.TO_TRAINING, beh[L.EX_TRAINING], D.EV_TRAINING)
-    try_exit(True, Slot.TO_SELF_EMPLOYMENT, beh[L.EX_SELF_EMPLOYMENT], D.EV_SELF_EMPLOYED)
+    startup_mask = int(M["startup_mask"])                        # ALL_GROUPS: an untargeted instrument
+    startup = ((flags_un & startup_mask) != 0) | (startup_mask == ALL_GROUPS)   # start-up support raises entry
+    to_self_employment = beh[L.EX_SELF_EMPLOYMENT]
+    try_exit(True, Slot.TO_SELF_EMPLOYMENT,
+             np.where(startup, to_self_employment * (1.0 + beh[L.RESP_STARTUP_ENTRY]), to_self_employment),
+             D.EV_SELF_EMPLOYED)
     try_exit(True, Slot.TO_FLEXIBLE, beh[L.EX_FLEXIBLE], D.EV_FLEXIBLE)
     p_inactive = np.where(p["state_months"][un] >= 24, beh[L.EX_INACTIVE] + beh[L.IA_FROM_LONG], beh[L.EX_INACTIVE])
     try_exit(True, Slot.TO_INACTIVE, p_inactive, D.EV_INACTIVE)
@@ -427,11 +550,18 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     retained[ending] = draw(ending, Slot.INTERN_RETAINED) < beh[L.IN_RETAIN]
     event[ending] = np.where(retained[ending], D.EV_HIRE, D.EV_UNEMPLOYED)
     fallback[retained] = D.EV_UNEMPLOYED
+    interning_on = deciding & (state0 == State.INTERN) & ~ending
+    early = np.zeros(n, bool)                                  # hired by the host before the end
+    early[interning_on] = draw(interning_on, Slot.INTERN_EARLY_HIRE) < beh[L.IN_EARLY_HIRE]
+    event[early] = D.EV_HIRE                                   # fallback: stay (EV_NONE)
 
     se = deciding & (state0 == State.SELF_EMPLOYED)
     year = np.minimum(spell // 12, 3)
     fails = np.zeros(n, bool)
-    fails[se] = draw(se, Slot.BUSINESS_FAILURE) < beh[L.SE_FAIL_Y1 + year[se]]
+    supported = (p["loan_yuan"] > 0) | ((p["hire_flags"] & startup_mask) != 0) | (startup_mask == ALL_GROUPS)
+    failure = beh[L.SE_FAIL_Y1 + year]
+    failure = np.where(supported, failure * (1.0 - beh[L.RESP_STARTUP_SURVIVAL]), failure)
+    fails[se] = draw(se, Slot.BUSINESS_FAILURE) < failure[se]
     to_job = np.zeros(n, bool)
     to_job[fails] = draw(fails, Slot.SEPARATION_KIND) < beh[L.SE_TO_EMPLOYED]
     event[fails] = np.where(to_job[fails], D.EV_HIRE, D.EV_UNEMPLOYED)
@@ -463,6 +593,17 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         note("employed:forced", forced & leaves)
         note("employed:involuntary", inv)
         note("employed_away:separation", leaves & ~local)
+        note("employed:layoff_cut", emp & cutting)
+        note("intern:early_hire", early)
+        note("self_employed:supported", se & supported)
+        st = np.zeros(n, bool)
+        st[un] = startup
+        note("unemployed:startup_entry", st)
+        note("unemployed:startup_entry_untargeted", st & (startup_mask == ALL_GROUPS))
+        if responding:
+            s_all = np.zeros(n)
+            s_all[un] = hiring_subsidy_share(M, p["group_flags"][un], p["district"][un])
+            note("unemployed:hiring_response", un & (s_all > 0))
         note("unemployed:training_boost", un & (since_training >= beh[L.TR_BOOST_LAG])
              & (since_training < beh[L.TR_BOOST_LAG] + beh[L.TR_BOOST_MONTHS]))
         note("unemployed:rationed", un & (theta[p["district"]] < 1.0))
@@ -571,6 +712,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     p["wage"][placed] = np.maximum(wage, min_wage[district[placed]].astype(np.float64)).astype(np.int32)
     acc.firm_add("hires", placed, firm, 1)
     hired = goes_away | placed
+    acc.count(Outcome.interns_retained, hired & (state0 == State.INTERN))     # at the end or early
     u_ct = draw(hired, Slot.CONTRACT)
     p["contract_months"][hired] = np.where(u_ct < beh[L.CT_ONE_YEAR], 12,
                                            np.where(u_ct < beh[L.CT_ONE_YEAR] + beh[L.CT_THREE_YEARS], 36, 0))
@@ -620,6 +762,8 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     done = moving & (event == D.EV_SEARCH)
     cert = np.zeros(n, bool)
     cert[done] = draw(done, Slot.CERTIFICATE) < beh[L.TR_CERTIFICATE]
+    acc.count(Outcome.training_completions, done)
+    acc.count(Outcome.training_certificates, cert)
     p["skill"][cert & (p["skill"] < 3)] += 1
     p["certificates"][cert & (p["certificates"] < 255)] += 1
     p["training_done_month"][done] = t
@@ -634,9 +778,12 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     p["ui_status"][out] = L.UI_NONE
     enter(out, State.INACTIVE)
 
-    # → training (a claim continues), → internship
-    enter(moving & (event == D.EV_TRAINING), State.TRAINING)
+    # → training (a claim continues), → internship; the flags at entry are kept (training and internship
+    # subsidies target the groups at entry, like hiring subsidies)
+    training = moving & (event == D.EV_TRAINING)
     interning = moving & (event == D.EV_INTERN)
+    p["hire_flags"][training | interning] = p["group_flags"][training | interning]
+    enter(training, State.TRAINING)
     p["ui_status"][interning] = L.UI_NONE
     enter(interning, State.INTERN)
 
@@ -677,6 +824,15 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
                                        p["state_months"][lv], p["education"][lv], p["school_leave_month"][lv],
                                        p["sex"][lv], p["disability"][lv], p["hukou"][lv], p["retire_month"][lv],
                                        beh, int(difficulty_any_of))
+
+    # ---- skill certificates of employees of a local firm (a draw each month) ----------------------
+    has_firm = live & (p["employer"] >= 0)
+    skilled = np.zeros(n, bool)
+    skilled[has_firm] = draw(has_firm, Slot.SKILL_CERTIFICATE) < beh[L.SK_EMPLOYED_RATE]
+    acc.count(Outcome.skill_certificates, skilled)
+    p["skill"][skilled & (p["skill"] < 3)] += 1
+    p["certificates"][skilled & (p["certificates"] < 255)] += 1
+    note("employed:skill_certificate", skilled)
 
     # ---- ui_benefit: claims due this month, then one month of payment (pay_month) ----------------
     claim(claim_due)
@@ -728,6 +884,41 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         note("ui:aid_over", aid_over)
         note("ui:top_up_paid", benefit & (np.asarray(M["top_up_fen"])[district] > 0))
 
+    # ---- the other person-level instruments (pay_person): hiring bonuses ---------------------------
+    if M["n_ins"] > 0:
+        if np.any(live & (p["loan_yuan"] > 0)):
+            raise NotImplementedError("the NumPy reference does not implement guaranteed loans (loan_yuan > 0)")
+        employment = _is_employment(state) & (M["list_len"][L.L_EMPLOYMENT] > 0)
+        since = p["state_months"]
+        window = (since <= M["employment_window"]) | (p["retire_month"] - (t - since) <= M["near_retirement_max"])
+        local_job = live & employment & window & (state == State.EMPLOYED) & (p["employer"] >= 0)
+        firm_size = np.where(p["employer"] >= 0, F["size_class"][np.maximum(p["employer"], 0)].astype(np.int64), -1)
+        for j in range(int(M["list_len"][L.L_EMPLOYMENT])):
+            k = int(M["lists"][L.L_EMPLOYMENT, j])
+            if not M["ins_active"][k]:
+                continue
+            if int(M["ins_kind"][k]) != L.K_BONUS:
+                raise NotImplementedError(f"the NumPy reference does not implement "
+                                          f"{TYPE_OF_KIND.get(int(M['ins_kind'][k]))}")
+            # hiring_bonus: paid once, when the hire has lasted ins_wait months (vesting), claimed with
+            # the flags at hire (hire_flags) for the hire month
+            wait = int(M["ins_wait"][k])
+            sel = np.flatnonzero(local_job & (since == wait))
+            month = t - wait
+
+            def bonus_note(what, count, k=k):
+                note(f"bonus:{what}", int(count))
+            ok = claims(M, k, month, sel, p["hire_flags"][sel], firm_size[sel], p["contract_months"][sel],
+                        bonus_note if trace is not None else None)
+            paid = sel[ok]
+            amount = np.asarray(M["ins_amount_fen"][k], np.int64)[district[paid]]
+            paid, amount = paid[amount > 0], amount[amount > 0]            # zero amounts are not payments
+            slot = int(M["ins_slot"][k])
+            np.add.at(CA["ledger_fen"], (chunk[paid], slot, int(CostLine.main), district[paid]), amount)
+            np.add.at(CA["ledger_count"], (chunk[paid], slot, int(CostLine.main), district[paid]), 1)
+            note("bonus:vesting", len(sel))
+            note("bonus:paid", len(paid))
+
     # ---- outcome stocks and the graduate cohort (_count) -----------------------------------------
     acc.count(Outcome.stock_student + state, live)
     acc.count(Outcome.stock_employed_away, live & (state == State.EMPLOYED) & (p["employer"] < 0))
@@ -776,6 +967,9 @@ class SideBySide:
         `person_month_reference`).
     compare : bool
         False to skip the comparison (timing only).
+
+    After a run, `reference_ledger_fen` / `reference_ledger_count` hold the reference's own ledger of
+    each month (its chunk accumulators summed), to set against the engine's record.
     """
 
     def __init__(self, kernel=None, *, overrides=None, before_first=None, trace=None, compare=True):
@@ -790,6 +984,8 @@ class SideBySide:
         self.kernel_seconds: list[float] = []
         self.reference_seconds: list[float] = []
         self.mismatches: list[str] = []
+        self.reference_ledger_fen: list[np.ndarray] = []     # per month: the reference's ledger (chunks summed)
+        self.reference_ledger_count: list[np.ndarray] = []
 
     def __call__(self, *args):
         """Same arguments as the kernel: (MR, P, F, order, district_start, cum_vacancies, CA, FA)."""
@@ -807,6 +1003,9 @@ class SideBySide:
         started = time.perf_counter()
         person_month_reference(*mine, trace=self.trace)
         self.reference_seconds.append(time.perf_counter() - started)
+        reference_chunks = mine[-2]
+        self.reference_ledger_fen.append(reference_chunks["ledger_fen"].sum(axis=0))
+        self.reference_ledger_count.append(reference_chunks["ledger_count"].sum(axis=0))
         self.months.append(t)
         if self.compare:
             found = differences(args, mine)

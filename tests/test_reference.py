@@ -22,7 +22,7 @@ if str(REPO) not in sys.path:
 import sim  # noqa: E402
 import sim.engine  # noqa: E402
 from sim import rng  # noqa: E402
-from sim.codes import EntityKind, GroupFlag, Outcome, Slot  # noqa: E402
+from sim.codes import CostLine, EntityKind, GroupFlag, InstrumentType, Outcome, Slot  # noqa: E402
 from sim.engine import simulate  # noqa: E402
 from sim.kernels import layout as L  # noqa: E402
 from sim.kernels.money import to_fen  # noqa: E402
@@ -30,8 +30,15 @@ from tests import reference as R  # noqa: E402
 
 SCENARIO = REPO / "scenarios" / "liupanshui-2023.toml"            # starts 2024-01
 DOWNTURN = REPO / "scenarios" / "liupanshui-2023-downturn.toml"
+HIRING_BONUS = REPO / "tests" / "fixtures" / "hiring_bonus.toml"   # ui_benefit + two hiring bonuses
 PERSONS = 3000
 MONTHS = 20            # Jan 2024 … Aug 2025: two graduation months (July), a year-end close (Jan 2025)
+
+
+def _load(path, **overrides):
+    """A scenario with the instruments the reference runs (ui_benefit, hiring_bonus, and the firm-level
+    stabilization_refund and fixed_award); every other type is switched off (the reference refuses them)."""
+    return R.reference_scenario(sim.load_scenario(path, **overrides))
 
 
 def _run(monkeypatch, scenario, harness: R.SideBySide, *, n_chunks: int | None = None, inputs_hook=None):
@@ -86,7 +93,7 @@ def test_to_fen_port_equals_kernel():
 # ---- the reference against the kernel, inside the engine's month loop -------------------------------
 def test_harness_is_transparent(monkeypatch):
     """Running the harness changes nothing in the engine's results."""
-    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=8)
+    scenario = _load(SCENARIO, persons=PERSONS, months=8)
     plain = simulate(scenario)
     record = _run(monkeypatch, scenario, R.SideBySide())
     for name in ("outcomes", "ledger_fen", "ledger_count", "revenue_fen", "ui_fund_balance_fen", "theta"):
@@ -98,19 +105,20 @@ def test_harness_is_transparent(monkeypatch):
 def test_reference_matches_kernel(monkeypatch, n_chunks):
     """Bundled scenario, ≥ 18 months incl. two Julys and a January close, with the engine's chunks and
     with 3 (chunk boundaries and accumulator rows differ; results may not)."""
-    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=MONTHS)
+    scenario = _load(SCENARIO, persons=PERSONS, months=MONTHS)
     trace: dict[str, int] = {}
     record = _run(monkeypatch, scenario, R.SideBySide(trace=trace), n_chunks=n_chunks)
     calendar = [(int(scenario.start[5:]) - 1 + t) % 12 + 1 for t in range(MONTHS)]
     assert calendar.count(7) == 2 and calendar.count(1) == 2
     assert record.outcomes[:, Outcome.graduates_entering].sum() > 0
-    for branch in ("student->hire", "employed->unemployed", "unemployed->hire", "claim:granted", "ui:benefit_paid"):
+    for branch in ("student->hire", "employed->unemployed", "unemployed->hire", "claim:granted", "ui:benefit_paid",
+                   "bonus:paid", "unemployed:hiring_response", "employed:skill_certificate"):
         assert trace.get(branch, 0) > 0, branch
 
 
 def test_reference_matches_kernel_downturn(monkeypatch):
     """[economy] shocks: separation multiplier ≠ 1 in the month record, fewer vacancies, firm exits."""
-    scenario = sim.load_scenario(DOWNTURN, persons=PERSONS, months=18)
+    scenario = _load(DOWNTURN, persons=PERSONS, months=18)
     trace: dict[str, int] = {}
     _run(monkeypatch, scenario, R.SideBySide(trace=trace))
     assert trace["employed:forced"] > 0
@@ -124,7 +132,8 @@ STRESS_SCALE = {
     "FL_TO_INACTIVE": 8, "PJ_TO_EMPLOYED": 6, "IA_TO_UNEMPLOYED": 10, "IA_TO_EMPLOYED": 10, "IA_FROM_LONG": 3,
     "FIRM_VACANCY_RATE": 0.4,          # scarce vacancies: rationing θ < 1 and districts without vacancies
 }
-STRESS_SET = {"PJ_MAX_MONTHS": 8, "TR_BOOST_LAG": 1, "TR_BOOST_MONTHS": 6}
+STRESS_SET = {"PJ_MAX_MONTHS": 8, "TR_BOOST_LAG": 1, "TR_BOOST_MONTHS": 6, "IN_EARLY_HIRE": 0.1,
+              "SK_EMPLOYED_RATE": 0.01}
 
 
 def _stress_inputs(inputs) -> None:
@@ -149,6 +158,11 @@ def _stress_overrides(t: int, m) -> dict:
         o["ui_exclude"] = int(GroupFlag.migrant_worker)
     if t >= 10:
         o["ui_take_up"] = 0.7
+    # responses to instruments the reference does not run, through their month-record summaries: a
+    # 稳岗返还 in force for some size classes only, and start-up support for two target groups
+    o["refund_sizes"] = 0b0101 if t % 3 else 0
+    o["startup_mask"] = (R.ALL_GROUPS if 14 <= t < 17 else                      # an untargeted instrument
+                         int(GroupFlag.youth_16_24 | GroupFlag.p4050) if t >= 2 else 0)
     return o
 
 
@@ -162,7 +176,7 @@ BRANCHES = (
     "unemployed->register", "unemployed:rationed", "unemployed:training_boost", "unemployed:school_leaver",
     "unemployed:ui_exhausting",
     "training->none", "training->search", "training:certificate",
-    "intern->none", "intern->hire", "intern->unemployed",
+    "intern->none", "intern->hire", "intern->unemployed", "intern:early_hire",
     "self_employed->none", "self_employed->hire", "self_employed->unemployed",
     "flexible->none", "flexible->hire", "flexible->unemployed", "flexible->inactive",
     "public_job->none", "public_job->hire", "public_job->unemployed",
@@ -170,6 +184,9 @@ BRANCHES = (
     "retire", "retire:natural_attrition",
     "hire:local_firm", "hire:away_cross_county", "hire:away_cross_province",
     "hire:no_vacancy_then_none", "hire:no_vacancy_then_unemployed",
+    "employed:skill_certificate", "employed:layoff_cut", "unemployed:startup_entry", "self_employed:supported",
+    "unemployed:startup_entry_untargeted",
+    "unemployed:hiring_response", "bonus:paid",
     "register:after_layoff", "claim:granted", "claim:refused", "claim:aid_for_ineligible",
     "claim:not_in_target_group", "claim:excluded_group",
     "ui:benefit_paid", "ui:top_up_paid", "ui:to_retirement_paid", "ui:expired_to_retirement",
@@ -179,14 +196,15 @@ OUTCOMES = ("entries_to_employment", "natural_attrition", "reemployed_unemployed
             "separations_involuntary", "separations_other", "business_starts", "business_closures",
             "graduates_entering", "graduates_placed", "graduates_cohort", "graduates_employed", "retirements",
             "hires_from_unemployment", "labour_force_exits_to_inactive", "ui_claims_new", "ui_recipients",
-            "ui_aid_recipients", "registered_unemployed", "stock_employed_away", "firm_exits", "firm_births")
+            "ui_aid_recipients", "registered_unemployed", "stock_employed_away", "firm_exits", "firm_births",
+            "training_completions", "training_certificates", "skill_certificates", "interns_retained")
 
 
 @pytest.mark.parametrize("n_chunks", [7, None], ids=["7-chunks", "engine-chunks"])
 def test_reference_matches_kernel_every_event(monkeypatch, n_chunks):
     """Frequent events, the UI instrument out of force and back, target groups, aid for the ineligible,
     top-ups, continuation to retirement, firm closures: and every branch must occur (not vacuous)."""
-    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=24)
+    scenario = _load(SCENARIO, persons=PERSONS, months=24)
     trace: dict[str, int] = {}
     record = _run(monkeypatch, scenario, R.SideBySide(overrides=_stress_overrides, trace=trace),
                   n_chunks=n_chunks, inputs_hook=_stress_inputs)
@@ -222,22 +240,23 @@ def _at_limits(P) -> None:
 def test_reference_at_field_limits(monkeypatch):
     """Counters at their caps (int16 spells and contribution months, skill 3, 255 certificates, 127
     placements), benefits running out near retirement, and job-finding hazards above 1 (the clamp)."""
-    scenario = sim.load_scenario(SCENARIO, persons=PERSONS, months=8)
+    scenario = _load(SCENARIO, persons=PERSONS, months=8)
 
     def inputs_hook(inputs):
         _stress_inputs(inputs)
         inputs.mult[L.M_JF_SKILL, 3] = 9.0            # advanced skill: hazard above 1 before the clamp
+        inputs.beh[L.SK_EMPLOYED_RATE] = 0.3          # employees' certificates reach the skill and count caps
     trace: dict[str, int] = {}
     _run(monkeypatch, scenario, R.SideBySide(overrides=_stress_overrides, before_first=_at_limits, trace=trace),
          n_chunks=5, inputs_hook=inputs_hook)
     for branch in ("unemployed:hazard_capped", "unemployed:ui_exhausting", "public_job->unemployed",
-                   "training:certificate", "ui:expired_to_retirement", "retire"):
+                   "training:certificate", "employed:skill_certificate", "ui:expired_to_retirement", "retire"):
         assert trace.get(branch, 0) > 0, branch
 
 
 def test_reference_with_empty_chunks(monkeypatch):
     """More chunks than persons: both sides agree, and empty chunks stay zero."""
-    scenario = sim.load_scenario(SCENARIO, persons=100, months=8)
+    scenario = _load(SCENARIO, persons=100, months=8)
     seen = {}
 
     class Harness(R.SideBySide):
@@ -248,3 +267,70 @@ def test_reference_with_empty_chunks(monkeypatch):
     bounds = seen["n"] * np.arange(257) // 256
     empty = np.flatnonzero(np.diff(bounds) == 0)
     assert empty.size and not seen["CA"][empty].tobytes().strip(b"\0")
+
+
+# ---- person-level instruments: hiring_bonus -----------------------------------------------------------
+BONUS_BRANCHES = ("bonus:paid", "bonus:group_blocked", "bonus:short_contract", "bonus:size_excluded",
+                  "bonus:outside_valid")
+
+
+@pytest.mark.parametrize("responses, n_chunks", [(True, None), (False, 5)], ids=["responses", "static-5-chunks"])
+def test_reference_matches_kernel_hiring_bonus(monkeypatch, tmp_path, responses, n_chunks):
+    """Two hiring bonuses of one exclusive group (tests/fixtures/hiring_bonus.toml): vesting 3 months and
+    in the hire month, minimum contracts, firm size classes, a `valid` window inside the run, by-month
+    take-up, targets and an exclusion; with the hiring response (ε × value of the subsidies ÷ labour cost)
+    and without ([run] responses = false). The bonuses' ledger must match bit for bit and not be empty."""
+    path = HIRING_BONUS
+    if not responses:
+        path = tmp_path / "static.toml"
+        path.write_text(f'[scenario]\nextends = "{HIRING_BONUS.as_posix()}"\nname = "hiring-bonus-static"\n'
+                        '[run]\nresponses = false\n', encoding="utf-8")
+    scenario = sim.load_scenario(path, persons=PERSONS, months=MONTHS)
+    enabled = [ins for ins in scenario.instruments if ins.enabled]
+    bonuses = [k for k, ins in enumerate(enabled) if ins.type == InstrumentType.hiring_bonus]
+    assert len(bonuses) == 2
+    trace: dict[str, int] = {}
+    harness = R.SideBySide(trace=trace)
+    record = _run(monkeypatch, scenario, harness, n_chunks=n_chunks)
+    reference_fen, reference_count = np.stack(harness.reference_ledger_fen), np.stack(harness.reference_ledger_count)
+    for k in bonuses:
+        assert reference_fen[:, k].tobytes() == record.ledger_fen[:, k].tobytes()
+        assert reference_count[:, k].tobytes() == record.ledger_count[:, k].tobytes()
+        paid = record.ledger_count[:, k, CostLine.main].sum()
+        assert paid > 0, record.instruments[k].id
+        amount = to_fen(float(record.instruments[k].params["amount"][0]))
+        assert record.ledger_fen[:, k].sum() == paid * amount          # one payment per vested claim
+        assert record.ledger_fen[:, k].sum() == record.ledger_fen[:, k, CostLine.main].sum()
+    first, last = record.instruments[bonuses[0]].first, record.instruments[bonuses[0]].last
+    vesting = record.instruments[bonuses[0]].params["vesting_months"]
+    paying = record.ledger_count[:, bonuses[0], CostLine.main].sum(axis=1) > 0
+    assert not paying[:first + vesting].any() and not paying[last + 1:].any()   # hire month and payment in `valid`
+    missing = [b for b in BONUS_BRANCHES if trace.get(b, 0) == 0]
+    assert not missing, f"bonus rules never exercised: {missing}"
+    assert (trace.get("unemployed:hiring_response", 0) > 0) == responses
+
+
+def test_reference_refuses_other_instrument_types(monkeypatch):
+    """A person-level type the reference does not implement stops the run with the type's name."""
+    scenario = sim.load_scenario(SCENARIO, persons=200, months=1)
+    assert any(ins.enabled and ins.type == InstrumentType.hiring_si_subsidy for ins in scenario.instruments)
+    monkeypatch.setattr(sim.engine, "person_month", R.SideBySide())
+    with pytest.raises(NotImplementedError, match="hiring_si_subsidy"):
+        simulate(scenario)
+
+
+def test_hiring_bonus_vesting_reaches_month_record(monkeypatch):
+    """The month record the kernel and the reference read holds each bonus's vesting_months in ins_wait."""
+    scenario = sim.load_scenario(HIRING_BONUS, persons=200, months=1)
+    enabled = [ins for ins in scenario.instruments if ins.enabled]
+    seen = {}
+    real = sim.engine.person_month
+
+    def person_month(*args):
+        seen["ins_wait"] = args[0][0]["ins_wait"].copy()
+        real(*args)
+    monkeypatch.setattr(sim.engine, "person_month", person_month)
+    simulate(scenario)
+    for k, ins in enumerate(enabled):
+        if ins.type == InstrumentType.hiring_bonus:
+            assert seen["ins_wait"][k] == ins.params["vesting_months"], ins.id

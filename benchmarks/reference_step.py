@@ -23,6 +23,12 @@ if str(ROOT) not in sys.path:
 SCENARIO = ROOT / "scenarios" / "liupanshui-2023.toml"
 
 
+def reference_scenario(scenario):
+    """The scenario with only the instrument types the reference runs (tests.reference)."""
+    from tests.reference import reference_scenario as keep_supported
+    return keep_supported(scenario)
+
+
 def _side_by_side_run(scenario):
     import sim.engine
     from tests.reference import SideBySide
@@ -45,8 +51,8 @@ def time_reference_vs_kernel(persons: int, months: int, repeats: int) -> dict:
 
     import sim
 
-    _side_by_side_run(sim.load_scenario(SCENARIO, persons=2000, months=2))     # compile / load the cache
-    scenario = sim.load_scenario(SCENARIO, persons=persons, months=months)
+    _side_by_side_run(reference_scenario(sim.load_scenario(SCENARIO, persons=2000, months=2)))     # compile / load the cache
+    scenario = reference_scenario(sim.load_scenario(SCENARIO, persons=persons, months=months))
     kernel, reference, ratios, identical, records = [], [], [], True, 0
     for _ in range(repeats):
         harness, record = _side_by_side_run(scenario)

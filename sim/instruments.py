@@ -81,7 +81,8 @@ class InstrumentTable:
         for k, ins in enumerate(self.instruments):
             m["ins_slot"][k] = k
             m["ins_claim_bit"][k] = self.claim_bit.get(k, -1)
-            if ins.type == T.ui_benefit:
+            m["ins_group"][k] = -1
+            if ins.type == T.ui_benefit:       # paid by sim.kernels.ui, never part of a group's claim
                 continue
             p = ins.params
             kind = KIND[ins.type]

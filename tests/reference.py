@@ -599,7 +599,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         st = np.zeros(n, bool)
         st[un] = startup
         note("unemployed:startup_entry", st)
-        note("unemployed:startup_entry_untargeted", st & (startup_mask == ALL_GROUPS))
+        note("unemployed:startup_entry_without_flags", st & (p["group_flags"] == 0))   # untargeted support
         if responding:
             s_all = np.zeros(n)
             s_all[un] = hiring_subsidy_share(M, p["group_flags"][un], p["district"][un])

@@ -133,7 +133,7 @@ STRESS_SCALE = {
     "FIRM_VACANCY_RATE": 0.4,          # scarce vacancies: rationing θ < 1 and districts without vacancies
 }
 STRESS_SET = {"PJ_MAX_MONTHS": 8, "TR_BOOST_LAG": 1, "TR_BOOST_MONTHS": 6, "IN_EARLY_HIRE": 0.1,
-              "SK_EMPLOYED_RATE": 0.01}
+              "SK_EMPLOYED_RATE": 0.01, "RESP_STARTUP_ENTRY": 2.0}
 
 
 def _stress_inputs(inputs) -> None:
@@ -161,7 +161,7 @@ def _stress_overrides(t: int, m) -> dict:
     # responses to instruments the reference does not run, through their month-record summaries: a
     # 稳岗返还 in force for some size classes only, and start-up support for two target groups
     o["refund_sizes"] = 0b0101 if t % 3 else 0
-    o["startup_mask"] = (R.ALL_GROUPS if 14 <= t < 17 else                      # an untargeted instrument
+    o["startup_mask"] = (R.ALL_GROUPS if 12 <= t < 18 else                      # an untargeted instrument
                          int(GroupFlag.youth_16_24 | GroupFlag.p4050) if t >= 2 else 0)
     return o
 
@@ -185,7 +185,7 @@ BRANCHES = (
     "hire:local_firm", "hire:away_cross_county", "hire:away_cross_province",
     "hire:no_vacancy_then_none", "hire:no_vacancy_then_unemployed",
     "employed:skill_certificate", "employed:layoff_cut", "unemployed:startup_entry", "self_employed:supported",
-    "unemployed:startup_entry_untargeted",
+    "unemployed:startup_entry_without_flags",
     "unemployed:hiring_response", "bonus:paid",
     "register:after_layoff", "claim:granted", "claim:refused", "claim:aid_for_ineligible",
     "claim:not_in_target_group", "claim:excluded_group",

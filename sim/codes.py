@@ -162,9 +162,19 @@ class InstrumentType(IntEnum):
     placement_fee = 17
 
 
+def group_mask(names) -> int:
+    """OR of the GroupFlag values named (0 for none)."""
+    mask = 0
+    for name in names:
+        mask |= int(GroupFlag[name])
+    return mask
+
+
+ALL_GROUPS = 0xFFFFFFFF     # every GroupFlag bit (an untargeted instrument's reach)
+
 MAX_INSTRUMENTS = 64    # enabled instruments per scenario (the kernels' month record holds this many)
 
-# Types the engine can run today; the others are known names awaiting their kernels.
+# Types the engine can run (all of them; validation still checks membership).
 IMPLEMENTED_TYPES = frozenset(InstrumentType)
 
 

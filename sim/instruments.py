@@ -13,7 +13,7 @@ import hashlib
 
 import numpy as np
 
-from sim.codes import EntityKind, Fund, InstrumentType as T, SizeClass, Slot
+from sim.codes import ALL_GROUPS, EntityKind, Fund, InstrumentType as T, SizeClass, Slot, group_mask
 from sim.kernels import layout as L
 from sim.kernels.money import fen_array as fen
 from sim.ledger import split_fen
@@ -21,8 +21,6 @@ from sim.params.instrument_schema import SIZES, SKILL_LEVELS
 from sim.params.months import calendar_month
 from sim.rng import fold, month_key, uniforms
 
-ALL_SIZES = (1 << len(SizeClass)) - 1
-ALL_GROUPS = 0xFFFFFFFF
 KIND = {T.stabilization_refund: L.K_REFUND, T.hiring_bonus: L.K_BONUS, T.hiring_si_subsidy: L.K_HIRE_SI,
         T.flexible_si_subsidy: L.K_FLEX_SI, T.startup_grant: L.K_GRANT, T.rent_subsidy: L.K_RENT,
         T.guaranteed_loan: L.K_LOAN, T.training_subsidy: L.K_TRAINING, T.skill_upgrade_subsidy: L.K_SKILL,
@@ -93,11 +91,12 @@ class InstrumentTable:
             m["ins_group"][k] = self.group_of.get(ins.exclusive_group, -1)
             m["ins_rank"][k] = self.rank[k]
             m["ins_sizes"][k] = _sizes(p)
-            for list_id in _lists(kind, p):
+            situations = _lists(kind, p)
+            for list_id in situations:
                 lists[list_id, lengths[list_id]] = k
                 lengths[list_id] += 1
             wait, most, near = self._static(m, k, kind, p)
-            if L.L_EMPLOYMENT in _lists(kind, p):
+            if L.L_EMPLOYMENT in situations:
                 window = max(window, wait, most)
                 near_max = max(near_max, near)
         m["lists"], m["list_len"] = lists, lengths
@@ -120,7 +119,7 @@ class InstrumentTable:
         elif kind == L.K_FLEX_SI:
             most = p["max_months"]
             m["ins_extend"][k] = p["extension_months"]
-            m["ins_extend_target"][k] = _mask(p["extension_target"])
+            m["ins_extend_target"][k] = group_mask(p["extension_target"])
             m["ins_near_retirement"][k] = int(round(p["to_retirement_within_years"] * 12))
         elif kind == L.K_GRANT:
             wait = p["operating_months"]
@@ -146,7 +145,7 @@ class InstrumentTable:
         elif kind == L.K_PUBLIC:
             most = p["max_months"]
             m["ins_extend"][k] = p["extension_months"]
-            m["ins_extend_target"][k] = _mask(p["extension_target"])
+            m["ins_extend_target"][k] = group_mask(p["extension_target"])
             m["ins_option"][k] = p["max_placements"]
         elif kind == L.K_ALLOWANCE:
             wait = p["wait_months"]
@@ -230,9 +229,9 @@ class InstrumentTable:
             if kind in (L.K_GRANT, L.K_LOAN) and active and self.responses_on:
                 startup_mask |= ins.target_mask or ALL_GROUPS
             if kind == L.K_REFUND and active and self.responses_on:
-                refund_sizes |= _refund_sizes(p)
+                refund_sizes |= _sizes(p)
             m["ins_amount_fen"][k] = fen(np.full(D, amount))
-            m["ins_extra_fen"][k] = fen(np.full(D, extra)) if kind != L.K_GRANT else m["ins_amount_fen"][k]
+            m["ins_extra_fen"][k] = fen(np.full(D, extra))
             m["ins_third_fen"][k] = fen(np.full(D, third))
         m["startup_mask"] = startup_mask
         m["refund_sizes"] = refund_sizes
@@ -244,14 +243,6 @@ class InstrumentTable:
                 ins = self.instruments[k]
                 p = ins.params
                 self.loan_room[k] = p["leverage"] * p["guarantee_fund_yuan"] - loan_fen[k] * self.weight / 100
-
-
-def _mask(names) -> int:
-    from sim.codes import GroupFlag
-    mask = 0
-    for name in names:
-        mask |= int(GroupFlag[name])
-    return mask
 
 
 def _lists(kind: int, p: dict) -> tuple[int, ...]:
@@ -276,10 +267,6 @@ def _interest_subsidy(p: dict, t: int, lpr_percent: float) -> float:
         return max(lending, 0.0) * p["subsidy_share"][t]
     borrower = max(lpr_percent / 100 - p["borrower_discount_bp"][t] / 10_000, 0.0)
     return max(lending - borrower, 0.0)
-
-
-def _refund_sizes(p: dict) -> int:
-    return _sizes(p)
 
 
 # ---- aggregate instruments (firms, institutions, agencies) ------------------------------------------
@@ -327,7 +314,7 @@ def fixed_award(ins, k: int, t: int, month_of_year: int, district_shares: np.nda
         return
     total = int(fen(p["count"][t] * p["amount"][t]))
     _spread(total, district_shares, direct_fen[k])
-    direct_count[k] += _spread_count(p["count"][t], district_shares)
+    _spread(int(round(p["count"][t])), district_shares, direct_count[k])
 
 
 def placement_fees(ins, k: int, t: int, placements_year: np.ndarray, weight: float, direct_fen: np.ndarray,
@@ -354,14 +341,6 @@ def _spread(total: int, shares: np.ndarray, out: np.ndarray) -> None:
     parts = split_fen(total, {d: float(s) for d, s in enumerate(shares) if s > 0})
     for d, part in parts.items():
         out[d] += part
-
-
-def _spread_count(count: float, shares: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(shares), np.int64)
-    parts = split_fen(int(round(count)), {d: float(s) for d, s in enumerate(shares) if s > 0})
-    for d, part in parts.items():
-        out[d] = part
-    return out
 
 
 # ---- budget envelopes -----------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None)
     fraction = record.paid_fraction
     rows = []
 
-    def add(t, s, line, d, part_claimed_yuan, part_paid_yuan, n, fen_sample):
+    def add(t, s, line, d, fund, part_claimed_yuan, part_paid_yuan, n, fen_sample):
         instrument = record.instruments[s]
         rows.append((month_labels[t], instrument.id, instrument.type.name, fund.name, districts[d],
                      instrument.payee.name, CostLine(line).name, part_paid_yuan, part_claimed_yuan, n, fen_sample,
@@ -61,12 +61,12 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None)
         n = int(round(record.ledger_count[t, s, line, d] * weight))
         for fund, part in split_fen(amount, record.instruments[s].funding).items():
             paid = int(np.floor(part * fraction[t, fund]))
-            add(t, s, line, d, float(weighted_yuan(part, weight)), float(weighted_yuan(paid, weight)), n, part)
+            add(t, s, line, d, fund, float(weighted_yuan(part, weight)), float(weighted_yuan(paid, weight)), n, part)
     for t, s, d in zip(*np.nonzero(record.direct_fen)):
         n = int(record.direct_count[t, s, d])
         for fund, part in split_fen(int(record.direct_fen[t, s, d]), record.instruments[s].funding).items():
             paid = int(np.floor(part * fraction[t, fund]))
-            add(t, s, CostLine.main, d, part / 100, paid / 100, n, 0)
+            add(t, s, CostLine.main, d, fund, part / 100, paid / 100, n, 0)
     frame = pd.DataFrame(rows, columns=["month", "instrument", "type", "funding", "district", "payee", "line",
                                         "amount_yuan", "claimed_yuan", "payments", "amount_fen_sample", "fund"])
     frame["unfunded_yuan"] = (frame["claimed_yuan"] - frame["amount_yuan"]).round(2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.codes import GroupFlag, Slot
+from sim.codes import ALL_GROUPS, GroupFlag, Slot
 from sim.kernels import layout as L
 from sim.rng import uniform
 
@@ -116,7 +116,7 @@ def decide_unemployed(key, i, h, flags, spell, registered, M):
     if uniform(key, i, Slot.TO_TRAINING) < M.beh[L.EX_TRAINING]:
         return EV_TRAINING
     to_self_employment = M.beh[L.EX_SELF_EMPLOYMENT]
-    if flags & M.startup_mask or M.startup_mask == 0xFFFFFFFF:   # start-up support raises entry (responses)
+    if flags & M.startup_mask or M.startup_mask == ALL_GROUPS:   # start-up support raises entry (responses)
         to_self_employment *= 1.0 + M.beh[L.RESP_STARTUP_ENTRY]
     if uniform(key, i, Slot.TO_SELF_EMPLOYMENT) < to_self_employment:
         return EV_SELF_EMPLOYED

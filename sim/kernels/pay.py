@@ -179,8 +179,7 @@ def _business(p, i, t, M, A):
             continue
         if kind == L.K_GRANT:
             if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, -1):
-                book(A, M, k, CostLine.main, d,
-                     M.ins_extra_fen[k, d] if _agriculture(p, i, M, start) else M.ins_amount_fen[k, d])
+                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_RENT:
             if age >= M.ins_wait[k] and age < M.ins_wait[k] + M.ins_max[k] and claims(p, i, M, k, start, flags, -1):
                 book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
@@ -369,21 +368,16 @@ def pay_person(p, i, t, applied, size, M, A):
     if _employed(state) and M.list_len[L.L_EMPLOYMENT] > 0 and (
             p.state_months <= M.employment_window or p.retire_month - (t - p.state_months) <= M.near_retirement_max):
         _employment_linked(p, i, t, size, M, A)
-    if state == State.SELF_EMPLOYED:
-        if M.list_len[L.L_BUSINESS] > 0:
-            _business(p, i, t, M, A)
-    elif state == State.FLEXIBLE:
-        if M.list_len[L.L_FLEXIBLE] > 0:
-            _flexible(p, i, t, M, A)
-    elif state == State.TRAINING:
-        if M.list_len[L.L_TRAINING] > 0:
-            _training_month(p, i, t, M, A)
-    elif state == State.INTERN:
-        if M.list_len[L.L_INTERN] > 0:
-            _intern_month(p, i, t, M, A)
-    elif state == State.PUBLIC_JOB:
-        if M.list_len[L.L_PUBLIC] > 0:
-            _public_job(p, i, t, M, A)
+    if state == State.SELF_EMPLOYED and M.list_len[L.L_BUSINESS] > 0:
+        _business(p, i, t, M, A)
+    elif state == State.FLEXIBLE and M.list_len[L.L_FLEXIBLE] > 0:
+        _flexible(p, i, t, M, A)
+    elif state == State.TRAINING and M.list_len[L.L_TRAINING] > 0:
+        _training_month(p, i, t, M, A)
+    elif state == State.INTERN and M.list_len[L.L_INTERN] > 0:
+        _intern_month(p, i, t, M, A)
+    elif state == State.PUBLIC_JOB and M.list_len[L.L_PUBLIC] > 0:
+        _public_job(p, i, t, M, A)
     if (p.bits & PersonBit.GRADUATE_COHORT) and p.school_leave_month == t and M.list_len[L.L_GRADUATING] > 0:
         _graduating(p, i, t, M, A)
     if p.loan_yuan > 0:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from sim.codes import (NEVER, EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBit, Slot, State,
+from sim.codes import (ALL_GROUPS, NEVER, EntityKind, GroupFlag, Household, Hukou, Outcome, PersonBit, Slot, State,
                        WorkLocation)
 from sim.kernels import decide as D
 from sim.kernels import layout as L
@@ -35,7 +35,6 @@ from sim.rng import month_key, uniform
 MAX_I16 = 32767
 REGISTERED_OR_INVOLUNTARY = PersonBit.REGISTERED | PersonBit.INVOLUNTARY
 JOB_SPELL_BITS = PersonBit.WAS_UNEMPLOYED | PersonBit.DIFFICULTY_HIRE   # describe the current job only
-ALL_GROUPS = 0xFFFFFFFF   # startup_mask when an untargeted start-up instrument is in force
 MOVED = 1                # _apply's result bits
 CLAIM = 2
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.codes import Fund, GroupFlag, InstrumentType, Payee
+from sim.codes import Fund, InstrumentType, Payee, group_mask
 from sim.params.errors import Problem, ScenarioError
 from sim.params.loader import load_document
 from sim.params.months import by_month_array, month_index
@@ -145,13 +145,6 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _mask(names: Iterable[str]) -> int:
-    mask = 0
-    for name in names:
-        mask |= int(GroupFlag[name])
-    return mask
-
-
 def _funding(value: str | dict[str, float]) -> dict[Fund, float]:
     if isinstance(value, str):
         return {Fund[value]: 1.0}
@@ -191,7 +184,7 @@ def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int
     return Instrument(
         id=iid, type=InstrumentType[values["type"]], enabled=values["enabled"],
         name_zh=values["name_zh"], name_en=values["name_en"],
-        target_mask=_mask(values["target"]), exclude_mask=_mask(values["exclude"]),
+        target_mask=group_mask(values["target"]), exclude_mask=group_mask(values["exclude"]),
         funding=_funding(values["funding"]), payee=Payee[values["payee"]],
         active=_readonly((t >= first) & (t <= last)),
         take_up=_param(take_up_field, values["take_up"], start, months),

@@ -1,7 +1,7 @@
 """Type-specific parameters of every instrument type except ui_benefit (DESIGN §6).
 
 Semantics of each type are documented in docs/instruments.md; the kernels are in sim/kernels/pay.py
-(persons), sim/kernels/firms.py (稳岗返还) and sim/instruments.py (aggregate types). Defaults that are
+(persons) and sim/instruments.py (稳岗返还 and the other aggregate types). Defaults that are
 not plain bookkeeping name their source (DOMAIN_NOTES row or `assumption:`); a scenario that relies on
 a default for a number its seed leaves open (按规定) says so in its own `source`.
 """
@@ -37,6 +37,11 @@ def _months(description: str, default: int, lo: int = 0, hi: int = 600) -> Field
 def _share(description: str, default: float | Any, by_month: bool = True, name_zh: str = "") -> Field:
     return F("float", unit="share", min=0.0, max=1.0, default=default, by_month=by_month,
              description=description, name_zh=name_zh)
+
+
+def _to_retirement(who: str, source: str) -> Field:
+    return F("float", unit="years", min=0.0, max=20.0, default=5.0,
+             description=f"{who} are subsidised until retirement ({source})")
 
 
 def _tiers_increasing(values: dict[str, Any]) -> list[tuple[str, Any, str]]:
@@ -101,9 +106,8 @@ HIRING_SI_SUBSIDY: Schema = {
                default=["pension_employer", "medical_employer", "ui_employer"],
                description="employer contribution lines covered (DOMAIN_NOTES A24: pension, medical, UI)"),
     "max_months": _months("months per hire (DOMAIN_NOTES A24: ≤ 3 years)", 36, 1, 600),
-    "to_retirement_within_years": F("float", unit="years", min=0.0, max=20.0, default=5.0,
-                                    description="hires with fewer years than this to statutory retirement "
-                                                "are subsidised until retirement (DOMAIN_NOTES A24)"),
+    "to_retirement_within_years": _to_retirement("hires with fewer years than this to statutory retirement at "
+                                                 "the hire", "DOMAIN_NOTES A24"),
     "firm_sizes": _sizes(),
 }
 
@@ -117,9 +121,8 @@ FLEXIBLE_SI_SUBSIDY: Schema = {
                                        "workers' pension rate, 国发〔2005〕38号); add the medical rate when "
                                        "the text covers medical insurance too"),
     "max_months": _months("months per person (DOMAIN_NOTES A25: 3 years; graduates 2 years)", 36, 1, 255),
-    "to_retirement_within_years": F("float", unit="years", min=0.0, max=20.0, default=5.0,
-                                    description="persons with fewer years than this to retirement at first "
-                                                "payment are subsidised until retirement (DOMAIN_NOTES A25)"),
+    "to_retirement_within_years": _to_retirement("persons with fewer years than this to statutory retirement "
+                                                 "(checked each month, beyond max_months)", "DOMAIN_NOTES A25"),
     "extension_months": _months("extra months for persons still in an `extension_target` group when "
                                 "max_months runs out (DOMAIN_NOTES A25: +1 year)", 0, 0, 120),
     "extension_target": F("flags", default=[], description="groups that get the extension"),

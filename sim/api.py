@@ -35,37 +35,56 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     -------
     Results : `costs`, `budget`, `outcomes`, `funds` DataFrames and the `manifest`.
     """
-    if not isinstance(scenario, Scenario) or any(v is not None for v in (persons, months, seed, reps)):
-        path = scenario.path if isinstance(scenario, Scenario) else scenario
-        scenario = load_scenario(path, persons=persons, months=months, seed=seed, reps=reps)
-    labels = [month_label(scenario.start, t) for t in range(scenario.months)]
-    calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
+    scenario = resolve(scenario, persons=persons, months=months, seed=seed, reps=reps)
     started = time.perf_counter()
-    costs, outcomes, funds, records = [], [], [], []
+    tables, records = [], []
     total = scenario.months * scenario.reps
     for rep in range(scenario.reps):
         step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
         record = simulate(scenario, replication=rep, progress=step)
-        c = costs_table(record, labels, scenario.city_share)
-        o = outcomes_table(outcome_values(record.outcomes, calendar), labels, record.population.weight)
-        f = funds_table(record, labels, c)
-        if scenario.reps > 1:
-            c, o, f = (frame.assign(rep=rep) for frame in (c, o, f))
-        costs.append(c)
-        outcomes.append(o)
-        funds.append(f)
+        tables.append(replication_tables(scenario, record))
         if keep_records:
             records.append(record)
-        last = record
-    costs_all = pd.concat(costs, ignore_index=True)
+    return assemble(scenario, tables, last=record, started=started, records=records)
+
+
+def resolve(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
+            seed: int | None = None, reps: int | None = None) -> Scenario:
+    """The scenario to run: loaded from its file when given a path or any override."""
+    if not isinstance(scenario, Scenario) or any(v is not None for v in (persons, months, seed, reps)):
+        path = scenario.path if isinstance(scenario, Scenario) else scenario
+        scenario = load_scenario(path, persons=persons, months=months, seed=seed, reps=reps)
+    return scenario
+
+
+def month_labels(scenario: Scenario) -> list[str]:
+    return [month_label(scenario.start, t) for t in range(scenario.months)]
+
+
+def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(costs, outcomes, funds) of one replication's record; with replications, tagged with `rep`."""
+    labels = month_labels(scenario)
+    calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
+    c = costs_table(record, labels, scenario.city_share)
+    o = outcomes_table(outcome_values(record.outcomes, calendar), labels, record.population.weight)
+    f = funds_table(record, labels, c)
+    if scenario.reps > 1:
+        c, o, f = (frame.assign(rep=record.replication) for frame in (c, o, f))
+    return c, o, f
+
+
+def assemble(scenario: Scenario, tables: list, *, last, started: float, records: list = ()) -> Results:
+    """Results from the replications' tables (`last`: any replication's record, for the manifest)."""
+    costs_all = pd.concat([c for c, _, _ in tables], ignore_index=True)
     names = {ins.id: ins.name_zh for ins in scenario.instruments}
     budget = _budget(costs_all, names, scenario.reps)
     timings = dict(last.timings, total_seconds=round(time.perf_counter() - started, 3))
     meta = manifest(scenario, reps=scenario.reps, weight=last.population.weight,
                     initial_persons=last.population.initial_persons, total_persons=len(last.population.persons),
                     timings=timings)
-    return Results(costs=costs_all, budget=budget, outcomes=pd.concat(outcomes, ignore_index=True),
-                   funds=pd.concat(funds, ignore_index=True), manifest=meta, records=records)
+    return Results(costs=costs_all, budget=budget, outcomes=pd.concat([o for _, o, _ in tables], ignore_index=True),
+                   funds=pd.concat([f for _, _, f in tables], ignore_index=True), manifest=meta,
+                   records=list(records))
 
 
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:

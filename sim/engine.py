@@ -74,17 +74,24 @@ class RunRecord:
 
 def simulate(scenario: Scenario, *, replication: int = 0,
              progress: Callable[[int, int], None] | None = None,
-             observe: Callable[[int, Population], None] | None = None) -> RunRecord:
+             observe: Callable[[int, Population], None] | None = None,
+             population: Population | None = None) -> RunRecord:
     """Run one replication of a scenario and return its unweighted monthly records.
 
     `progress(done, total)` is called after each month; `observe(t, population)` too, with the live
-    population (for tests and diagnostics: it must not modify it)."""
+    population (for tests, diagnostics and the counterfactual attribution: it must not modify it).
+    `population`, if given, is the starting population — `synthesize` of this scenario's locality, size,
+    start, months, seed and replication, built once by a caller running several policy variants on it
+    (sim.compare); it is copied, never modified."""
     started = time.perf_counter()
     T = scenario.months
     inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
                            persons=scenario.persons)
-    population = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
-                            months=T, seed=scenario.seed, replication=replication)
+    if population is None:
+        population = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons,
+                                start=scenario.start, months=T, seed=scenario.seed, replication=replication)
+    else:
+        population = population.copy()
     built = time.perf_counter()
     P, F = population.persons.data, population.firms.data
     n_districts = len(population.district_codes)

@@ -33,12 +33,12 @@ class Results:
         """Write the results folder; every file is written to a temporary name and renamed into place."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        _atomic(out / "costs.csv", lambda p: self.costs.to_csv(p, index=False, lineterminator="\n"))
-        _atomic(out / "costs.parquet", lambda p: self.costs.to_parquet(p, index=False))
-        _atomic(out / "budget.csv", lambda p: self.budget.to_csv(p, index=False, lineterminator="\n"))
-        _atomic(out / "outcomes.csv", lambda p: self.outcomes.to_csv(p, index=False, lineterminator="\n"))
-        _atomic(out / "funds.csv", lambda p: self.funds.to_csv(p, index=False, lineterminator="\n"))
-        _atomic(out / "manifest.json",
+        atomic_write(out / "costs.csv", lambda p: self.costs.to_csv(p, index=False, lineterminator="\n"))
+        atomic_write(out / "costs.parquet", lambda p: self.costs.to_parquet(p, index=False))
+        atomic_write(out / "budget.csv", lambda p: self.budget.to_csv(p, index=False, lineterminator="\n"))
+        atomic_write(out / "outcomes.csv", lambda p: self.outcomes.to_csv(p, index=False, lineterminator="\n"))
+        atomic_write(out / "funds.csv", lambda p: self.funds.to_csv(p, index=False, lineterminator="\n"))
+        atomic_write(out / "manifest.json",
                 lambda p: Path(p).write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2, default=str),
                                              encoding="utf-8"))
         return out
@@ -53,7 +53,7 @@ class Results:
                    manifest=manifest)
 
 
-def _atomic(path: Path, write: Callable[[str], None]) -> None:
+def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

@@ -916,6 +916,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
             slot = int(M["ins_slot"][k])
             np.add.at(CA["ledger_fen"], (chunk[paid], slot, int(CostLine.main), district[paid]), amount)
             np.add.at(CA["ledger_count"], (chunk[paid], slot, int(CostLine.main), district[paid]), 1)
+            P["paid_mask"][paid] |= np.uint64(1) << np.uint64(slot)    # written in place (not an int64 copy)
             note("bonus:vesting", len(sel))
             note("bonus:paid", len(paid))
 

@@ -271,9 +271,10 @@ def test_fr02_half_of_employer_contributions_forgone(tmp_path):
     from sim.kernels.pay import relief
     bench = Bench(tmp_path, instrument("FR-02", "contribution_relief", "firm",
                                        'share = 0.5\nlines = ["pension_employer", "ui_employer", "injury_employer"]'))
-    bench.pay(person(State.EMPLOYED), 0)
+    P = person(State.EMPLOYED)
+    bench.pay(P, 0)
     bench.CA.view(np.uint8).fill(0)
-    ui_cut = relief(5000.0, SizeClass.SMALL, 0, bench.M[0], bench.CA[0])
+    ui_cut = relief(P[0], 5000.0, SizeClass.SMALL, bench.M[0], bench.CA[0])
     assert bench.CA[0]["ledger_fen"][0, 0, 0] == round(5000 * 0.5 * (0.16 + 0.007 + 0.006) * 100)   # 432.50 yuan
     assert ui_cut == round(5000 * 0.5 * 0.007 * 100)           # 17.50 yuan less UI revenue
 

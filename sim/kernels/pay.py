@@ -92,12 +92,15 @@ def claims(p, i, M, k, month, flags, size):
 
 
 @njit(cache=True, inline="always")
-def book(A, M, k, line, d, fen):
-    """Record one payment in this chunk's ledger (zero amounts are not payments)."""
+def book(p, A, M, k, line, d, fen):
+    """Record one payment to (or for) person p in this chunk's ledger (zero amounts are not payments), and
+    mark p as paid by the instrument: the counterfactual attribution (sim.compare) finds the subsidised
+    persons by these bits."""
     if fen > 0:
         slot = M.ins_slot[k]
         A.ledger_fen[slot, line, d] += fen
         A.ledger_count[slot, line, d] += 1
+        p.paid_mask |= np.uint64(1) << np.uint64(slot)
 
 
 @njit(cache=True, inline="always")
@@ -133,21 +136,21 @@ def _employment_linked(p, i, t, size, M, A):
         kind = M.ins_kind[k]
         if kind == L.K_BONUS:
             if local and since == M.ins_wait[k] and claims(p, i, M, k, start, p.hire_flags, size):
-                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_HIRE_SI:
             if local and (since < M.ins_max[k] or p.retire_month - start <= M.ins_near_retirement[k]) \
                     and claims(p, i, M, k, start, p.hire_flags, size):
                 base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
-                book(A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k] * M.ins_share[k]))
+                book(p, A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k] * M.ins_share[k]))
         elif kind == L.K_TAX:
             if local and since < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, size):
-                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_PLACEMENT:
             if p.state == State.EMPLOYED and since == M.ins_wait[k] and claims(p, i, M, k, start, p.hire_flags, -1):
                 A.placements[M.ins_slot[k], d] += 1
         elif kind == L.K_DIBAO:          # from outside employment (a job-to-flexible move is not an entry)
             if since < M.ins_max[k] and not _employed(p.prev_state) and claims(p, i, M, k, start, p.hire_flags, -1):
-                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_ALLOWANCE:
             event = M.ins_option[k]
             if since != M.ins_wait[k]:
@@ -160,7 +163,7 @@ def _employment_linked(p, i, t, size, M, A):
             if claims(p, i, M, k, start, p.hire_flags, -1) and _once(p, M, k):
                 fen = M.ins_extra_fen[k, d] if p.work_location == WorkLocation.CROSS_PROVINCE and \
                     event == L.EVENT_EMPLOYED_AWAY else M.ins_amount_fen[k, d]
-                book(A, M, k, CostLine.main, d, fen)
+                book(p, A, M, k, CostLine.main, d, fen)
 
 
 @njit(cache=True)
@@ -179,16 +182,16 @@ def _business(p, i, t, M, A):
             continue
         if kind == L.K_GRANT:
             if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, -1):
-                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_RENT:
             if age >= M.ins_wait[k] and age < M.ins_wait[k] + M.ins_max[k] and claims(p, i, M, k, start, flags, -1):
-                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_TAX:
             if age < M.ins_max[k] and claims(p, i, M, k, start, flags, -1):
-                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_ALLOWANCE:
             if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, -1) and _once(p, M, k):
-                book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_LOAN:
             if age == 0 and p.loan_yuan == 0 and claims(p, i, M, k, start, flags, -1) \
                     and draw(M, k, start, i, Slot.LOAN_CAPACITY) < M.ins_capacity[k]:
@@ -208,7 +211,7 @@ def _loan_month(p, i, t, k, M, A):
     months = t - p.loan_month
     term = M.ins_max[k]
     if months >= 1 and months <= term and M.ins_active[k]:
-        book(A, M, k, CostLine.main, p.district, to_fen(p.loan_yuan * M.ins_rate[k] / 12.0))
+        book(p, A, M, k, CostLine.main, p.district, to_fen(p.loan_yuan * M.ins_rate[k] / 12.0))
     if months >= term:
         deferred = draw(M, k, p.loan_month, i, Slot.LOAN_DEFERRAL) < M.ins_rate2[k]
         if not deferred or months >= term + M.ins_extend[k]:
@@ -222,7 +225,7 @@ def _loan_closed(p, i, t, M, A):
     k = p.loan_ins
     if draw(M, k, p.loan_month, i, Slot.LOAN_DEFAULT) < M.ins_share[k]:
         A.outcomes[Outcome.loans_defaulted] += 1
-        book(A, M, k, CostLine.loan_compensation, p.district, to_fen(p.loan_yuan * M.ins_share3[k]))
+        book(p, A, M, k, CostLine.loan_compensation, p.district, to_fen(p.loan_yuan * M.ins_share3[k]))
     p.loan_yuan = 0
 
 
@@ -240,7 +243,7 @@ def _flexible(p, i, t, M, A):
         limit = M.ins_max[k] + (M.ins_extend[k] if flags & M.ins_extend_target[k] else 0)
         if (p.flex_subsidy_months < limit or p.retire_month - t <= M.ins_near_retirement[k]) \
                 and claims(p, i, M, k, start, flags, -1):
-            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
             paid = True
     if paid and p.flex_subsidy_months < MAX_U8:
         p.flex_subsidy_months += 1
@@ -254,7 +257,7 @@ def _training_month(p, i, t, M, A):
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
         if M.ins_active[k] and M.ins_extra_fen[k, d] > 0 and claims(p, i, M, k, start, p.hire_flags, -1):
-            book(A, M, k, CostLine.training_living, d, M.ins_extra_fen[k, d])
+            book(p, A, M, k, CostLine.training_living, d, M.ins_extra_fen[k, d])
 
 
 @njit(cache=True)
@@ -268,10 +271,10 @@ def _training_completed(p, i, t, spell, certified, M, A):
         if not M.ins_active[k] or (M.ins_flag[k] and not certified):
             continue
         if claims(p, i, M, k, start, p.hire_flags, -1):
-            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-            book(A, M, k, CostLine.training_followup, d, M.ins_third_fen[k, d])
+            book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            book(p, A, M, k, CostLine.training_followup, d, M.ins_third_fen[k, d])
             if certified:
-                book(A, M, k, CostLine.training_appraisal, d, M.ins_level_fen[k, 0])
+                book(p, A, M, k, CostLine.training_appraisal, d, M.ins_level_fen[k, 0])
 
 
 @njit(cache=True)
@@ -281,7 +284,7 @@ def _intern_month(p, i, t, M, A):
     for j in range(M.list_len[L.L_INTERN]):
         k = M.lists[L.L_INTERN, j]
         if M.ins_active[k] and p.state_months < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, -1):
-            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
 
 
 @njit(cache=True)
@@ -295,10 +298,10 @@ def _intern_hired(p, i, t, spell, M, A):
         k = M.lists[L.L_INTERN, j]
         if not M.ins_active[k] or not claims(p, i, M, k, start, p.hire_flags, -1):
             continue
-        book(A, M, k, CostLine.intern_retention, d, M.ins_extra_fen[k, d])
+        book(p, A, M, k, CostLine.intern_retention, d, M.ins_extra_fen[k, d])
         remaining = min(M.ins_max[k], np.int64(M.beh[L.IN_MONTHS])) - (spell + 1)
         if M.ins_flag[k] and remaining > 0:
-            book(A, M, k, CostLine.main, d, remaining * M.ins_amount_fen[k, d])
+            book(p, A, M, k, CostLine.main, d, remaining * M.ins_amount_fen[k, d])
 
 
 @njit(cache=True)
@@ -311,8 +314,8 @@ def _public_job(p, i, t, M, A):
             continue
         limit = M.ins_max[k] + (M.ins_extend[k] if p.group_flags & M.ins_extend_target[k] else 0)
         if p.state_months < limit and claims(p, i, M, k, start, p.hire_flags, -1):
-            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-            book(A, M, k, CostLine.public_job_si, d, M.ins_extra_fen[k, d])
+            book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            book(p, A, M, k, CostLine.public_job_si, d, M.ins_extra_fen[k, d])
 
 
 @njit(cache=True)
@@ -321,7 +324,7 @@ def _graduating(p, i, t, M, A):
     for j in range(M.list_len[L.L_GRADUATING]):
         k = M.lists[L.L_GRADUATING, j]
         if M.ins_active[k] and claims(p, i, M, k, t, p.group_flags, -1) and _once(p, M, k):
-            book(A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+            book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
 
 
 @njit(cache=True)
@@ -336,20 +339,21 @@ def skill_upgrade(p, i, t, M, A):
         k = M.lists[L.L_SKILL, j]
         if M.ins_active[k] and p.ui_contrib_months >= M.ins_wait[k] and p.upgrades < M.ins_max[k] \
                 and claims(p, i, M, k, t, p.group_flags, -1):
-            book(A, M, k, CostLine.main, d, M.ins_level_fen[k, level])
+            book(p, A, M, k, CostLine.main, d, M.ins_level_fen[k, level])
             if p.upgrades < MAX_U8:
                 p.upgrades += 1
 
 
 @njit(cache=True)
-def relief(base, size, d, M, A):
-    """社保费减免 for one insured employee of a firm of `size`: revenue forgone is booked; returns the fen
+def relief(p, base, size, M, A):
+    """社保费减免 for insured employee p of a firm of `size`: revenue forgone is booked; returns the fen
     by which the UI contribution falls."""
+    d = p.district
     ui_cut = np.int64(0)
     for j in range(M.list_len[L.L_RELIEF]):
         k = M.lists[L.L_RELIEF, j]
         if M.ins_active[k] and (M.ins_sizes[k] >> size) & 1:
-            book(A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k]))
+            book(p, A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k]))
             ui_cut += to_fen(base * M.ins_rate2[k])
     return ui_cut
 

@@ -283,7 +283,7 @@ def _accrue(p, M, A, fa, size):
             base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
             ui_fen = to_fen(base * M.ui_rate)
             if M.list_len[L.L_RELIEF] > 0:
-                ui_fen -= relief(base, size, p.district, M, A)
+                ui_fen -= relief(p, base, size, M, A)
             fa.insured += 1
             fa.ui_fen += ui_fen
             fa.si_fen += to_fen(base * M.si_rate)

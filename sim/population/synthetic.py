@@ -34,6 +34,11 @@ class Population:
     district_codes: tuple[str, ...]
     cohort_sizes: dict[int, int]  # graduation month index -> persons entering then
 
+    def copy(self) -> "Population":
+        """An independent copy (a run modifies its persons and firms in place)."""
+        return Population(self.persons.copy(), self.firms.copy(), self.initial_persons, self.weight,
+                          self.district_codes, dict(self.cohort_sizes))
+
 
 @njit(cache=True, parallel=True)
 def _fill(key, first, out, slot):

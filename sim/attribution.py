@@ -1,0 +1,211 @@
+"""Counterfactual attribution (DESIGN §8): what each instrument adds, found by switching it off.
+
+For one replication of a scenario: the factual run is traced person by person (when each instrument
+first paid a person, and the person's last entry into employment before that); then, for every
+instrument that paid anything, the same replication runs from the same starting population with the
+same random numbers and that instrument disabled, tracing who enters employment when. Because every
+draw is keyed by (run, month, person, decision), a person whose history the instrument did not change
+has the identical history in both runs, so deadweight is identified person by person:
+
+- a **subsidised hire** is a person the instrument paid while employed (employee, own business,
+  flexible work or public post), dated by the person's last entry into employment up to the first
+  payment (or "before the run" when the job predates it);
+- it is **deadweight** when the counterfactual has the same person entering employment within
+  ±`window` months of that date (for a job predating the run: employed in the counterfactual in the
+  month of the first payment);
+- **additional jobs** are the difference in the number employed (all four kinds, population estimate)
+  at the end of the horizon; **additional employment-months** the difference summed over all months;
+- **offsets**: payments of every other instrument that the factual saves (UI benefits separately),
+  and UI contributions it gains; the net cost is the own cost minus the offsets.
+
+Method, definitions and limits: docs/attribution.md.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from sim.codes import InstrumentType, Outcome, State
+from sim.engine import simulate
+from sim.params import Scenario
+from sim.population.arrays import NEVER
+
+EMPLOYED_STATES = (State.EMPLOYED, State.SELF_EMPLOYED, State.FLEXIBLE, State.PUBLIC_JOB)
+EMPLOYED_STOCKS = (Outcome.stock_employed, Outcome.stock_self_employed, Outcome.stock_flexible,
+                   Outcome.stock_public_job)
+DEFAULT_WINDOW = 3          # months either side of the factual hire (assumption, see docs/attribution.md)
+
+
+def _employed(state: np.ndarray) -> np.ndarray:
+    return np.isin(state, EMPLOYED_STATES)
+
+
+def _entered(population, t: int) -> np.ndarray:
+    """Persons whose current employment began this month (a new spell or a new employer)."""
+    P = population.persons
+    return _employed(P.state) & ((P.state_months == 0) | (P.hire_month == t))
+
+
+class FactualTrace:
+    """`simulate(observe=…)` callback for the factual run: per instrument slot, the persons it paid
+    for the first time each month, with their employment status then and the date of their hire."""
+
+    def __init__(self, n_slots: int):
+        self.n_slots = n_slots
+        self.first_paid: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {s: [] for s in range(n_slots)}
+        self.mask = None
+        self.last_entry = None
+
+    def __call__(self, t: int, population) -> None:
+        P = population.persons
+        if self.mask is None:
+            self.mask = np.zeros(len(P), np.uint64)
+            self.last_entry = np.full(len(P), NEVER, np.int16)
+        self.last_entry[_entered(population, t)] = t
+        new = P.paid_mask & ~self.mask
+        persons = np.flatnonzero(new)
+        if len(persons):
+            employed = _employed(P.state[persons])
+            bits = new[persons]
+            for s in range(self.n_slots):
+                hit = ((bits >> np.uint64(s)) & np.uint64(1)).astype(bool)
+                if hit.any():
+                    self.first_paid[s].append((persons[hit], np.full(hit.sum(), t, np.int16),
+                                               np.where(employed[hit], self.last_entry[persons[hit]], -1)))
+            self.mask |= new
+
+    def subsidised(self, slot: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(persons, month of first payment, hire month) of the slot's subsidised persons; the hire month
+        is −1 for persons not employed at their first payment and NEVER for jobs predating the run."""
+        parts = self.first_paid[slot]
+        if not parts:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty
+        return tuple(np.concatenate([part[j] for part in parts]).astype(np.int64) for j in range(3))
+
+
+class CounterfactualTrace:
+    """`simulate(observe=…)` callback for a counterfactual run: entry and employment by person and month."""
+
+    def __init__(self, months: int, persons: int):
+        self.entered = np.zeros((months, persons), bool)
+        self.employed = np.zeros((months, persons), bool)
+
+    def __call__(self, t: int, population) -> None:
+        self.entered[t] = _entered(population, t)
+        self.employed[t] = _employed(population.persons.state)
+
+
+def deadweight_hires(persons: np.ndarray, first: np.ndarray, hired: np.ndarray,
+                     cf: CounterfactualTrace, window: int) -> tuple[int, int]:
+    """(subsidised hires, of which deadweight) among one instrument's subsidised persons."""
+    months = cf.entered.shape[0]
+    hires = hired >= 0
+    hires |= hired == NEVER
+    dead = 0
+    for p, t_paid, t_hire in zip(persons[hires], first[hires], hired[hires]):
+        if t_hire == NEVER:                          # job predates the run: employed anyway then?
+            dead += bool(cf.employed[t_paid, p])
+        else:
+            lo, hi = max(t_hire - window, 0), min(t_hire + window, months - 1)
+            dead += bool(cf.entered[lo:hi + 1, p].any())
+    return int(hires.sum()), dead
+
+
+def without(scenario: Scenario, instrument_id: str) -> Scenario:
+    """The scenario with one instrument disabled (nothing else changes)."""
+    instruments = tuple(dataclasses.replace(ins, enabled=False) if ins.id == instrument_id else ins
+                        for ins in scenario.instruments)
+    return dataclasses.replace(scenario, instruments=instruments)
+
+
+def employed_stock(record) -> np.ndarray:
+    """Employed persons (all four kinds) per month, in the simulated sample."""
+    return record.outcomes[:, list(EMPLOYED_STOCKS)].sum(axis=1)
+
+
+def attribute_replication(scenario: Scenario, rep: int, population, factual, trace: FactualTrace,
+                          costs: pd.DataFrame, tables, window: int = DEFAULT_WINDOW,
+                          progress=None) -> pd.DataFrame:
+    """One row per enabled instrument: its cost and what switching it off changes (this replication).
+
+    Parameters
+    ----------
+    scenario, rep, population
+        The factual scenario, the replication and its starting population (reused, never modified).
+    factual : RunRecord
+        The factual run of this replication, traced by `trace`.
+    costs : DataFrame
+        The factual cost table of this replication (sim.ledger.costs_table).
+    tables : callable(scenario, record) -> costs DataFrame
+        Builds a counterfactual's cost table the same way.
+    """
+    weight = factual.population.weight
+    own = costs.groupby("instrument")["amount_yuan"].sum()
+    is_ui = {ins.id: ins.type == InstrumentType.ui_benefit for ins in scenario.instruments}
+    emp_f = employed_stock(factual)
+    revenue_f = factual.revenue_fen.sum()
+    rows = []
+    for slot, ins in enumerate(factual.instruments):
+        cost = float(own.get(ins.id, 0.0))
+        row = {"rep": rep, "instrument": ins.id, "name_zh": ins.name_zh, "type": ins.type.name,
+               "cost_yuan": round(cost, 2)}
+        if cost == 0.0:                               # paid nothing: switching it off changes nothing
+            rows.append(row | _zero_effects())
+            continue
+        cf = CounterfactualTrace(scenario.months, len(factual.population.persons))
+        record = simulate(without(scenario, ins.id), replication=rep, population=population, observe=cf)
+        cf_costs = tables(without(scenario, ins.id), record).groupby("instrument")["amount_yuan"].sum()
+        saved = cf_costs.sub(own, fill_value=0.0).drop(ins.id, errors="ignore")
+        ui_saved = float(saved[[i for i in saved.index if is_ui.get(i)]].sum())
+        other_saved = float(saved.sum()) - ui_saved
+        gained = (revenue_f - record.revenue_fen.sum()) * weight / 100
+        persons, first, hired = trace.subsidised(slot)
+        hires, dead = deadweight_hires(persons, first, hired, cf, window)
+        diff = (emp_f - employed_stock(record)) * weight
+        row |= {"subsidised_persons": round(len(persons) * weight, 2), "subsidised_hires": round(hires * weight, 2),
+                "deadweight_hires": round(dead * weight, 2),
+                "deadweight_share": dead / hires if hires else np.nan,
+                "additional_jobs": round(float(diff[-1]), 2),
+                "additional_employment_months": round(float(diff.sum()), 2),
+                "ui_benefits_saved_yuan": round(ui_saved, 2), "other_payments_saved_yuan": round(other_saved, 2),
+                "ui_contributions_gained_yuan": round(float(gained), 2)}
+        row["net_cost_yuan"] = round(cost - ui_saved - other_saved - row["ui_contributions_gained_yuan"], 2)
+        rows.append(row)
+        if progress is not None:
+            progress()
+    return pd.DataFrame(rows, columns=ATTRIBUTION_REP_COLUMNS)
+
+
+def _zero_effects() -> dict:
+    return {"subsidised_persons": 0.0, "subsidised_hires": 0.0, "deadweight_hires": 0.0, "deadweight_share": np.nan,
+            "additional_jobs": 0.0, "additional_employment_months": 0.0, "ui_benefits_saved_yuan": 0.0,
+            "other_payments_saved_yuan": 0.0, "ui_contributions_gained_yuan": 0.0, "net_cost_yuan": 0.0}
+
+
+ATTRIBUTION_REP_COLUMNS = ["rep", "instrument", "name_zh", "type", "cost_yuan", "subsidised_persons",
+                           "subsidised_hires", "deadweight_hires", "deadweight_share", "additional_jobs",
+                           "additional_employment_months", "ui_benefits_saved_yuan", "other_payments_saved_yuan",
+                           "ui_contributions_gained_yuan", "net_cost_yuan"]
+
+
+def summarise(per_rep: pd.DataFrame, level: float = 0.90) -> pd.DataFrame:
+    """Mean over replications per instrument, with `level` intervals for the additional jobs and the
+    deadweight share, and cost per additional job (ratio of the means; empty when no job is added)."""
+    from sim.stats import mean_interval
+    rows = []
+    for (instrument, name, kind), group in per_rep.groupby(["instrument", "name_zh", "type"], sort=False):
+        row = {"instrument": instrument, "name_zh": name, "type": kind, "reps": len(group)}
+        for column in ATTRIBUTION_REP_COLUMNS[4:]:
+            values = group[column].to_numpy(np.float64)
+            row[column] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
+        for column in ("additional_jobs", "additional_employment_months", "deadweight_share", "net_cost_yuan"):
+            row[column + "_low"], row[column + "_high"] = mean_interval(group[column].to_numpy(np.float64), level)
+        jobs, job_years = row["additional_jobs"], row["additional_employment_months"] / 12
+        row["cost_per_additional_job"] = row["cost_yuan"] / jobs if jobs > 0 else np.nan
+        row["cost_per_additional_job_year"] = row["cost_yuan"] / job_years if job_years > 0 else np.nan
+        row["net_cost_per_additional_job"] = row["net_cost_yuan"] / jobs if jobs > 0 else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

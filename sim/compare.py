@@ -1,0 +1,280 @@
+"""Scenario comparison with common random numbers (DESIGN §8).
+
+Every scenario runs each replication from the same starting population and with the same random
+numbers (the base's seed), so a difference between two scenarios in one replication is the effect of
+the policy change alone; the replications' paired differences give a confidence interval for it.
+With `attribution`, every instrument of every scenario is also switched off in turn (sim.attribution).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from sim import attribution as attr
+from sim.api import assemble, month_labels, replication_tables, resolve
+from sim.engine import simulate
+from sim.ledger import costs_table
+from sim.params import Problem, Scenario, ScenarioError
+from sim.params.compile import canonical_sha256
+from sim.population.synthetic import synthesize
+from sim.results import Results, atomic_write, versions
+from sim.stats import mean_interval
+
+CI_LEVEL = 0.90
+# Outcomes compared, and how a calendar year of the monthly series is summarised.
+OUTCOME_SUMMARY = {
+    "new_urban_jobs_ytd": "year_end", "reemployed_unemployed_ytd": "year_end", "difficulty_employed_ytd": "year_end",
+    "surveyed_unemployment_rate": "year_end", "registered_unemployed": "year_end", "unemployed": "year_end",
+    "employed_formal": "year_end", "self_employed": "year_end", "flexible": "year_end", "public_job": "year_end",
+    "business_starts": "sum", "business_closures": "sum", "ui_claims_new": "sum", "ui_recipients": "mean",
+    "graduate_destination_rate": "august", "graduate_employment_rate": "year_end",
+}
+FUND_SUMMARY = {"balance": "year_end", "months_of_cover": "year_end"}
+
+
+@dataclass
+class Comparison:
+    """What `sim.compare` returns.
+
+    Attributes
+    ----------
+    base : str
+        Name of the base scenario; `results` holds every scenario's Results by name, base first.
+    differences : DataFrame
+        One row per reform × indicator × year: base and reform means over replications, the mean paired
+        difference and its 90 % interval (`ci_low`, `ci_high`; empty with one replication).
+    attribution : DataFrame or None
+        Per scenario and instrument: cost, subsidised hires, deadweight, additional jobs, offsets, cost
+        per additional job (means over replications, with intervals); `attribution_reps` per replication.
+    """
+
+    base: str
+    results: dict[str, Results]
+    differences: pd.DataFrame
+    attribution: pd.DataFrame | None = None
+    attribution_reps: pd.DataFrame | None = None
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def reforms(self) -> list[str]:
+        return [name for name in self.results if name != self.base]
+
+    def save(self, out_dir: Path | str) -> Path:
+        """Write the comparison folder: one results folder per scenario, `differences.csv`,
+        `attribution.csv` (+ `attribution_reps.csv`) and `comparison.json`."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, results in self.results.items():
+            results.save(out / name)
+        atomic_write(out / "differences.csv", lambda p: self.differences.to_csv(p, index=False, lineterminator="\n"))
+        if self.attribution is not None:
+            atomic_write(out / "attribution.csv",
+                         lambda p: self.attribution.to_csv(p, index=False, lineterminator="\n"))
+            atomic_write(out / "attribution_reps.csv",
+                         lambda p: self.attribution_reps.to_csv(p, index=False, lineterminator="\n"))
+        atomic_write(out / "comparison.json", lambda p: Path(p).write_text(
+            json.dumps(self.manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"))
+        return out
+
+    @classmethod
+    def load(cls, folder: Path | str) -> "Comparison":
+        folder = Path(folder)
+        meta = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+        results = {name: Results.load(folder / name) for name in meta["scenarios"]}
+        attribution = reps = None
+        if (folder / "attribution.csv").exists():
+            attribution = pd.read_csv(folder / "attribution.csv")
+            reps = pd.read_csv(folder / "attribution_reps.csv")
+        differences = pd.read_csv(folder / "differences.csv", dtype={"year": str})
+        return cls(base=meta["base"], results=results, differences=differences, attribution=attribution,
+                   attribution_reps=reps, manifest=meta)
+
+
+def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, persons: int | None = None,
+            months: int | None = None, seed: int | None = None, reps: int | None = None,
+            attribution: bool = False, window: int = attr.DEFAULT_WINDOW,
+            progress: Callable[[int, int], None] | None = None) -> Comparison:
+    """Run a base scenario and reforms on common random numbers and compare them.
+
+    Parameters
+    ----------
+    base, *reforms : Scenario or path
+        At least one reform. Reforms run with the base's persons, months, seed and replications (a
+        reform's own `[run]` values are overridden; the manifest says so).
+    persons, months, seed, reps : int, optional
+        Override the base scenario's values.
+    attribution : bool
+        Also switch every paying instrument of every scenario off in turn (one extra run each per
+        replication) and report additional jobs, deadweight and cost per additional job.
+    window : int
+        Months either side of a subsidised hire within which the same person's hire in the
+        counterfactual counts as deadweight.
+    progress : callable(done, total), optional
+        Called as runs finish.
+    """
+    if not reforms:
+        raise ScenarioError([Problem("command line", "REFORM", "(none)", "compare needs a base and at least one reform")])
+    started = time.perf_counter()
+    base_s = resolve(base, persons=persons, months=months, seed=seed, reps=reps)
+    scenarios = [base_s] + [resolve(r, persons=base_s.persons, months=base_s.months, seed=base_s.seed,
+                                    reps=base_s.reps) for r in reforms]
+    _check_comparable(scenarios)
+    n_reps = base_s.reps
+    enabled = {s.name: sum(ins.enabled for ins in s.instruments) for s in scenarios}
+    total = n_reps * (len(scenarios) + (sum(enabled.values()) if attribution else 0))
+    done = [0]
+
+    def step():
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
+    tables = {s.name: [] for s in scenarios}
+    last = {}
+    attribution_rows = []
+    for rep in range(n_reps):
+        populations = {}
+        for scenario in scenarios:
+            key = _population_key(scenario)
+            if key not in populations:
+                populations[key] = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons,
+                                              start=scenario.start, months=scenario.months, seed=scenario.seed,
+                                              replication=rep)
+            trace = attr.FactualTrace(max(enabled[scenario.name], 1)) if attribution else None
+            record = simulate(scenario, replication=rep, population=populations[key], observe=trace)
+            costs, outcomes, funds = replication_tables(scenario, record)
+            tables[scenario.name].append((costs, outcomes, funds))
+            last[scenario.name] = record
+            step()
+            if attribution:
+                rows = attr.attribute_replication(scenario, rep, populations[key], record, trace, costs,
+                                                  lambda s, r: costs_table(r, month_labels(s), s.city_share), window,
+                                                  progress=step)
+                attribution_rows.append(rows.assign(scenario=scenario.name))
+    results = {s.name: assemble(s, tables[s.name], last=last[s.name], started=started) for s in scenarios}
+    indicators = {name: indicator_table(res) for name, res in results.items()}
+    differences = pd.concat([paired_differences(indicators[base_s.name], indicators[s.name], s.name)
+                             for s in scenarios[1:]], ignore_index=True)
+    per_rep = summary = None
+    if attribution:
+        per_rep = pd.concat(attribution_rows, ignore_index=True)
+        per_rep = per_rep[["scenario"] + [c for c in per_rep.columns if c != "scenario"]]
+        summary = pd.concat([attr.summarise(group, CI_LEVEL).assign(scenario=name)
+                             for name, group in per_rep.groupby("scenario", sort=False)], ignore_index=True)
+        summary = summary[["scenario"] + [c for c in summary.columns if c != "scenario"]]
+    meta = {
+        "kind": "comparison", "base": base_s.name, "scenarios": [s.name for s in scenarios],
+        "scenario_files": [str(s.path) for s in scenarios], "scenario_sha256": [s.sha256 for s in scenarios],
+        "persons": base_s.persons, "months": base_s.months, "start": base_s.start, "seed": base_s.seed,
+        "replications": n_reps, "confidence_level": CI_LEVEL, "attribution": attribution,
+        "attribution_window_months": window if attribution else None,
+        "common_random_numbers": "every scenario runs each replication from the same population with the base's seed",
+        "versions": versions(), "seconds": round(time.perf_counter() - started, 1),
+        "comparison_sha256": canonical_sha256([s.sha256 for s in scenarios] + [base_s.persons, base_s.seed, n_reps]),
+    }
+    return Comparison(base=base_s.name, results=results, differences=differences, attribution=summary,
+                      attribution_reps=per_rep, manifest=meta)
+
+
+def _check_comparable(scenarios: list[Scenario]) -> None:
+    base = scenarios[0]
+    problems = []
+    names = [s.name for s in scenarios]
+    for s in scenarios[1:]:
+        if names.count(s.name) > 1:
+            problems.append(Problem(str(s.path), "scenario.name", s.name,
+                                    "each compared scenario needs its own name (results are stored under it)"))
+        if (s.start, s.months) != (base.start, base.months):
+            problems.append(Problem(str(s.path), "scenario.start", f"{s.start} for {s.months} months",
+                                    f"the same months as the base ({base.start} for {base.months} months): "
+                                    "a comparison is month by month"))
+        if s.locality != base.locality:
+            problems.append(Problem(str(s.path), "scenario.locality", s.locality,
+                                    f"the base's locality {base.locality!r}: different places are not a paired "
+                                    "comparison"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _population_key(scenario: Scenario) -> str:
+    """Scenarios share a starting population when everything `synthesize` reads is the same."""
+    return canonical_sha256({"profile": scenario.profile, "behaviour": scenario.behaviour, "persons": scenario.persons,
+                             "start": scenario.start, "months": scenario.months, "seed": scenario.seed})
+
+
+def indicator_table(results: Results) -> pd.DataFrame:
+    """Long table `rep, category, year, key, value` of the compared indicators of one scenario:
+    cost (paid, yuan) by year and over the horizon — in total, by fund and by instrument — the
+    outcomes of OUTCOME_SUMMARY and the UI fund at each year's end."""
+    costs = _with_rep(results.costs)
+    costs = costs.assign(year=costs["month"].str.slice(0, 4))
+    frames = []
+    for year_all in (False, True):
+        c = costs.assign(year="all") if year_all else costs
+        frames.append(c.groupby(["rep", "year"])["amount_yuan"].sum().reset_index().assign(key="total"))
+        frames.append(c.groupby(["rep", "year", "funding"])["amount_yuan"].sum().reset_index()
+                      .assign(key=lambda d: "fund:" + d["funding"]).drop(columns="funding"))
+        frames.append(c.groupby(["rep", "year", "instrument"])["amount_yuan"].sum().reset_index()
+                      .rename(columns={"instrument": "key"}))
+    cost = pd.concat(frames, ignore_index=True).rename(columns={"amount_yuan": "value"}).assign(category="cost")
+    outcomes = _with_rep(results.outcomes)
+    outcome = _summarise(outcomes[outcomes["metric"].isin(OUTCOME_SUMMARY)], "metric", OUTCOME_SUMMARY, "outcome")
+    funds = _with_rep(results.funds)
+    ui = funds[funds["fund"] == "ui_fund"].melt(id_vars=["rep", "month"], value_vars=list(FUND_SUMMARY),
+                                                var_name="metric", value_name="value")
+    fund = _summarise(ui, "metric", FUND_SUMMARY, "fund")
+    table = pd.concat([cost, outcome, fund], ignore_index=True)
+    return table[["rep", "category", "year", "key", "value"]]
+
+
+def _with_rep(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if "rep" in frame else frame.assign(rep=0)
+
+
+def _summarise(frame: pd.DataFrame, key: str, how: dict[str, str], category: str) -> pd.DataFrame:
+    frame = frame.assign(year=frame["month"].str.slice(0, 4))
+    rows = []
+    for (rep, year, name), group in frame.groupby(["rep", "year", key], sort=True):
+        group = group.sort_values("month")
+        rule = how[name]
+        if rule == "year_end":
+            value = group["value"].iloc[-1]
+        elif rule == "sum":
+            value = group["value"].sum()
+        elif rule == "mean":
+            value = group["value"].mean()
+        else:                                          # august: the graduates' destination date
+            august = group[group["month"].str.endswith("-08")]
+            value = august["value"].iloc[0] if len(august) else np.nan
+        rows.append((rep, category, year, name, float(value)))
+    return pd.DataFrame(rows, columns=["rep", "category", "year", "key", "value"])
+
+
+def paired_differences(base: pd.DataFrame, reform: pd.DataFrame, reform_name: str,
+                       level: float = CI_LEVEL) -> pd.DataFrame:
+    """Base and reform means and the mean paired difference (reform − base) with its interval.
+
+    A cost line present in one scenario only counts as zero in the other; an outcome undefined in a
+    replication (e.g. no August in the run) is left out of that replication's pair."""
+    keys = ["category", "year", "key"]
+    merged = base.merge(reform, on=["rep"] + keys, how="outer", suffixes=("_base", "_reform"))
+    cost = merged["category"] == "cost"
+    merged.loc[cost] = merged.loc[cost].fillna({"value_base": 0.0, "value_reform": 0.0})
+    merged["difference"] = merged["value_reform"] - merged["value_base"]
+    rows = []
+    for (category, year, key), group in merged.groupby(keys, sort=False):
+        low, high = mean_interval(group["difference"].to_numpy(), level)
+        rows.append({"reform": reform_name, "category": category, "year": year, "key": key,
+                     "base": group["value_base"].mean(), "reform_value": group["value_reform"].mean(),
+                     "difference": group["difference"].mean(), "ci_low": low, "ci_high": high,
+                     "reps": int(group["difference"].notna().sum())})
+    out = pd.DataFrame(rows)
+    order = {"cost": 0, "outcome": 1, "fund": 2}
+    return out.sort_values(["category", "year", "key"], key=lambda s: s.map(order) if s.name == "category" else s,
+                           kind="stable").reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""Command line: `subsim run | validate`. Thin: parses arguments, calls the public API, prints.
+"""Command line: `subsim run | compare | report | validate | instruments`. Thin: parses arguments, calls the public API, prints.
 
 Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 internal error.
 """
@@ -45,7 +45,28 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="random seed (0 is a valid seed)")
     run.add_argument("--reps", type=int, help="replications (default 1)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>/)")
+    _report_options(run)
     run.set_defaults(handler=_run)
+    compare = sub.add_parser("compare", help="run a base scenario and reforms on common random numbers and "
+                                             "write a comparison folder with differences and intervals")
+    compare.add_argument("base", type=Path)
+    compare.add_argument("reforms", type=Path, nargs="+", metavar="reform")
+    compare.add_argument("--persons", type=int, help="simulated persons (default: the base's [run] persons)")
+    compare.add_argument("--months", type=int, help="months to simulate (default: the base's months)")
+    compare.add_argument("--seed", type=int, help="random seed shared by every scenario (default: the base's)")
+    compare.add_argument("--reps", type=int, help="replications (paired); intervals need at least 2")
+    compare.add_argument("--attribution", action="store_true",
+                         help="also switch each instrument off in turn: additional jobs, deadweight, cost per job")
+    compare.add_argument("--window", type=int, default=3,
+                         help="months either side of a subsidised hire for deadweight (default 3)")
+    compare.add_argument("--out", type=Path, help="comparison folder (default: results/compare-<base>/)")
+    _report_options(compare)
+    compare.set_defaults(handler=_compare)
+    report = sub.add_parser("report", help="rebuild report.html and workbook.xlsx from a saved results or "
+                                           "comparison folder, without re-running")
+    report.add_argument("folder", type=Path)
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    report.set_defaults(handler=_report)
     validate = sub.add_parser("validate", help="check scenario files; exit 0 if valid, 2 otherwise")
     validate.add_argument("scenarios", type=Path, nargs="+")
     validate.set_defaults(handler=_validate)
@@ -53,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.add_argument("type", nargs="?", help="only this type")
     catalogue.set_defaults(handler=_instruments)
     return parser
+
+
+def _report_options(parser) -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    parser.add_argument("--no-report", action="store_true", help="write the tables only (no report.html, "
+                                                                 "workbook.xlsx)")
 
 
 def _instruments(args) -> int:
@@ -88,10 +115,45 @@ def _run(args) -> int:
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
     _check_writable(out)                       # before hours of simulation, not after
-    with _progress(scenario.months * scenario.reps) as advance:
+    with _progress(scenario.months * scenario.reps, "months") as advance:
         results = sim.run(scenario, progress=advance)
     results.save(out)
+    if not args.no_report:
+        from sim.report.build import write_reports
+        write_reports(results, out, args.lang)
     _print_summary(summary_rows(results), out)
+    return EXIT_OK
+
+
+def _compare(args) -> int:
+    import sim
+    scenarios = [sim.load_scenario(path, persons=args.persons, months=args.months, seed=args.seed, reps=args.reps)
+                 for path in [args.base, *args.reforms]]
+    out = args.out or Path("results") / f"compare-{scenarios[0].name}"
+    _check_writable(out)
+    if args.window < 0:
+        from sim.params import Problem, ScenarioError
+        raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])
+    with _progress(None, "runs") as advance:
+        comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window, progress=advance)
+    comparison.save(out)
+    if not args.no_report:
+        from sim.report.build import write_reports
+        write_reports(comparison, out, args.lang)
+    print(f"comparison written to {out}/")
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from sim.params import Problem, ScenarioError
+    from sim.report.build import load_saved, write_reports
+    folder = args.folder
+    if not (folder / "manifest.json").exists() and not (folder / "comparison.json").exists():
+        raise ScenarioError([Problem("command line", "RESULTS_DIR", str(folder),
+                                     "a folder written by `subsim run` (manifest.json) or `subsim compare` "
+                                     "(comparison.json)")])
+    for path in write_reports(load_saved(folder), folder, args.lang):
+        print(f"written {path}")
     return EXIT_OK
 
 
@@ -118,16 +180,16 @@ def _print_problems(problems) -> None:
 class _progress:
     """A progress bar on a terminal (rich), nothing otherwise."""
 
-    def __init__(self, total: int):
-        self.total = total
+    def __init__(self, total: int | None, unit: str):
+        self.total, self.unit = total, unit
         self.bar = None
 
     def __enter__(self):
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-            self.bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total} "
-                                                                                  "months"), TimeRemainingColumn(),
+            self.bar = Progress(TextColumn("simulating"), BarColumn(),
+                                TextColumn("{task.completed}/{task.total} " + self.unit), TimeRemainingColumn(),
                                 console=Console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("run", total=self.total)
@@ -135,7 +197,7 @@ class _progress:
 
     def advance(self, done: int, total: int) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, completed=done)
+            self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc):
         if self.bar is not None:

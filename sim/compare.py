@@ -264,6 +264,10 @@ def paired_differences(base: pd.DataFrame, reform: pd.DataFrame, reform_name: st
     replication (e.g. no August in the run) is left out of that replication's pair."""
     keys = ["category", "year", "key"]
     merged = base.merge(reform, on=["rep"] + keys, how="outer", suffixes=("_base", "_reform"))
+    # every cost line in every replication: a replication with no payment on a line has no row
+    reps = pd.DataFrame({"rep": sorted(set(base["rep"]) | set(reform["rep"]))})
+    lines = merged.loc[merged["category"] == "cost", keys].drop_duplicates()
+    merged = reps.merge(lines, how="cross").merge(merged, on=["rep"] + keys, how="outer")
     cost = merged["category"] == "cost"
     merged.loc[cost] = merged.loc[cost].fillna({"value_base": 0.0, "value_reform": 0.0})
     merged["difference"] = merged["value_reform"] - merged["value_base"]

@@ -1,1 +1,2 @@
-"""Reports: summary tables now; HTML, charts and the Excel workbook come with the reporting issue."""
+"""Reports: the end-of-run summary, the HTML report and the Excel workbook (the only package that
+imports matplotlib)."""

@@ -1,0 +1,36 @@
+"""Write `report.html` and `workbook.xlsx` for a run or a comparison, from results in memory or saved."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.report import excel, html
+from sim.report.labels import LANGS
+from sim.results import atomic_write
+
+REPORT_FILES = ("report.html", "workbook.xlsx")
+
+
+def write_reports(results, out_dir: Path | str, lang: str = "zh") -> list[Path]:
+    """Write both reports of `results` (a Results or a Comparison) into `out_dir`; returns their paths."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    from sim.compare import Comparison
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if isinstance(results, Comparison):
+        page, sheets = html.comparison_report(results, lang), excel.comparison_sheets(results, lang)
+    else:
+        page, sheets = html.run_report(results, lang), excel.run_sheets(results, lang)
+    atomic_write(out / "report.html", lambda p: Path(p).write_text(page, encoding="utf-8"))
+    atomic_write(out / "workbook.xlsx", lambda p: excel.write_workbook(sheets, Path(p)))
+    return [out / name for name in REPORT_FILES]
+
+
+def load_saved(folder: Path | str):
+    """A saved results folder (of `subsim run`) or comparison folder (of `subsim compare`)."""
+    from sim.compare import Comparison
+    from sim.results import Results
+    folder = Path(folder)
+    if (folder / "comparison.json").exists():
+        return Comparison.load(folder)
+    return Results.load(folder)

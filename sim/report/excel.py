@@ -1,0 +1,78 @@
+"""The workbook for budget staff (DESIGN §10): one sheet per table, Chinese sheet names and headers,
+numbers stored as numbers (amounts in 元 and 万元), written with openpyxl."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sim.report import tables
+from sim.report.labels import fund_name, line_name, text
+
+SHEETS = ("汇总", "年度预算", "月度支出", "资金收支", "就业结果", "情景对比", "反事实归因", "目标完成", "参数与来源")
+
+
+def monthly_long(results, lang: str) -> pd.DataFrame:
+    """Cost by month, instrument, cost line and fund in 元 and 万元 (mean over replications)."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    costs = results.costs if "rep" in results.costs else results.costs.assign(rep=0)
+    reps = max(costs["rep"].nunique(), 1)
+    names = dict(zip(results.budget["instrument"], results.budget["name_zh"]))
+    g = costs.groupby(["month", "instrument", "line", "funding"], sort=True)["amount_yuan"].sum().reset_index()
+    g["amount_yuan"] = (g["amount_yuan"] / reps).round(2)
+    return pd.DataFrame({t("month"): g["month"], t("instrument"): g["instrument"],
+                         t("name"): g["instrument"].map(names), t("line"): [line_name(x, lang) for x in g["line"]],
+                         t("fund"): [fund_name(x, lang) for x in g["funding"]], t("amount_yuan"): g["amount_yuan"],
+                         t("amount_wan"): (g["amount_yuan"] / 1e4).round(4)})
+
+
+def run_sheets(results, lang: str) -> dict[str, pd.DataFrame]:
+    summary = pd.concat([tables.setting_table(results.manifest, lang),
+                         tables.budget_by_fund(results, lang).rename(columns={text(lang, "fund"): text(lang, "item")})],
+                        ignore_index=True)
+    sheets = {
+        "汇总": summary,
+        "年度预算": tables.budget_by_instrument(results, lang),
+        "月度支出": monthly_long(results, lang),
+        "资金收支": tables.ui_fund_table(results, lang),
+        "就业结果": tables.outcomes_by_year(results, lang).drop(columns="__metric"),
+    }
+    targets = tables.targets_table(results, lang)
+    if targets is not None:
+        sheets["目标完成"] = targets
+    sheets["参数与来源"] = tables.parameters_table(results.manifest, lang)
+    return sheets
+
+
+def comparison_sheets(comparison, lang: str) -> dict[str, pd.DataFrame]:
+    """The base scenario's sheets, plus 情景对比 (differences) and 反事实归因 (attribution)."""
+    sheets = run_sheets(comparison.results[comparison.base], lang)
+    ordered = {}
+    for name, frame in sheets.items():
+        if name == "参数与来源":
+            ordered["情景对比"] = tables.differences_table(comparison, lang).drop(columns=["__key", "__category"])
+            attribution = tables.attribution_table(comparison, lang)
+            if attribution is not None:
+                ordered["反事实归因"] = attribution
+        ordered[name] = frame
+    return ordered
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write the sheets (header row frozen, columns sized to their content)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for k, column in enumerate(frame.columns, start=1):
+                width = max([_width(column)] + [_width(v) for v in frame[column].head(200)])
+                sheet.column_dimensions[sheet.cell(1, k).column_letter].width = min(max(width + 2, 8), 60)
+                if pd.api.types.is_float_dtype(frame[column]):
+                    for row in range(2, len(frame) + 2):
+                        sheet.cell(row, k).number_format = "#,##0.00##"
+
+
+def _width(value) -> int:
+    text = str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)      # CJK characters are two columns wide

@@ -1,0 +1,240 @@
+"""The self-contained HTML report (DESIGN §10): one file, inline CSS and SVG charts, no script, no
+external resource — it opens the same on an office PC without network as in headless Chromium."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from sim.report import figures, tables
+from sim.report.figures import CSS_FONTS
+from sim.report.labels import text
+
+CSS = f"""
+body {{ font-family: {CSS_FONTS}; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.5; }}
+h1 {{ font-size: 1.6em; border-bottom: 3px solid #1f5fa8; padding-bottom: .3em; }}
+h2 {{ font-size: 1.25em; margin-top: 2em; color: #1f5fa8; }}
+table {{ border-collapse: collapse; margin: .6em 0; font-size: .85em; }}
+th, td {{ border: 1px solid #ccd; padding: .25em .5em; }}
+th {{ background: #eef3fa; text-align: center; }}
+td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.kpis {{ display: flex; flex-wrap: wrap; gap: .8em; }}
+.kpi {{ border: 1px solid #ccd; border-radius: 6px; padding: .6em 1em; min-width: 10em; background: #fafcff; }}
+.kpi .v {{ font-size: 1.5em; font-weight: bold; color: #1f5fa8; }}
+.kpi .l {{ font-size: .85em; color: #555; }}
+.kpi .b {{ font-size: .75em; color: #777; }}
+.note {{ font-size: .85em; color: #555; }}
+.scroll {{ max-height: 32em; overflow-y: auto; }}
+figure {{ margin: 1em 0; }}
+"""
+
+
+def number(value, rate: bool = False) -> str:
+    """A cell: thousands separators, two decimals for money, percentages for rates, — for missing."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "—"
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
+    if isinstance(value, (float, np.floating)):
+        if rate:
+            return f"{value:.1%}"
+        return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:,.2f}"
+    return html.escape(str(value))
+
+
+def table_html(frame: pd.DataFrame | None, rate_rows: pd.Series | None = None, scroll: bool = False) -> str:
+    """An HTML table; columns whose name starts with "__" are helpers and not shown; `rate_rows` marks the
+    rows whose numbers are shares (shown as percentages)."""
+    if frame is None or frame.empty:
+        return ""
+    columns = [c for c in frame.columns if not str(c).startswith("__")]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = []
+    for k, (_, row) in enumerate(frame.iterrows()):
+        rate = bool(rate_rows.iloc[k]) if rate_rows is not None else False
+        cells = []
+        for c in columns:
+            value = row[c]
+            numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+            cells.append(f'<td class="n">{number(value, rate)}</td>' if numeric else f"<td>{number(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="scroll">{table}</div>' if scroll else table
+
+
+def document(title: str, sections: list[tuple[str, str]], lang: str) -> str:
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    for heading, content in sections:
+        parts.append(f"<section><h2>{html.escape(heading)}</h2>{content}</section>")
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def kpi_cards(cards: list[tuple[str, str, str]]) -> str:
+    return '<div class="kpis">' + "".join(
+        f'<div class="kpi"><div class="l">{html.escape(label)}</div><div class="v">{html.escape(value)}</div>'
+        f'<div class="b">{html.escape(band)}</div></div>' for label, value, band in cards) + "</div>"
+
+
+def _figure(svg: str) -> str:
+    return f"<figure>{svg}</figure>"
+
+
+# ---- a run ------------------------------------------------------------------------------------------------
+
+def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tuple[str, str]]:
+    """The sections of a run's report: setting, KPIs, budget, monthly cost, UI fund, outcomes, targets."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    m = results.manifest
+    sections = [(t("setting"), table_html(tables.setting_table(m, lang)) + f'<p class="note">{t("run_note")}</p>'),
+                (t("kpi"), kpi_cards(headline_cards(results, lang)))]
+    by_fund = tables.budget_by_fund(results, lang)
+    budget = tables.budget_by_instrument(results, lang)
+    top = results.budget.groupby(["instrument", "name_zh"])["amount_yuan"].sum().sort_values(ascending=False)
+    top = top[top != 0].head(25)
+    bars = ""
+    if len(top):
+        labels = [f"{i} {n}" for i, n in top.index]
+        bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget"), t("amount_wan")))
+    sections.append((t("budget_fund"), table_html(by_fund)))
+    sections.append((t("budget"), bars + table_html(budget, scroll=True)))
+    monthly = tables.monthly_by_fund(results, lang)
+    if len(monthly.columns) > 1:
+        sections.append((t("monthly"), _figure(figures.monthly_by_fund(monthly, t("monthly"), t("amount_wan")))
+                         + table_html(monthly, scroll=True)))
+    ui = tables.ui_fund_table(results, lang)
+    sections.append((t("ui_fund"), _figure(figures.ui_fund(ui, t("ui_fund"), t("balance_wan"), t("months_of_cover")))
+                     + table_html(ui, scroll=True)))
+    outcomes = tables.outcomes_by_year(results, lang)
+    rates = outcomes["__metric"].isin(["surveyed_unemployment_rate", "graduate_destination_rate",
+                                       "graduate_employment_rate"])
+    sections.append((t("outcomes"), table_html(outcomes, rates)))
+    sections.append((t("targets"), targets_section(results, lang)))
+    if with_appendix:
+        sections.append((t("appendix"), table_html(tables.parameters_table(m, lang), scroll=True)))
+    return sections
+
+
+def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
+    """KPI cards: cost per year (with the P5–P95 band when replicated), year-end outcomes, the UI fund."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    cards = []
+    per_year = tables.budget_bands_by_year(results)
+    for year, group in per_year.groupby("year"):
+        values = group["amount_yuan"].to_numpy() / 1e4
+        band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
+        cards.append((f"{year} {t('total_cost')} ({t('wan')})", f"{values.mean():,.0f}", band))
+    outcomes = tables.outcomes_by_year(results, lang, metrics=("new_urban_jobs_ytd", "surveyed_unemployment_rate",
+                                                               "reemployed_unemployed_ytd", "difficulty_employed_ytd"))
+    labels = {"new_urban_jobs_ytd": "kpi_new_jobs", "surveyed_unemployment_rate": "kpi_rate",
+              "reemployed_unemployed_ytd": "kpi_reemployed", "difficulty_employed_ytd": "kpi_difficulty"}
+    value_col = t("value")
+    for _, row in outcomes.iterrows():
+        metric = row["__metric"]
+        rate = metric == "surveyed_unemployment_rate"
+        value = f"{row[value_col]:.1%}" if rate else f"{row[value_col]:,.0f}"
+        band = ""
+        if t("low") in outcomes.columns:
+            lo, hi = row[t("low")], row[t("high")]
+            band = f"P5–P95 {lo:.1%} – {hi:.1%}" if rate else f"P5–P95 {lo:,.0f} – {hi:,.0f}"
+        cards.append((f"{row[t('year')]} {t(labels[metric])}", value, band))
+    ui = tables.ui_fund_table(results, lang)
+    if len(ui):
+        last = ui.iloc[-1]
+        cards.append((f"{last.iloc[0]} {t('kpi_ui_balance')} ({t('wan')})", f"{last.iloc[3]:,.0f}", ""))
+        cover = last.iloc[4]
+        cards.append((f"{last.iloc[0]} {t('kpi_cover')}", f"{cover:.1f}" if np.isfinite(cover) else "—", ""))
+    return cards
+
+
+def targets_section(results, lang: str) -> str:
+    t = lambda key: text(lang, key)                          # noqa: E731
+    table = tables.targets_table(results, lang)
+    if table is None:
+        return f'<p class="note">{html.escape(t("no_targets").format(locality=results.manifest["locality"]))}</p>'
+    chart = ""
+    numeric = table[t("target")].astype(float)
+    if len(table):
+        chart = _figure(figures.targets(table[t("metric")].tolist(), table[t("simulated")].to_numpy(np.float64),
+                                        numeric.to_numpy(), table[t("tolerance")].to_numpy(np.float64),
+                                        t("targets"), t("simulated"), t("target")))
+    return chart + table_html(table)
+
+
+def run_report(results, lang: str = "zh") -> str:
+    m = results.manifest
+    title = f"{text(lang, 'run_title')} — {m.get('title_zh') or m['scenario']}"
+    return document(title, run_sections(results, lang), lang)
+
+
+# ---- a comparison -----------------------------------------------------------------------------------------
+
+def comparison_report(comparison, lang: str = "zh") -> str:
+    """Differences with intervals first, then attribution, then each scenario's own sections."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    meta = comparison.manifest
+    base = comparison.results[comparison.base]
+    setting = tables.setting_table(base.manifest, lang)
+    setting.loc[len(setting)] = [t("reform"), ", ".join(comparison.reforms)]
+    sections = [(t("setting"), table_html(setting) + f'<p class="note">{t("compare_note")}</p>')]
+    diff = tables.differences_table(comparison, lang, changed_only=True)
+    sections.append((t("differences"), _differences_charts(comparison, lang) + f'<p class="note">{t("diff_note")}</p>'
+                     + _differences_tables(diff, lang)))
+    attribution = tables.attribution_table(comparison, lang)
+    if attribution is not None:
+        note = t("attribution_note").format(window=meta.get("attribution_window_months"))
+        sections.append((t("attribution"), _attribution_chart(comparison, lang) + f'<p class="note">{note}</p>'
+                         + table_html(attribution, scroll=True)))
+    for name, results in comparison.results.items():
+        label = f"{t('base') if name == comparison.base else t('reform')}: {name}"
+        for heading, content in run_sections(results, lang, with_appendix=False):
+            if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets")):
+                sections.append((f"{label} — {heading}", content))
+    for name, results in comparison.results.items():
+        sections.append((f"{t('appendix')} — {name}", table_html(tables.parameters_table(results.manifest, lang),
+                                                                scroll=True)))
+    title = f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}"
+    return document(title, sections, lang)
+
+
+def _differences_tables(diff: pd.DataFrame, lang: str) -> str:
+    rates = diff["__key"].isin(["surveyed_unemployment_rate", "graduate_destination_rate", "graduate_employment_rate"])
+    return table_html(diff, rates, scroll=True)
+
+
+def _differences_charts(comparison, lang: str) -> str:
+    """Per reform: whole-period cost difference by instrument with the 90 % interval."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    d = comparison.differences
+    out = []
+    names = {}
+    for res in comparison.results.values():
+        names |= dict(zip(res.budget["instrument"], res.budget["name_zh"]))
+    for reform, group in d[(d["category"] == "cost") & (d["year"] == "all")].groupby("reform", sort=False):
+        group = group[~group["key"].str.startswith("fund:") & (group["difference"] != 0)]
+        group = group.reindex(group["difference"].abs().sort_values(ascending=False).index).head(20)
+        if group.empty:
+            continue
+        labels = [t("total_cost") if k == "total" else f"{k} {names.get(k, '')}" for k in group["key"]]
+        out.append(_figure(figures.horizontal_bars(labels, group["difference"].to_numpy() / 1e4,
+                                                   f"{reform}: {t('difference')} ({t('all_years')})", t("cost_wan"),
+                                                   group["ci_low"].to_numpy() / 1e4, group["ci_high"].to_numpy() / 1e4)))
+    return "".join(out)
+
+
+def _attribution_chart(comparison, lang: str) -> str:
+    """Cost per additional job (万元) by instrument, base scenario, instruments that add jobs."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    a = comparison.attribution
+    a = a[(a["scenario"] == comparison.base) & np.isfinite(a["cost_per_additional_job"])]
+    if a.empty:
+        return ""
+    a = a.sort_values("cost_per_additional_job")
+    labels = [f"{i} {n}" for i, n in zip(a["instrument"], a["name_zh"])]
+    return _figure(figures.horizontal_bars(labels, a["cost_per_additional_job"].to_numpy() / 1e4,
+                                           f"{comparison.base}: {t('cost_per_job')}", t("cost_per_job")))

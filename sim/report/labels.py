@@ -1,0 +1,127 @@
+"""Words of the reports in Chinese (default) and English: headings, column names, fund and line names."""
+from __future__ import annotations
+
+from sim.codes import FUND_NAMES_ZH, CostLine, Fund
+from sim.outcomes import METRIC_BY_NAME
+
+LANGS = ("zh", "en")
+
+TEXT = {
+    "zh": {
+        "run_title": "就业补贴预算测算报告", "compare_title": "政策情景对比报告",
+        "setting": "测算设定", "kpi": "核心指标", "budget": "年度预算(按政策项目与资金渠道)",
+        "budget_fund": "年度预算(按资金渠道)", "monthly": "月度支出(按资金渠道)", "ui_fund": "失业保险基金收支与备付月数",
+        "outcomes": "就业结果", "targets": "就业目标完成情况", "differences": "情景差异(改革 − 基准)",
+        "attribution": "反事实归因:新增就业、无谓损失与每新增就业成本", "appendix": "附录:参数与来源",
+        "method": "方法说明", "no_targets": "本地区尚无目标文件(calibration/{locality}/targets.toml)。",
+        "scenario": "情景", "period": "测算期", "persons": "模拟人数", "seed": "随机种子", "reps": "重复次数",
+        "weight": "每个模拟人代表人数", "created": "生成时间", "sha": "情景文件校验值(sha256)",
+        "total_cost": "总支出", "year": "年度", "instrument": "政策项目", "name": "名称", "type": "类型",
+        "fund": "资金渠道", "line": "支出科目", "amount_yuan": "金额(元)", "amount_wan": "金额(万元)",
+        "p5": "P5(万元)", "p50": "P50(万元)", "p95": "P95(万元)", "payments": "支付人次",
+        "claimed_wan": "申领额(万元)", "unfunded_wan": "预算不足未付(万元)", "month": "月份",
+        "revenue_wan": "收入(万元)", "outlays_wan": "支出(万元)", "balance_wan": "结余(万元)",
+        "months_of_cover": "备付月数", "metric": "指标", "value": "数值", "unit": "单位", "low": "P5", "high": "P95",
+        "target": "目标", "simulated": "模拟值", "met": "是否达成", "source": "来源", "tolerance": "容差",
+        "relation": "目标关系", "base": "基准", "reform": "改革", "difference": "差异", "ci": "90% 置信区间",
+        "ci_low": "区间下限", "ci_high": "区间上限", "category": "类别", "item": "项目",
+        "cost_wan": "支出(万元)", "subsidised_hires": "受补贴就业人数", "deadweight_share": "无谓损失比例",
+        "additional_jobs": "新增就业(期末人数)", "additional_months": "新增就业(人月)",
+        "cost_per_job": "每新增就业成本(万元/人)", "cost_per_job_year": "每新增就业年成本(万元/人年)",
+        "offsets_wan": "财政抵减(万元)", "net_cost_wan": "净成本(万元)", "parameter": "参数", "yes": "是", "no": "否",
+        "wan": "万元", "persons_unit": "人", "share_unit": "比例", "months_unit": "月", "all_years": "全期",
+        "cost": "支出", "outcome": "结果", "fund_cat": "基金", "none": "—",
+        "run_note": "金额为全市总体估计(模拟样本 × 权重),以元计、精确到分;多次重复时给出均值与 P5–P95 区间。",
+        "compare_note": ("各情景在每次重复中使用相同的初始人口和随机数(共同随机数),差异为逐次配对差的均值,"
+                         "区间为配对差均值的 90% t 置信区间(一次重复时不给出)。"),
+        "diff_note": "金额单位万元;未列出在各次重复中支出均无变化的政策项目(见工作簿“情景对比”表)。",
+        "attribution_note": ("逐项关闭政策后重跑同一重复;受补贴者在反事实中于 ±{window} 个月内同样就业的视为无谓损失;"
+                             "新增就业为期末在业人数之差;财政抵减为其他项目支出减少与失业保险缴费增加。"
+                             "每新增就业成本在新增就业不为正时不适用(—)。"),
+        "kpi_new_jobs": "城镇新增就业", "kpi_rate": "城镇调查失业率", "kpi_reemployed": "失业人员再就业",
+        "kpi_difficulty": "就业困难人员就业", "kpi_ui_balance": "失业保险基金期末结余", "kpi_cover": "期末备付月数",
+    },
+    "en": {
+        "run_title": "Employment-subsidy budget projection", "compare_title": "Policy scenario comparison",
+        "setting": "Setting", "kpi": "Headline indicators", "budget": "Annual budget by instrument and fund",
+        "budget_fund": "Annual budget by fund", "monthly": "Monthly cost by fund",
+        "ui_fund": "Unemployment-insurance fund: balance and months of cover", "outcomes": "Labour-market outcomes",
+        "targets": "Outcomes against the locality's targets", "differences": "Differences (reform − base)",
+        "attribution": "Counterfactual attribution: additional jobs, deadweight, cost per additional job",
+        "appendix": "Appendix: parameters and sources", "method": "Method",
+        "no_targets": "No targets file for this locality yet (calibration/{locality}/targets.toml).",
+        "scenario": "Scenario", "period": "Period", "persons": "Simulated persons", "seed": "Seed", "reps": "Replications",
+        "weight": "Persons per simulated person", "created": "Created", "sha": "Scenario sha256",
+        "total_cost": "Total cost", "year": "Year", "instrument": "Instrument", "name": "Name", "type": "Type",
+        "fund": "Fund", "line": "Cost line", "amount_yuan": "Amount (yuan)", "amount_wan": "Amount (10k yuan)",
+        "p5": "P5 (10k yuan)", "p50": "P50 (10k yuan)", "p95": "P95 (10k yuan)", "payments": "Payments",
+        "claimed_wan": "Claimed (10k yuan)", "unfunded_wan": "Unfunded (10k yuan)", "month": "Month",
+        "revenue_wan": "Revenue (10k yuan)", "outlays_wan": "Outlays (10k yuan)", "balance_wan": "Balance (10k yuan)",
+        "months_of_cover": "Months of cover", "metric": "Indicator", "value": "Value", "unit": "Unit", "low": "P5",
+        "high": "P95", "target": "Target", "simulated": "Simulated", "met": "Met", "source": "Source",
+        "tolerance": "Tolerance", "relation": "Relation", "base": "Base", "reform": "Reform", "difference": "Difference",
+        "ci": "90 % interval", "ci_low": "Interval low", "ci_high": "Interval high", "category": "Category",
+        "item": "Item", "cost_wan": "Cost (10k yuan)", "subsidised_hires": "Subsidised persons in work",
+        "deadweight_share": "Deadweight share", "additional_jobs": "Additional jobs (end of horizon)",
+        "additional_months": "Additional employment-months", "cost_per_job": "Cost per additional job (10k yuan)",
+        "cost_per_job_year": "Cost per additional job-year (10k yuan)", "offsets_wan": "Fiscal offsets (10k yuan)",
+        "net_cost_wan": "Net cost (10k yuan)", "parameter": "Parameter", "yes": "yes", "no": "no", "wan": "10k yuan",
+        "persons_unit": "persons", "share_unit": "share", "months_unit": "months", "all_years": "whole period",
+        "cost": "cost", "outcome": "outcome", "fund_cat": "fund", "none": "—",
+        "run_note": ("Amounts are estimates for the whole city (simulated sample × weight), in yuan to the fen; with "
+                     "replications, the mean and the P5–P95 band."),
+        "compare_note": ("Every scenario runs each replication from the same starting population with the same random "
+                         "numbers (common random numbers); differences are means of the paired differences, with a "
+                         "90 % t interval of that mean (none with one replication)."),
+        "diff_note": ("Money in 10k yuan; instruments whose cost is unchanged in every replication are not listed "
+                      "here (the workbook's 情景对比 sheet has every row)."),
+        "attribution_note": ("Each instrument is switched off in turn and the same replication re-run; a subsidised "
+                             "person who is also hired in the counterfactual within ±{window} months is deadweight; "
+                             "additional jobs are the difference in persons employed at the end of the horizon; "
+                             "offsets are other payments saved and UI contributions gained. Cost per additional job "
+                             "is not defined (—) when no job is added."),
+        "kpi_new_jobs": "New urban jobs", "kpi_rate": "Surveyed unemployment rate",
+        "kpi_reemployed": "Re-employment of the unemployed", "kpi_difficulty": "Employment of difficulty groups",
+        "kpi_ui_balance": "UI fund balance at the end", "kpi_cover": "Months of cover at the end",
+    },
+}
+
+FUND_NAMES_EN = {
+    Fund.ui_fund: "UI fund", Fund.employment_fund: "Employment subsidy fund", Fund.skills_fund: "Skills upgrading account",
+    Fund.restructuring_fund: "Industrial restructuring fund", Fund.rural_fund: "Rural revitalisation fund",
+    Fund.guarantee_fund: "Loan guarantee fund", Fund.civil_affairs: "Civil affairs (dibao)",
+    Fund.municipal_budget: "Municipal budget", Fund.tax_forgone: "Tax forgone", Fund.si_forgone: "Social insurance forgone",
+}
+LINE_NAMES = {
+    "zh": {CostLine.main: "主体支付", CostLine.ui_medical: "代缴医疗保险费", CostLine.ui_aid: "失业补助金",
+           CostLine.ui_top_up: "临时价格补贴", CostLine.loan_compensation: "担保代偿", CostLine.training_living: "生活费补贴",
+           CostLine.training_followup: "跟踪服务费", CostLine.training_appraisal: "鉴定补贴",
+           CostLine.intern_retention: "见习留用奖补", CostLine.public_job_si: "公益岗位社保补贴"},
+    "en": {line: line.name.replace("_", " ") for line in CostLine},
+}
+UNITS = {"zh": {"persons": "人", "persons/month": "人", "share": "%", "yuan": "万元", "months": "月", "firms": "户",
+                "firms/month": "户", "posts": "个"},
+         "en": {"persons": "persons", "persons/month": "persons", "share": "%", "yuan": "10k yuan", "months": "months",
+                "firms": "firms", "firms/month": "firms", "posts": "posts"}}
+
+
+def text(lang: str, key: str) -> str:
+    return TEXT[lang][key]
+
+
+def fund_name(fund: str, lang: str) -> str:
+    code = Fund[fund]
+    if lang == "zh":
+        return FUND_NAMES_ZH.get(code, fund)
+    return FUND_NAMES_EN.get(code, fund)
+
+
+def line_name(line: str, lang: str) -> str:
+    return LINE_NAMES[lang][CostLine[line]]
+
+
+def metric_name(metric: str, lang: str) -> str:
+    m = METRIC_BY_NAME.get(metric)
+    if m is None:
+        return metric
+    return m.name_zh if lang == "zh" else metric.replace("_", " ")

@@ -1,0 +1,242 @@
+"""The reports' tables, built once from saved results and shared by the HTML report and the workbook.
+
+Numbers stay numbers (money in 万元 and 元, rates as fractions); only headers and names are localised.
+With replications, amounts are means over replications and P5/P95 bands are given where the design asks.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
+from sim.report.labels import fund_name, line_name, metric_name, text
+
+HEADLINE = ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd", "surveyed_unemployment_rate",
+            "registered_unemployed", "ui_recipients", "business_starts", "graduate_destination_rate",
+            "graduate_employment_rate")
+
+
+def _reps(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if "rep" in frame else frame.assign(rep=0)
+
+
+def setting_table(manifest: dict, lang: str) -> pd.DataFrame:
+    """What was run: scenario, period, size, seed, replications, weight, time, input hash."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    rows = [(t("scenario"), f"{manifest['scenario']} {manifest.get('title_zh', '')}".strip()),
+            (t("period"), f"{manifest['start']} + {manifest['months']} {t('months_unit')}"),
+            (t("persons"), f"{manifest['persons']:,}"), (t("weight"), f"{manifest['weight']:.4g}"),
+            (t("seed"), str(manifest["seed"])), (t("reps"), str(manifest["replications"])),
+            (t("created"), manifest.get("created_utc", "")), (t("sha"), manifest.get("scenario_sha256", ""))]
+    return pd.DataFrame(rows, columns=[t("item"), t("value")])
+
+
+def budget_by_instrument(results, lang: str) -> pd.DataFrame:
+    """Annual cost by instrument, cost line and fund in 万元 (with P5/P95 when replicated)."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    b = results.budget.copy()
+    out = pd.DataFrame({
+        t("year"): b["year"].astype(str), t("instrument"): b["instrument"], t("name"): b["name_zh"],
+        t("line"): [line_name(x, lang) for x in b["line"]], t("fund"): [fund_name(x, lang) for x in b["funding"]],
+        t("amount_wan"): (b["amount_yuan"] / 1e4).round(2), t("amount_yuan"): b["amount_yuan"].round(2)})
+    if "p5" in b:
+        out[t("p5")] = (b["p5"] / 1e4).round(2)
+        out[t("p95")] = (b["p95"] / 1e4).round(2)
+    if "unfunded_yuan" in b and (b["unfunded_yuan"] != 0).any():
+        out[t("unfunded_wan")] = (b["unfunded_yuan"] / 1e4).round(2)
+    out[t("payments")] = b["payments"]
+    return out
+
+
+def budget_by_fund(results, lang: str) -> pd.DataFrame:
+    """Annual cost by fund (万元): one row per fund, one column per year and the whole period."""
+    b = results.budget
+    wide = b.pivot_table(index="funding", columns="year", values="amount_yuan", aggfunc="sum", fill_value=0.0)
+    wide.columns = [str(c) for c in wide.columns]
+    wide[text(lang, "all_years")] = wide.sum(axis=1)
+    wide.loc["__total__"] = wide.sum(axis=0)
+    wide = (wide / 1e4).round(2)
+    names = [text(lang, "total_cost") if f == "__total__" else fund_name(f, lang) for f in wide.index]
+    wide.insert(0, text(lang, "fund"), names)
+    return wide.reset_index(drop=True)
+
+
+def budget_bands_by_year(results) -> pd.DataFrame:
+    """Total cost per year and replication (yuan): for the bands of the headline and the chart."""
+    costs = _reps(results.costs)
+    per = costs.assign(year=costs["month"].str.slice(0, 4)).groupby(["rep", "year"])["amount_yuan"].sum()
+    return per.reset_index()
+
+
+def monthly_by_fund(results, lang: str) -> pd.DataFrame:
+    """Cost per month and fund (万元, mean over replications)."""
+    costs = _reps(results.costs)
+    reps = costs["rep"].nunique() or 1
+    wide = costs.pivot_table(index="month", columns="funding", values="amount_yuan", aggfunc="sum", fill_value=0.0)
+    wide = (wide / reps / 1e4).round(2)
+    wide.columns = [fund_name(c, lang) for c in wide.columns]
+    wide.insert(0, text(lang, "month"), wide.index)
+    return wide.reset_index(drop=True)
+
+
+def ui_fund_table(results, lang: str) -> pd.DataFrame:
+    """The UI fund by month: revenue, outlays, balance (万元) and months of cover (mean over replications)."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    ui = _reps(results.funds)
+    ui = ui[ui["fund"] == "ui_fund"].groupby("month")[["revenue", "outlays", "balance", "months_of_cover"]].mean()
+    return pd.DataFrame({t("month"): ui.index, t("revenue_wan"): (ui["revenue"] / 1e4).round(2),
+                         t("outlays_wan"): (ui["outlays"] / 1e4).round(2),
+                         t("balance_wan"): (ui["balance"] / 1e4).round(2),
+                         t("months_of_cover"): ui["months_of_cover"].round(2)}).reset_index(drop=True)
+
+
+def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
+    """Headline outcomes at each year's last simulated month (the destination rate at the end of August),
+    mean and P5/P95 over replications."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    o = _reps(results.outcomes)
+    o = o[o["metric"].isin(metrics)].assign(year=lambda d: d["month"].str.slice(0, 4))
+    rows = []
+    for (metric, year), group in o.groupby(["metric", "year"], sort=False):
+        if metric == "graduate_destination_rate":
+            group = group[group["month"].str.endswith("-08")]
+            if group.empty:
+                continue
+        last = group[group["month"] == group["month"].max()]["value"].to_numpy()
+        rows.append((metric, year, last.mean(), np.quantile(last, 0.05), np.quantile(last, 0.95)))
+    frame = pd.DataFrame(rows, columns=["metric", "year", "mean", "p5", "p95"])
+    frame["order"] = frame["metric"].map({m: i for i, m in enumerate(metrics)})
+    frame = frame.sort_values(["order", "year"])
+    unit = [text(lang, "share_unit") if m in RATE_METRICS else text(lang, "persons_unit") for m in frame["metric"]]
+    out = pd.DataFrame({t("metric"): [metric_name(m, lang) for m in frame["metric"]], t("year"): frame["year"],
+                        t("value"): frame["mean"].round(4), t("unit"): unit})
+    if o["rep"].nunique() > 1:
+        out[t("low")] = frame["p5"].round(4).to_numpy()
+        out[t("high")] = frame["p95"].round(4).to_numpy()
+    out["__metric"] = frame["metric"].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def targets_table(results, lang: str) -> pd.DataFrame | None:
+    """Simulated outcomes against calibration/<locality>/targets.toml, or None when there is none."""
+    try:
+        from sim.targets import compare_targets, load_targets
+    except ImportError:                                      # targets arrive with the calibration work
+        return None
+    try:
+        targets = load_targets(results.manifest["locality"])
+    except FileNotFoundError:
+        return None
+    if not targets:
+        return None
+    table = compare_targets(results, targets)
+    t = lambda key: text(lang, key)                          # noqa: E731
+    name = table["name_zh"] if lang == "zh" else table["name"]
+    return pd.DataFrame({t("metric"): name, t("relation"): table["relation"], t("target"): table["value"],
+                         t("simulated"): table["simulated"].round(4), t("tolerance"): table["tolerance"],
+                         t("met"): [t("yes") if m else t("no") for m in table["met"]], t("source"): table["source"]})
+
+
+def parameters_table(manifest: dict, lang: str) -> pd.DataFrame:
+    """Every parameter of the run with its value and source: the scenario's instruments (source of the
+    instrument), then the locality profile and behaviour (source of each value)."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    rows = []
+    skip = {"source", "note", "name_zh", "name_en", "catalogue_id"}
+    for ins_id, spec in manifest["resolved_scenario"].get("instruments", {}).items():
+        for key, value in spec.items():
+            if key not in skip:
+                rows.append((f"instruments.{ins_id}.{key}", _value(value), spec.get("source", "")))
+    for section in ("scenario", "run", "economy", "budget", "cost_sharing"):
+        for key, value in _flatten(manifest["resolved_scenario"].get(section, {}), section):
+            rows.append((key, _value(value), "scenario file"))
+    documents = {"profile": manifest.get("locality_profile", {}), "behaviour": manifest.get("locality_behaviour", {})}
+    for key, source in manifest.get("parameter_sources", {}).items():   # every locality leaf has its source
+        prefix, *path = key.split(".")
+        value = documents.get(prefix, {})
+        for part in path:
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        rows.append((key, _value(value), source))
+    return pd.DataFrame(rows, columns=[t("parameter"), t("value"), t("source")])
+
+
+def _flatten(document, prefix: str):
+    """(key path, value) of a scenario section; a table of month → value (a by-month schedule) is one value."""
+    if isinstance(document, dict) and document and not all(k[:1].isdigit() for k in document):
+        for key, value in document.items():
+            yield from _flatten(value, f"{prefix}.{key}")
+    else:
+        yield prefix, document
+
+
+def _value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)) and len(value) > 12:
+        return f"[{', '.join(map(str, value[:12]))}, … ({len(value)} values)]"
+    return str(value)
+
+
+# ---- comparison ------------------------------------------------------------------------------------------
+
+def differences_table(comparison, lang: str, changed_only: bool = False) -> pd.DataFrame:
+    """Paired differences, localised: money in 万元, outcomes in their units. `changed_only` drops the
+    instruments whose cost is the same in every replication of both scenarios (the report's view; the
+    workbook keeps every row)."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    d = comparison.differences
+    if changed_only:
+        same = (d["category"] == "cost") & ~d["key"].str.startswith("fund:") & (d["key"] != "total") \
+            & (d["difference"] == 0) & (d["ci_low"].fillna(0) == 0) & (d["ci_high"].fillna(0) == 0)
+        d = d[~same]
+    d = d.reset_index(drop=True)
+    names = {}
+    for res in comparison.results.values():
+        names |= dict(zip(res.budget["instrument"], res.budget["name_zh"]))
+    scale = np.where(d["category"].eq("cost") | (d["category"].eq("fund") & d["key"].eq("balance")), 1e-4, 1.0)
+    items = []
+    for category, key in zip(d["category"], d["key"]):
+        if category == "cost":
+            items.append(t("total_cost") if key == "total" else fund_name(key[5:], lang) if key.startswith("fund:")
+                         else f"{key} {names.get(key, '')}".strip())
+        elif category == "fund":
+            items.append(f"{fund_name('ui_fund', lang)} {t('balance_wan') if key == 'balance' else t('months_of_cover')}")
+        else:
+            items.append(metric_name(key, lang))
+    category = {"cost": t("cost_wan"), "outcome": t("outcome"), "fund": t("fund_cat")}
+    out = pd.DataFrame({t("scenario"): d["reform"], t("category"): d["category"].map(category),
+                        t("year"): d["year"].replace({"all": t("all_years")}), t("item"): items})
+    for column, label in (("base", "base"), ("reform_value", "reform"), ("difference", "difference"),
+                          ("ci_low", "ci_low"), ("ci_high", "ci_high")):
+        out[t(label)] = (d[column] * scale).round(4)
+    out[t("reps")] = d["reps"]
+    out["__key"] = d["key"].to_numpy()
+    out["__category"] = d["category"].to_numpy()
+    return out
+
+
+def attribution_table(comparison, lang: str) -> pd.DataFrame | None:
+    """Per scenario and instrument: cost, subsidised persons in work, deadweight, additional jobs, offsets,
+    net cost and cost per additional job (万元); instruments that paid nothing are left out."""
+    a = comparison.attribution
+    if a is None:
+        return None
+    a = a[a["cost_yuan"] != 0]
+    t = lambda key: text(lang, key)                          # noqa: E731
+    offsets = a["ui_benefits_saved_yuan"] + a["other_payments_saved_yuan"] + a["ui_contributions_gained_yuan"]
+    out = pd.DataFrame({
+        t("scenario"): a["scenario"], t("instrument"): a["instrument"], t("name"): a["name_zh"],
+        t("cost_wan"): (a["cost_yuan"] / 1e4).round(2), t("subsidised_hires"): a["subsidised_hires"].round(0),
+        t("deadweight_share"): a["deadweight_share"].round(4), t("additional_jobs"): a["additional_jobs"].round(1),
+        t("additional_jobs") + " " + t("ci_low"): a["additional_jobs_low"].round(1),
+        t("additional_jobs") + " " + t("ci_high"): a["additional_jobs_high"].round(1),
+        t("additional_months"): a["additional_employment_months"].round(0),
+        t("offsets_wan"): (offsets / 1e4).round(2), t("net_cost_wan"): (a["net_cost_yuan"] / 1e4).round(2),
+        t("cost_per_job"): (a["cost_per_additional_job"] / 1e4).round(2),
+        t("cost_per_job_year"): (a["cost_per_additional_job_year"] / 1e4).round(2)})
+    return out.reset_index(drop=True)
+
+
+def metric_unit(metric: str) -> str:
+    m = METRIC_BY_NAME.get(metric)
+    return m.unit if m else ""

@@ -1,6 +1,6 @@
 """subsim: monthly microsimulation of the cost and effect of Chinese employment subsidies.
 
-Public API (DESIGN §1): `load_scenario`, `run` and `compare`. Sweeps, sensitivity and calibration
+Public API (DESIGN §1): `load_scenario`, `run`, `compare` and `calibrate`. Sweeps and sensitivity
 join this list as they are built.
 """
 import hashlib as _hashlib
@@ -23,8 +23,9 @@ def _numba_cache_dir() -> str:
 _os.environ.setdefault("NUMBA_CACHE_DIR", _numba_cache_dir())
 
 from sim.api import run  # noqa: E402  (after the cache folder is chosen)
+from sim.calibrate import calibrate  # noqa: E402
 from sim.compare import compare  # noqa: E402
 from sim.params import load_scenario  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["load_scenario", "run", "compare", "__version__"]
+__all__ = ["load_scenario", "run", "compare", "calibrate", "__version__"]

@@ -1,4 +1,5 @@
-"""Command line: `subsim run | compare | report | validate | instruments`. Thin: parses arguments, calls the public API, prints.
+"""Command line: `subsim run | compare | report | validate | calibrate | instruments`. Thin: parses arguments, calls
+the public API, prints.
 
 Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 internal error.
 """
@@ -70,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario files; exit 0 if valid, 2 otherwise")
     validate.add_argument("scenarios", type=Path, nargs="+")
     validate.set_defaults(handler=_validate)
+    cal = sub.add_parser("calibrate", help="calibrate a locality's behaviour parameters to its targets")
+    cal.add_argument("city", help="locality name, e.g. liupanshui (calibration/<city>/)")
+    cal.add_argument("--persons", type=int, default=50_000, help="simulated persons per evaluation (default 50000)")
+    cal.add_argument("--seed", type=int, help="common random-number seed (default: the scenario's)")
+    cal.add_argument("--budget", type=int, default=60, help="maximum evaluations (default 60)")
+    cal.add_argument("--scenario", type=Path, help="scenario to simulate (default scenarios/<city>-<year>.toml)")
+    cal.add_argument("--out", type=Path, help="output folder (default results/calibration/<city>/)")
+    cal.add_argument("--write", action="store_true",
+                     help="also replace calibration/<city>/behaviour.toml with the calibrated file")
+    cal.set_defaults(handler=_calibrate)
     catalogue = sub.add_parser("instruments", help="print the instrument types with their parameters")
     catalogue.add_argument("type", nargs="?", help="only this type")
     catalogue.set_defaults(handler=_instruments)
@@ -157,6 +168,31 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+def _calibrate(args) -> int:
+    import sim
+    from sim.params import Problem, ScenarioError
+    for option in ("persons", "budget"):
+        if getattr(args, option) < 1:
+            raise ScenarioError([Problem("command line", f"--{option}", getattr(args, option), "must be at least 1")])
+    if args.out is not None:
+        _check_writable(args.out)
+    with _progress(args.budget, unit="evaluations", label="calibrating") as advance:
+        result = sim.calibrate(args.city, scenario=args.scenario, persons=args.persons, seed=args.seed,
+                               budget=args.budget, out=args.out, write=args.write,
+                               progress=lambda done, total, best: advance(done, total))
+    rows = [(f"{k}", f"{result.start[k]:.6g} → {v:.6g}") for k, v in result.parameters.items()]
+    rows.append(("objective Σ w·gap²", f"{result.start_objective:.4g} → {result.objective:.4g}"))
+    for r in result.fit.itertuples():
+        if r.calibrate or r.headline:
+            rows.append((f"{r.name}{' [' + r.district + ']' if isinstance(r.district, str) else ''}",
+                         f"{r.value:,.4g} → {r.simulated:,.4g}  {r.gap:+.1%}  {'met' if r.met else 'NOT met'}"))
+    rows.append(("evaluations (reused)", f"{result.evaluations} ({result.reused}) in {result.seconds:.0f} s"))
+    _print_summary(rows, result.out)
+    if result.behaviour_file:
+        print(f"calibrated behaviour written to {result.behaviour_file}")
+    return EXIT_OK
+
+
 def _check_writable(out: Path) -> None:
     """The results folder must be a folder we can write (it is created if missing)."""
     from sim.params import Problem, ScenarioError
@@ -180,15 +216,15 @@ def _print_problems(problems) -> None:
 class _progress:
     """A progress bar on a terminal (rich), nothing otherwise."""
 
-    def __init__(self, total: int | None, unit: str):
-        self.total, self.unit = total, unit
+    def __init__(self, total: int, *, unit: str = "months", label: str = "simulating"):
+        self.total, self.unit, self.label = total, unit, label
         self.bar = None
 
     def __enter__(self):
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-            self.bar = Progress(TextColumn("simulating"), BarColumn(),
+            self.bar = Progress(TextColumn(self.label), BarColumn(),
                                 TextColumn("{task.completed}/{task.total} " + self.unit), TimeRemainingColumn(),
                                 console=Console(stderr=True), transient=True)
             self.bar.start()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.codes import CostLine, Fund, Outcome as O
+from sim.codes import CostLine, Fund, InstrumentType, Outcome as O
 from sim.engine import simulate
 from sim.population.arrays import FIRM_DTYPE, PERSON_DTYPE
 from tests.conftest import LIUPANSHUI as LIUPANSHUI_PATH, UI_ONLY, write_reform
@@ -120,7 +120,10 @@ def test_downturn_raises_layoffs_and_ui_cost_on_common_random_numbers():
     after = slice(3, 12)
     assert shock.outcomes[after, O.separations_involuntary].sum() > base.outcomes[after, O.separations_involuntary].sum()
     assert shock.outcomes[after, O.firm_exits].sum() > base.outcomes[after, O.firm_exits].sum()
-    assert shock.ledger_fen.sum() > base.ledger_fen.sum()
+    # UI cost, not total cost: with the calibrated (low) turnover the downturn's fewer vacancies also cut
+    # hire-linked subsidies, which may outweigh the extra UI (docs/calibration.md §4)
+    ui = [k for k, ins in enumerate(base.instruments) if ins.type == InstrumentType.ui_benefit]
+    assert shock.ledger_fen[:, ui].sum() > base.ledger_fen[:, ui].sum()
 
 
 def test_economy_multiplier_out_of_range_is_reported(tmp_path):

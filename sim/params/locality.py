@@ -22,7 +22,8 @@ def load_locality(locality_dir: Path) -> tuple[dict, dict, dict[str, str], list[
         Every problem in both files; empty when both are valid.
     """
     profile, profile_sources, problems = load_sourced(locality_dir / "profile.toml", PROFILE_SCHEMA)
-    behaviour, behaviour_sources, more = load_sourced(locality_dir / "behaviour.toml", BEHAVIOUR_SCHEMA)
+    behaviour, behaviour_sources, more = load_sourced(locality_dir / "behaviour.toml", BEHAVIOUR_SCHEMA,
+                                                   allow_calibrate=True)
     sources = {f"profile.{k}": v for k, v in profile_sources.items()}
     sources.update({f"behaviour.{k}": v for k, v in behaviour_sources.items()})
     return profile, behaviour, sources, problems + more

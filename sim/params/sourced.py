@@ -6,7 +6,11 @@ Every parameter is an inline table with its value and where the value comes from
     labour_force = { value = 1650000, source = "assumption: 2020 census × participation", unit = "persons" }
 
 Sections are ordinary TOML tables. Optional extra keys: ``note``, ``unit`` (must match the schema's
-unit when the schema declares one), ``status``.
+unit when the schema declares one), ``status``, and in behaviour files ``calibrate = { low = …, high = … }``:
+the parameter is one `subsim calibrate` may move, within these bounds (inside the schema's range, low <
+high, the current value between them; numbers only)::
+
+    base = { value = 0.014, source = "assumption: …", calibrate = { low = 0.004, high = 0.03 } }
 """
 from __future__ import annotations
 
@@ -14,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.params.errors import Problem
-from sim.params.kinds import suggest
+from sim.params.kinds import format_number, suggest
 from sim.params.loader import read_toml
-from sim.params.schema import Field, Schema
+from sim.params.schema import KINDS, Field, Schema
 from sim.params.walk import KeyPath, Reporter, Walker
 
-LEAF_KEYS = ("value", "source", "note", "unit", "status")
+LEAF_KEYS = ("value", "source", "note", "unit", "status", "calibrate")
 SOURCE_RULE = "every value needs a source or 'assumption: …'"
 DEFAULT_SOURCE = "schema default"
 
@@ -27,9 +31,11 @@ DEFAULT_SOURCE = "schema default"
 class SourcedWalker(Walker):
     """A `Walker` whose leaves are ``{ value = …, source = "…" }`` tables."""
 
-    def __init__(self, report: Reporter) -> None:
+    def __init__(self, report: Reporter, *, allow_calibrate: bool = False) -> None:
         super().__init__(report)
         self.sources: dict[str, str] = {}
+        self.allow_calibrate = allow_calibrate
+        self.bounds: dict[str, tuple[float, float]] = {}
 
     def leaf(self, path: KeyPath, field: Field, raw: Any) -> tuple[bool, Any]:
         """Unwrap and check one sourced value; record its source."""
@@ -38,9 +44,12 @@ class SourcedWalker(Walker):
             return False, None
         ok = True
         for key, extra in raw.items():
-            if key not in LEAF_KEYS:
-                self.report.add(path + (key,), extra, f"unknown key {key!r}" + suggest(key, LEAF_KEYS))
+            allowed = LEAF_KEYS if self.allow_calibrate else LEAF_KEYS[:-1]
+            if key not in allowed:
+                self.report.add(path + (key,), extra, f"unknown key {key!r}" + suggest(key, allowed))
                 ok = False
+            elif key == "calibrate":
+                ok = self._bounds(path, field, extra, raw["value"]) and ok
             elif key != "value" and not isinstance(extra, str):
                 self.report.add(path + (key,), extra, "must be a string")
                 ok = False
@@ -58,6 +67,36 @@ class SourcedWalker(Walker):
         valid, checked = super().leaf(path, field, raw["value"])
         return ok and valid, checked
 
+    def _bounds(self, path: KeyPath, field: Field, bounds: Any, value: Any) -> bool:
+        """Check ``calibrate = { low = …, high = … }`` and record it; return True when valid."""
+        where = path + ("calibrate",)
+        if field.kind not in ("float", "int") or field.by_month:
+            self.report.add(where, bounds, f"only a single number can be calibrated, not {KINDS[field.kind]}")
+            return False
+        if not isinstance(bounds, dict) or set(bounds) != {"low", "high"}:
+            self.report.add(where, bounds, "must be a table { low = …, high = … } (exactly these two keys)")
+            return False
+        low, high = bounds["low"], bounds["high"]
+        ok = True
+        for key, bound in (("low", low), ("high", high)):
+            if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                self.report.add(where + (key,), bound, "must be a number")
+                ok = False
+            elif (field.min is not None and bound < field.min) or (field.max is not None and bound > field.max):
+                self.report.add(where + (key,), bound, f"must be inside the parameter's range "
+                                f"[{format_number(field.min)}, {format_number(field.max)}]")
+                ok = False
+        if not ok:
+            return False
+        if not low < high:
+            self.report.add(where, bounds, f"low ({low:g}) must be below high ({high:g})")
+            return False
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not low <= value <= high:
+            self.report.add(where, bounds, f"the value {value:g} must lie between low and high")
+            return False
+        self.bounds[".".join(path)] = (float(low), float(high))
+        return True
+
     def default(self, path: KeyPath, field: Field) -> Any:
         """Fill an absent optional parameter and record that its source is the schema."""
         self.sources[".".join(path)] = DEFAULT_SOURCE + (f": {field.description}"
@@ -65,7 +104,8 @@ class SourcedWalker(Walker):
         return super().default(path, field)
 
 
-def load_sourced(path: Path, schema: Schema) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
+def load_sourced(path: Path, schema: Schema, *,
+                 allow_calibrate: bool = False) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
     """Read and validate a sourced parameter file.
 
     Parameters
@@ -74,6 +114,8 @@ def load_sourced(path: Path, schema: Schema) -> tuple[dict[str, Any], dict[str, 
         The TOML file.
     schema : Schema
         Its declaration; sections may carry cross-field checks under ``"__checks__"``.
+    allow_calibrate : bool
+        Accept ``calibrate = { low, high }`` on numeric leaves (behaviour files).
 
     Returns
     -------
@@ -84,13 +126,20 @@ def load_sourced(path: Path, schema: Schema) -> tuple[dict[str, Any], dict[str, 
     problems : list of Problem
         Empty when the file is valid.
     """
+    values, sources, _, problems = load_sourced_bounds(path, schema, allow_calibrate=allow_calibrate)
+    return values, sources, problems
+
+
+def load_sourced_bounds(path: Path, schema: Schema, *, allow_calibrate: bool = True
+                        ) -> tuple[dict[str, Any], dict[str, str], dict[str, tuple[float, float]], list[Problem]]:
+    """As `load_sourced`, and also return the calibration bounds: flat dotted key → (low, high)."""
     path = Path(path)
     document, problems = read_toml(path)
     if document is None:
-        return {}, {}, problems
-    walker = SourcedWalker(Reporter(path))
+        return {}, {}, {}, problems
+    walker = SourcedWalker(Reporter(path), allow_calibrate=allow_calibrate)
     values = walker.section(document, schema, ())
-    return values, walker.sources, walker.report.problems
+    return values, walker.sources, walker.bounds, walker.report.problems
 
 
-__all__ = ["load_sourced", "SourcedWalker", "SOURCE_RULE"]
+__all__ = ["load_sourced", "load_sourced_bounds", "SourcedWalker", "SOURCE_RULE"]

@@ -1,7 +1,6 @@
 """subsim: monthly microsimulation of the cost and effect of Chinese employment subsidies.
 
-Public API (DESIGN §1): `load_scenario`, `run`, `compare` and `calibrate`. Sweeps and sensitivity
-join this list as they are built.
+Public API (DESIGN §1): `load_scenario`, `run`, `compare`, `sweep`, `sensitivity` and `calibrate`.
 """
 import hashlib as _hashlib
 import os as _os
@@ -26,6 +25,8 @@ from sim.api import run  # noqa: E402  (after the cache folder is chosen)
 from sim.calibrate import calibrate  # noqa: E402
 from sim.compare import compare  # noqa: E402
 from sim.params import load_scenario  # noqa: E402
+from sim.sensitivity import sensitivity  # noqa: E402
+from sim.sweep import sweep  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["load_scenario", "run", "compare", "calibrate", "__version__"]
+__all__ = ["load_scenario", "run", "compare", "sweep", "sensitivity", "calibrate", "__version__"]

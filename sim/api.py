@@ -14,11 +14,13 @@ from sim.outcomes import outcome_values, outcomes_table
 from sim.params import Scenario, load_scenario
 from sim.params.months import calendar_month, month_label
 from sim.results import Results, manifest
+from sim.uncertainty import bands, replication_scenario
 
 
 def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
         seed: int | None = None, reps: int | None = None, keep_records: bool = False,
-        progress: Callable[[int, int], None] | None = None) -> Results:
+        progress: Callable[[int, int], None] | None = None, executor: str = "serial", workers: int | None = None,
+        scheduler: str | None = None, store: str | Path | None = None) -> Results:
     """Run a scenario and return its results as DataFrames.
 
     Parameters
@@ -28,24 +30,45 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     persons, months, seed, reps : int, optional
         Override the scenario's `[run]`/`[scenario]` values.
     keep_records : bool
-        Keep the engine's raw records (population arrays, ledgers) on the result (`res.records`).
-    progress : callable(done_months, total_months), optional
+        Keep the engine's raw records (population arrays, ledgers) on the result (`res.records`); the
+        replications then run in this process.
+    progress : callable(done, total), optional
+        In this process without a store: months simulated; otherwise replications finished.
+    executor : {"serial", "processes", "dask"}
+        Where the replications run (`sim.executors`); results are identical whichever is used.
+    workers : int, optional
+        Worker processes for ``processes``/``dask`` (default: the cores available).
+    scheduler : str, optional
+        Address of a running dask scheduler (``tcp://host:8786``); default a local cluster.
+    store : path, optional
+        Task store folder (`sim.sweep`): finished replications are kept there and not run again.
 
     Returns
     -------
-    Results : `costs`, `budget`, `outcomes`, `funds` DataFrames and the `manifest`.
+    Results : `costs`, `budget`, `outcomes`, `funds` DataFrames, `bands` (with replications) and the
+    `manifest`.
     """
     scenario = resolve(scenario, persons=persons, months=months, seed=seed, reps=reps)
     started = time.perf_counter()
-    tables, records = [], []
-    total = scenario.months * scenario.reps
-    for rep in range(scenario.reps):
-        step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
-        record = simulate(scenario, replication=rep, progress=step)
-        tables.append(replication_tables(scenario, record))
-        if keep_records:
-            records.append(record)
-    return assemble(scenario, tables, last=record, started=started, records=records)
+    parts, records = [], []
+    if keep_records or (executor == "serial" and store is None):
+        total = scenario.months * scenario.reps
+        for rep in range(scenario.reps):
+            step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
+            replicate, drawn = replication_scenario(scenario, rep)
+            record = simulate(replicate, replication=rep, progress=step)
+            parts.append(replication_part(replicate, record, drawn))
+            if keep_records:
+                records.append(record)
+        execution = {"executor": "serial", "workers": 1}
+    else:
+        from sim.sweep import ReplicationTask, run_tasks
+        done = run_tasks([ReplicationTask(scenario, rep) for rep in range(scenario.reps)], executor=executor,
+                         workers=workers, scheduler=scheduler, store=store, progress=progress)
+        parts = done.results
+        execution = {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
+                     "tasks_reused": done.reused}
+    return assemble(scenario, parts, started=started, records=records, execution=execution)
 
 
 def resolve(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
@@ -73,18 +96,53 @@ def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.Dat
     return c, o, f
 
 
-def assemble(scenario: Scenario, tables: list, *, last, started: float, records: list = ()) -> Results:
-    """Results from the replications' tables (`last`: any replication's record, for the manifest)."""
-    costs_all = pd.concat([c for c, _, _ in tables], ignore_index=True)
+def replication_part(scenario: Scenario, record, drawn: dict) -> dict:
+    """One replication's aggregates: its tables without the `rep` column, its drawn parameters, and what
+    the manifest needs of its record (the unit a sweep task returns: never person arrays)."""
+    costs, outcomes, funds = (t.drop(columns="rep", errors="ignore") for t in replication_tables(scenario, record))
+    population = record.population
+    return {"costs": costs, "outcomes": outcomes, "funds": funds, "drawn": drawn,
+            "meta": {"weight": population.weight, "initial_persons": population.initial_persons,
+                     "total_persons": len(population.persons), "timings": dict(record.timings)}}
+
+
+def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: list = (),
+             execution: dict | None = None) -> Results:
+    """Results from the replications' parts (`replication_part`), replication 0 first."""
+    reps = scenario.reps
+
+    def stack(name: str) -> pd.DataFrame:
+        frames = [p[name].assign(rep=rep) if reps > 1 else p[name] for rep, p in enumerate(parts)]
+        return pd.concat(frames, ignore_index=True)
+
+    costs_all, outcomes, funds = stack("costs"), stack("outcomes"), stack("funds")
     names = {ins.id: ins.name_zh for ins in scenario.instruments}
-    budget = _budget(costs_all, names, scenario.reps)
-    timings = dict(last.timings, total_seconds=round(time.perf_counter() - started, 3))
-    meta = manifest(scenario, reps=scenario.reps, weight=last.population.weight,
-                    initial_persons=last.population.initial_persons, total_persons=len(last.population.persons),
-                    timings=timings)
-    return Results(costs=costs_all, budget=budget, outcomes=pd.concat([o for _, o, _ in tables], ignore_index=True),
-                   funds=pd.concat([f for _, _, f in tables], ignore_index=True), manifest=meta,
-                   records=list(records))
+    budget = _budget(costs_all, names, reps)
+    last = parts[-1]["meta"]
+    timings = dict(last["timings"], total_seconds=round(time.perf_counter() - started, 3))
+    meta = manifest(scenario, reps=reps, weight=last["weight"], initial_persons=last["initial_persons"],
+                    total_persons=last["total_persons"], timings=timings)
+    if execution:
+        meta["execution"] = execution
+    if scenario.distributions:
+        meta["parameter_distributions"] = scenario.distributions
+        meta["parameter_draws"] = [{"rep": rep, **p["drawn"]} for rep, p in enumerate(parts)] \
+            if any(p["drawn"] for p in parts) else "central values (one replication or parameter_uncertainty = false)"
+    return Results(costs=costs_all, budget=budget, outcomes=outcomes, funds=funds, manifest=meta,
+                   records=list(records), bands=outcome_bands(outcomes, funds) if reps > 1 else None)
+
+
+def outcome_bands(outcomes: pd.DataFrame, funds: pd.DataFrame) -> pd.DataFrame:
+    """Mean and P5/P50/P95 over replications of every outcome and of the UI fund's balance and months
+    of cover, month by month (`month, metric, mean, p5, p50, p95, reps`)."""
+    ui = funds[funds["fund"] == "ui_fund"].melt(id_vars=["rep", "month"], value_vars=["balance", "months_of_cover"],
+                                                var_name="metric", value_name="value")
+    ui["metric"] = "ui_fund_" + ui["metric"]
+    frame = pd.concat([outcomes[["rep", "month", "metric", "value"]], ui], ignore_index=True)
+    out = bands(frame, ["month", "metric"])
+    order = {m: k for k, m in enumerate(dict.fromkeys(frame["metric"]))}
+    return out.sort_values(["metric", "month"], key=lambda c: c.map(order) if c.name == "metric" else c,
+                           kind="stable").reset_index(drop=True)
 
 
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:

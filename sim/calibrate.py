@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
 import json
 import math
 import time
@@ -39,7 +38,7 @@ from sim.params.behaviour_schema import BEHAVIOUR_SCHEMA
 from sim.params.compile import canonical_sha256
 from sim.params.rewrite import rewrite_leaves
 from sim.params.sourced import load_sourced_bounds
-from sim.results import atomic_write
+from sim.results import atomic_write, code_version
 from sim.targets import Target, compare_targets, load_targets, simulated_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,15 +85,6 @@ class CalibrationResult:
     out: Path
     history: list[dict]
     behaviour_file: Path | None = None
-
-
-def code_version() -> str:
-    """sha256 of every source file of the package: a stored evaluation is only valid for the same code."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.relative_to(Path(__file__).parent).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def set_leaf(behaviour: dict, key: str, value: float) -> None:

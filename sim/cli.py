@@ -1,4 +1,4 @@
-"""Command line: `subsim run | compare | report | validate | calibrate | instruments`. Thin: parses arguments, calls
+"""Command line: `subsim run | compare | sensitivity | report | validate | calibrate | instruments`. Thin: parses arguments, calls
 the public API, prints.
 
 Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 internal error.
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="random seed (0 is a valid seed)")
     run.add_argument("--reps", type=int, help="replications (default 1)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>/)")
+    _executor_options(run)
     _report_options(run)
     run.set_defaults(handler=_run)
     compare = sub.add_parser("compare", help="run a base scenario and reforms on common random numbers and "
@@ -61,8 +62,29 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--window", type=int, default=3,
                          help="months either side of a subsidised hire for deadweight (default 3)")
     compare.add_argument("--out", type=Path, help="comparison folder (default: results/compare-<base>/)")
+    _executor_options(compare)
     _report_options(compare)
     compare.set_defaults(handler=_compare)
+    sens = sub.add_parser("sensitivity", help="one-at-a-time (tornado), Morris or Sobol sensitivity of metrics to "
+                                              "parameter ranges; writes a sensitivity folder")
+    sens.add_argument("scenario", type=Path)
+    sens.add_argument("--method", default="oat", help="oat (default), morris or sobol")
+    sens.add_argument("--param", action="append", default=[], metavar="KEY=LOW:HIGH",
+                      help="a numeric scenario or behaviour key and its range, e.g. "
+                           "instruments.SR-05.share.sme=0.3:0.9 (repeat for more)")
+    sens.add_argument("--metric", action="append", default=[], metavar="NAME",
+                      help="cost.total (default), cost.fund.<fund>, cost.instrument.<ID>, jobs.new_urban, "
+                           "unemployment_rate, ui_fund.cover_months, cost_per_additional_job (repeat for more)")
+    sens.add_argument("--n", type=int, help="Morris trajectories (default 10) or Sobol base sample, a power of 2 "
+                                            "(default 64)")
+    sens.add_argument("--persons", type=int, help="simulated persons (default: the scenario's [run] persons)")
+    sens.add_argument("--months", type=int, help="months to simulate (default: the scenario's months)")
+    sens.add_argument("--seed", type=int, help="random seed shared by every design point (0 is valid)")
+    sens.add_argument("--reps", type=int, help="replications per design point (same seeds at every point)")
+    sens.add_argument("--out", type=Path, help="output folder (default: results/sensitivity-<scenario>/)")
+    _executor_options(sens)
+    _report_options(sens)
+    sens.set_defaults(handler=_sensitivity)
     report = sub.add_parser("report", help="rebuild report.html and workbook.xlsx from a saved results or "
                                            "comparison folder, without re-running")
     report.add_argument("folder", type=Path)
@@ -85,6 +107,23 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.add_argument("type", nargs="?", help="only this type")
     catalogue.set_defaults(handler=_instruments)
     return parser
+
+
+def _executor_options(parser) -> None:
+    parser.add_argument("--executor", default="serial", help="serial (default), processes or dask")
+    parser.add_argument("--workers", type=int, help="worker processes (default: the cores available)")
+    parser.add_argument("--scheduler", help="a running dask scheduler, e.g. tcp://host:8786 (with --executor dask)")
+
+
+def _executor_args(args, out: Path) -> dict:
+    """The executor options, checked, and the task store inside the output folder (`out/tasks`)."""
+    from sim.executors import check_options
+    from sim.params import ScenarioError
+    problems = check_options(args.executor, args.workers, args.scheduler)
+    if problems:
+        raise ScenarioError(problems)
+    return {"executor": args.executor, "workers": args.workers, "scheduler": args.scheduler,
+            "store": out / "tasks"}
 
 
 def _report_options(parser) -> None:
@@ -126,8 +165,9 @@ def _run(args) -> int:
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
     _check_writable(out)                       # before hours of simulation, not after
-    with _progress(scenario.months * scenario.reps, "months") as advance:
-        results = sim.run(scenario, progress=advance)
+    options = _executor_args(args, out)
+    with _progress(scenario.reps, unit="replications") as advance:
+        results = sim.run(scenario, progress=advance, **options)
     results.save(out)
     if not args.no_report:
         from sim.report.build import write_reports
@@ -145,14 +185,45 @@ def _compare(args) -> int:
     if args.window < 0:
         from sim.params import Problem, ScenarioError
         raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])
-    with _progress(None, "runs") as advance:
-        comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window, progress=advance)
+    options = _executor_args(args, out)
+    with _progress(scenarios[0].reps, unit="replications") as advance:
+        comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window, progress=advance,
+                                 **options)
     comparison.save(out)
     if not args.no_report:
         from sim.report.build import write_reports
         write_reports(comparison, out, args.lang)
     print(f"comparison written to {out}/")
     return EXIT_OK
+
+
+def _sensitivity(args) -> int:
+    import sim
+    out = args.out or Path("results") / f"sensitivity-{args.scenario.stem}"
+    _check_writable(out)
+    options = _executor_args(args, out)
+    with _progress(None, unit="runs", label="sweeping") as advance:
+        result = sim.sensitivity(args.scenario, args.param, method=args.method, metrics=args.metric or ["cost.total"],
+                                 n=args.n, persons=args.persons, months=args.months, seed=args.seed, reps=args.reps,
+                                 progress=advance, **options)
+    result.save(out)
+    if not args.no_report:
+        from sim.report.build import write_reports
+        write_reports(result, out, args.lang)
+    execution = result.manifest["execution"]
+    rows = [("method", result.method), ("design points × replications", f"{result.manifest['runs']}"),
+            ("runs computed (reused)", f"{execution['tasks_computed']} ({execution['tasks_reused']})")]
+    rows += [(f"{r.metric} ← {r.parameter}", _index_text(result.method, r)) for r in result.indices.itertuples()]
+    _print_summary(rows, out)
+    return EXIT_OK
+
+
+def _index_text(method: str, row) -> str:
+    if method == "oat":
+        return f"swing {row.swing:,.4g}"
+    if method == "morris":
+        return f"mu* {row.mu_star:,.4g}  sigma {row.sigma:,.4g}"
+    return f"S1 {row.S1:.3f}  ST {row.ST:.3f}"
 
 
 def _report(args) -> int:

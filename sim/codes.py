@@ -253,6 +253,7 @@ class EntityKind(IntEnum):
     FIRM_SLOT = 2
     PERSON_INIT = 3      # attributes drawn when the population is generated
     FIRM_INIT = 4
+    PARAMETER = 5        # behaviour parameters drawn per replication (sim.uncertainty); entity = key hash
 
 
 class Slot(IntEnum):

@@ -17,12 +17,9 @@ import numpy as np
 import pandas as pd
 
 from sim import attribution as attr
-from sim.api import assemble, month_labels, replication_tables, resolve
-from sim.engine import simulate
-from sim.ledger import costs_table
+from sim.api import assemble, resolve
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
-from sim.population.synthetic import synthesize
 from sim.results import Results, atomic_write, versions
 from sim.stats import mean_interval
 
@@ -99,7 +96,9 @@ class Comparison:
 def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, persons: int | None = None,
             months: int | None = None, seed: int | None = None, reps: int | None = None,
             attribution: bool = False, window: int = attr.DEFAULT_WINDOW,
-            progress: Callable[[int, int], None] | None = None) -> Comparison:
+            progress: Callable[[int, int], None] | None = None, executor: str = "serial",
+            workers: int | None = None, scheduler: str | None = None,
+            store: str | Path | None = None) -> Comparison:
     """Run a base scenario and reforms on common random numbers and compare them.
 
     Parameters
@@ -116,7 +115,10 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
         Months either side of a subsidised hire within which the same person's hire in the
         counterfactual counts as deadweight.
     progress : callable(done, total), optional
-        Called as runs finish.
+        Called as replications finish.
+    executor, workers, scheduler, store
+        Where the replications run and where finished ones are kept (`sim.sweep.run_tasks`); one task
+        is one replication of every scenario and counterfactual, on one shared population.
     """
     if not reforms:
         raise ScenarioError([Problem("command line", "REFORM", "(none)", "compare needs a base and at least one reform")])
@@ -126,38 +128,14 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
                                     reps=base_s.reps) for r in reforms]
     _check_comparable(scenarios)
     n_reps = base_s.reps
-    enabled = {s.name: sum(ins.enabled for ins in s.instruments) for s in scenarios}
-    total = n_reps * (len(scenarios) + (sum(enabled.values()) if attribution else 0))
-    done = [0]
-
-    def step():
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
-
-    tables = {s.name: [] for s in scenarios}
-    last = {}
-    attribution_rows = []
-    for rep in range(n_reps):
-        populations = {}
-        for scenario in scenarios:
-            key = _population_key(scenario)
-            if key not in populations:
-                populations[key] = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons,
-                                              start=scenario.start, months=scenario.months, seed=scenario.seed,
-                                              replication=rep)
-            trace = attr.FactualTrace(max(enabled[scenario.name], 1)) if attribution else None
-            record = simulate(scenario, replication=rep, population=populations[key], observe=trace)
-            costs, outcomes, funds = replication_tables(scenario, record)
-            tables[scenario.name].append((costs, outcomes, funds))
-            last[scenario.name] = record
-            step()
-            if attribution:
-                rows = attr.attribute_replication(scenario, rep, populations[key], record, trace, costs,
-                                                  lambda s, r: costs_table(r, month_labels(s), s.city_share), window,
-                                                  progress=step)
-                attribution_rows.append(rows.assign(scenario=scenario.name))
-    results = {s.name: assemble(s, tables[s.name], last=last[s.name], started=started) for s in scenarios}
+    from sim.sweep import ComparisonTask, run_tasks
+    tasks = [ComparisonTask(tuple(scenarios), rep, attribution, window) for rep in range(n_reps)]
+    done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress)
+    execution = {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
+                 "tasks_reused": done.reused}
+    results = {s.name: assemble(s, [r["parts"][s.name] for r in done.results], started=started, execution=execution)
+               for s in scenarios}
+    attribution_rows = [r["attribution"] for r in done.results if r["attribution"] is not None]
     indicators = {name: indicator_table(res) for name, res in results.items()}
     differences = pd.concat([paired_differences(indicators[base_s.name], indicators[s.name], s.name)
                              for s in scenarios[1:]], ignore_index=True)
@@ -175,7 +153,7 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
         "replications": n_reps, "confidence_level": CI_LEVEL, "attribution": attribution,
         "attribution_window_months": window if attribution else None,
         "common_random_numbers": "every scenario runs each replication from the same population with the base's seed",
-        "versions": versions(), "seconds": round(time.perf_counter() - started, 1),
+        "execution": execution, "versions": versions(), "seconds": round(time.perf_counter() - started, 1),
         "comparison_sha256": canonical_sha256([s.sha256 for s in scenarios] + [base_s.persons, base_s.seed, n_reps]),
     }
     return Comparison(base=base_s.name, results=results, differences=differences, attribution=summary,
@@ -202,7 +180,7 @@ def _check_comparable(scenarios: list[Scenario]) -> None:
         raise ScenarioError(problems)
 
 
-def _population_key(scenario: Scenario) -> str:
+def population_key(scenario: Scenario) -> str:
     """Scenarios share a starting population when everything `synthesize` reads is the same."""
     return canonical_sha256({"profile": scenario.profile, "behaviour": scenario.behaviour, "persons": scenario.persons,
                              "start": scenario.start, "months": scenario.months, "seed": scenario.seed})

@@ -28,6 +28,7 @@ class Results:
     funds: pd.DataFrame
     manifest: dict
     records: list = field(default_factory=list, repr=False)   # engine records (in memory only)
+    bands: pd.DataFrame | None = None   # with replications: P5/P50/P95 of every outcome by month
 
     def save(self, out_dir: Path | str) -> Path:
         """Write the results folder; every file is written to a temporary name and renamed into place."""
@@ -38,6 +39,10 @@ class Results:
         atomic_write(out / "budget.csv", lambda p: self.budget.to_csv(p, index=False, lineterminator="\n"))
         atomic_write(out / "outcomes.csv", lambda p: self.outcomes.to_csv(p, index=False, lineterminator="\n"))
         atomic_write(out / "funds.csv", lambda p: self.funds.to_csv(p, index=False, lineterminator="\n"))
+        if self.bands is not None:
+            atomic_write(out / "outcome_bands.csv", lambda p: self.bands.to_csv(p, index=False, lineterminator="\n"))
+        else:                                  # a folder re-used for a run without replications
+            (out / "outcome_bands.csv").unlink(missing_ok=True)
         atomic_write(out / "manifest.json",
                 lambda p: Path(p).write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2, default=str),
                                              encoding="utf-8"))
@@ -48,9 +53,10 @@ class Results:
         """Read a results folder written by `save`."""
         folder = Path(folder)
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        bands = folder / "outcome_bands.csv"
         return cls(costs=pd.read_parquet(folder / "costs.parquet"), budget=pd.read_csv(folder / "budget.csv"),
                    outcomes=pd.read_csv(folder / "outcomes.csv"), funds=pd.read_csv(folder / "funds.csv"),
-                   manifest=manifest)
+                   manifest=manifest, bands=pd.read_csv(bands) if bands.exists() else None)
 
 
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:
@@ -63,6 +69,18 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def code_version() -> str:
+    """sha256 (16 hex digits) of every source file of the package: stored evaluations and sweep tasks
+    are only reused by the same code."""
+    import hashlib
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _umask() -> int:

@@ -43,7 +43,7 @@ def fake_locality(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Replace the locality loader so fixtures need no real calibration files."""
     calls: list[Path] = []
 
-    def load_locality(locality_dir: Path):
+    def load_locality(locality_dir: Path, **options):
         calls.append(locality_dir)
         return ({"population": {"working_age_population": 1000}}, {"separation": {"rate": 0.01}},
                 {"profile.population.working_age_population": "assumption: test"}, [])
@@ -309,7 +309,7 @@ def test_locality_problems_are_raised(monkeypatch: pytest.MonkeyPatch,
                                       fake_locality: list[Path]) -> None:
     import sim.params.locality as module
     bad = Problem("calibration/testville/profile.toml", "population.x", 1, "unknown key 'x'")
-    monkeypatch.setattr(module, "load_locality", lambda d: ({}, {}, {}, [bad]))
+    monkeypatch.setattr(module, "load_locality", lambda d, **options: ({}, {}, {}, [bad]))
     with pytest.raises(ScenarioError) as caught:
         load_scenario(FIXTURES / "base.toml")
     assert caught.value.problems == [bad]

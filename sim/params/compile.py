@@ -20,6 +20,8 @@ from sim.codes import Fund, InstrumentType, Payee, group_mask
 from sim.params.errors import Problem, ScenarioError
 from sim.params.loader import load_document
 from sim.params.months import by_month_array, month_index
+from sim.params.overrides import apply_to_document, locality_key_problems
+from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import ECONOMY, ENVELOPE, INSTRUMENT_COMMON, TYPE_SCHEMAS
 from sim.params.schema import REQUIRED, Field, Schema
 from sim.params.validate import OVERRIDE_FILE, validate_document
@@ -108,6 +110,10 @@ class Scenario:
         Funds with an envelope: the annual budget in force in each run month (yuan) and the rule.
     city_share : dict of Fund to numpy.ndarray
         Per fund the sharing applies to: the city's share of outlays in each district (profile order).
+    distributions : dict of str to dict
+        Uncertain behaviour parameters: dotted key → distribution (`sim.uncertainty`).
+    overrides : dict of str to Any
+        The ``set`` overrides applied (also recorded in ``document["overrides"]``).
     """
 
     path: Path
@@ -130,6 +136,8 @@ class Scenario:
     economy: dict[str, np.ndarray] = field(default_factory=dict)
     budget: dict[Fund, tuple[np.ndarray, str]] = field(default_factory=dict)
     city_share: dict[Fund, np.ndarray] = field(default_factory=dict)
+    distributions: dict[str, dict] = field(default_factory=dict)
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 def canonical_sha256(document: Any) -> str:
@@ -192,15 +200,15 @@ def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int
         source=values["source"], catalogue_id=values["catalogue_id"], params=params, first=first, last=last)
 
 
-def _load_locality(locality_dir: Path) -> tuple[dict, dict, dict[str, str], list[Problem]]:
+def _load_locality(locality_dir: Path, **options) -> tuple[dict, dict, dict[str, str], list[Problem]]:
     # imported here, not at the top: the locality module builds on this package, and tests replace
     # its load_locality
     from sim.params.locality import load_locality
-    return load_locality(locality_dir)
+    return load_locality(locality_dir, **options)
 
 
 def load_scenario(path: str | Path, *, months: int | None = None, persons: int | None = None,
-                  seed: int | None = None, reps: int | None = None) -> Scenario:
+                  seed: int | None = None, reps: int | None = None, set: dict[str, Any] | None = None) -> Scenario:
     """Load, validate and compile a scenario file.
 
     Parameters
@@ -209,6 +217,9 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         The scenario TOML file.
     months, persons, seed, reps : int, optional
         Override the file's values (validated like them). ``seed=0`` is a valid seed.
+    set : dict of str to Any, optional
+        Dotted key → value written before validation: a scenario key (``instruments.SR-05.share.sme``)
+        or a locality key (``behaviour.responses.hiring_subsidy_elasticity``); see `sim.params.overrides`.
 
     Returns
     -------
@@ -222,22 +233,31 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
     """
     path = Path(path)
     overrides = {"months": months, "persons": persons, "seed": seed, "reps": reps}
+    set_scenario, set_behaviour, set_profile = split_overrides(set)
+    set_problems = locality_key_problems("behaviour", set_behaviour) + locality_key_problems("profile", set_profile)
     loaded = load_document(path)
+    if not loaded.problems:
+        set_problems += apply_to_document(loaded.document, loaded.origins, set_scenario)
     checked = validate_document(loaded.document if not loaded.problems else {}, path,
                                 loaded.origins, overrides)
-    if loaded.problems:
-        # the chain did not load: only the overrides can still be judged
+    if loaded.problems or set_problems:
+        # the chain did not load or an override names nothing: only the overrides can still be judged
         override_problems = [p for p in checked.problems if p.file == OVERRIDE_FILE]
-        raise ScenarioError(loaded.problems + override_problems)
+        raise ScenarioError(loaded.problems + set_problems + override_problems)
     locality_problems: list[Problem] = []
+    distributions: dict[str, dict] = {}
     if checked.locality_dir is not None:       # the locality's files are checked even if the scenario is not clean
-        profile, behaviour, sources, locality_problems = _load_locality(checked.locality_dir)
+        profile, behaviour, sources, locality_problems = _load_locality(
+            checked.locality_dir, behaviour_overrides=set_behaviour, profile_overrides=set_profile,
+            distributions=distributions)
     if not locality_problems and checked.locality_dir is not None:
         locality_problems += _sharing_districts(checked.document.get("cost_sharing", {}), profile, path)
     if checked.problems or locality_problems:
         raise ScenarioError(checked.problems + locality_problems)
     document = checked.document
     document["scenario"].pop("extends", None)
+    if set:
+        document["overrides"] = dict(set)
     if not document["run"]["responses"]:
         behaviour["responses"]["enabled"] = False
     head, run = document["scenario"], document["run"]
@@ -252,7 +272,9 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         economy={key: _param(ECONOMY[key], document["economy"][key], head["start"], head["months"])
                  for key in ECONOMY},
         budget=_budget(document["budget"], head["start"], head["months"]),
-        city_share=_city_share(document["cost_sharing"], profile))
+        city_share=_city_share(document["cost_sharing"], profile), distributions=distributions,
+        overrides=dict(set or {}))
+
 
 
 def _budget(section: dict, start: str, months: int) -> dict[Fund, tuple[np.ndarray, str]]:

@@ -9,8 +9,14 @@ from sim.params.profile_schema import PROFILE_SCHEMA
 from sim.params.sourced import load_sourced
 
 
-def load_locality(locality_dir: Path) -> tuple[dict, dict, dict[str, str], list[Problem]]:
+def load_locality(locality_dir: Path, *, behaviour_overrides: dict | None = None,
+                  profile_overrides: dict | None = None,
+                  distributions: dict | None = None) -> tuple[dict, dict, dict[str, str], list[Problem]]:
     """Read `profile.toml` and `behaviour.toml` of one locality.
+
+    `behaviour_overrides`/`profile_overrides` (dotted key → value) replace values before validation
+    (`sim.params.overrides`); `distributions`, if given, is filled with the uncertain behaviour
+    parameters (dotted key → checked distribution).
 
     Returns
     -------
@@ -21,9 +27,11 @@ def load_locality(locality_dir: Path) -> tuple[dict, dict, dict[str, str], list[
     problems : list of Problem
         Every problem in both files; empty when both are valid.
     """
-    profile, profile_sources, problems = load_sourced(locality_dir / "profile.toml", PROFILE_SCHEMA)
+    profile, profile_sources, problems = load_sourced(locality_dir / "profile.toml", PROFILE_SCHEMA,
+                                                      overrides=profile_overrides)
     behaviour, behaviour_sources, more = load_sourced(locality_dir / "behaviour.toml", BEHAVIOUR_SCHEMA,
-                                                   allow_calibrate=True)
+                                                      allow_calibrate=True, overrides=behaviour_overrides,
+                                                      distributions=distributions)
     sources = {f"profile.{k}": v for k, v in profile_sources.items()}
     sources.update({f"behaviour.{k}": v for k, v in behaviour_sources.items()})
     return profile, behaviour, sources, problems + more

@@ -56,6 +56,10 @@ RUN: Schema = {
     "responses": Field("bool", default=True,
                        description="false switches every behavioural response to policy off (the "
                                    "behaviour file's [responses]): a static, pure accounting projection"),
+    "parameter_uncertainty": Field("bool", default=True,
+                                   description="with reps > 1, each replication draws the behaviour parameters "
+                                               "that carry a distribution (sim.uncertainty); false uses their "
+                                               "central values"),
 }
 
 TYPE_NAMES = tuple(InstrumentType.__members__)

@@ -11,19 +11,25 @@ the parameter is one `subsim calibrate` may move, within these bounds (inside th
 high, the current value between them; numbers only)::
 
     base = { value = 0.014, source = "assumption: …", calibrate = { low = 0.004, high = 0.03 } }
+
+and ``distribution = { kind = "uniform", low = …, high = … }`` or ``{ kind = "normal", sd = …[, mean = …]
+[, low = …][, high = …] }``: the parameter is uncertain and each Monte Carlo replication draws its own
+value (`sim.uncertainty`); ``value`` stays the central value used without replications.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from sim.params.distributions import check_distribution
 from sim.params.errors import Problem
 from sim.params.kinds import format_number, suggest
 from sim.params.loader import read_toml
 from sim.params.schema import KINDS, Field, Schema
 from sim.params.walk import KeyPath, Reporter, Walker
 
-LEAF_KEYS = ("value", "source", "note", "unit", "status", "calibrate")
+LEAF_KEYS = ("value", "source", "note", "unit", "status", "calibrate", "distribution")
+OVERRIDE_SOURCE = "override: set on the command line or through load_scenario(set=…)"
 SOURCE_RULE = "every value needs a source or 'assumption: …'"
 DEFAULT_SOURCE = "schema default"
 
@@ -36,6 +42,7 @@ class SourcedWalker(Walker):
         self.sources: dict[str, str] = {}
         self.allow_calibrate = allow_calibrate
         self.bounds: dict[str, tuple[float, float]] = {}
+        self.distributions: dict[str, dict] = {}
 
     def leaf(self, path: KeyPath, field: Field, raw: Any) -> tuple[bool, Any]:
         """Unwrap and check one sourced value; record its source."""
@@ -44,12 +51,20 @@ class SourcedWalker(Walker):
             return False, None
         ok = True
         for key, extra in raw.items():
-            allowed = LEAF_KEYS if self.allow_calibrate else LEAF_KEYS[:-1]
+            allowed = LEAF_KEYS if self.allow_calibrate else LEAF_KEYS[:-2]
             if key not in allowed:
                 self.report.add(path + (key,), extra, f"unknown key {key!r}" + suggest(key, allowed))
                 ok = False
             elif key == "calibrate":
                 ok = self._bounds(path, field, extra, raw["value"]) and ok
+            elif key == "distribution":
+                spec, problems = check_distribution(field, extra, raw["value"])
+                for sub, bad, message in problems:
+                    self.report.add(path + ("distribution",) + sub, bad, message)
+                if problems:
+                    ok = False
+                else:
+                    self.distributions[".".join(path)] = spec
             elif key != "value" and not isinstance(extra, str):
                 self.report.add(path + (key,), extra, "must be a string")
                 ok = False
@@ -104,8 +119,10 @@ class SourcedWalker(Walker):
         return super().default(path, field)
 
 
-def load_sourced(path: Path, schema: Schema, *,
-                 allow_calibrate: bool = False) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
+def load_sourced(path: Path, schema: Schema, *, allow_calibrate: bool = False,
+                 overrides: dict[str, Any] | None = None,
+                 distributions: dict[str, dict] | None = None
+                 ) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
     """Read and validate a sourced parameter file.
 
     Parameters
@@ -115,7 +132,12 @@ def load_sourced(path: Path, schema: Schema, *,
     schema : Schema
         Its declaration; sections may carry cross-field checks under ``"__checks__"``.
     allow_calibrate : bool
-        Accept ``calibrate = { low, high }`` on numeric leaves (behaviour files).
+        Accept ``calibrate = { low, high }`` and ``distribution = {…}`` on numeric leaves (behaviour files).
+    overrides : dict, optional
+        Dotted key → value replacing the file's value before validation (checked like it; the key
+        must be in the schema: see `sim.params.overrides`).
+    distributions : dict, optional
+        Filled with dotted key → checked ``distribution`` of each uncertain parameter.
 
     Returns
     -------
@@ -126,20 +148,54 @@ def load_sourced(path: Path, schema: Schema, *,
     problems : list of Problem
         Empty when the file is valid.
     """
-    values, sources, _, problems = load_sourced_bounds(path, schema, allow_calibrate=allow_calibrate)
+    values, sources, _, problems = load_sourced_bounds(path, schema, allow_calibrate=allow_calibrate,
+                                                       overrides=overrides, distributions=distributions)
     return values, sources, problems
 
 
-def load_sourced_bounds(path: Path, schema: Schema, *, allow_calibrate: bool = True
+def load_sourced_bounds(path: Path, schema: Schema, *, allow_calibrate: bool = True,
+                        overrides: dict[str, Any] | None = None, distributions: dict[str, dict] | None = None
                         ) -> tuple[dict[str, Any], dict[str, str], dict[str, tuple[float, float]], list[Problem]]:
     """As `load_sourced`, and also return the calibration bounds: flat dotted key → (low, high)."""
     path = Path(path)
     document, problems = read_toml(path)
     if document is None:
         return {}, {}, {}, problems
+    for key, value in (overrides or {}).items():
+        _override(document, key, value)
     walker = SourcedWalker(Reporter(path), allow_calibrate=allow_calibrate)
     values = walker.section(document, schema, ())
+    if distributions is not None:
+        distributions.update(walker.distributions)
     return values, walker.sources, walker.bounds, walker.report.problems
+
+
+def _override(document: dict, key: str, value: Any) -> None:
+    """Write `value` at a dotted key of a sourced document: into the leaf's ``value`` (a fixed value
+    is no longer uncertain: its ``distribution`` is dropped), or one entry of a table-valued leaf
+    (``job_finding.age_multiplier.16-24``). The key was checked against the schema beforehand."""
+    parts = key.split(".")
+    node = document
+    for depth, part in enumerate(parts):
+        child = node.get(part) if isinstance(node, dict) else None
+        if isinstance(child, dict) and "value" in child:            # the sourced leaf
+            leaf = dict(child, source=OVERRIDE_SOURCE)
+            leaf.pop("distribution", None)
+            rest = parts[depth + 1:]
+            if rest:
+                leaf["value"] = dict(leaf["value"]) if isinstance(leaf["value"], dict) else {}
+                leaf["value"][rest[0]] = value
+            else:
+                leaf["value"] = value
+            node[part] = leaf
+            return
+        if child is None:                                           # absent: a schema default
+            node[part] = {"value": value, "source": OVERRIDE_SOURCE} if depth == len(parts) - 1 else {}
+            if depth < len(parts) - 1:
+                child = node[part]
+            else:
+                return
+        node = child
 
 
 __all__ = ["load_sourced", "load_sourced_bounds", "SourcedWalker", "SOURCE_RULE"]

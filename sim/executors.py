@@ -1,0 +1,204 @@
+"""Where sweep tasks run (DESIGN §8): ``serial``, ``processes`` (a local pool) or ``dask``.
+
+A task is a picklable callable (one replication or one design point, `sim.sweep`) that builds its
+population where it runs and returns aggregates only. Every random number is a pure function of
+(seed, replication, entity, month, slot), so results are the same bit for bit whichever executor,
+worker count or completion order is used.
+
+- ``serial`` runs the tasks one after the other in this process, with numba's threads inside each run.
+- ``processes`` starts `workers` fresh interpreter processes (a script using it needs the usual
+  ``if __name__ == "__main__":`` guard, as spawned processes import the main module) (spawn, not fork: a forked child would
+  inherit numba's thread pool) with ``NUMBA_NUM_THREADS=1`` in their environment before numba loads:
+  with one task per core, threads inside a task would only compete with the other workers.
+- ``dask`` submits to a ``dask.distributed`` cluster: a `LocalCluster` of `workers` single-threaded
+  worker processes by default (same environment), or the scheduler at `scheduler`
+  (``tcp://host:8786``), whose workers you start yourself, e.g.
+  ``NUMBA_NUM_THREADS=1 dask worker tcp://host:8786 --nthreads 1`` on machines with subsim installed.
+
+Each worker runs `warm` once before its first task (compiles the kernels or loads them from numba's
+cache), so the first task's time is not a compilation's.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+EXECUTORS = ("serial", "processes", "dask")
+WORKER_ENV = {"NUMBA_NUM_THREADS": "1"}
+
+
+def default_workers() -> int:
+    """All cores this process may use (at least 1)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:                         # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def check_options(executor: str, workers: int | None, scheduler: str | None) -> list:
+    """Problems with the executor options (as `sim.params.Problem`s of the command line)."""
+    from sim.params import Problem
+    from sim.params.kinds import suggest
+    problems = []
+    if executor not in EXECUTORS:
+        problems.append(Problem("command line", "--executor", executor,
+                                "unknown executor" + suggest(executor, EXECUTORS, always_list=True)))
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        problems.append(Problem("command line", "--workers", workers, "must be a whole number ≥ 1"))
+    if scheduler is not None:
+        if executor != "dask":
+            problems.append(Problem("command line", "--scheduler", scheduler, "needs --executor dask"))
+        elif "://" not in scheduler:
+            problems.append(Problem("command line", "--scheduler", scheduler,
+                                    "a scheduler address such as tcp://host:8786"))
+    return problems
+
+
+def _call(task: Callable[[], Any]) -> Any:
+    return task()
+
+
+def _indexed(item: tuple[int, Callable[[], Any]]) -> tuple[int, Any]:
+    return item[0], item[1]()
+
+
+def _worker_setup(warm: Callable[[], Any] | None) -> None:
+    # logging of a spawned worker goes to its stderr; keep numba's compile chatter out of it
+    logging.getLogger("numba").setLevel(logging.WARNING)
+    if warm is not None:
+        try:
+            warm()
+        except Exception:              # a worker that died here would be restarted for ever by the pool:
+            logging.getLogger(__name__).exception("warm-up failed")   # the first task reports the error
+
+
+
+class SerialExecutor:
+    """Tasks one after the other in this process (numba threads inside each)."""
+
+    name = "serial"
+    workers = 1
+
+    def __init__(self, warm: Callable[[], Any] | None = None):
+        if warm is not None:
+            warm()
+
+    def imap(self, tasks: Sequence[Callable[[], Any]]) -> Iterator[tuple[int, Any]]:
+        """Yield (index, result) as tasks finish (here: in order)."""
+        for index, task in enumerate(tasks):
+            yield index, task()
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessExecutor:
+    """A pool of `workers` spawned processes with one numba thread each."""
+
+    name = "processes"
+
+    def __init__(self, workers: int, warm: Callable[[], Any] | None = None):
+        import multiprocessing
+        self.workers = workers
+        context = multiprocessing.get_context("spawn")
+        # the children copy the environment when they start, which `Pool` does for all of them here
+        with _environment(WORKER_ENV):
+            self.pool = context.Pool(workers, initializer=_worker_setup, initargs=(warm,))
+
+    def imap(self, tasks: Sequence[Callable[[], Any]]) -> Iterator[tuple[int, Any]]:
+        yield from self.pool.imap_unordered(_indexed, list(enumerate(tasks)), chunksize=1)
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+class DaskExecutor:
+    """A dask.distributed client: on a LocalCluster of single-threaded workers, or a given scheduler."""
+
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None, warm: Callable[[], Any] | None = None):
+        from distributed import Client, LocalCluster
+        self.cluster = None
+        if scheduler is None:
+            env = dict(WORKER_ENV)
+            if "NUMBA_CACHE_DIR" in os.environ:     # the same compiled kernels as this process
+                env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, env=env, silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(scheduler)
+        self.workers = len(self.client.scheduler_info()["workers"])
+        self.client.run(_worker_setup, warm)        # once on every worker, before any task
+
+    def imap(self, tasks: Sequence[Callable[[], Any]]) -> Iterator[tuple[int, Any]]:
+        from distributed import as_completed
+        futures = {self.client.submit(_call, task, pure=False): index for index, task in enumerate(tasks)}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@contextlib.contextmanager
+def executor(name: str = "serial", *, workers: int | None = None, scheduler: str | None = None,
+             warm: Callable[[], Any] | None = None):
+    """Open an executor for the duration of a ``with`` block.
+
+    Parameters
+    ----------
+    name : {"serial", "processes", "dask"}
+    workers : int, optional
+        Worker processes (default: the cores available); ignored by ``serial`` and with `scheduler`.
+    scheduler : str, optional
+        Address of a running dask scheduler (``dask`` only).
+    warm : callable, optional
+        Picklable; run once in every worker before its first task.
+
+    Yields
+    ------
+    An object with ``imap(tasks)`` yielding ``(index, result)`` as tasks finish, and ``workers``.
+    """
+    problems = check_options(name, workers, scheduler)
+    if problems:
+        from sim.params import ScenarioError
+        raise ScenarioError(problems)
+    n = workers or default_workers()
+    pool = (SerialExecutor(warm) if name == "serial" else ProcessExecutor(n, warm) if name == "processes"
+            else DaskExecutor(n, scheduler, warm))
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]):
+    old = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def worker_numba_threads() -> int:
+    """numba's thread count in the calling process (tests check it is 1 in workers)."""
+    import numba
+    return int(numba.config.NUMBA_NUM_THREADS)

@@ -230,10 +230,10 @@ def _report(args) -> int:
     from sim.params import Problem, ScenarioError
     from sim.report.build import load_saved, write_reports
     folder = args.folder
-    if not (folder / "manifest.json").exists() and not (folder / "comparison.json").exists():
+    if not any((folder / name).exists() for name in ("manifest.json", "comparison.json", "sensitivity.json")):
         raise ScenarioError([Problem("command line", "RESULTS_DIR", str(folder),
-                                     "a folder written by `subsim run` (manifest.json) or `subsim compare` "
-                                     "(comparison.json)")])
+                                     "a folder written by `subsim run` (manifest.json), `subsim compare` "
+                                     "(comparison.json) or `subsim sensitivity` (sensitivity.json)")])
     for path in write_reports(load_saved(folder), folder, args.lang):
         print(f"written {path}")
     return EXIT_OK

@@ -258,6 +258,8 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
     if order:
         first = tasks[pending[order[0]][0]]
         warm = first.warm() if executor != "serial" and hasattr(first, "warm") else None
+        if warm is not None:
+            warm()        # here first: a cold numba cache is filled once, then every worker loads it
         with open_executor(executor, workers=workers, scheduler=scheduler, warm=warm) as pool:
             n_workers = pool.workers
             for position, result in pool.imap([tasks[pending[key][0]] for key in order]):

@@ -38,7 +38,8 @@ def key_number(key: str) -> int:
 
 def draw_value(spec: dict, seed: int, replication: int, key: str) -> float:
     """The value of one uncertain parameter in one replication (a pure function of its arguments)."""
-    stream = fold(run_key(seed, replication), np.int64(EntityKind.PARAMETER))
+    # numba returns keys as Python ints: back to uint64, or a key ≥ 2**63 would not fit an int64 argument
+    stream = np.uint64(fold(np.uint64(run_key(seed, replication)), np.int64(EntityKind.PARAMETER)))
     u = float(uniform(stream, np.int64(key_number(key)), 0))
     if spec["kind"] == "uniform":
         value = spec["low"] + u * (spec["high"] - spec["low"])

@@ -240,8 +240,8 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         set_problems += apply_to_document(loaded.document, loaded.origins, set_scenario)
     checked = validate_document(loaded.document if not loaded.problems else {}, path,
                                 loaded.origins, overrides)
-    if loaded.problems or set_problems:
-        # the chain did not load or an override names nothing: only the overrides can still be judged
+    if loaded.problems:
+        # the chain did not load: only the overrides can still be judged
         override_problems = [p for p in checked.problems if p.file == OVERRIDE_FILE]
         raise ScenarioError(loaded.problems + set_problems + override_problems)
     locality_problems: list[Problem] = []
@@ -252,8 +252,8 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
             distributions=distributions)
     if not locality_problems and checked.locality_dir is not None:
         locality_problems += _sharing_districts(checked.document.get("cost_sharing", {}), profile, path)
-    if checked.problems or locality_problems:
-        raise ScenarioError(checked.problems + locality_problems)
+    if set_problems or checked.problems or locality_problems:
+        raise ScenarioError(set_problems + checked.problems + locality_problems)
     document = checked.document
     document["scenario"].pop("extends", None)
     if set:

@@ -11,13 +11,17 @@ REPORT_FILES = ("report.html", "workbook.xlsx")
 
 
 def write_reports(results, out_dir: Path | str, lang: str = "zh") -> list[Path]:
-    """Write both reports of `results` (a Results or a Comparison) into `out_dir`; returns their paths."""
+    """Write both reports of `results` (Results, Comparison or SensitivityResult) into `out_dir`; returns
+    their paths."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     from sim.compare import Comparison
+    from sim.sensitivity import SensitivityResult
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    if isinstance(results, Comparison):
+    if isinstance(results, SensitivityResult):
+        page, sheets = html.sensitivity_report(results, lang), excel.sensitivity_sheets(results, lang)
+    elif isinstance(results, Comparison):
         page, sheets = html.comparison_report(results, lang), excel.comparison_sheets(results, lang)
     else:
         page, sheets = html.run_report(results, lang), excel.run_sheets(results, lang)
@@ -27,10 +31,14 @@ def write_reports(results, out_dir: Path | str, lang: str = "zh") -> list[Path]:
 
 
 def load_saved(folder: Path | str):
-    """A saved results folder (of `subsim run`) or comparison folder (of `subsim compare`)."""
+    """A saved results folder (of `subsim run`), comparison folder (of `subsim compare`) or sensitivity
+    folder (of `subsim sensitivity`)."""
     from sim.compare import Comparison
     from sim.results import Results
+    from sim.sensitivity import SensitivityResult
     folder = Path(folder)
     if (folder / "comparison.json").exists():
         return Comparison.load(folder)
+    if (folder / "sensitivity.json").exists():
+        return SensitivityResult.load(folder)
     return Results.load(folder)

@@ -9,7 +9,8 @@ import pandas as pd
 from sim.report import tables
 from sim.report.labels import fund_name, line_name, text
 
-SHEETS = ("汇总", "年度预算", "月度支出", "资金收支", "就业结果", "情景对比", "反事实归因", "目标完成", "参数与来源")
+SHEETS = ("汇总", "年度预算", "月度支出", "资金收支", "就业结果", "情景对比", "反事实归因", "目标完成", "参数与来源",
+          "敏感性分析", "设计点")
 
 
 def monthly_long(results, lang: str) -> pd.DataFrame:
@@ -56,6 +57,12 @@ def comparison_sheets(comparison, lang: str) -> dict[str, pd.DataFrame]:
                 ordered["反事实归因"] = attribution
         ordered[name] = frame
     return ordered
+
+
+def sensitivity_sheets(result, lang: str) -> dict[str, pd.DataFrame]:
+    """敏感性分析 (the indices), 设计点 (each design point with its metric means), 参数与来源 (ranges)."""
+    return {"敏感性分析": tables.sensitivity_indices(result, lang), "设计点": result.point_means(),
+            "参数与来源": tables.sensitivity_params(result, lang)}
 
 
 def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:

@@ -122,3 +122,42 @@ def targets(names: list[str], simulated: np.ndarray, target: np.ndarray, toleran
         ax.set_title(title)
         ax.legend(fontsize=8, frameon=False)
         return _svg(fig)
+
+
+def tornado(labels: list[str], low: np.ndarray, high: np.ndarray, title: str, xlabel: str, low_label: str,
+            high_label: str) -> str:
+    """A tornado chart: per parameter (largest swing on top), the change of a metric from its central
+    value with the parameter at its low and at its high end."""
+    with plt.rc_context(_style()):
+        fig, ax = _figure(8.0, max(2.0, 0.4 * len(labels) + 1.2))
+        y = np.arange(len(labels))[::-1]
+        ax.barh(y, low, color=PALETTE[3], height=0.6, label=low_label)
+        ax.barh(y, high, color=PALETTE[0], height=0.6, label=high_label, alpha=0.85)
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+        return _svg(fig)
+
+
+def grouped_indices(labels: list[str], series: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+                    title: str, xlabel: str) -> str:
+    """Horizontal grouped bars of sensitivity indices with interval whiskers: `series` maps a name
+    (S1, ST, μ*) to (values, low, high)."""
+    with plt.rc_context(_style()):
+        fig, ax = _figure(8.0, max(2.0, 0.5 * len(labels) + 1.2))
+        y = np.arange(len(labels))[::-1].astype(float)
+        height = 0.8 / max(len(series), 1)
+        for k, (name, (values, low, high)) in enumerate(series.items()):
+            pos = y + 0.4 - height * (k + 0.5)
+            ax.barh(pos, np.nan_to_num(values), height=height, color=PALETTE[k % len(PALETTE)], label=name)
+            ok = np.isfinite(low) & np.isfinite(high) & np.isfinite(values)
+            ax.errorbar(values[ok], pos[ok], xerr=[values[ok] - low[ok], high[ok] - values[ok]], fmt="none",
+                        ecolor="#333333", capsize=2, lw=0.8)
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+        return _svg(fig)

@@ -238,3 +238,47 @@ def _attribution_chart(comparison, lang: str) -> str:
     labels = [f"{i} {n}" for i, n in zip(a["instrument"], a["name_zh"])]
     return _figure(figures.horizontal_bars(labels, a["cost_per_additional_job"].to_numpy() / 1e4,
                                            f"{comparison.base}: {t('cost_per_job')}", t("cost_per_job")))
+
+
+# ---- a sensitivity analysis -------------------------------------------------------------------------------
+
+def sensitivity_sections(result, lang: str) -> list[tuple[str, str]]:
+    """Setting, parameters, then per metric its chart (tornado, μ* or S1/ST) and indices; the design."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    m = result.manifest
+    setting = pd.DataFrame([(t("sens_method"), result.method), (t("scenario"), m.get("scenario") or ""),
+                            (t("persons"), m.get("persons")), (t("period"), f"{m.get('months')} {t('months_unit')}"),
+                            (t("seed"), m.get("seed")), (t("reps"), m.get("replications")), (t("runs"), m.get("runs"))],
+                           columns=[t("item"), t("value")]).astype(str)
+    sections = [(t("sens_setting"), table_html(setting) + f'<p class="note">{html.escape(t("sens_note"))}</p>'),
+                (t("sens_params"), table_html(tables.sensitivity_params(result, lang)))]
+    localised = tables.sensitivity_indices(result, lang)
+    for metric, group in result.indices.groupby("metric", sort=False):
+        sections.append((f"{t('sens_indices')}: {metric}", _sensitivity_chart(result.method, metric, group, lang)
+                         + table_html(localised.loc[group.index])))
+    sections.append((t("sens_design"), table_html(result.point_means(), scroll=True)))
+    return sections
+
+
+def _sensitivity_chart(method: str, metric: str, group: pd.DataFrame, lang: str) -> str:
+    t = lambda key: text(lang, key)                          # noqa: E731
+    labels = group["parameter"].tolist()
+    if method == "oat":
+        central = group["metric_central"].to_numpy(np.float64)
+        return _figure(figures.tornado(labels, group["metric_low"].to_numpy(np.float64) - central,
+                                       group["metric_high"].to_numpy(np.float64) - central,
+                                       f"{metric}: {t('tornado')}", metric, t("at_low"), t("at_high")))
+    if method == "morris":
+        none = np.full(len(group), np.nan)
+        series = {"μ*": (group["mu_star"].to_numpy(np.float64), group["mu_star_low"].to_numpy(np.float64),
+                         group["mu_star_high"].to_numpy(np.float64)),
+                  "σ": (group["sigma"].to_numpy(np.float64), none, none)}
+        return _figure(figures.grouped_indices(labels, series, f"{metric}: Morris", metric))
+    series = {name: tuple(group[c].to_numpy(np.float64) for c in (name, f"{name}_low", f"{name}_high"))
+              for name in ("S1", "ST")}
+    return _figure(figures.grouped_indices(labels, series, f"{metric}: Sobol", "index"))
+
+
+def sensitivity_report(result, lang: str = "zh") -> str:
+    title = f"{text(lang, 'sens_title')} — {result.manifest.get('scenario') or ''} ({result.method})"
+    return document(title, sensitivity_sections(result, lang), lang)

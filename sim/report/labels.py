@@ -40,6 +40,14 @@ TEXT = {
                              "每新增就业成本在新增就业不为正时不适用(—)。"),
         "kpi_new_jobs": "城镇新增就业", "kpi_rate": "城镇调查失业率", "kpi_reemployed": "失业人员再就业",
         "kpi_difficulty": "就业困难人员就业", "kpi_ui_balance": "失业保险基金期末结余", "kpi_cover": "期末备付月数",
+        "sens_title": "敏感性分析报告", "sens_setting": "分析设定", "sens_method": "方法", "sens_params": "参数与取值范围",
+        "sens_metric": "指标", "sens_indices": "敏感性指标", "sens_design": "设计点与指标均值",
+        "low_value": "下限", "high_value": "上限", "central": "中心值", "metric_central": "中心值处指标",
+        "metric_low": "下限处指标", "metric_high": "上限处指标", "swing": "摆幅", "runs": "运行次数",
+        "sens_note": ("每个设计点使用相同的随机种子与重复(共同随机数);指标为各次重复的均值。单因素(OAT)逐一把参数置于上下限、"
+                      "其余取中心值;Morris 给出平均绝对基本效应 μ* 与标准差 σ;Sobol 给出一阶指数 S1 与总效应指数 ST,"
+                      "区间为 95% 自助法置信区间。"),
+        "tornado": "龙卷风图:参数取上下限时指标相对中心值的变化", "at_low": "取下限", "at_high": "取上限",
     },
     "en": {
         "run_title": "Employment-subsidy budget projection", "compare_title": "Policy scenario comparison",
@@ -83,6 +91,17 @@ TEXT = {
         "kpi_new_jobs": "New urban jobs", "kpi_rate": "Surveyed unemployment rate",
         "kpi_reemployed": "Re-employment of the unemployed", "kpi_difficulty": "Employment of difficulty groups",
         "kpi_ui_balance": "UI fund balance at the end", "kpi_cover": "Months of cover at the end",
+        "sens_title": "Sensitivity analysis", "sens_setting": "Setting", "sens_method": "Method",
+        "sens_params": "Parameters and ranges", "sens_metric": "Metric", "sens_indices": "Sensitivity indices",
+        "sens_design": "Design points and metric means", "low_value": "Low", "high_value": "High",
+        "central": "Central", "metric_central": "Metric at central", "metric_low": "Metric at low",
+        "metric_high": "Metric at high", "swing": "Swing", "runs": "Runs",
+        "sens_note": ("Every design point runs the same seed and replications (common random numbers); a point's "
+                      "metric is the mean over replications. One-at-a-time (OAT) sets each parameter to its low and "
+                      "high with the others central; Morris gives the mean absolute elementary effect μ* and its "
+                      "spread σ; Sobol gives first-order S1 and total ST indices with 95 % bootstrap intervals."),
+        "tornado": "Tornado: change of the metric from its central value at each parameter's low and high",
+        "at_low": "at low", "at_high": "at high",
     },
 }
 

@@ -40,8 +40,8 @@ def budget_by_instrument(results, lang: str) -> pd.DataFrame:
         t("line"): [line_name(x, lang) for x in b["line"]], t("fund"): [fund_name(x, lang) for x in b["funding"]],
         t("amount_wan"): (b["amount_yuan"] / 1e4).round(2), t("amount_yuan"): b["amount_yuan"].round(2)})
     if "p5" in b:
-        out[t("p5")] = (b["p5"] / 1e4).round(2)
-        out[t("p95")] = (b["p95"] / 1e4).round(2)
+        for q in ("p5", "p50", "p95"):
+            out[t(q)] = (b[q] / 1e4).round(2)
     if "unfunded_yuan" in b and (b["unfunded_yuan"] != 0).any():
         out[t("unfunded_wan")] = (b["unfunded_yuan"] / 1e4).round(2)
     out[t("payments")] = b["payments"]
@@ -240,3 +240,24 @@ def attribution_table(comparison, lang: str) -> pd.DataFrame | None:
 def metric_unit(metric: str) -> str:
     m = METRIC_BY_NAME.get(metric)
     return m.unit if m else ""
+
+
+# ---- sensitivity -----------------------------------------------------------------------------------------
+
+SENS_COLUMNS = {"low": "low_value", "high": "high_value", "central": "central", "metric_central": "metric_central",
+                "metric_low": "metric_low", "metric_high": "metric_high", "swing": "swing"}
+
+
+def sensitivity_params(result, lang: str) -> pd.DataFrame:
+    """The varied parameters with their ranges and central values."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    return pd.DataFrame({t("parameter"): [p.key for p in result.params], t("low_value"): [p.low for p in result.params],
+                         t("high_value"): [p.high for p in result.params],
+                         t("central"): [p.central for p in result.params]})
+
+
+def sensitivity_indices(result, lang: str) -> pd.DataFrame:
+    """The indices, headers localised (Morris and Sobol index names are kept as in the literature)."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    frame = result.indices.rename(columns={"metric": t("sens_metric"), "parameter": t("parameter")})
+    return frame.rename(columns={k: t(v) for k, v in SENS_COLUMNS.items()})

@@ -129,7 +129,7 @@ class DaskExecutor:
             if "NUMBA_CACHE_DIR" in os.environ:     # the same compiled kernels as this process
                 env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, env=env, silence_logs=logging.ERROR)
+                                        dashboard_address=":0", env=env, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             self.client = Client(scheduler)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
@@ -102,12 +104,10 @@ def bands(frame: pd.DataFrame, by: list[str], value: str = "value", reps: int | 
     if reps is not None:
         wide = wide.reindex(columns=range(reps)).fillna(0.0)
     data = wide.to_numpy(np.float64)
-    with np.errstate(all="ignore"):
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out = pd.DataFrame({"mean": np.nanmean(data, axis=1)}, index=wide.index)
-            for q in QUANTILES:
-                out[f"p{round(q * 100)}"] = np.nanquantile(data, q, axis=1)
+    with warnings.catch_warnings():          # an outcome undefined in every replication: NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = pd.DataFrame({"mean": np.nanmean(data, axis=1)}, index=wide.index)
+        for q in QUANTILES:
+            out[f"p{round(q * 100)}"] = np.nanquantile(data, q, axis=1)
     out["reps"] = np.sum(np.isfinite(data), axis=1)
     return out.reset_index()

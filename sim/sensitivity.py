@@ -34,10 +34,12 @@ from sim.params import Problem, Scenario, ScenarioError, load_scenario
 from sim.results import atomic_write, versions
 
 METHODS = ("oat", "morris", "sobol")
+# assumption: 10 Morris trajectories (Campolongo et al. 2007 found r = 10–20 enough to rank factors) and
+# 64 Sobol base samples (a cheap first look: raise --n when the intervals are wide)
 DEFAULT_N = {"oat": 1, "morris": 10, "sobol": 64}
 MORRIS_LEVELS = 4              # the usual choice (Saltelli et al. 2008, §3.3): p = 4 with Δ = p / (2(p − 1))
-CONF_LEVEL = 0.95
-RESAMPLES = 500                # bootstrap resamples of SALib's intervals
+CONF_LEVEL = 0.95              # SALib's default level of its bootstrap intervals
+RESAMPLES = 500                # assumption: bootstrap resamples of SALib's intervals (SALib's default is 100)
 DEFAULT_METRICS = ("cost.total",)
 
 

@@ -185,7 +185,7 @@ def test_document_is_complete_json(fake_locality: list[Path]) -> None:
     ui = document["instruments"]["UI-10"]
     assert ui["take_up"] == {"2024-01": 0.8, "2024-04": 0.9}
     assert ui["aid_ratio"] == 0.8 and ui["medical_base"] == "benefit"  # defaults filled
-    assert document["run"] == {"persons": 2000, "seed": 7, "reps": 1, "responses": True}
+    assert document["run"] == {"persons": 2000, "seed": 7, "reps": 1, "responses": True, "parameter_uncertainty": True}
     assert [p.name for p in scenario.files] == ["reform.toml", "base.toml"]
 
 

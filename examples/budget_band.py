@@ -25,5 +25,5 @@ if __name__ == "__main__":
     band = per_rep.groupby("funding").quantile([0.05, 0.5, 0.95]).unstack().round(1)
     band.columns = ["P5 万元", "P50 万元", "P95 万元"]
     print(f"{year}: cost by fund over {reps} replications\n{band.to_string()}")
-    print(res.budget[res.budget["year"] == year][["instrument", "name_zh", "funding", "p5", "p50", "p95"]]
+    print(res.budget[res.budget["year"] == year][["instrument", "name_zh", "line", "funding", "p5", "p50", "p95"]]
           .to_string(index=False))

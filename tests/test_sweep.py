@@ -41,6 +41,9 @@ def test_local_dask_cluster_and_processes_give_the_serial_results_bit_for_bit(tm
                            executor=ex, workers=2, **SMALL) for ex in ("serial", "dask")]
     assert_frame_equal(oat[0].values, oat[1].values, check_exact=True)
     assert_frame_equal(oat[0].indices, oat[1].indices, check_exact=True)
+    reform = ROOT / "scenarios" / "liupanshui-2023-refund-90-50.toml"
+    cmp = [sim.compare(LIUPANSHUI, reform, reps=2, seed=0, executor=ex, workers=2, **SMALL) for ex in ("serial", "dask")]
+    assert_frame_equal(cmp[0].differences, cmp[1].differences, check_exact=True)
 
 
 @pytest.mark.slow

@@ -5,7 +5,9 @@
 For each executor (``processes``, ``dask`` LocalCluster) with 1 and with 2 workers: replications per
 minute of the bundled Liupanshui scenario (all instruments), each batch of `reps` replications timed
 `repeats` times on a warmed executor (median reported); the scaling efficiency rate(2) ÷ (2 · rate(1));
-and the per-task overhead, the round-trip time of a task that does nothing (median of 50).
+and the per-task overhead, the round-trip time of a task that does nothing (median of 50). Each task
+also reports the CPU seconds it received in its worker: replications per CPU-minute, 2 workers ÷ 1
+worker, is the sweep's own scaling efficiency, separated from how much CPU the shared host gives.
 
 The machine is shared, so the four executors are opened together (idle workers cost no CPU) and their
 batches interleaved, repeat by repeat: a slow minute then hits every configuration alike. The speed-up
@@ -35,11 +37,24 @@ def nothing(values: dict) -> dict:
     return {}
 
 
-def batch(pool, tasks: list) -> float:
+class Timed:
+    """A task that also returns the wall and CPU seconds it took in the worker: CPU ÷ wall shows how much
+    of the time the host actually gave the worker a core (on a shared host, often far from all)."""
+
+    def __init__(self, task):
+        self.task = task
+
+    def __call__(self):
+        t0, c0 = time.perf_counter(), time.process_time()
+        self.task()
+        return time.perf_counter() - t0, time.process_time() - c0
+
+
+def batch(pool, tasks: list) -> tuple[float, float]:
+    """(wall seconds of the batch, CPU seconds its tasks received in the workers)."""
     t0 = time.perf_counter()
-    for _ in pool.imap(tasks):
-        pass
-    return time.perf_counter() - t0
+    cpu = sum(c for _, (_, c) in pool.imap([Timed(t) for t in tasks]))
+    return time.perf_counter() - t0, cpu
 
 
 def main() -> None:
@@ -71,10 +86,13 @@ def main() -> None:
             batch(pools[name, workers], tasks[:workers])          # every worker warm before timing
             pools[name, workers].startup = time.perf_counter() - t0
         times = {config: [] for config in configs}
+        cpu = {config: [] for config in configs}
         for _ in range(args.repeats):
             for config in configs:
-                times[config].append(batch(pools[config], tasks))
-        tiny_ms = {config: statistics.median(batch(pools[config], [t]) for t in tiny) * 1e3 for config in configs}
+                wall, used = batch(pools[config], tasks)
+                times[config].append(wall)
+                cpu[config].append(used)
+        tiny_ms = {config: statistics.median(batch(pools[config], [t])[0] for t in tiny) * 1e3 for config in configs}
         startup = {config: pools[config].startup for config in configs}
     ceiling_after = machine_parallelism()["speedup_2_threads"]
     rows = []
@@ -83,6 +101,10 @@ def main() -> None:
         row = {"executor": name, "workers": workers, "batch_seconds": [round(b, 3) for b in times[name, workers]],
                "median_batch_seconds": round(median, 3), "reps_per_minute": round(len(tasks) * 60 / median, 2),
                "startup_and_warm_seconds": round(startup[name, workers], 2),
+               "task_cpu_seconds_median_batch": round(statistics.median(cpu[name, workers]), 3),
+               "reps_per_cpu_minute": round(len(tasks) * 60 / statistics.median(cpu[name, workers]), 2),
+               "cpu_share_received": round(statistics.median(c / (workers * w) for c, w in
+                                                             zip(cpu[name, workers], times[name, workers])), 3),
                "tiny_task_ms_median": round(tiny_ms[name, workers], 2)}
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -92,7 +114,10 @@ def main() -> None:
         speed_up = two["reps_per_minute"] / one["reps_per_minute"]
         summary[name] = {"speed_up": round(speed_up, 3), "efficiency": round(speed_up / 2, 3),
                          # what the sweep makes of the parallelism the machine actually gives at the moment
-                         "efficiency_vs_machine": round(speed_up / ((ceiling_before + ceiling_after) / 2), 3)}
+                         "efficiency_vs_machine": round(speed_up / ((ceiling_before + ceiling_after) / 2), 3),
+                         # replications per CPU-second received, 2 workers ÷ 1 worker: the sweep's own
+                         # scaling loss (memory bandwidth, serialisation), whatever the host gives
+                         "efficiency_per_cpu": round(two["reps_per_cpu_minute"] / one["reps_per_cpu_minute"], 3)}
     result = {"date": str(date.today()), "python": platform.python_version(), "persons": args.persons,
               "months": args.months, "reps_per_batch": args.reps, "repeats": args.repeats,
               "scenario": SCENARIO.name, "rows": rows, "scaling": summary,

@@ -126,7 +126,7 @@ def _run(args) -> int:
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
     _check_writable(out)                       # before hours of simulation, not after
-    with _progress(scenario.months * scenario.reps, "months") as advance:
+    with _progress(scenario.months * scenario.reps) as advance:
         results = sim.run(scenario, progress=advance)
     results.save(out)
     if not args.no_report:
@@ -145,7 +145,7 @@ def _compare(args) -> int:
     if args.window < 0:
         from sim.params import Problem, ScenarioError
         raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])
-    with _progress(None, "runs") as advance:
+    with _progress(None, unit="runs", label="comparing") as advance:
         comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window, progress=advance)
     comparison.save(out)
     if not args.no_report:
@@ -216,7 +216,7 @@ def _print_problems(problems) -> None:
 class _progress:
     """A progress bar on a terminal (rich), nothing otherwise."""
 
-    def __init__(self, total: int, *, unit: str = "months", label: str = "simulating"):
+    def __init__(self, total: int | None, *, unit: str = "months", label: str = "simulating"):
         self.total, self.unit, self.label = total, unit, label
         self.bar = None
 

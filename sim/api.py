@@ -1,6 +1,8 @@
 """The public API behind `sim.run` and `sim.load_scenario`."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import time
 from pathlib import Path
 from typing import Callable
@@ -11,14 +13,17 @@ import pandas as pd
 from sim.engine import simulate
 from sim.ledger import budget_table, costs_table, funds_table
 from sim.outcomes import outcome_values, outcomes_table
-from sim.params import Scenario, load_scenario
+from sim.params import Problem, Scenario, ScenarioError, load_scenario
+from sim.params.compile import canonical_sha256
+from sim.population.register import load_register
 from sim.params.months import calendar_month, month_label
 from sim.results import Results, manifest
 
 
 def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
         seed: int | None = None, reps: int | None = None, keep_records: bool = False,
-        progress: Callable[[int, int], None] | None = None) -> Results:
+        progress: Callable[[int, int], None] | None = None, population: str | Path | None = None,
+        firms: str | Path | None = None, drop_invalid: bool = False) -> Results:
     """Run a scenario and return its results as DataFrames.
 
     Parameters
@@ -30,14 +35,32 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     keep_records : bool
         Keep the engine's raw records (population arrays, ledgers) on the result (`res.records`).
     progress : callable(done_months, total_months), optional
+    population : str or Path, optional
+        A person register (CSV or Parquet, docs/register.md) to start from instead of the synthetic
+        population; its accepted rows are the persons (so `persons` may not be given).
+    firms : str or Path, optional
+        A firms file linked to the register by 单位编号/firm_id (default: firms synthesised).
+    drop_invalid : bool
+        Drop invalid register rows (counted and listed in the manifest) instead of failing.
 
     Returns
     -------
     Results : `costs`, `budget`, `outcomes`, `funds` DataFrames and the `manifest`.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem of the scenario, or of the register and firms file.
     """
+    _check_register_options(persons, population, firms)
     if not isinstance(scenario, Scenario) or any(v is not None for v in (persons, months, seed, reps)):
         path = scenario.path if isinstance(scenario, Scenario) else scenario
         scenario = load_scenario(path, persons=persons, months=months, seed=seed, reps=reps)
+    register = None
+    if population is not None:
+        register = load_register(population, profile=scenario.profile, start=scenario.start, firms=firms,
+                                 drop_invalid=drop_invalid)
+        scenario = _with_persons(scenario, len(register))
     labels = [month_label(scenario.start, t) for t in range(scenario.months)]
     calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
     started = time.perf_counter()
@@ -45,7 +68,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     total = scenario.months * scenario.reps
     for rep in range(scenario.reps):
         step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
-        record = simulate(scenario, replication=rep, progress=step)
+        record = simulate(scenario, replication=rep, progress=step, register=register)
         c = costs_table(record, labels, scenario.city_share)
         o = outcomes_table(outcome_values(record.outcomes, calendar), labels, record.population.weight)
         f = funds_table(record, labels, c)
@@ -63,9 +86,31 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     timings = dict(last.timings, total_seconds=round(time.perf_counter() - started, 3))
     meta = manifest(scenario, reps=scenario.reps, weight=last.population.weight,
                     initial_persons=last.population.initial_persons, total_persons=len(last.population.persons),
-                    timings=timings)
+                    timings=timings, register=None if register is None else register.manifest())
     return Results(costs=costs_all, budget=budget, outcomes=pd.concat(outcomes, ignore_index=True),
-                   funds=pd.concat(funds, ignore_index=True), manifest=meta, records=records)
+                   funds=pd.concat(funds, ignore_index=True), manifest=meta, records=records,
+                   notices=[] if register is None else register.notices)
+
+
+def _check_register_options(persons: int | None, population, firms) -> None:
+    problems = []
+    if population is not None and persons is not None:
+        problems.append(Problem("command line", "--persons", persons, "cannot be combined with --population: "
+                                "the register's accepted rows are the persons"))
+    if firms is not None and population is None:
+        problems.append(Problem("command line", "--firms", str(firms), "needs --population: a firms file is "
+                                "linked to a person register"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _with_persons(scenario: Scenario, persons: int) -> Scenario:
+    """The scenario with `run.persons` set to the register's rows (the manifest's resolved scenario and
+    its hash say so, as for a --persons override). Not validated against the schema's minimum: a
+    small register is still a population."""
+    document = copy.deepcopy(scenario.document)
+    document["run"]["persons"] = persons
+    return dataclasses.replace(scenario, persons=persons, document=document, sha256=canonical_sha256(document))
 
 
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:

@@ -25,6 +25,8 @@ from sim.params import Scenario
 from sim.params.scenario_schema import MAX_SCHEDULE_ROWS, UI_BENEFIT
 from sim.population.arrays import NEVER
 from sim.params.months import calendar_month, month_number
+from sim.population.register import Register
+from sim.population.register_population import register_population
 from sim.population.synthetic import Population, synthesize
 from sim.rng import run_key
 
@@ -74,17 +76,24 @@ class RunRecord:
 
 def simulate(scenario: Scenario, *, replication: int = 0,
              progress: Callable[[int, int], None] | None = None,
-             observe: Callable[[int, Population], None] | None = None) -> RunRecord:
+             observe: Callable[[int, Population], None] | None = None,
+             register: Register | None = None) -> RunRecord:
     """Run one replication of a scenario and return its unweighted monthly records.
 
     `progress(done, total)` is called after each month; `observe(t, population)` too, with the live
-    population (for tests and diagnostics: it must not modify it)."""
+    population (for tests and diagnostics: it must not modify it). With a `register`
+    (`sim.population.register.load_register`) the population starts from its rows instead of the
+    synthetic one; `scenario.persons` must then be the register's number of rows (`sim.run` sees to it)."""
     started = time.perf_counter()
     T = scenario.months
     inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
                            persons=scenario.persons)
-    population = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
-                            months=T, seed=scenario.seed, replication=replication)
+    if register is None:
+        population = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
+                                months=T, seed=scenario.seed, replication=replication)
+    else:
+        population = register_population(register, scenario.profile, scenario.behaviour, start=scenario.start,
+                                         months=T, seed=scenario.seed, replication=replication)
     built = time.perf_counter()
     P, F = population.persons.data, population.firms.data
     n_districts = len(population.district_codes)

@@ -31,8 +31,8 @@ from sim.population.synthetic import retirement_month_number
 
 MAX_MESSAGES = 200          # problems shown; the total is always reported
 _IDENTIFIER_LIKE = re.compile(r"\d{9,}|\d{14}[\dxX]")   # identity, phone, bank card numbers
-_MONTH = re.compile(r"^(\d{4})(?:[-/.年]?)(\d{1,2})(?:月|[-/.]\d{1,2}日?|\d{2})?$")
-_IDENTIFIER_WORDS = ("身份证", "姓名", "手机", "电话", "住址", "证件")
+_MONTH = re.compile(r"^(\d{4})(?:[-/.年]?)(\d{1,2})(?:月(?:\d{1,2}日)?|[-/.]\d{1,2}|\d{2})?$")
+_IDENTIFIER_WORDS = ("身份", "姓名", "手机", "电话", "住址", "证件")
 
 
 class _Withheld:
@@ -163,7 +163,7 @@ def load_register(path: str | Path, *, profile: dict, start: str, firms: str | P
             employer = persons.pop("employer").astype(np.int32)
         if info.rows_accepted == 0:
             fatal = True
-            problems.append(Problem(info.file, "", NO_VALUE, "no valid row: nothing to simulate"))
+            problems.insert(0, Problem(info.file, "", NO_VALUE, "no valid row: nothing to simulate"))
     every = firm_problems + problems
     if fatal or firm_fatal:
         raise ScenarioError(_capped(every))
@@ -347,7 +347,8 @@ def _month(text: str) -> float:
     match = _MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2100:
         return np.inf
-    return float(month_number(f"{match.group(1)}-{int(match.group(2)):02d}"))
+    # months since year 0, as sim.params.months.month_number counts them (which accepts run months only)
+    return float(int(match.group(1)) * 12 + int(match.group(2)) - 1)
 
 
 def _district_labels(profile: dict) -> dict[str, int]:

@@ -184,6 +184,13 @@ def test_firms_file_problems_are_reported(scenario, tmp_path):
     assert "is not a 单位编号/firm_id of the firms file" in text      # employees of the dropped firm
 
 
+def test_firms_file_without_its_required_columns_always_fails(scenario, tmp_path):
+    path = tmp_path / "firms.csv"
+    pd.read_csv(FIRMS, dtype=str).drop(columns=["区县"]).to_csv(path, index=False)
+    with pytest.raises(ScenarioError, match="required column 区县/district is missing"):
+        load_register(CSV, profile=scenario.profile, start=scenario.start, firms=path, drop_invalid=True)
+
+
 def test_weight_column_sets_the_weight_and_must_be_constant(scenario, tmp_path, register_rows):
     rows = register_rows.assign(权重="2.5")
     path = tmp_path / "weighted.csv"

@@ -133,40 +133,30 @@ def load_register(path: str | Path, *, profile: dict, start: str, firms: str | P
     ScenarioError
         With every problem found (at most `MAX_MESSAGES` shown, plus the total).
     """
-    start_abs = month_number(start)
     districts = _district_labels(profile)
-    firm_data, firm_ids, firm_info, firm_problems, firm_fatal = None, {}, None, [], False
+    firm_data, firm_ids, firm_info, problems, fatal = None, None, None, [], False
     if firms is not None:
-        table, firm_info, fatal = _read(Path(firms), FIRM_COLUMNS, FIRM_IDENTIFIER_HEADERS, ())
-        firm_problems, firm_fatal = fatal, bool(fatal)
-        if table is not None:
-            firm_data, bad_rows, cells = _check_firms(table, firm_info, profile, districts, start_abs)
-            firm_problems += cells
-            firm_fatal |= bool(cells) and not drop_invalid
-            keep = ~bad_rows
-            firm_data = {k: v[keep] for k, v in firm_data.items()}
-            firm_ids = {fid: k for k, fid in enumerate(firm_data.pop("firm_id"))}
-            _count(firm_info, bad_rows)
-    table, info, problems = _read(Path(path), PERSON_COLUMNS, IDENTIFIER_HEADERS, REQUIRED_PERSON)
-    fatal = bool(problems)
+        firm_data, firm_ids, firm_info, problems, fatal = _load_firms(Path(firms), profile, districts, start,
+                                                                      drop_invalid)
+    table, info, file_problems = _read(Path(path), PERSON_COLUMNS, IDENTIFIER_HEADERS, REQUIRED_PERSON)
+    problems += file_problems
+    fatal |= bool(file_problems)
     persons, employer, notices = {}, None, []
-    if table is not None and not problems:
-        persons, bad_rows, cells = _check_persons(table, info, profile, districts, start,
-                                                  firm_ids if firms is not None else None)
-        if cells and not drop_invalid:
-            fatal = True
+    if table is not None and not file_problems:
+        # a firms file that could not be read at all is reported once, not as every employee's problem
+        linked = firm_ids if firm_data is not None else None
+        persons, bad_rows, cells = _check_persons(table, info, profile, districts, start, linked)
+        fatal |= bool(cells) and not drop_invalid
         problems += cells
-        keep = ~bad_rows
-        persons = {k: v[keep] for k, v in persons.items()}
+        persons = {k: v[~bad_rows] for k, v in persons.items()}
         _count(info, bad_rows)
-        if firms is not None:
+        if linked is not None:
             employer = persons.pop("employer").astype(np.int32)
         if info.rows_accepted == 0:
             fatal = True
             problems.insert(0, Problem(info.file, "", NO_VALUE, "no valid row: nothing to simulate"))
-    every = firm_problems + problems
-    if fatal or firm_fatal:
-        raise ScenarioError(_capped(every))
+    if fatal:
+        raise ScenarioError(_capped(problems))
     weight = None
     if "weight" in persons:
         weight = float(persons.pop("weight")[0])
@@ -179,10 +169,23 @@ def load_register(path: str | Path, *, profile: dict, start: str, firms: str | P
         if item is not None and item.rows_rejected:
             notices.append(f"{item.file}: {item.rows_rejected} invalid row(s) dropped (--drop-invalid): "
                            f"rows {_ranges(item.rejected_rows)}")
-    if every:                                  # dropped rows: say why, as warnings
-        notices += [f"dropped: {p}" for p in _capped(every)]
+    if problems:                               # dropped rows: say why, as warnings
+        notices += [f"dropped: {p}" for p in _capped(problems)]
     files = [info] + ([firm_info] if firm_info is not None else [])
     return Register(persons=persons, firms=firm_data, employer=employer, weight=weight, files=files, notices=notices)
+
+
+def _load_firms(path: Path, profile: dict, districts: dict[str, int], start: str, drop_invalid: bool):
+    """The firms file's accepted rows, firm id → index, its FileInfo, its problems and whether they are
+    fatal (always for a problem with the file as a whole, such as a missing required column)."""
+    table, info, problems = _read(path, FIRM_COLUMNS, FIRM_IDENTIFIER_HEADERS, ("firm_id", "district"))
+    if table is None or problems:
+        return None, {}, info, problems, True
+    data, bad_rows, cells = _check_firms(table, info, profile, districts, month_number(start))
+    data = {k: v[~bad_rows] for k, v in data.items()}
+    _count(info, bad_rows)
+    ids = {fid: k for k, fid in enumerate(data.pop("firm_id"))}
+    return data, ids, info, cells, bool(cells) and not drop_invalid
 
 
 # ---------------------------------------------------------------- reading
@@ -222,10 +225,10 @@ def _read(path: Path, columns: tuple[Column, ...], identifiers: frozenset,
     if not mapping:
         problems.append(Problem(shown, "header", NO_VALUE, "no known column: the first row must name the "
                                 "columns (see docs/register.md), e.g. " + ", ".join(
-                                    c.zh[0] for c in columns if c.name in required or c.blank == "error")))
+                                    c.zh[0] for c in columns if c.name in required or c.name == "age")))
         return None, info, problems
     missing = [c for c in columns if c.name in required and c.name not in mapping]
-    if required and "age" not in mapping and "birth_month" not in mapping:
+    if any(c.name == "age" for c in columns) and "age" not in mapping and "birth_month" not in mapping:
         missing.insert(0, next(c for c in columns if c.name == "age"))
     for column in missing:
         alternatives = " or 出生年月/birth_month" if column.name == "age" else ""
@@ -497,14 +500,6 @@ def _check_firms(table: pd.DataFrame, info: FileInfo, profile: dict, districts: 
             values[column.name] = _check_column(cells, column, header)
     if "founded_month" in values:
         cells.add(values["founded_month"] >= start_abs, mapping["founded_month"], "must be before the run start")
-    for name in ("firm_id", "district"):
-        if name not in values:
-            column = next(c for c in FIRM_COLUMNS if c.name == name)
-            cells.found.append((-1, 0, Problem(info.file, "columns", NO_VALUE, f"required column {column.zh[0]}/"
-                                               f"{column.name} is missing (accepted headers: "
-                                               f"{', '.join(column.headers)})")))
-            cells.bad[:] = True
-            values.setdefault(name, np.zeros(len(table)) if name == "district" else np.full(len(table), "", object))
     return values, cells.bad, cells.problems()
 
 

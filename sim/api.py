@@ -1,6 +1,8 @@
 """The public API behind `sim.run` and `sim.load_scenario`."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import time
 from pathlib import Path
 from typing import Callable
@@ -11,14 +13,17 @@ import pandas as pd
 from sim.engine import simulate
 from sim.ledger import budget_table, costs_table, funds_table
 from sim.outcomes import outcome_values, outcomes_table
-from sim.params import Scenario, load_scenario
+from sim.params import Problem, Scenario, ScenarioError, load_scenario
+from sim.params.compile import canonical_sha256
+from sim.population.register import load_register
 from sim.params.months import calendar_month, month_label
 from sim.results import Results, manifest
 
 
 def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
         seed: int | None = None, reps: int | None = None, keep_records: bool = False,
-        progress: Callable[[int, int], None] | None = None) -> Results:
+        progress: Callable[[int, int], None] | None = None, population: str | Path | None = None,
+        firms: str | Path | None = None, drop_invalid: bool = False) -> Results:
     """Run a scenario and return its results as DataFrames.
 
     Parameters
@@ -30,22 +35,40 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     keep_records : bool
         Keep the engine's raw records (population arrays, ledgers) on the result (`res.records`).
     progress : callable(done_months, total_months), optional
+    population : str or Path, optional
+        A person register (CSV or Parquet, docs/register.md) to start from instead of the synthetic
+        population; its accepted rows are the persons (so `persons` may not be given).
+    firms : str or Path, optional
+        A firms file linked to the register by 单位编号/firm_id (default: firms synthesised).
+    drop_invalid : bool
+        Drop invalid register rows (counted and listed in the manifest) instead of failing.
 
     Returns
     -------
     Results : `costs`, `budget`, `outcomes`, `funds` DataFrames and the `manifest`.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem of the scenario, or of the register and firms file.
     """
+    _check_register_options(persons, population, firms)
     scenario = resolve(scenario, persons=persons, months=months, seed=seed, reps=reps)
+    register = None
+    if population is not None:
+        register = load_register(population, profile=scenario.profile, start=scenario.start, firms=firms,
+                                 drop_invalid=drop_invalid)
+        scenario = _with_persons(scenario, len(register))
     started = time.perf_counter()
     tables, records = [], []
     total = scenario.months * scenario.reps
     for rep in range(scenario.reps):
         step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
-        record = simulate(scenario, replication=rep, progress=step)
+        record = simulate(scenario, replication=rep, progress=step, register=register)
         tables.append(replication_tables(scenario, record))
         if keep_records:
             records.append(record)
-    return assemble(scenario, tables, last=record, started=started, records=records)
+    return assemble(scenario, tables, last=record, started=started, records=records, register=register)
 
 
 def resolve(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
@@ -73,18 +96,41 @@ def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.Dat
     return c, o, f
 
 
-def assemble(scenario: Scenario, tables: list, *, last, started: float, records: list = ()) -> Results:
-    """Results from the replications' tables (`last`: any replication's record, for the manifest)."""
+def assemble(scenario: Scenario, tables: list, *, last, started: float, records: list = (),
+             register=None) -> Results:
+    """Results from the replications' tables (`last`: any replication's record, for the manifest;
+    `register`: the person register the run started from, if any)."""
     costs_all = pd.concat([c for c, _, _ in tables], ignore_index=True)
     names = {ins.id: ins.name_zh for ins in scenario.instruments}
     budget = _budget(costs_all, names, scenario.reps)
     timings = dict(last.timings, total_seconds=round(time.perf_counter() - started, 3))
     meta = manifest(scenario, reps=scenario.reps, weight=last.population.weight,
                     initial_persons=last.population.initial_persons, total_persons=len(last.population.persons),
-                    timings=timings)
+                    timings=timings, register=None if register is None else register.manifest())
     return Results(costs=costs_all, budget=budget, outcomes=pd.concat([o for _, o, _ in tables], ignore_index=True),
                    funds=pd.concat([f for _, _, f in tables], ignore_index=True), manifest=meta,
-                   records=list(records))
+                   records=list(records), notices=[] if register is None else register.notices)
+
+
+def _check_register_options(persons: int | None, population, firms) -> None:
+    problems = []
+    if population is not None and persons is not None:
+        problems.append(Problem("command line", "--persons", persons, "cannot be combined with --population: "
+                                "the register's accepted rows are the persons"))
+    if firms is not None and population is None:
+        problems.append(Problem("command line", "--firms", str(firms), "needs --population: a firms file is "
+                                "linked to a person register"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _with_persons(scenario: Scenario, persons: int) -> Scenario:
+    """The scenario with `run.persons` set to the register's rows (the manifest's resolved scenario and
+    its hash say so, as for a --persons override). Not validated against the schema's minimum: a
+    small register is still a population."""
+    document = copy.deepcopy(scenario.document)
+    document["run"]["persons"] = persons
+    return dataclasses.replace(scenario, persons=persons, document=document, sha256=canonical_sha256(document))
 
 
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:

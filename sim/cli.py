@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="random seed (0 is a valid seed)")
     run.add_argument("--reps", type=int, help="replications (default 1)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>/)")
+    run.add_argument("--population", type=Path, metavar="FILE",
+                     help="start from a person register (CSV or Parquet; docs/register.md) instead of the "
+                          "synthetic population")
+    run.add_argument("--firms", type=Path, metavar="FILE",
+                     help="firms file linked to the register by 单位编号/firm_id (default: synthesised)")
+    run.add_argument("--drop-invalid", action="store_true",
+                     help="drop invalid register rows (counted in manifest.json) instead of exiting with 2")
     _report_options(run)
     run.set_defaults(handler=_run)
     compare = sub.add_parser("compare", help="run a base scenario and reforms on common random numbers and "
@@ -120,14 +127,24 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     import sim
+    from sim.params.errors import NO_VALUE, Problem, ScenarioError
     from sim.report.summary import summary_rows
 
+    if args.population is None and (args.firms is not None or args.drop_invalid):
+        option = "--firms" if args.firms is not None else "--drop-invalid"
+        raise ScenarioError([Problem("command line", option, NO_VALUE, "needs --population FILE")])
+    if args.population is not None and args.persons is not None:
+        raise ScenarioError([Problem("command line", "--persons", args.persons, "cannot be combined with "
+                                     "--population: the register's accepted rows are the persons")])
     scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
     _check_writable(out)                       # before hours of simulation, not after
     with _progress(scenario.months * scenario.reps) as advance:
-        results = sim.run(scenario, progress=advance)
+        results = sim.run(scenario, progress=advance, population=args.population, firms=args.firms,
+                          drop_invalid=args.drop_invalid)
+    for notice in results.notices:
+        print(f"subsim: {notice}", file=sys.stderr)
     results.save(out)
     if not args.no_report:
         from sim.report.build import write_reports

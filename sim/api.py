@@ -14,6 +14,7 @@ from sim.engine import simulate
 from sim.ledger import budget_table, costs_table, funds_table
 from sim.outcomes import outcome_values, outcomes_table
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
+from sim.params.errors import NO_VALUE
 from sim.params.compile import canonical_sha256
 from sim.population.register import load_register
 from sim.params.months import calendar_month, month_label
@@ -52,7 +53,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     ScenarioError
         With every problem of the scenario, or of the register and firms file.
     """
-    _check_register_options(persons, population, firms)
+    check_register_options(persons, population, firms, drop_invalid)
     scenario = resolve(scenario, persons=persons, months=months, seed=seed, reps=reps)
     register = None
     if population is not None:
@@ -112,14 +113,16 @@ def assemble(scenario: Scenario, tables: list, *, last, started: float, records:
                    records=list(records), notices=[] if register is None else register.notices)
 
 
-def _check_register_options(persons: int | None, population, firms) -> None:
+def check_register_options(persons: int | None, population, firms, drop_invalid: bool) -> None:
+    """The register options must come together: --firms and --drop-invalid need --population, which
+    replaces --persons (its accepted rows are the persons)."""
     problems = []
     if population is not None and persons is not None:
         problems.append(Problem("command line", "--persons", persons, "cannot be combined with --population: "
                                 "the register's accepted rows are the persons"))
-    if firms is not None and population is None:
-        problems.append(Problem("command line", "--firms", str(firms), "needs --population: a firms file is "
-                                "linked to a person register"))
+    for option, given in (("--firms", firms is not None), ("--drop-invalid", drop_invalid)):
+        if given and population is None:
+            problems.append(Problem("command line", option, NO_VALUE, "needs --population FILE"))
     if problems:
         raise ScenarioError(problems)
 

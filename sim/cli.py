@@ -127,15 +127,10 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     import sim
-    from sim.params.errors import NO_VALUE, Problem, ScenarioError
+    from sim.api import check_register_options
     from sim.report.summary import summary_rows
 
-    if args.population is None and (args.firms is not None or args.drop_invalid):
-        option = "--firms" if args.firms is not None else "--drop-invalid"
-        raise ScenarioError([Problem("command line", option, NO_VALUE, "needs --population FILE")])
-    if args.population is not None and args.persons is not None:
-        raise ScenarioError([Problem("command line", "--persons", args.persons, "cannot be combined with "
-                                     "--population: the register's accepted rows are the persons")])
+    check_register_options(args.persons, args.population, args.firms, args.drop_invalid)
     scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name

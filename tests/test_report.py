@@ -111,5 +111,5 @@ def test_report_renders_in_headless_chromium_without_errors(run_folder, tmp_path
                     "就业结果", "就业目标完成情况", "附录:参数与来源"):
         assert heading in headings, (heading, headings)
     assert charts >= 3
-    assert headings[0] == "测算设定" and width == pytest.approx(4 * size, rel=0.1)
+    assert headings[0] == "核心指标" and width == pytest.approx(4 * size, rel=0.1)
     assert np.isfinite(width)

@@ -139,7 +139,7 @@ def claims(p, i, M, k, month, flags, size, candidates):
     return True
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)   # a plain call (LLVM inlines it): numba's inline="always" re-typed it at each of ~25 call sites
 def book(A, M, k, line, d, fen):
     """Record one payment in this chunk's ledger (zero amounts are not payments)."""
     if fen > 0:

@@ -126,7 +126,7 @@ def _run(args) -> int:
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
     _check_writable(out)                       # before hours of simulation, not after
-    with _progress(scenario.months * scenario.reps, "months") as advance:
+    with _progress(scenario.months * scenario.reps, unit="months") as advance:
         results = sim.run(scenario, progress=advance)
     results.save(out)
     if not args.no_report:
@@ -145,7 +145,7 @@ def _compare(args) -> int:
     if args.window < 0:
         from sim.params import Problem, ScenarioError
         raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])
-    with _progress(None, "runs") as advance:
+    with _progress(None, unit="runs") as advance:
         comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window, progress=advance)
     comparison.save(out)
     if not args.no_report:

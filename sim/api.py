@@ -90,7 +90,9 @@ def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.Dat
     labels = month_labels(scenario)
     calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
     c = costs_table(record, labels, scenario.city_share)
-    o = outcomes_table(outcome_values(record.outcomes, calendar), labels, record.population.weight)
+    recorded_share = scenario.behaviour["statistics"]["recorded_share_new_jobs"]
+    o = outcomes_table(outcome_values(record.outcomes, calendar, recorded_share_new_jobs=recorded_share), labels,
+                       record.population.weight)
     f = funds_table(record, labels, c)
     if scenario.reps > 1:
         c, o, f = (frame.assign(rep=record.replication) for frame in (c, o, f))

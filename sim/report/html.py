@@ -129,8 +129,7 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
         values = group["amount_yuan"].to_numpy() / 1e4
         band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
         cards.append((f"{year} {t('total_cost')} ({t('wan')})", f"{values.mean():,.0f}", band))
-    outcomes = tables.outcomes_by_year(results, lang, metrics=("new_urban_jobs_ytd", "surveyed_unemployment_rate",
-                                                               "reemployed_unemployed_ytd", "difficulty_employed_ytd"))
+    outcomes = tables.outcomes_by_year(results, lang, metrics=tables.KPI_METRICS)
     labels = {"new_urban_jobs_ytd": "kpi_new_jobs", "surveyed_unemployment_rate": "kpi_rate",
               "reemployed_unemployed_ytd": "kpi_reemployed", "difficulty_employed_ytd": "kpi_difficulty"}
     value_col = t("value")

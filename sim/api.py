@@ -1,6 +1,8 @@
 """The public API behind `sim.run` and `sim.load_scenario`."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import time
 from pathlib import Path
 from typing import Callable
@@ -11,7 +13,10 @@ import pandas as pd
 from sim.engine import simulate
 from sim.ledger import budget_table, costs_table, funds_table
 from sim.outcomes import outcome_values, outcomes_table
-from sim.params import Scenario, load_scenario
+from sim.params import Problem, Scenario, ScenarioError, load_scenario
+from sim.params.errors import NO_VALUE
+from sim.params.compile import canonical_sha256
+from sim.population.register import load_register
 from sim.params.months import calendar_month, month_label
 from sim.results import Results, manifest
 from sim.uncertainty import bands, replication_scenario
@@ -19,8 +24,9 @@ from sim.uncertainty import bands, replication_scenario
 
 def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
         seed: int | None = None, reps: int | None = None, keep_records: bool = False,
-        progress: Callable[[int, int], None] | None = None, executor: str = "serial", workers: int | None = None,
-        scheduler: str | None = None, store: str | Path | None = None) -> Results:
+        progress: Callable[[int, int], None] | None = None, population: str | Path | None = None,
+        firms: str | Path | None = None, drop_invalid: bool = False, executor: str = "serial",
+        workers: int | None = None, scheduler: str | None = None, store: str | Path | None = None) -> Results:
     """Run a scenario and return its results as DataFrames.
 
     Parameters
@@ -34,6 +40,14 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         replications then run in this process.
     progress : callable(done, total), optional
         In this process without a store: months simulated; otherwise replications finished.
+    population : str or Path, optional
+        A person register (CSV or Parquet, docs/register.md) to start from instead of the synthetic
+        population; its accepted rows are the persons (so `persons` may not be given). The replications
+        then run in this process (the register's rows are not shipped to workers).
+    firms : str or Path, optional
+        A firms file linked to the register by 单位编号/firm_id (default: firms synthesised).
+    drop_invalid : bool
+        Drop invalid register rows (counted and listed in the manifest) instead of failing.
     executor : {"serial", "processes", "dask"}
         Where the replications run (`sim.executors`); results are identical whichever is used.
     workers : int, optional
@@ -47,16 +61,27 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     -------
     Results : `costs`, `budget`, `outcomes`, `funds` DataFrames, `bands` (with replications) and the
     `manifest`.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem of the scenario, or of the register and firms file.
     """
+    check_register_options(persons, population, firms, drop_invalid)
     scenario = resolve(scenario, persons=persons, months=months, seed=seed, reps=reps)
+    register = None
+    if population is not None:
+        register = load_register(population, profile=scenario.profile, start=scenario.start, firms=firms,
+                                 drop_invalid=drop_invalid)
+        scenario = _with_persons(scenario, len(register))
     started = time.perf_counter()
     parts, records = [], []
-    if keep_records or (executor == "serial" and store is None):
+    if keep_records or register is not None or (executor == "serial" and store is None):
         total = scenario.months * scenario.reps
         for rep in range(scenario.reps):
             step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
             replicate, drawn = replication_scenario(scenario, rep)
-            record = simulate(replicate, replication=rep, progress=step)
+            record = simulate(replicate, replication=rep, progress=step, register=register)
             parts.append(replication_part(replicate, record, drawn))
             if keep_records:
                 records.append(record)
@@ -68,7 +93,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         parts = done.results
         execution = {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
                      "tasks_reused": done.reused}
-    return assemble(scenario, parts, started=started, records=records, execution=execution)
+    return assemble(scenario, parts, started=started, records=records, execution=execution, register=register)
 
 
 def resolve(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
@@ -89,7 +114,9 @@ def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.Dat
     labels = month_labels(scenario)
     calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
     c = costs_table(record, labels, scenario.city_share)
-    o = outcomes_table(outcome_values(record.outcomes, calendar), labels, record.population.weight)
+    recorded_share = scenario.behaviour["statistics"]["recorded_share_new_jobs"]
+    o = outcomes_table(outcome_values(record.outcomes, calendar, recorded_share_new_jobs=recorded_share), labels,
+                       record.population.weight)
     f = funds_table(record, labels, c)
     if scenario.reps > 1:
         c, o, f = (frame.assign(rep=record.replication) for frame in (c, o, f))
@@ -107,8 +134,9 @@ def replication_part(scenario: Scenario, record, drawn: dict) -> dict:
 
 
 def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: list = (),
-             execution: dict | None = None) -> Results:
-    """Results from the replications' parts (`replication_part`), replication 0 first."""
+             execution: dict | None = None, register=None) -> Results:
+    """Results from the replications' parts (`replication_part`), replication 0 first (`register`: the
+    person register the run started from, if any)."""
     reps = scenario.reps
 
     def stack(name: str) -> pd.DataFrame:
@@ -121,7 +149,8 @@ def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: 
     last = parts[-1]["meta"]
     timings = dict(last["timings"], total_seconds=round(time.perf_counter() - started, 3))
     meta = manifest(scenario, reps=reps, weight=last["weight"], initial_persons=last["initial_persons"],
-                    total_persons=last["total_persons"], timings=timings)
+                    total_persons=last["total_persons"], timings=timings,
+                    register=None if register is None else register.manifest())
     if execution:
         meta["execution"] = execution
     if scenario.distributions:
@@ -129,7 +158,8 @@ def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: 
         meta["parameter_draws"] = [{"rep": rep, **p["drawn"]} for rep, p in enumerate(parts)] \
             if any(p["drawn"] for p in parts) else "central values (one replication or parameter_uncertainty = false)"
     return Results(costs=costs_all, budget=budget, outcomes=outcomes, funds=funds, manifest=meta,
-                   records=list(records), bands=outcome_bands(outcomes, funds) if reps > 1 else None)
+                   records=list(records), bands=outcome_bands(outcomes, funds) if reps > 1 else None,
+                   notices=[] if register is None else register.notices)
 
 
 def outcome_bands(outcomes: pd.DataFrame, funds: pd.DataFrame) -> pd.DataFrame:
@@ -143,6 +173,29 @@ def outcome_bands(outcomes: pd.DataFrame, funds: pd.DataFrame) -> pd.DataFrame:
     order = {m: k for k, m in enumerate(dict.fromkeys(frame["metric"]))}
     return out.sort_values(["metric", "month"], key=lambda c: c.map(order) if c.name == "metric" else c,
                            kind="stable").reset_index(drop=True)
+
+
+def check_register_options(persons: int | None, population, firms, drop_invalid: bool) -> None:
+    """The register options must come together: --firms and --drop-invalid need --population, which
+    replaces --persons (its accepted rows are the persons)."""
+    problems = []
+    if population is not None and persons is not None:
+        problems.append(Problem("command line", "--persons", persons, "cannot be combined with --population: "
+                                "the register's accepted rows are the persons"))
+    for option, given in (("--firms", firms is not None), ("--drop-invalid", drop_invalid)):
+        if given and population is None:
+            problems.append(Problem("command line", option, NO_VALUE, "needs --population FILE"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _with_persons(scenario: Scenario, persons: int) -> Scenario:
+    """The scenario with `run.persons` set to the register's rows (the manifest's resolved scenario and
+    its hash say so, as for a --persons override). Not validated against the schema's minimum: a
+    small register is still a population."""
+    document = copy.deepcopy(scenario.document)
+    document["run"]["persons"] = persons
+    return dataclasses.replace(scenario, persons=persons, document=document, sha256=canonical_sha256(document))
 
 
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:

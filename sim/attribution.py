@@ -102,8 +102,7 @@ def deadweight_hires(persons: np.ndarray, first: np.ndarray, hired: np.ndarray,
                      cf: CounterfactualTrace, window: int) -> tuple[int, int]:
     """(subsidised hires, of which deadweight) among one instrument's subsidised persons."""
     months = cf.entered.shape[0]
-    hires = hired >= 0
-    hires |= hired == NEVER
+    hires = (hired >= 0) | (hired == NEVER)
     dead = 0
     for p, t_paid, t_hire in zip(persons[hires], first[hires], hired[hires]):
         if t_hire == NEVER:                          # job predates the run: employed anyway then?
@@ -154,6 +153,8 @@ def attribute_replication(scenario: Scenario, rep: int, population, factual, tra
                "cost_yuan": round(cost, 2)}
         if cost == 0.0:                               # paid nothing: switching it off changes nothing
             rows.append(row | _zero_effects())
+            if progress is not None:
+                progress()
             continue
         cf = CounterfactualTrace(scenario.months, len(factual.population.persons))
         record = simulate(without(scenario, ins.id), replication=rep, population=population, observe=cf)

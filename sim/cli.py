@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="random seed (0 is a valid seed)")
     run.add_argument("--reps", type=int, help="replications (default 1)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>/)")
+    run.add_argument("--population", type=Path, metavar="FILE",
+                     help="start from a person register (CSV or Parquet; docs/register.md) instead of the "
+                          "synthetic population")
+    run.add_argument("--firms", type=Path, metavar="FILE",
+                     help="firms file linked to the register by 单位编号/firm_id (default: synthesised)")
+    run.add_argument("--drop-invalid", action="store_true",
+                     help="drop invalid register rows (counted in manifest.json) instead of exiting with 2")
     _executor_options(run)
     _report_options(run)
     run.set_defaults(handler=_run)
@@ -159,15 +166,20 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     import sim
+    from sim.api import check_register_options
     from sim.report.summary import summary_rows
 
+    check_register_options(args.persons, args.population, args.firms, args.drop_invalid)
     scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
     _check_writable(out)                       # before hours of simulation, not after
     options = _executor_args(args, out)
     with _progress(scenario.reps, unit="replications") as advance:
-        results = sim.run(scenario, progress=advance, **options)
+        results = sim.run(scenario, progress=advance, population=args.population, firms=args.firms,
+                          drop_invalid=args.drop_invalid, **options)
+    for notice in results.notices:
+        print(f"subsim: {notice}", file=sys.stderr)
     results.save(out)
     if not args.no_report:
         from sim.report.build import write_reports
@@ -186,7 +198,7 @@ def _compare(args) -> int:
         from sim.params import Problem, ScenarioError
         raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])
     options = _executor_args(args, out)
-    with _progress(scenarios[0].reps, unit="replications") as advance:
+    with _progress(scenarios[0].reps, unit="replications", label="comparing") as advance:
         comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window, progress=advance,
                                  **options)
     comparison.save(out)
@@ -287,7 +299,7 @@ def _print_problems(problems) -> None:
 class _progress:
     """A progress bar on a terminal (rich), nothing otherwise."""
 
-    def __init__(self, total: int, *, unit: str = "months", label: str = "simulating"):
+    def __init__(self, total: int | None, *, unit: str = "months", label: str = "simulating"):
         self.total, self.unit, self.label = total, unit, label
         self.bar = None
 

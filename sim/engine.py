@@ -25,6 +25,8 @@ from sim.params import Scenario
 from sim.params.scenario_schema import MAX_SCHEDULE_ROWS, UI_BENEFIT
 from sim.population.arrays import NEVER
 from sim.params.months import calendar_month, month_number
+from sim.population.register import Register
+from sim.population.register_population import register_population
 from sim.population.synthetic import Population, synthesize
 from sim.rng import run_key
 
@@ -75,23 +77,27 @@ class RunRecord:
 def simulate(scenario: Scenario, *, replication: int = 0,
              progress: Callable[[int, int], None] | None = None,
              observe: Callable[[int, Population], None] | None = None,
-             population: Population | None = None) -> RunRecord:
+             population: Population | None = None, register: Register | None = None) -> RunRecord:
     """Run one replication of a scenario and return its unweighted monthly records.
 
     `progress(done, total)` is called after each month; `observe(t, population)` too, with the live
     population (for tests, diagnostics and the counterfactual attribution: it must not modify it).
-    `population`, if given, is the starting population — `synthesize` of this scenario's locality, size,
-    start, months, seed and replication, built once by a caller running several policy variants on it
-    (sim.compare); it is copied, never modified."""
+    The starting population is, in this order: `population` if given — a population built once by a
+    caller running several policy variants on it (sim.compare), copied, never modified; the rows of a
+    `register` (`sim.population.register.load_register`; `scenario.persons` must then be its number of
+    rows, `sim.run` sees to it); else the synthetic population of the scenario's locality and seed."""
     started = time.perf_counter()
     T = scenario.months
     inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
                            persons=scenario.persons)
-    if population is None:
+    if population is not None:
+        population = population.copy()
+    elif register is not None:
+        population = register_population(register, scenario.profile, scenario.behaviour, start=scenario.start,
+                                         months=T, seed=scenario.seed, replication=replication)
+    else:
         population = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons,
                                 start=scenario.start, months=T, seed=scenario.seed, replication=replication)
-    else:
-        population = population.copy()
     built = time.perf_counter()
     P, F = population.persons.data, population.firms.data
     n_districts = len(population.district_codes)

@@ -61,8 +61,8 @@ class InstrumentTable:
         self.hire_multiple = responses["hire_wage_multiple"]
         groups = sorted({ins.exclusive_group for ins in instruments if ins.exclusive_group})
         self.group_of = {name: g for g, name in enumerate(groups)}
-        order = sorted(range(len(instruments)), key=lambda k: (-instruments[k].priority, k))
-        self.rank = {k: r for r, k in enumerate(order)}
+        self.order = sorted(range(len(instruments)), key=lambda k: (-instruments[k].priority, k))
+        self.rank = {k: r for r, k in enumerate(self.order)}
         claim_bits = [k for k, ins in enumerate(instruments) if ins.type == T.one_time_allowance
                       and ins.params["once_per_person"]]
         self.claim_bit = {k: b for b, k in enumerate(claim_bits)}     # ≤ 16: validated
@@ -100,6 +100,16 @@ class InstrumentTable:
                 window = max(window, wait, most)
                 near_max = max(near_max, near)
         m["lists"], m["list_len"] = lists, lengths
+        m["list_bits"] = np.array([sum(1 << int(k) for k in lists[list_id, :lengths[list_id]])
+                                   for list_id in range(L.N_LISTS)], np.uint64)
+        members = np.full((L.MAX_INSTRUMENTS, L.MAX_INSTRUMENTS), -1, np.int8)
+        group_len = np.zeros(L.MAX_INSTRUMENTS, np.int64)
+        for k in self.order:                  # rank order
+            g = m["ins_group"][k]
+            if g >= 0:
+                members[g, group_len[g]] = k
+                group_len[g] += 1
+        m["group_members"], m["group_len"] = members, group_len
         m["employment_window"], m["near_retirement_max"] = window, near_max
         cost = 12 * self.hire_multiple * self.inputs.min_wage.astype(np.float64) * (1 + self.employer_rate)
         m["annual_labour_cost"] = cost

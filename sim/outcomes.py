@@ -1,6 +1,12 @@
 """Outcome metrics: definitions (name, Chinese name, unit, meaning) and the monthly table.
 
 Counts are estimates for the real population (sample counts × weight); rates are sample ratios.
+
+城镇新增就业 is an administrative statistic: only the entries into work that the real-name employment
+registration (实名制就业登记) records count. The model's entries (`new_jobs_gross`) are all entries; the
+statistic (`new_jobs_recorded`, `new_urban_jobs`) applies the behaviour file's measurement parameter
+``statistics.recorded_share_new_jobs`` to them here, and nowhere else: it changes no decision, no payment
+and no other metric (docs/outcomes.md, docs/calibration.md).
 """
 from __future__ import annotations
 
@@ -35,10 +41,14 @@ METRICS = (
     Metric("retired", "已退休", "persons", "reached statutory retirement age during the run"),
     Metric("surveyed_unemployment_rate", "城镇调查失业率", "share", "unemployed ÷ labour force (all modelled residents)"),
     Metric("registered_unemployed", "登记失业人数", "persons", "UNEMPLOYED with the registered flag"),
-    Metric("new_jobs_gross", "城镇新就业人数", "persons/month",
-           "entries from non-employment into a local job, own business, flexible work or a public post"),
+    Metric("new_jobs_gross", "新就业人数(模型全部)", "persons/month",
+           "all entries from non-employment into a local job, own business, flexible work or a public post, "
+           "recorded or not"),
+    Metric("new_jobs_gross_ytd", "新就业人数(模型全部,年累计)", "persons", "new_jobs_gross summed from January"),
+    Metric("new_jobs_recorded", "城镇新就业人数(实名登记)", "persons/month",
+           "new_jobs_gross × statistics.recorded_share_new_jobs: the entries the real-name registration records"),
     Metric("natural_attrition", "自然减员人数", "persons/month", "persons in local employment reaching retirement"),
-    Metric("new_urban_jobs", "城镇新增就业", "persons/month", "new_jobs_gross − natural_attrition"),
+    Metric("new_urban_jobs", "城镇新增就业", "persons/month", "new_jobs_recorded − natural_attrition"),
     Metric("new_urban_jobs_ytd", "城镇新增就业(年累计)", "persons", "new_urban_jobs summed from January"),
     Metric("reemployed_unemployed", "失业人员再就业", "persons/month", "registered unemployed entering any employment"),
     Metric("reemployed_unemployed_ytd", "失业人员再就业(年累计)", "persons", "summed from January"),
@@ -66,9 +76,30 @@ METRIC_BY_NAME = {m.name: m for m in METRICS}
 RATE_METRICS = {"surveyed_unemployment_rate", "graduate_destination_rate", "graduate_employment_rate"}
 
 
-def outcome_values(outcomes: np.ndarray, calendar_months: np.ndarray) -> dict[str, np.ndarray]:
-    """Sample-level metric series (unweighted) from the engine's monthly outcome counters."""
+def outcome_values(outcomes: np.ndarray, calendar_months: np.ndarray, *,
+                   recorded_share_new_jobs: float) -> dict[str, np.ndarray]:
+    """Sample-level metric series (unweighted) from the engine's monthly outcome counters.
+
+    Parameters
+    ----------
+    outcomes : numpy.ndarray
+        The engine's counters, shape (months, `sim.codes.N_OUTCOMES`), sample persons.
+    calendar_months : numpy.ndarray
+        Calendar month (1–12) of each run month, for the running totals from January.
+    recorded_share_new_jobs : float
+        Share of entries into employment recorded by the real-name registration (behaviour
+        ``statistics.recorded_share_new_jobs``, 0–1). Scales `new_jobs_recorded` and so `new_urban_jobs`
+        only; natural attrition, 失业人员再就业 and 就业困难人员实现就业 are counted in full.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One float series per metric of `METRICS`.
+    """
+    if not 0.0 <= recorded_share_new_jobs <= 1.0:
+        raise ValueError(f"recorded_share_new_jobs = {recorded_share_new_jobs!r}: must be between 0 and 1")
     o = outcomes.astype(np.float64)
+    recorded = recorded_share_new_jobs * o[:, O.entries_to_employment]
     employed = o[:, O.stock_employed]
     unemployed = o[:, O.stock_unemployed]
     working = (o[:, O.stock_employed] + o[:, O.stock_self_employed] + o[:, O.stock_flexible]
@@ -92,7 +123,8 @@ def outcome_values(outcomes: np.ndarray, calendar_months: np.ndarray) -> dict[st
         "registered_unemployed": o[:, O.registered_unemployed],
         "new_jobs_gross": o[:, O.entries_to_employment],
         "natural_attrition": o[:, O.natural_attrition],
-        "new_urban_jobs": o[:, O.entries_to_employment] - o[:, O.natural_attrition],
+        "new_jobs_recorded": recorded,
+        "new_urban_jobs": recorded - o[:, O.natural_attrition],
         "reemployed_unemployed": o[:, O.reemployed_unemployed],
         "difficulty_employed": o[:, O.difficulty_employed],
         "ui_recipients": o[:, O.ui_recipients],
@@ -114,7 +146,7 @@ def outcome_values(outcomes: np.ndarray, calendar_months: np.ndarray) -> dict[st
         "vacancies": o[:, O.vacancies],
         "insured_employees": o[:, O.insured_employees],
     }
-    for name in ("new_urban_jobs", "reemployed_unemployed", "difficulty_employed"):
+    for name in ("new_jobs_gross", "new_urban_jobs", "reemployed_unemployed", "difficulty_employed"):
         v[name + "_ytd"] = _year_to_date(v[name], calendar_months)
     return v
 

@@ -29,6 +29,7 @@ class Results:
     manifest: dict
     records: list = field(default_factory=list, repr=False)   # engine records (in memory only)
     bands: pd.DataFrame | None = None   # with replications: P5/P50/P95 of every outcome by month
+    notices: list = field(default_factory=list, repr=False)   # messages for the user (in memory only)
 
     def save(self, out_dir: Path | str) -> Path:
         """Write the results folder; every file is written to a temporary name and renamed into place."""
@@ -97,8 +98,8 @@ def versions() -> dict[str, str]:
 
 
 def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_persons: int,
-             timings: dict) -> dict:
-    return {
+             timings: dict, register: dict | None = None) -> dict:
+    meta = {
         "scenario": scenario.name,
         "title_zh": scenario.title_zh,
         "scenario_file": str(scenario.path),
@@ -122,3 +123,7 @@ def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_
         "locality_behaviour": scenario.behaviour,
         "parameter_sources": scenario.sources,
     }
+    if register is not None:        # file names, hashes, counts, column names: never the rows
+        meta["population_source"] = "register"
+        meta["register"] = register
+    return meta

@@ -51,7 +51,7 @@ def month_key(run: np.uint64, entity_kind: int, month: int) -> np.uint64:
     return fold(fold(run, np.int64(entity_kind)), np.int64(month))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)   # not inline="always": LLVM inlines it anyway, numba's inlining re-typed it at ~34 call sites
 def uniform(key: np.uint64, entity: np.int64, slot: int) -> float:
     """Uniform draw in [0, 1) for one entity and one decision slot under a month key.
 

@@ -884,6 +884,21 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         note("ui:aid_over", aid_over)
         note("ui:top_up_paid", benefit & (np.asarray(M["top_up_fen"])[district] > 0))
 
+    # ---- candidate bits of the current spell (pay._candidates), a cache kept in the person record:
+    # recomputed in the first month of a spell that needs them (a new start month × 16 + state)
+    if M["n_ins"] > 0:
+        spell_state = live & (_is_employment(state) | (state == State.TRAINING) | (state == State.INTERN))
+        start = t - p["state_months"]
+        key = start * 16 + state
+        new = np.flatnonzero(spell_state & (key != P["spell_key"]))
+        bits = np.zeros(len(new), np.uint64)
+        for k in range(int(M["n_ins"])):
+            is_open = ((start[new] >= M["ins_first"][k]) & (start[new] <= M["ins_last"][k])
+                       & in_groups(M, k, p["hire_flags"][new]))
+            bits |= np.where(is_open, np.uint64(1) << np.uint64(k), np.uint64(0))
+        P["spell_candidates"][new] = bits
+        P["spell_key"][new] = key[new]
+
     # ---- the other person-level instruments (pay_person): hiring bonuses ---------------------------
     if M["n_ins"] > 0:
         if np.any(live & (p["loan_yuan"] > 0)):

@@ -1,7 +1,9 @@
 """Targets files: every bundled file validates; each kind of mistake gets its message; `compare_targets`
-on a hand-made results object; calibration bounds in behaviour files; the behaviour-file rewriter."""
+on a hand-made results object; calibration bounds in behaviour files; the behaviour-file rewriter; the
+measurement parameter behind 城镇新增就业 (statistics.recorded_share_new_jobs) touches that statistic only."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import tomllib
 from pathlib import Path
@@ -10,6 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import sim
+from sim.codes import N_OUTCOMES, Outcome
+from sim.outcomes import outcome_values
 from sim.params import ScenarioError
 from sim.params.behaviour_schema import BEHAVIOUR_SCHEMA
 from sim.params.rewrite import PROVENANCE_START, rewrite_leaves
@@ -189,11 +194,63 @@ def test_calibration_bounds_only_on_single_numbers_and_only_in_behaviour_files(t
     assert problems and all("unknown key 'calibrate'" in p.message for p in problems)
 
 
+# Realistic ranges the calibration must stay inside (docs/calibration.md §2; sources in the behaviour files):
+# separation before multipliers ≈ 15–40 %/year of insured employees after them, the UI receipt multiplier
+# around DN B7's ≈ 0.8.
+SEPARATION_RANGE = (0.012, 0.030)
+UI_MULTIPLIER_RANGE = (0.6, 0.95)
+
+
 def test_bundled_behaviour_files_declare_their_calibration_bounds():
     for city in CITIES:
-        _, _, bounds, problems = load_sourced_bounds(ROOT / "calibration" / city / "behaviour.toml", BEHAVIOUR_SCHEMA)
+        values, _, bounds, problems = load_sourced_bounds(ROOT / "calibration" / city / "behaviour.toml",
+                                                          BEHAVIOUR_SCHEMA)
         assert not problems
-        assert {"separation.base", "job_finding.base"} <= set(bounds)
+        assert {"separation.base", "job_finding.base", "job_finding.ui_receipt_multiplier",
+                "statistics.recorded_share_new_jobs"} <= set(bounds)
+        low, high = bounds["separation.base"]
+        assert SEPARATION_RANGE[0] <= low < high <= SEPARATION_RANGE[1], (city, low, high)
+        low, high = bounds["job_finding.ui_receipt_multiplier"]
+        assert UI_MULTIPLIER_RANGE[0] <= low < high <= UI_MULTIPLIER_RANGE[1], (city, low, high)
+        assert 0 < values["statistics"]["recorded_share_new_jobs"] <= 1
+
+
+def test_recorded_share_scales_the_recorded_entries_of_a_hand_made_counter_table():
+    counters = np.zeros((3, N_OUTCOMES), np.int64)
+    counters[:, Outcome.entries_to_employment] = [100, 40, 60]
+    counters[:, Outcome.natural_attrition] = [10, 0, 5]
+    counters[:, Outcome.reemployed_unemployed] = [30, 20, 10]
+    values = outcome_values(counters, np.array([11, 12, 1]), recorded_share_new_jobs=0.25)
+    assert list(values["new_jobs_gross"]) == [100, 40, 60]
+    assert list(values["new_jobs_gross_ytd"]) == [100, 140, 60]              # restarts in January
+    assert list(values["new_jobs_recorded"]) == [25, 10, 15]
+    assert list(values["new_urban_jobs"]) == [15, 10, 10]                  # recorded − attrition in full
+    assert list(values["new_urban_jobs_ytd"]) == [15, 25, 10]
+    assert list(values["reemployed_unemployed"]) == [30, 20, 10]           # registered persons: in full
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        outcome_values(counters, np.array([11, 12, 1]), recorded_share_new_jobs=1.5)
+
+
+OFFICIAL_NEW_JOBS = {"new_jobs_recorded", "new_urban_jobs", "new_urban_jobs_ytd"}
+
+
+def test_recorded_share_changes_only_the_official_new_jobs_statistic(small_scenario):
+    """A measurement parameter: the same run at two recorded shares has identical behaviour, costs, funds
+    and every other metric (new_jobs_gross included); only 城镇新就业人数 / 城镇新增就业 move, by the share."""
+    def run_at(share: float):
+        behaviour = {**small_scenario.behaviour, "statistics": {"recorded_share_new_jobs": share}}
+        return sim.run(dataclasses.replace(small_scenario, behaviour=behaviour))
+
+    full, part = run_at(1.0), run_at(0.4)
+    for table in ("costs", "budget", "funds"):
+        pd.testing.assert_frame_equal(getattr(full, table), getattr(part, table))
+    a, b = (r.outcomes.pivot(index="month", columns="metric", values="value") for r in (full, part))
+    others = [m for m in a.columns if m not in OFFICIAL_NEW_JOBS]
+    pd.testing.assert_frame_equal(a[others], b[others])
+    assert (a["new_jobs_gross"] > 0).any()
+    np.testing.assert_allclose(a["new_jobs_recorded"], a["new_jobs_gross"], atol=0.011)
+    np.testing.assert_allclose(b["new_jobs_recorded"], 0.4 * a["new_jobs_gross"], atol=0.011)
+    np.testing.assert_allclose(b["new_urban_jobs"], b["new_jobs_recorded"] - a["natural_attrition"], atol=0.021)
 
 
 def test_rewrite_replaces_only_the_named_leaves_and_keeps_the_rest():

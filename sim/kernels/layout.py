@@ -169,6 +169,10 @@ def instrument_fields(n_districts: int) -> list:
         # summaries the person pass uses to skip work
         ("lists", np.int64, (N_LISTS, K)),
         ("list_len", np.int64, (N_LISTS,)),
+        ("list_bits", np.uint64, (N_LISTS,)),   # the same lists as bit sets (bit k = instrument k)
+        # exclusive groups: members[g, :group_len[g]] = the instruments of group g in rank order
+        ("group_members", np.int8, (K, K)),
+        ("group_len", np.int64, (K,)),
         ("employment_window", np.int64),    # months after an entry in which an L_EMPLOYMENT one may pay
         ("near_retirement_max", np.int64),  # largest ins_near_retirement in L_EMPLOYMENT
         ("annual_labour_cost", np.float64, (n_districts,)),

@@ -12,6 +12,13 @@ and changing or disabling one instrument changes no other draw (common random nu
 
 Stacking (`exclusive_group`): of the instruments of one group that an event qualifies for, only the
 first in the group's order (priority, then file order) is claimed; the others are not paid.
+
+Speed: the two tests the event alone decides (`valid` at the event month, the entry flags in the
+instrument's groups) cannot change during a spell, so they are made once per spell for every
+instrument and kept as bits in the person record (`_candidates`). Each month only the instruments
+whose bit is set are looked at; the tests that can change from month to month (timing, firm size,
+the take-up draw against the month's rate, earlier members of the group) are made as before, so
+the results are those of testing everything every month.
 """
 from __future__ import annotations
 
@@ -24,6 +31,8 @@ from sim.kernels.money import to_fen
 from sim.rng import fold, month_key, uniform
 
 MAX_U8 = 255
+EVERY = np.uint64(0xFFFFFFFFFFFFFFFF)   # candidate bits when nothing is known in advance
+NO_SIZE = np.int64(-1)                  # `size` for instruments that do not test the firm's size
 # bits of persons._apply's result that concern instruments (the spell length sits above bit 8)
 TRAINED = 4
 CERTIFIED = 8
@@ -45,6 +54,41 @@ def _in_groups(M, k, flags):
     return (target == 0 or (flags & target) != 0) and (flags & M.ins_exclude[k]) == 0
 
 
+@njit(cache=True, inline="always")
+def _open(M, k, month, flags):
+    """Instrument k's tests that the event alone decides: in force in the event month, the flags then
+    in its groups."""
+    return month >= M.ins_first[k] and month <= M.ins_last[k] and _in_groups(M, k, flags)
+
+
+@njit(cache=True, inline="always")
+def _has(bits, k):
+    return (bits >> np.uint64(k)) & np.uint64(1) != 0
+
+
+@njit(cache=True)
+def _spell_candidates(M, start, flags):
+    """Bit k set if instrument k is `_open` for an event in month `start` with entry flags `flags`."""
+    bits = np.uint64(0)
+    for k in range(M.n_ins):
+        if _open(M, k, start, flags):
+            bits |= np.uint64(1) << np.uint64(k)
+    return bits
+
+
+@njit(cache=True, inline="always")
+def _candidates(p, t, M):
+    """The candidate bits of the person's current spell, computed in its first month that needs them.
+    A spell is known by its start month and state; the entry flags (`hire_flags`) change only with a
+    new spell, so the bits stay right for the whole spell."""
+    start = t - np.int64(p.state_months)
+    key = np.int32(start * 16 + p.state)
+    if p.spell_key != key:
+        p.spell_candidates = _spell_candidates(M, start, p.hire_flags)
+        p.spell_key = key
+    return p.spell_candidates
+
+
 @njit(cache=True)
 def _agriculture(p, i, M, start):
     """Whether the business started in month `start` is agricultural (a draw of the business, not of any
@@ -57,7 +101,7 @@ def _agriculture(p, i, M, start):
 def _takes(p, i, M, k, month, flags, size):
     """Instrument k's claim for the event of `month`: in force then, the person in its groups, the
     type's own conditions met, and taken up."""
-    if month < M.ins_first[k] or month > M.ins_last[k] or not _in_groups(M, k, flags):
+    if not _open(M, k, month, flags):
         return False
     kind = M.ins_kind[k]
     if size >= 0 and (M.ins_sizes[k] >> size) & 1 == 0:
@@ -78,24 +122,28 @@ def _takes(p, i, M, k, month, flags, size):
 
 
 @njit(cache=True)
-def claims(p, i, M, k, month, flags, size):
-    """True when instrument k is the claim its group makes for this event (see module docstring)."""
+def claims(p, i, M, k, month, flags, size, candidates):
+    """True when instrument k is the claim its group makes for this event (see module docstring).
+    `candidates`: bits of the instruments known to be `_open` for this event (EVERY if not known); an
+    instrument without its bit cannot take, so it is not tested."""
     if not _takes(p, i, M, k, month, flags, size):
         return False
     group = M.ins_group[k]
     if group >= 0:
-        for j in range(M.n_ins):
-            if j != k and M.ins_group[j] == group and M.ins_rank[j] < M.ins_rank[k] \
-                    and _takes(p, i, M, j, month, flags, size):
+        for m in range(M.group_len[group]):       # the members ranked before k
+            j = np.int64(M.group_members[group, m])
+            if j == k:
+                break
+            if _has(candidates, j) and _takes(p, i, M, j, month, flags, size):
                 return False
     return True
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)   # a plain call (LLVM inlines it): numba's inline="always" re-typed it at each of ~25 call sites
 def book(p, A, M, k, line, d, fen):
     """Record one payment to (or for) person p in this chunk's ledger (zero amounts are not payments), and
-    mark p as paid by the instrument: the counterfactual attribution (sim.compare) finds the subsidised
-    persons by these bits."""
+    mark p as paid by the instrument: the counterfactual attribution (sim.attribution) finds the
+    subsidised persons by these bits."""
     if fen > 0:
         slot = M.ins_slot[k]
         A.ledger_fen[slot, line, d] += fen
@@ -122,34 +170,38 @@ def _employed(state):
 
 
 @njit(cache=True)
-def _employment_linked(p, i, t, size, M, A):
+def _employment_linked(p, i, t, size, spell, M, A):
     """Hire-linked instruments: hiring bonus, employer SI subsidy, tax credit, placement fee, 低保渐退,
-    and allowances on entering (away) employment. The claim is made at the entry, with the flags then."""
+    and allowances on entering (away) employment. The claim is made at the entry, with the flags then;
+    `spell` holds the spell's candidate bits."""
     d = p.district
     since = np.int64(p.state_months)
     start = t - since
+    flags = p.hire_flags
     local = p.state == State.EMPLOYED and p.employer >= 0
     for j in range(M.list_len[L.L_EMPLOYMENT]):
         k = M.lists[L.L_EMPLOYMENT, j]
-        if not M.ins_active[k]:
+        if not _has(spell, k) or not M.ins_active[k]:
             continue
         kind = M.ins_kind[k]
         if kind == L.K_BONUS:
-            if local and since == M.ins_wait[k] and claims(p, i, M, k, start, p.hire_flags, size):
+            if local and since == M.ins_wait[k] and claims(p, i, M, k, start, flags, size, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_HIRE_SI:
             if local and (since < M.ins_max[k] or p.retire_month - start <= M.ins_near_retirement[k]) \
-                    and claims(p, i, M, k, start, p.hire_flags, size):
+                    and claims(p, i, M, k, start, flags, size, spell):
                 base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
                 book(p, A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k] * M.ins_share[k]))
         elif kind == L.K_TAX:
-            if local and since < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, size):
+            if local and since < M.ins_max[k] and claims(p, i, M, k, start, flags, size, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_PLACEMENT:
-            if p.state == State.EMPLOYED and since == M.ins_wait[k] and claims(p, i, M, k, start, p.hire_flags, -1):
+            if p.state == State.EMPLOYED and since == M.ins_wait[k] \
+                    and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 A.placements[M.ins_slot[k], d] += 1
         elif kind == L.K_DIBAO:          # from outside employment (a job-to-flexible move is not an entry)
-            if since < M.ins_max[k] and not _employed(p.prev_state) and claims(p, i, M, k, start, p.hire_flags, -1):
+            if since < M.ins_max[k] and not _employed(p.prev_state) \
+                    and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_ALLOWANCE:
             event = M.ins_option[k]
@@ -160,14 +212,14 @@ def _employment_linked(p, i, t, size, M, A):
                     continue
             elif event != L.EVENT_EMPLOYED or _employed(p.prev_state):
                 continue
-            if claims(p, i, M, k, start, p.hire_flags, -1) and _once(p, M, k):
+            if claims(p, i, M, k, start, flags, NO_SIZE, spell) and _once(p, M, k):
                 fen = M.ins_extra_fen[k, d] if p.work_location == WorkLocation.CROSS_PROVINCE and \
                     event == L.EVENT_EMPLOYED_AWAY else M.ins_amount_fen[k, d]
                 book(p, A, M, k, CostLine.main, d, fen)
 
 
 @njit(cache=True)
-def _business(p, i, t, M, A):
+def _business(p, i, t, spell, M, A):
     """Start-up grant, rent subsidy, guaranteed loans, founders' tax credit and start-up allowances."""
     d = p.district
     age = np.int64(p.state_months)
@@ -178,22 +230,23 @@ def _business(p, i, t, M, A):
         kind = M.ins_kind[k]
         if kind == L.K_LOAN:
             _loan_month(p, i, t, k, M, A)
-        if not M.ins_active[k]:
+        if not _has(spell, k) or not M.ins_active[k]:
             continue
         if kind == L.K_GRANT:
-            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, -1):
+            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_RENT:
-            if age >= M.ins_wait[k] and age < M.ins_wait[k] + M.ins_max[k] and claims(p, i, M, k, start, flags, -1):
+            if age >= M.ins_wait[k] and age < M.ins_wait[k] + M.ins_max[k] \
+                    and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_TAX:
-            if age < M.ins_max[k] and claims(p, i, M, k, start, flags, -1):
+            if age < M.ins_max[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_ALLOWANCE:
-            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, -1) and _once(p, M, k):
+            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell) and _once(p, M, k):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == L.K_LOAN:
-            if age == 0 and p.loan_yuan == 0 and claims(p, i, M, k, start, flags, -1) \
+            if age == 0 and p.loan_yuan == 0 and claims(p, i, M, k, start, flags, NO_SIZE, spell) \
                     and draw(M, k, start, i, Slot.LOAN_CAPACITY) < M.ins_capacity[k]:
                 low = M.ins_share2[k]
                 size = low + (1.0 - low) * draw(M, k, start, i, Slot.INSTRUMENT_DETAIL)
@@ -231,18 +284,19 @@ def _loan_closed(p, i, t, M, A):
 
 @njit(cache=True)
 def _flexible(p, i, t, M, A):
-    """Flexible-work SI subsidy: monthly, counted against the person's lifetime months."""
+    """Flexible-work SI subsidy: monthly, counted against the person's lifetime months. Its groups are
+    tested with the current flags, so no candidate bits: `_open` is tested first, inline, each month."""
     d = p.district
     start = t - np.int64(p.state_months)
     flags = p.group_flags
     paid = False
     for j in range(M.list_len[L.L_FLEXIBLE]):
         k = M.lists[L.L_FLEXIBLE, j]
-        if not M.ins_active[k]:
+        if not M.ins_active[k] or not _open(M, k, start, flags):
             continue
         limit = M.ins_max[k] + (M.ins_extend[k] if flags & M.ins_extend_target[k] else 0)
         if (p.flex_subsidy_months < limit or p.retire_month - t <= M.ins_near_retirement[k]) \
-                and claims(p, i, M, k, start, flags, -1):
+                and claims(p, i, M, k, start, flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
             paid = True
     if paid and p.flex_subsidy_months < MAX_U8:
@@ -250,13 +304,14 @@ def _flexible(p, i, t, M, A):
 
 
 @njit(cache=True)
-def _training_month(p, i, t, M, A):
+def _training_month(p, i, t, spell, M, A):
     """Living allowance while in training (claimed at the start of the course)."""
     d = p.district
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
-        if M.ins_active[k] and M.ins_extra_fen[k, d] > 0 and claims(p, i, M, k, start, p.hire_flags, -1):
+        if _has(spell, k) and M.ins_active[k] and M.ins_extra_fen[k, d] > 0 \
+                and claims(p, i, M, k, start, p.hire_flags, NO_SIZE, spell):
             book(p, A, M, k, CostLine.training_living, d, M.ins_extra_fen[k, d])
 
 
@@ -270,7 +325,7 @@ def _training_completed(p, i, t, spell, certified, M, A):
         k = M.lists[L.L_TRAINING, j]
         if not M.ins_active[k] or (M.ins_flag[k] and not certified):
             continue
-        if claims(p, i, M, k, start, p.hire_flags, -1):
+        if claims(p, i, M, k, start, p.hire_flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
             book(p, A, M, k, CostLine.training_followup, d, M.ins_third_fen[k, d])
             if certified:
@@ -278,12 +333,13 @@ def _training_completed(p, i, t, spell, certified, M, A):
 
 
 @njit(cache=True)
-def _intern_month(p, i, t, M, A):
+def _intern_month(p, i, t, spell, M, A):
     d = p.district
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_INTERN]):
         k = M.lists[L.L_INTERN, j]
-        if M.ins_active[k] and p.state_months < M.ins_max[k] and claims(p, i, M, k, start, p.hire_flags, -1):
+        if _has(spell, k) and M.ins_active[k] and p.state_months < M.ins_max[k] \
+                and claims(p, i, M, k, start, p.hire_flags, NO_SIZE, spell):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
 
 
@@ -296,7 +352,7 @@ def _intern_hired(p, i, t, spell, M, A):
     start = t - spell - 1
     for j in range(M.list_len[L.L_INTERN]):
         k = M.lists[L.L_INTERN, j]
-        if not M.ins_active[k] or not claims(p, i, M, k, start, p.hire_flags, -1):
+        if not M.ins_active[k] or not claims(p, i, M, k, start, p.hire_flags, NO_SIZE, EVERY):
             continue
         book(p, A, M, k, CostLine.intern_retention, d, M.ins_extra_fen[k, d])
         remaining = min(M.ins_max[k], np.int64(M.beh[L.IN_MONTHS])) - (spell + 1)
@@ -305,15 +361,15 @@ def _intern_hired(p, i, t, spell, M, A):
 
 
 @njit(cache=True)
-def _public_job(p, i, t, M, A):
+def _public_job(p, i, t, spell, M, A):
     d = p.district
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_PUBLIC]):
         k = M.lists[L.L_PUBLIC, j]
-        if not M.ins_active[k] or p.placements > M.ins_option[k]:
+        if not _has(spell, k) or not M.ins_active[k] or p.placements > M.ins_option[k]:
             continue
         limit = M.ins_max[k] + (M.ins_extend[k] if p.group_flags & M.ins_extend_target[k] else 0)
-        if p.state_months < limit and claims(p, i, M, k, start, p.hire_flags, -1):
+        if p.state_months < limit and claims(p, i, M, k, start, p.hire_flags, NO_SIZE, spell):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
             book(p, A, M, k, CostLine.public_job_si, d, M.ins_extra_fen[k, d])
 
@@ -323,7 +379,7 @@ def _graduating(p, i, t, M, A):
     d = p.district
     for j in range(M.list_len[L.L_GRADUATING]):
         k = M.lists[L.L_GRADUATING, j]
-        if M.ins_active[k] and claims(p, i, M, k, t, p.group_flags, -1) and _once(p, M, k):
+        if M.ins_active[k] and claims(p, i, M, k, t, p.group_flags, NO_SIZE, EVERY) and _once(p, M, k):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
 
 
@@ -338,7 +394,7 @@ def skill_upgrade(p, i, t, M, A):
     for j in range(M.list_len[L.L_SKILL]):
         k = M.lists[L.L_SKILL, j]
         if M.ins_active[k] and p.ui_contrib_months >= M.ins_wait[k] and p.upgrades < M.ins_max[k] \
-                and claims(p, i, M, k, t, p.group_flags, -1):
+                and claims(p, i, M, k, t, p.group_flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.ins_level_fen[k, level])
             if p.upgrades < MAX_U8:
                 p.upgrades += 1
@@ -369,19 +425,22 @@ def pay_person(p, i, t, applied, size, M, A):
     if applied & CLOSED and p.loan_yuan > 0:
         _loan_closed(p, i, t, M, A)
     state = p.state
-    if _employed(state) and M.list_len[L.L_EMPLOYMENT] > 0 and (
-            p.state_months <= M.employment_window or p.retire_month - (t - p.state_months) <= M.near_retirement_max):
-        _employment_linked(p, i, t, size, M, A)
-    if state == State.SELF_EMPLOYED and M.list_len[L.L_BUSINESS] > 0:
-        _business(p, i, t, M, A)
-    elif state == State.FLEXIBLE and M.list_len[L.L_FLEXIBLE] > 0:
-        _flexible(p, i, t, M, A)
-    elif state == State.TRAINING and M.list_len[L.L_TRAINING] > 0:
-        _training_month(p, i, t, M, A)
-    elif state == State.INTERN and M.list_len[L.L_INTERN] > 0:
-        _intern_month(p, i, t, M, A)
-    elif state == State.PUBLIC_JOB and M.list_len[L.L_PUBLIC] > 0:
-        _public_job(p, i, t, M, A)
+    if _employed(state) or state == State.TRAINING or state == State.INTERN:   # a spell instruments may pay
+        spell = _candidates(p, t, M)
+        since = np.int64(p.state_months)
+        if _employed(state) and spell & M.list_bits[L.L_EMPLOYMENT] and (
+                since <= M.employment_window or p.retire_month - (t - since) <= M.near_retirement_max):
+            _employment_linked(p, i, t, size, spell, M, A)
+        if state == State.SELF_EMPLOYED and (spell & M.list_bits[L.L_BUSINESS] or p.loan_yuan > 0):
+            _business(p, i, t, spell, M, A)
+        elif state == State.FLEXIBLE and M.list_len[L.L_FLEXIBLE] > 0:
+            _flexible(p, i, t, M, A)
+        elif state == State.TRAINING and spell & M.list_bits[L.L_TRAINING]:
+            _training_month(p, i, t, spell, M, A)
+        elif state == State.INTERN and spell & M.list_bits[L.L_INTERN]:
+            _intern_month(p, i, t, spell, M, A)
+        elif state == State.PUBLIC_JOB and spell & M.list_bits[L.L_PUBLIC]:
+            _public_job(p, i, t, spell, M, A)
     if (p.bits & PersonBit.GRADUATE_COHORT) and p.school_leave_month == t and M.list_len[L.L_GRADUATING] > 0:
         _graduating(p, i, t, M, A)
     if p.loan_yuan > 0:

@@ -451,5 +451,8 @@ def person_month(MR, P, F, order, district_start, cum_vacancies, CA, FA):
     n_chunks = CA.shape[0]
     key = month_key(M.run_key, EntityKind.PERSON, M.t)
     for c in prange(n_chunks):
-        _run_chunk(c, n * c // n_chunks, n * (c + 1) // n_chunks, key, MR[0], P, F, order, district_start,
+        # numba types this body twice, as a plain loop (signed index) and as the parallel one (unsigned
+        # index): one type for the chunk number keeps it to one compilation of _run_chunk (≈ 4 s)
+        chunk = np.int64(c)
+        _run_chunk(chunk, n * chunk // n_chunks, n * (chunk + 1) // n_chunks, key, MR[0], P, F, order, district_start,
                    cum_vacancies, CA, FA)

@@ -178,6 +178,15 @@ BEHAVIOUR_SCHEMA = {
                                     description="job-finding multiplier for school leavers in their first "
                                                 "12 months"),
     },
+    "statistics": {
+        # a measurement model: read only by sim.outcomes, never by the kernels (no behaviour changes)
+        "recorded_share_new_jobs": F("float", unit="share", min=0, max=1, default=1.0,
+                                     description="share of the model's entries into employment that the "
+                                                 "real-name employment registration (实名制就业登记) records, "
+                                                 "and so counts in 城镇新就业人数 / 城镇新增就业; "
+                                                 "失业人员再就业, 就业困难人员实现就业 and 自然减员 are "
+                                                 "counted in full. Default 1: every entry recorded"),
+    },
     "firms": {
         "exit_by_size": F("table", choices=SIZE_KEYS, min=0, max=1, unit="probability/month",
                           description="monthly exit probability of a firm"),

@@ -4,8 +4,8 @@ Persons and firms are packed NumPy structured arrays (one record per entity). Py
 writes whole columns through field views (`persons.state[:] = …`); kernels take one record per
 entity (`P[i]`). Records are plain pointers in numba, while tuples of column arrays cost atomic
 reference-count updates on every access in branchy kernels (≈ 800 ns per person measured), so this
-layout is what makes the monthly pass fast. A person's record is 75 bytes: one cache line per person
-per month.
+layout is what makes the monthly pass fast. A person's record is 87 bytes: about one cache line per
+person per month.
 
 Month indices are int16 counted from the run's first month (negative = before the run); `NEVER`
 marks "has not happened".
@@ -59,6 +59,10 @@ PERSON_FIELDS: dict[str, type] = {
     "group_flags": np.uint32,          # codes.GroupFlag, recomputed monthly
     "hire_flags": np.uint32,           # group flags at the last entry into employment (hiring subsidies)
     "paid_mask": np.uint64,            # instruments (a bit per ledger slot) that have paid this person or for them
+    # instruments the current spell's event may claim (a bit per instrument index; sim.kernels.pay
+    # `_candidates`), and the spell they were computed for: start month × 16 + state
+    "spell_candidates": np.uint64,
+    "spell_key": np.int32,
 }
 
 FIRM_FIELDS: dict[str, type] = {

@@ -245,10 +245,13 @@ def _make_cohort(p: Persons, draw: _Draws, profile: dict, start_abs: int, leave_
     p.prev_state[:] = State.STUDENT
 
 
-def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication: int, districts: tuple) -> Firms:
-    """Insured employers sized so their expected headcount matches local insured employment."""
+def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication: int, districts: tuple,
+           employed: float | None = None) -> Firms:
+    """Insured employers sized so their expected headcount matches local insured employment (`employed`
+    persons when given, as for a register; else the profile's share of `persons`)."""
     fp = profile["firms"]
-    employed = persons * profile["initial_state"]["shares"]["employed_local"]
+    if employed is None:
+        employed = persons * profile["initial_state"]["shares"]["employed_local"]
     mean_size = sum(fp["size_shares"][k] * fp["mean_insured"][k] for k in SIZE_KEYS)
     n_alive = max(len(districts), int(round(employed / mean_size)))   # ≥ one firm per district
     n = int(round(n_alive * (1 + fp["spare_slot_share"])))

@@ -28,11 +28,9 @@ def monthly_long(results, lang: str) -> pd.DataFrame:
 
 
 def run_sheets(results, lang: str) -> dict[str, pd.DataFrame]:
-    summary = pd.concat([tables.setting_table(results.manifest, lang),
-                         tables.budget_by_fund(results, lang).rename(columns={text(lang, "fund"): text(lang, "item")})],
-                        ignore_index=True)
     sheets = {
-        "汇总": summary,
+        "汇总": [tables.setting_table(results.manifest, lang), tables.budget_by_fund(results, lang),
+               tables.outcomes_by_year(results, lang, tables.KPI_METRICS).drop(columns="__metric")],
         "年度预算": tables.budget_by_instrument(results, lang),
         "月度支出": monthly_long(results, lang),
         "资金收支": tables.ui_fund_table(results, lang),
@@ -65,19 +63,35 @@ def sensitivity_sheets(result, lang: str) -> dict[str, pd.DataFrame]:
             "参数与来源": tables.sensitivity_params(result, lang)}
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """Write the sheets (header row frozen, columns sized to their content)."""
+def write_workbook(sheets: dict[str, pd.DataFrame | list[pd.DataFrame]], path: Path) -> None:
+    """Write the sheets (columns sized to their content; a sheet of one table has its header row frozen,
+    a sheet of several tables has them one under the other, a blank row apart, each with its header)."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+        for name, frames in sheets.items():
+            frames = frames if isinstance(frames, list) else [frames]
+            row = 0
+            for frame in frames:
+                frame.to_excel(writer, sheet_name=name, index=False, startrow=row)
+                _number_formats(writer.sheets[name], frame, row)
+                row += len(frame) + 2
             sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            for k, column in enumerate(frame.columns, start=1):
-                width = max([_width(column)] + [_width(v) for v in frame[column].head(200)])
+            if len(frames) == 1:
+                sheet.freeze_panes = "A2"
+            widths: dict[int, int] = {}
+            for frame in frames:
+                for k, column in enumerate(frame.columns, start=1):
+                    width = max([_width(column)] + [_width(v) for v in frame[column].head(200)])
+                    widths[k] = max(widths.get(k, 0), width)
+            for k, width in widths.items():
                 sheet.column_dimensions[sheet.cell(1, k).column_letter].width = min(max(width + 2, 8), 60)
-                if pd.api.types.is_float_dtype(frame[column]):
-                    for row in range(2, len(frame) + 2):
-                        sheet.cell(row, k).number_format = "#,##0.00##"
+
+
+def _number_formats(sheet, frame: pd.DataFrame, first_row: int) -> None:
+    """Thousands separators and up to four decimals on float columns (the cells stay numbers)."""
+    for k, column in enumerate(frame.columns, start=1):
+        if pd.api.types.is_float_dtype(frame[column]):
+            for row in range(first_row + 2, first_row + len(frame) + 2):
+                sheet.cell(row, k).number_format = "#,##0.00##"
 
 
 def _width(value) -> int:

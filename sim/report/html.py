@@ -91,8 +91,8 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     """The sections of a run's report: setting, KPIs, budget, monthly cost, UI fund, outcomes, targets."""
     t = lambda key: text(lang, key)                          # noqa: E731
     m = results.manifest
-    sections = [(t("setting"), table_html(tables.setting_table(m, lang)) + f'<p class="note">{t("run_note")}</p>'),
-                (t("kpi"), kpi_cards(headline_cards(results, lang)))]
+    sections = [(t("kpi"), kpi_cards(headline_cards(results, lang))),
+                (t("setting"), table_html(tables.setting_table(m, lang)) + f'<p class="note">{t("run_note")}</p>')]
     by_fund = tables.budget_by_fund(results, lang)
     budget = tables.budget_by_instrument(results, lang)
     top = results.budget.groupby(["instrument", "name_zh"])["amount_yuan"].sum().sort_values(ascending=False)
@@ -129,8 +129,7 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
         values = group["amount_yuan"].to_numpy() / 1e4
         band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
         cards.append((f"{year} {t('total_cost')} ({t('wan')})", f"{values.mean():,.0f}", band))
-    outcomes = tables.outcomes_by_year(results, lang, metrics=("new_urban_jobs_ytd", "surveyed_unemployment_rate",
-                                                               "reemployed_unemployed_ytd", "difficulty_employed_ytd"))
+    outcomes = tables.outcomes_by_year(results, lang, metrics=tables.KPI_METRICS)
     labels = {"new_urban_jobs_ytd": "kpi_new_jobs", "surveyed_unemployment_rate": "kpi_rate",
               "reemployed_unemployed_ytd": "kpi_reemployed", "difficulty_employed_ytd": "kpi_difficulty"}
     value_col = t("value")
@@ -181,7 +180,8 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     base = comparison.results[comparison.base]
     setting = tables.setting_table(base.manifest, lang)
     setting.loc[len(setting)] = [t("reform"), ", ".join(comparison.reforms)]
-    sections = [(t("setting"), table_html(setting) + f'<p class="note">{t("compare_note")}</p>')]
+    sections = [(t("kpi_diff"), kpi_cards(difference_cards(comparison, lang))),
+                (t("setting"), table_html(setting) + f'<p class="note">{t("compare_note")}</p>')]
     diff = tables.differences_table(comparison, lang, changed_only=True)
     sections.append((t("differences"), _differences_charts(comparison, lang) + f'<p class="note">{t("diff_note")}</p>'
                      + _differences_tables(diff, lang)))
@@ -200,6 +200,29 @@ def comparison_report(comparison, lang: str = "zh") -> str:
                                                                 scroll=True)))
     title = f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}"
     return document(title, sections, lang)
+
+
+def difference_cards(comparison, lang: str) -> list[tuple[str, str, str]]:
+    """Per reform: the whole-period cost difference, the last year's new urban jobs and unemployment rate,
+    and the UI fund's final months of cover, each with its 90 % interval."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    d = comparison.differences
+    last_year = max(y for y in d["year"].unique() if y != "all")
+    picks = (("cost", "all", "total", t("total_cost") + f" ({t('all_years')}, {t('wan')})", 1e-4, False),
+             ("outcome", last_year, "new_urban_jobs_ytd", f"{last_year} {t('kpi_new_jobs')}", 1.0, False),
+             ("outcome", last_year, "surveyed_unemployment_rate", f"{last_year} {t('kpi_rate')}", 1.0, True),
+             ("fund", last_year, "months_of_cover", f"{last_year} {t('kpi_cover')}", 1.0, False))
+    cards = []
+    for reform in comparison.reforms:
+        for category, year, key, label, scale, rate in picks:
+            row = d[(d["reform"] == reform) & (d["category"] == category) & (d["year"] == year) & (d["key"] == key)]
+            if row.empty:
+                continue
+            row = row.iloc[0]
+            show = (lambda v: f"{v * 100:+.2f} pp") if rate else (lambda v: f"{v * scale:+,.1f}")
+            band = (f"90% {show(row['ci_low'])} … {show(row['ci_high'])}" if np.isfinite(row["ci_low"]) else "")
+            cards.append((f"{reform}: {label} {t('difference')}", show(row["difference"]), band))
+    return cards
 
 
 def _differences_tables(diff: pd.DataFrame, lang: str) -> str:

@@ -9,7 +9,7 @@ LANGS = ("zh", "en")
 TEXT = {
     "zh": {
         "run_title": "就业补贴预算测算报告", "compare_title": "政策情景对比报告",
-        "setting": "测算设定", "kpi": "核心指标", "budget": "年度预算(按政策项目与资金渠道)",
+        "setting": "测算设定", "kpi": "核心指标", "kpi_diff": "核心差异(改革 − 基准,90% 置信区间)", "budget": "年度预算(按政策项目与资金渠道)",
         "budget_fund": "年度预算(按资金渠道)", "monthly": "月度支出(按资金渠道)", "ui_fund": "失业保险基金收支与备付月数",
         "outcomes": "就业结果", "targets": "就业目标完成情况", "differences": "情景差异(改革 − 基准)",
         "attribution": "反事实归因:新增就业、无谓损失与每新增就业成本", "appendix": "附录:参数与来源",
@@ -51,7 +51,8 @@ TEXT = {
     },
     "en": {
         "run_title": "Employment-subsidy budget projection", "compare_title": "Policy scenario comparison",
-        "setting": "Setting", "kpi": "Headline indicators", "budget": "Annual budget by instrument and fund",
+        "setting": "Setting", "kpi": "Headline indicators",
+        "kpi_diff": "Headline differences (reform − base, 90 % interval)", "budget": "Annual budget by instrument and fund",
         "budget_fund": "Annual budget by fund", "monthly": "Monthly cost by fund",
         "ui_fund": "Unemployment-insurance fund: balance and months of cover", "outcomes": "Labour-market outcomes",
         "targets": "Outcomes against the locality's targets", "differences": "Differences (reform − base)",

@@ -13,6 +13,9 @@ def summary_rows(results) -> list[tuple[str, str]]:
     m = results.manifest
     rows = [("情景", m["scenario"]),
             ("设定", f"{m['start']} 起 {m['months']} 个月, {m['persons']:,} 人, 种子 {m['seed']}, {m['replications']} 次重复")]
+    for item in m.get("register", {}).get("files", []):       # row counts of the register and firms file
+        rows.append((f"登记数据 {item['file']}", f"读入 {item['rows_read']:,} 行, 接受 {item['rows_accepted']:,}, "
+                                               f"剔除 {item['rows_rejected']:,}"))
     budget = results.budget
     months_in_year = pd.Series([month[:4] for month in results.outcomes["month"].unique()]).value_counts()
     by_year = budget.groupby(["year", "funding"])["amount_yuan"].sum()

@@ -11,6 +11,7 @@ import pandas as pd
 from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
 from sim.report.labels import fund_name, line_name, metric_name, text
 
+KPI_METRICS = ("new_urban_jobs_ytd", "surveyed_unemployment_rate", "reemployed_unemployed_ytd", "difficulty_employed_ytd")
 HEADLINE = ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd", "surveyed_unemployment_rate",
             "registered_unemployed", "ui_recipients", "business_starts", "graduate_destination_rate",
             "graduate_employment_rate")
@@ -56,6 +57,8 @@ def budget_by_fund(results, lang: str) -> pd.DataFrame:
     wide[text(lang, "all_years")] = wide.sum(axis=1)
     wide.loc["__total__"] = wide.sum(axis=0)
     wide = (wide / 1e4).round(2)
+    unit = "(万元)" if lang == "zh" else " (10k yuan)"
+    wide.columns = [f"{c}{unit}" for c in wide.columns]
     names = [text(lang, "total_cost") if f == "__total__" else fund_name(f, lang) for f in wide.index]
     wide.insert(0, text(lang, "fund"), names)
     return wide.reset_index(drop=True)

@@ -70,6 +70,9 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     check_register_options(persons, population, firms, drop_invalid)
     scenario = resolve(scenario, persons=persons, months=months, seed=seed, reps=reps)
     register = None
+    if population is not None and executor != "serial":
+        raise ScenarioError([Problem("command line", "--executor", executor, "a run from a register (--population) "
+                                     "runs in this process: its person rows are not sent to workers; use serial")])
     if population is not None:
         register = load_register(population, profile=scenario.profile, start=scenario.start, firms=firms,
                                  drop_invalid=drop_invalid)

@@ -214,3 +214,11 @@ def test_run_rejects_bad_executor_options(tmp_path, capsys):
     assert main(["run", str(UI_ONLY), "--persons", "2000", "--months", "2", "--workers", "0",
                  "--out", str(tmp_path)]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_a_register_run_refuses_other_executors(tmp_path, capsys):
+    register = tmp_path / "register.csv"
+    register.write_text("x\n1\n", encoding="utf-8")
+    assert main(["run", str(UI_ONLY), "--population", str(register), "--executor", "processes",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "runs in this process" in capsys.readouterr().err

@@ -125,11 +125,13 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
         self.cluster = None
         if scheduler is None:
-            env = dict(WORKER_ENV)
+            # a sweep uses neither Dask's sampling profiler (every 10 ms) nor the dashboard, and on a small
+            # machine the CPU they take is the workers' (benchmarks/README.md, sweeps)
+            env = dict(WORKER_ENV, DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False")
             if "NUMBA_CACHE_DIR" in os.environ:     # the same compiled kernels as this process
                 env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=":0", env=env, silence_logs=logging.ERROR)
+                                        dashboard_address=None, env=env, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             self.client = Client(scheduler)

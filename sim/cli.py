@@ -41,11 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and write its results folder")
     run.add_argument("scenario", type=Path)
-    run.add_argument("--persons", type=int, help="simulated persons (default: the scenario's [run] persons)")
-    run.add_argument("--months", type=int, help="months to simulate (default: the scenario's months)")
-    run.add_argument("--seed", type=int, help="random seed (0 is a valid seed)")
-    run.add_argument("--reps", type=int, help="replications (default 1)")
-    run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>/)")
+    _size_options(run, seed="random seed (0 is a valid seed)", reps="replications (default 1)",
+                  out="results folder (default: results/<scenario name>/)")
     run.add_argument("--population", type=Path, metavar="FILE",
                      help="start from a person register (CSV or Parquet; docs/register.md) instead of the "
                           "synthetic population")
@@ -60,15 +57,13 @@ def _parser() -> argparse.ArgumentParser:
                                              "write a comparison folder with differences and intervals")
     compare.add_argument("base", type=Path)
     compare.add_argument("reforms", type=Path, nargs="+", metavar="reform")
-    compare.add_argument("--persons", type=int, help="simulated persons (default: the base's [run] persons)")
-    compare.add_argument("--months", type=int, help="months to simulate (default: the base's months)")
-    compare.add_argument("--seed", type=int, help="random seed shared by every scenario (default: the base's)")
-    compare.add_argument("--reps", type=int, help="replications (paired); intervals need at least 2")
+    _size_options(compare, seed="random seed shared by every scenario (default: the base's)",
+                  reps="replications (paired); intervals need at least 2",
+                  out="comparison folder (default: results/compare-<base>/)")
     compare.add_argument("--attribution", action="store_true",
                          help="also switch each instrument off in turn: additional jobs, deadweight, cost per job")
     compare.add_argument("--window", type=int, default=3,
                          help="months either side of a subsidised hire for deadweight (default 3)")
-    compare.add_argument("--out", type=Path, help="comparison folder (default: results/compare-<base>/)")
     _executor_options(compare)
     _report_options(compare)
     compare.set_defaults(handler=_compare)
@@ -84,11 +79,9 @@ def _parser() -> argparse.ArgumentParser:
                            "unemployment_rate, ui_fund.cover_months, cost_per_additional_job (repeat for more)")
     sens.add_argument("--n", type=int, help="Morris trajectories (default 10) or Sobol base sample, a power of 2 "
                                             "(default 64)")
-    sens.add_argument("--persons", type=int, help="simulated persons (default: the scenario's [run] persons)")
-    sens.add_argument("--months", type=int, help="months to simulate (default: the scenario's months)")
-    sens.add_argument("--seed", type=int, help="random seed shared by every design point (0 is valid)")
-    sens.add_argument("--reps", type=int, help="replications per design point (same seeds at every point)")
-    sens.add_argument("--out", type=Path, help="output folder (default: results/sensitivity-<scenario>/)")
+    _size_options(sens, seed="random seed shared by every design point (0 is valid)",
+                  reps="replications per design point (same seeds at every point)",
+                  out="output folder (default: results/sensitivity-<scenario>/)")
     _executor_options(sens)
     _report_options(sens)
     sens.set_defaults(handler=_sensitivity)
@@ -131,6 +124,15 @@ def _executor_args(args, out: Path) -> dict:
         raise ScenarioError(problems)
     return {"executor": args.executor, "workers": args.workers, "scheduler": args.scheduler,
             "store": out / "tasks"}
+
+
+def _size_options(parser, *, seed: str, reps: str, out: str) -> None:
+    """--persons, --months, --seed, --reps, --out: what every simulating command takes."""
+    parser.add_argument("--persons", type=int, help="simulated persons (default: the scenario's [run] persons)")
+    parser.add_argument("--months", type=int, help="months to simulate (default: the scenario's months)")
+    parser.add_argument("--seed", type=int, help=seed)
+    parser.add_argument("--reps", type=int, help=reps)
+    parser.add_argument("--out", type=Path, help=out)
 
 
 def _report_options(parser) -> None:

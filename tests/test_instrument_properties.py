@@ -39,7 +39,7 @@ def _by_instrument(res) -> pd.Series:
 def static_runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("static")
     base = _variant(tmp, "static", "[run]\nresponses = false\npersons = 6000\n")
-    off = _variant(tmp, "static-off", f'[run]\nresponses = false\npersons = 6000\n[instruments.SG]\nenabled = false\n')
+    off = _variant(tmp, "static-off", '[run]\nresponses = false\npersons = 6000\n[instruments.SG]\nenabled = false\n')
     return run(base, months=18), run(off, months=18)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

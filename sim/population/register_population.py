@@ -18,9 +18,9 @@ from sim.params.profile_schema import (CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCAT
                                        SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
 from sim.population.arrays import Firms, Persons
 from sim.population.register import Register
-from sim.population.synthetic import (Population, _assign_employers, _blocks, _categorical, _cohorts, _Draws, _firms,
-                                      _household, _initial_firm_history, _attributes, _make_cohort, _school_leaving,
-                                      retirement_month_number, wage_noise)
+from sim.population.synthetic import (Population, _assign_employers, _categorical, _cohorts, _Draws, _firms,
+                                      _household, _initial_firm_history, _school_leaving, retirement_month_number,
+                                      school_leavers, wage_noise)
 from sim.rng import month_key, run_key
 
 # initial-state kind (profile initial_state keys) of each state; EMPLOYED is split by work location
@@ -75,17 +75,8 @@ def register_population(register: Register, profile: dict, behaviour: dict, *, s
         p.employer[:] = _assign_employers(p.district[:], local, draw(Slot.ATTR_EMPLOYER), firms, profile,
                                           len(districts))
     _wages(p, draw, register, profile, firms, districts)
-    first = n
-    for leave_month, size, kind in cohorts:            # school leavers from the profile, as in synthesize
-        for lo, hi in _blocks(first, first + size):
-            view, cohort_draw = Persons(out.data[lo:hi]), _Draws(key, lo, hi - lo)
-            _attributes(view, cohort_draw, profile, start_abs, districts)
-            _make_cohort(view, cohort_draw, profile, start_abs, leave_month, kind)
-        first += size
+    sizes = school_leavers(out, cohorts, n, key, profile, start_abs, districts)   # from the profile, as synthesised
     _initial_firm_history(firms, out, profile, behaviour, seed, replication)
-    sizes: dict[int, int] = {}
-    for leave_month, size, _ in cohorts:
-        sizes[leave_month] = sizes.get(leave_month, 0) + size
     return Population(out, firms, n, weight, districts, sizes)
 
 

@@ -110,18 +110,24 @@ def synthesize(profile: dict, behaviour: dict, *, persons: int, start: str, mont
         _attributes(view, draw, profile, start_abs, districts)
         _school_leaving(view, profile, start_abs)
         _initial_states(view, draw, profile, behaviour, firms, districts)
-    first = persons
+    sizes = school_leavers(out, cohorts, persons, key, profile, start_abs, districts)
+    _initial_firm_history(firms, out, profile, behaviour, seed, replication)
+    return Population(out, firms, persons, weight, districts, sizes)
+
+
+def school_leavers(out: Persons, cohorts: list, first: int, key, profile: dict, start_abs: int,
+                   districts: tuple) -> dict[int, int]:
+    """Fill the school-leaver cohorts of the run into `out` from index `first` on; returns the persons
+    entering per graduation month (a register run adds the same cohorts after its rows)."""
+    sizes: dict[int, int] = {}
     for leave_month, size, kind in cohorts:
         for lo, hi in _blocks(first, first + size):
             view, draw = Persons(out.data[lo:hi]), _Draws(key, lo, hi - lo)
             _attributes(view, draw, profile, start_abs, districts)
             _make_cohort(view, draw, profile, start_abs, leave_month, kind)
         first += size
-    _initial_firm_history(firms, out, profile, behaviour, seed, replication)
-    sizes: dict[int, int] = {}
-    for leave_month, size, _ in cohorts:
         sizes[leave_month] = sizes.get(leave_month, 0) + size
-    return Population(out, firms, persons, weight, districts, sizes)
+    return sizes
 
 
 BLOCK = 1 << 20      # persons generated at a time: bounds the temporaries (≈ 8 MB per column)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.codes import FUND_NAMES_ZH, Fund
 from sim.outcomes import METRIC_BY_NAME
 
 
@@ -22,7 +23,7 @@ def summary_rows(results) -> list[tuple[str, str]]:
     for (year, fund), amount in by_year.items():
         months = int(months_in_year.get(str(year), 12))
         span = "" if months == 12 else f" ({months} 个月)"
-        rows.append((f"{year} 支出{span} {fund}", f"{amount / 1e4:,.1f} 万元"))
+        rows.append((f"{year} 支出{span} {FUND_NAMES_ZH[Fund[fund]]}", f"{amount / 1e4:,.1f} 万元"))
     outcomes = results.outcomes
     if "rep" in outcomes:
         outcomes = outcomes.groupby(["month", "metric"], as_index=False)["value"].mean()

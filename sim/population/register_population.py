@@ -14,13 +14,13 @@ import numpy as np
 from sim.codes import (NEVER, Disability, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State, UiStatus,
                        WorkLocation)
 from sim.params.months import month_number
-from sim.params.profile_schema import (CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS, INITIAL_STATE_KEYS,
+from sim.params.profile_schema import (CONTRIB_STATE_KEYS, EDUCATION_KEYS, INITIAL_STATE_KEYS,
                                        SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
 from sim.population.arrays import Firms, Persons
 from sim.population.register import Register
 from sim.population.synthetic import (Population, _assign_employers, _categorical, _cohorts, _Draws, _firms,
-                                      _household, _initial_firm_history, _school_leaving, retirement_month_number,
-                                      school_leavers, wage_noise)
+                                      _household, _initial_firm_history, _school_leaving, initial_spells,
+                                      retirement_month_number, school_leavers, wage_noise)
 from sim.rng import month_key, run_key
 
 # initial-state kind (profile initial_state keys) of each state; EMPLOYED is split by work location
@@ -150,19 +150,9 @@ def _states_given(p: Persons, draw: _Draws, register: Register, profile: dict, b
     p.work_location[:] = np.where(employed, location, WorkLocation.LOCAL)
     age = -p.birth_month[:].astype(np.int64)
     working_months = np.maximum(age - 18 * 12, 0)
-    # spells: as synthetic._initial_states, with the register's unemployment duration where given
-    u_spell = draw(Slot.ATTR_DURATION)
-    tenure = np.floor(u_spell * np.minimum(np.maximum(age - 16 * 12, 1), 120)).astype(np.int64)
-    bounds = {"0-1": (0, 1), "1-6": (1, 6), "6-12": (6, 12), "12-24": (12, 24), "24+": (24, 48)}
-    dur_class = _categorical(draw(Slot.ATTR_TENURE), init["unemployment_duration_shares"], DURATION_KEYS)
-    lo = np.array([bounds[k][0] for k in DURATION_KEYS])[dur_class]
-    hi = np.array([bounds[k][1] for k in DURATION_KEYS])[dur_class]
-    unemployed_spell = _given(register, "unemployment_months", lo + np.floor(u_spell * (hi - lo)))
-    spell = np.where(state == State.UNEMPLOYED, unemployed_spell,
-                     np.where(employed, tenure, np.floor(u_spell * 24)))
-    spell = np.where(state == State.PUBLIC_JOB, np.floor(u_spell * 36), spell)
-    spell = np.where(state == State.INTERN, np.floor(u_spell * behaviour["internship"]["months"]), spell)
-    spell = np.where(state == State.TRAINING, 0, spell).astype(np.int64)
+    # spells as synthesised, with the register's unemployment duration where given
+    spell, tenure = initial_spells(state, age, draw, init, behaviour,
+                                   lambda drawn: _given(register, "unemployment_months", drawn))
     p.state_months[:] = np.minimum(spell, age - 16 * 12).clip(0, 32767)
     p.hire_month[:] = np.where(employed, -p.state_months[:].astype(np.int64), NEVER)
     density = np.array([init["contribution_density"][k] for k in CONTRIB_STATE_KEYS])[kind]

@@ -292,22 +292,7 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     p.prev_state[:] = np.where(state == State.EMPLOYED, State.UNEMPLOYED, state)
     age = -p.birth_month[:].astype(np.int64)
     working_months = np.maximum(age - 18 * 12, 0)
-    # months in the current spell
-    u_spell = draw(Slot.ATTR_DURATION)
-    # assumptions: job tenure uniform over working life, at most 10 years; the open 24+ class of the
-    # profile's duration shares spans 24–48 months; other spells uniform over 0–24 months (public
-    # posts 0–36: their maximum length)
-    tenure = np.floor(u_spell * np.minimum(np.maximum(age - 16 * 12, 1), 120)).astype(np.int64)
-    bounds = {"0-1": (0, 1), "1-6": (1, 6), "6-12": (6, 12), "12-24": (12, 24), "24+": (24, 48)}
-    dur_class = _categorical(draw(Slot.ATTR_TENURE), init["unemployment_duration_shares"], DURATION_KEYS)
-    lo = np.array([bounds[k][0] for k in DURATION_KEYS])[dur_class]
-    hi = np.array([bounds[k][1] for k in DURATION_KEYS])[dur_class]
-    unemployed_spell = lo + np.floor(u_spell * (hi - lo)).astype(np.int64)
-    spell = np.where(state == State.UNEMPLOYED, unemployed_spell,
-                     np.where(state == State.EMPLOYED, tenure, np.floor(u_spell * 24).astype(np.int64)))
-    spell = np.where(state == State.PUBLIC_JOB, np.floor(u_spell * 36), spell)
-    spell = np.where(state == State.INTERN, np.floor(u_spell * behaviour["internship"]["months"]), spell)
-    spell = np.where(state == State.TRAINING, 0, spell)
+    spell, tenure = initial_spells(state, age, draw, init, behaviour)
     p.state_months[:] = np.minimum(spell, age - 16 * 12).clip(0, 32767)
     p.hire_month[:] = np.where(state == State.EMPLOYED, -p.state_months[:].astype(np.int64), NEVER)
     # contribution history
@@ -357,6 +342,27 @@ def _initial_states(p: Persons, draw: _Draws, profile: dict, behaviour: dict, fi
     wage = np.where(employer >= 0, np.maximum(wage, minimum), np.where(away, 2 * minimum, minimum))
     p.wage[:] = wage.astype(np.int32)
     p.contract_months[:] = np.where(state == State.EMPLOYED, 12, 0)   # assumption: one-year contracts at the start
+
+
+def initial_spells(state: np.ndarray, age: np.ndarray, draw: _Draws, init: dict, behaviour: dict,
+                   unemployment_months=lambda drawn: drawn) -> tuple[np.ndarray, np.ndarray]:
+    """(months in the current spell, job tenure) at the start of the run. `unemployment_months` maps
+    the drawn unemployment durations to those to use (a register replaces the ones it knows)."""
+    u_spell = draw(Slot.ATTR_DURATION)
+    # assumptions: job tenure uniform over working life, at most 10 years; the open 24+ class of the
+    # profile's duration shares spans 24–48 months; other spells uniform over 0–24 months (public
+    # posts 0–36: their maximum length)
+    tenure = np.floor(u_spell * np.minimum(np.maximum(age - 16 * 12, 1), 120)).astype(np.int64)
+    bounds = {"0-1": (0, 1), "1-6": (1, 6), "6-12": (6, 12), "12-24": (12, 24), "24+": (24, 48)}
+    dur_class = _categorical(draw(Slot.ATTR_TENURE), init["unemployment_duration_shares"], DURATION_KEYS)
+    lo = np.array([bounds[k][0] for k in DURATION_KEYS])[dur_class]
+    hi = np.array([bounds[k][1] for k in DURATION_KEYS])[dur_class]
+    unemployed_spell = unemployment_months(lo + np.floor(u_spell * (hi - lo)))
+    spell = np.where(state == State.UNEMPLOYED, unemployed_spell,
+                     np.where(state == State.EMPLOYED, tenure, np.floor(u_spell * 24)))
+    spell = np.where(state == State.PUBLIC_JOB, np.floor(u_spell * 36), spell)
+    spell = np.where(state == State.INTERN, np.floor(u_spell * behaviour["internship"]["months"]), spell)
+    return np.where(state == State.TRAINING, 0, spell).astype(np.int64), tenure
 
 
 def _assign_employers(district: np.ndarray, local: np.ndarray, u: np.ndarray, firms: Firms, profile: dict,

@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                   out="comparison folder (default: results/compare-<base>/)")
     compare.add_argument("--attribution", action="store_true",
                          help="also switch each instrument off in turn: additional jobs, deadweight, cost per job")
-    compare.add_argument("--window", type=int, default=3,
+    compare.add_argument("--window", type=int,
                          help="months either side of a subsidised hire for deadweight (default 3)")
     _executor_options(compare)
     _report_options(compare)
@@ -196,6 +196,9 @@ def _compare(args) -> int:
                  for path in [args.base, *args.reforms]]
     out = args.out or Path("results") / f"compare-{scenarios[0].name}"
     _check_writable(out)
+    if args.window is None:
+        from sim.attribution import DEFAULT_WINDOW
+        args.window = DEFAULT_WINDOW
     if args.window < 0:
         from sim.params import Problem, ScenarioError
         raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])

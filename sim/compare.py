@@ -20,7 +20,7 @@ from sim import attribution as attr
 from sim.api import assemble, resolve
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
-from sim.results import Results, atomic_write, versions
+from sim.results import Results, versions, write_csv, write_json
 from sim.stats import mean_interval
 
 CI_LEVEL = 0.90
@@ -69,14 +69,11 @@ class Comparison:
         out.mkdir(parents=True, exist_ok=True)
         for name, results in self.results.items():
             results.save(out / name)
-        atomic_write(out / "differences.csv", lambda p: self.differences.to_csv(p, index=False, lineterminator="\n"))
+        write_csv(out / "differences.csv", self.differences)
         if self.attribution is not None:
-            atomic_write(out / "attribution.csv",
-                         lambda p: self.attribution.to_csv(p, index=False, lineterminator="\n"))
-            atomic_write(out / "attribution_reps.csv",
-                         lambda p: self.attribution_reps.to_csv(p, index=False, lineterminator="\n"))
-        atomic_write(out / "comparison.json", lambda p: Path(p).write_text(
-            json.dumps(self.manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"))
+            write_csv(out / "attribution.csv", self.attribution)
+            write_csv(out / "attribution_reps.csv", self.attribution_reps)
+        write_json(out / "comparison.json", self.manifest)
         return out
 
     @classmethod

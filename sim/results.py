@@ -35,18 +35,16 @@ class Results:
         """Write the results folder; every file is written to a temporary name and renamed into place."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out / "costs.csv", lambda p: self.costs.to_csv(p, index=False, lineterminator="\n"))
+        write_csv(out / "costs.csv", self.costs)
         atomic_write(out / "costs.parquet", lambda p: self.costs.to_parquet(p, index=False))
-        atomic_write(out / "budget.csv", lambda p: self.budget.to_csv(p, index=False, lineterminator="\n"))
-        atomic_write(out / "outcomes.csv", lambda p: self.outcomes.to_csv(p, index=False, lineterminator="\n"))
-        atomic_write(out / "funds.csv", lambda p: self.funds.to_csv(p, index=False, lineterminator="\n"))
+        write_csv(out / "budget.csv", self.budget)
+        write_csv(out / "outcomes.csv", self.outcomes)
+        write_csv(out / "funds.csv", self.funds)
         if self.bands is not None:
-            atomic_write(out / "outcome_bands.csv", lambda p: self.bands.to_csv(p, index=False, lineterminator="\n"))
+            write_csv(out / "outcome_bands.csv", self.bands)
         else:                                  # a folder re-used for a run without replications
             (out / "outcome_bands.csv").unlink(missing_ok=True)
-        atomic_write(out / "manifest.json",
-                lambda p: Path(p).write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2, default=str),
-                                             encoding="utf-8"))
+        write_json(out / "manifest.json", self.manifest)
         return out
 
     @classmethod
@@ -70,6 +68,17 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """A table as CSV (no index, Unix line ends), written atomically."""
+    atomic_write(path, lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
+
+
+def write_json(path: Path, document) -> None:
+    """A JSON document (UTF-8, readable Chinese, indented), written atomically."""
+    atomic_write(path, lambda p: Path(p).write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str),
+                                                    encoding="utf-8"))
 
 
 def code_version() -> str:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from sim import metrics as M
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
-from sim.results import atomic_write, versions
+from sim.results import versions, write_csv, write_json
 
 METHODS = ("oat", "morris", "sobol")
 # assumption: 10 Morris trajectories (Campolongo et al. 2007 found r = 10–20 enough to rank factors) and
@@ -237,9 +237,8 @@ class SensitivityResult:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         for name, frame in (("design", self.design), ("values", self.values), ("indices", self.indices)):
-            atomic_write(out / f"{name}.csv", lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
-        atomic_write(out / "sensitivity.json", lambda p: Path(p).write_text(
-            json.dumps(self.manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"))
+            write_csv(out / f"{name}.csv", frame)
+        write_json(out / "sensitivity.json", self.manifest)
         return out
 
     @classmethod

@@ -28,11 +28,11 @@ def write_fit_report(fit: pd.DataFrame, out: Path, *, title: str) -> dict[str, P
     -------
     dict of str to Path
     """
-    from sim.results import atomic_write
+    from sim.results import atomic_write, write_csv
     out = Path(out)
     table = fit[[c for c in FIT_COLUMNS if c in fit.columns]]
     paths = {"csv": out / "fit.csv", "html": out / "fit.html", "png": out / "fit.png"}
-    atomic_write(paths["csv"], lambda p: table.to_csv(p, index=False, lineterminator="\n"))
+    write_csv(paths["csv"], table)
     atomic_write(paths["html"], lambda p: Path(p).write_text(fit_html(table, title), encoding="utf-8"))
     atomic_write(paths["png"], lambda p: fit_chart(table, title, p))
     return paths

@@ -124,11 +124,12 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
     """KPI cards: cost per year (with the P5–P95 band when replicated), year-end outcomes, the UI fund."""
     t = lambda key: text(lang, key)                          # noqa: E731
     cards = []
-    per_year = tables.budget_bands_by_year(results)
-    for year, group in per_year.groupby("year"):
-        values = group["amount_yuan"].to_numpy() / 1e4
-        band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
-        cards.append((f"{year} {t('total_cost')} ({t('wan')})", f"{values.mean():,.0f}", band))
+    for cash, label in ((True, t("total_cost")), (False, t("forgone_total"))):
+        per_year = tables.budget_bands_by_year(results, cash)
+        for year, group in per_year.groupby("year"):
+            values = group["amount_yuan"].to_numpy() / 1e4
+            band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
+            cards.append((f"{year} {label} ({t('wan')})", f"{values.mean():,.0f}", band))
     outcomes = tables.outcomes_by_year(results, lang, metrics=tables.KPI_METRICS)
     labels = {"new_urban_jobs_ytd": "kpi_new_jobs", "surveyed_unemployment_rate": "kpi_rate",
               "reemployed_unemployed_ytd": "kpi_reemployed", "difficulty_employed_ytd": "kpi_difficulty"}
@@ -243,7 +244,8 @@ def _differences_charts(comparison, lang: str) -> str:
         group = group.reindex(group["difference"].abs().sort_values(ascending=False).index).head(20)
         if group.empty:
             continue
-        labels = [t("total_cost") if k == "total" else f"{k} {names.get(k, '')}" for k in group["key"]]
+        totals = {"total": t("total_cost"), "forgone_total": t("forgone_total")}
+        labels = [totals.get(k) or f"{k} {names.get(k, '')}" for k in group["key"]]
         out.append(_figure(figures.horizontal_bars(labels, group["difference"].to_numpy() / 1e4,
                                                    f"{reform}: {t('difference')} ({t('all_years')})", t("cost_wan"),
                                                    group["ci_low"].to_numpy() / 1e4, group["ci_high"].to_numpy() / 1e4)))

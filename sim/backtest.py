@@ -29,7 +29,7 @@ import pandas as pd
 
 from sim.moments import moment_series, reduce_series
 from sim.outcomes import RATE_METRICS
-from sim.targets import load_targets
+from sim.targets import load_targets, targets_path
 
 CONTINUING_TYPES = ("hiring_si_subsidy", "flexible_si_subsidy", "public_job", "ui_benefit")
 COLD_START_BAND = (0.6, 1.67)            # issue 12 done-means 1
@@ -62,7 +62,7 @@ def baseline_checks(results, targets: list | None = None) -> pd.DataFrame:
     """
     city = results.manifest["locality"]
     if targets is None:
-        targets = load_targets(city)
+        targets = load_targets(city) if targets_path(city).exists() else []
     rows = _cold_start(results) + _per_year(results, "active_spending_per_resident_ytd",
                                             "active_spending_per_resident", ACTIVE_PER_RESIDENT_BAND)
     rows += _per_year(results, "ui_benefit_months_per_claim", "ui_benefit_months_per_claim", UI_MONTHS_BAND)
@@ -187,3 +187,38 @@ def _flag(problems: list[str], where: str, values: np.ndarray, negative_ok: bool
         problems.append(f"{where}: {infinite} infinite")
     if negative:
         problems.append(f"{where}: {negative} negative (lowest {np.nanmin(values):,.2f})")
+
+
+def refund_gates(results) -> pd.DataFrame:
+    """Where the 备付 gate decided a cost: for each 稳岗返还 instrument and each of its pay months in the
+    run, the months of cover the gate read, its threshold (`min_fund_months`), whether it was open and
+    what was paid (yuan, mean over replications). Empty when the scenario has no refund.
+
+    The gate reads the UI fund's cover at the end of the previous month (the opening cover from the
+    profile in the first month), or the pooled fund's cover (profile ``ui_fund.pooled_cover_months``)
+    when the fund is pooled above the area — as the engine does (`sim.engine._UiFund.gate_cover`)."""
+    m = results.manifest
+    fund = m["locality_profile"]["ui_fund"]
+    pooled = fund.get("pooling", "local") != "local"
+    months = list(pd.unique(results.outcomes["month"]))
+    funds = results.funds
+    ui = funds[funds["fund"] == "ui_fund"].groupby("month")["months_of_cover"].mean().reindex(months)
+    prior = fund["prior_monthly_outlay"]
+    opening = fund["opening_balance"] / prior if prior > 0 else math.inf
+    costs = results.costs
+    reps = costs["rep"].nunique() if "rep" in costs else 1
+    rows = []
+    for iid, spec in m["resolved_scenario"].get("instruments", {}).items():
+        if spec.get("type") != "stabilization_refund" or not spec.get("enabled", True):
+            continue
+        first, last = spec.get("valid", [months[0], months[-1]])
+        for t, month in enumerate(months):
+            if int(month[5:]) != spec["pay_month"] or not first <= month <= last:
+                continue
+            cover = fund["pooled_cover_months"] if pooled else (ui.iloc[t - 1] if t > 0 else opening)
+            threshold = float(spec["min_fund_months"])
+            paid = costs[(costs["instrument"] == iid) & (costs["month"] == month)]["amount_yuan"].sum() / reps
+            rows.append((iid, month, "pooled" if pooled else "own", float(cover), threshold,
+                         bool(cover >= threshold), float(paid)))
+    return pd.DataFrame(rows, columns=["instrument", "month", "fund_read", "months_of_cover", "min_fund_months",
+                                       "open", "paid_yuan"])

@@ -81,7 +81,7 @@ def baseline_checks(results, targets: list | None = None) -> pd.DataFrame:
                          f"no {metric} target in calibration/{city}/targets.toml"))
         for target in chosen:                   # every city-wide target of the metric (a level and a ceiling)
             rows += _per_year(results, metric, check, target_band(target), at=target.at,
-                              note=f"{target.name}: {target.source}")
+                              note=f"{target.name}: {target.source}", year=target.year)
     problems = result_problems(results)
     rows.append(("no_negative_or_nan", None, float(len(problems)), 0.0, 0.0, not problems, "; ".join(problems[:5])))
     frame = pd.DataFrame(rows, columns=["check", "year", "value", "low", "high", "passed", "note"])
@@ -115,10 +115,11 @@ def _target(targets: list, metric: str):
 
 
 def _per_year(results, metric: str, check: str, band: tuple[float, float], at: str = "year_end",
-              note: str = "") -> list[tuple]:
+              note: str = "", year: int | None = None) -> list[tuple]:
+    """One row per complete year (only `year` when the target names one)."""
     series, why = moment_series(results, metric)
     rows = []
-    for year in complete_years(results):
+    for year in [y for y in complete_years(results) if year is None or y == year]:
         value = reduce_series(series, at, year)
         passed = bool(math.isfinite(value) and band[0] <= value <= band[1])
         rows.append((check, year, value, band[0], band[1], passed, why or note))

@@ -12,7 +12,7 @@ Metrics (whole run horizon; money in yuan, persons as population estimates):
 ``cost.instrument.<ID>``        payments of one instrument (``cost.instrument.SR-05``)
 ``jobs.new_urban``              城镇新增就业: the year-end 年累计 of each calendar year, summed
 ``unemployment_rate``           城镇调查失业率 in the last month
-``ui_fund.cover_months``        失业保险基金 备付月数 in the last month
+``ui_fund.cover_months``        失业保险基金 备付月数 in the last month (NaN for a fund pooled above the area)
 ``cost_per_additional_job``     cost of the varied instruments ÷ additional persons in work at the end,
                                 where additional = in work (formal, self-employed, flexible, public
                                 posts) minus in work in the same run with the varied instruments switched

@@ -133,6 +133,8 @@ def _cold_start(results) -> list[tuple]:
     costs = results.costs
     reps = costs["rep"].nunique() if "rep" in costs else 1
     months = list(pd.unique(results.outcomes["month"]))
+    if len(months) < 6:
+        return [("cold_start", None, math.nan, *COLD_START_BAND, False, "the run is shorter than 6 months")]
     rows = []
     for kind in CONTINUING_TYPES:
         monthly = (costs[costs["type"] == kind].groupby("month")["amount_yuan"].sum() / reps).reindex(months,

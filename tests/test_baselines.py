@@ -99,6 +99,15 @@ def test_pooled_gate_reads_the_pooled_cover(jiulongpo_small):
     assert gates["open"].all() and (gates["paid_yuan"] > 0).all()
 
 
+def test_a_run_shorter_than_six_months_has_no_cold_start_ratio(jiulongpo_small):
+    short = type(jiulongpo_small)(costs=jiulongpo_small.costs, budget=jiulongpo_small.budget,
+                                  outcomes=jiulongpo_small.outcomes[jiulongpo_small.outcomes["month"] < "2020-04"],
+                                  funds=jiulongpo_small.funds, manifest=jiulongpo_small.manifest)
+    rows = baseline_checks(short)
+    cold = rows[rows["check"].str.startswith("cold_start")]
+    assert len(cold) == 1 and not cold["passed"].iloc[0] and "shorter than 6 months" in cold["note"].iloc[0]
+
+
 def test_problems_name_negative_and_missing_values(jiulongpo_small):
     bad = jiulongpo_small.costs.copy()
     bad.loc[bad.index[0], "amount_yuan"] = -1.0

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
 from sim.params.compile import canonical_sha256
+from sim.version import versions
 
 RESULT_FILES = ("manifest.json", "costs.csv", "costs.parquet", "budget.csv", "outcomes.csv", "funds.csv")
 
@@ -81,29 +80,10 @@ def write_json(path: Path, document) -> None:
                                                     encoding="utf-8"))
 
 
-def code_version() -> str:
-    """sha256 (16 hex digits) of every source file of the package: stored evaluations and sweep tasks
-    are only reused by the same code."""
-    import hashlib
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def versions() -> dict[str, str]:
-    import numba
-    import sim
-    return {"subsim": sim.__version__, "python": platform.python_version(), "numpy": np.__version__,
-            "numba": numba.__version__, "pandas": pd.__version__}
 
 
 def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_persons: int,

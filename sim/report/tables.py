@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
 from sim.report.labels import fund_name, line_name, metric_name, text
+from sim.targets import compare_targets, load_targets
 
 KPI_METRICS = ("new_urban_jobs_ytd", "surveyed_unemployment_rate", "reemployed_unemployed_ytd", "difficulty_employed_ytd")
 HEADLINE = ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd", "surveyed_unemployment_rate",
@@ -122,10 +123,6 @@ def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
 
 def targets_table(results, lang: str) -> pd.DataFrame | None:
     """Simulated outcomes against calibration/<locality>/targets.toml, or None when there is none."""
-    try:
-        from sim.targets import compare_targets, load_targets
-    except ImportError:                                      # targets arrive with the calibration work
-        return None
     try:
         targets = load_targets(results.manifest["locality"])
     except FileNotFoundError:

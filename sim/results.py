@@ -1,6 +1,7 @@
 """Results of a run: DataFrames, the manifest, and the results folder (DESIGN §9), written atomically."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -107,6 +108,7 @@ def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_
         "versions": versions(),
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "timings_seconds": timings,
+        "input_files": input_files(scenario),
         "resolved_scenario": scenario.document,
         "locality_profile": scenario.profile,
         "locality_behaviour": scenario.behaviour,
@@ -116,3 +118,16 @@ def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_
         meta["population_source"] = "register"
         meta["register"] = register
     return meta
+
+
+LOCALITY_FILES = ("profile", "behaviour", "targets")
+
+
+def input_files(scenario) -> list[dict]:
+    """Every input file of the run with its sha256: the scenario and its `extends` chain, the locality's
+    profile and behaviour, and its targets when it has them (what a report compares the run against).
+    A register's files are recorded apart (`register`)."""
+    files = [("scenario" if k == 0 else "extends", path) for k, path in enumerate(scenario.files)]
+    files += [(role, scenario.locality_dir / f"{role}.toml") for role in LOCALITY_FILES]
+    return [{"role": role, "path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            for role, path in files if Path(path).is_file()]

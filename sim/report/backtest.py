@@ -7,7 +7,8 @@ import math
 import pandas as pd
 
 from sim.backtest import baseline_checks, refund_gates
-from sim.targets import compare_targets, load_targets
+from sim.report.tables import recorded_targets
+from sim.targets import compare_targets
 
 # targets that hold the run against published statistics (REAL_FIGURES.md) or a text's own volumes
 PUBLISHED_METRICS = ("new_urban_jobs_ytd", "surveyed_unemployment_rate", "reemployed_unemployed_ytd",
@@ -73,7 +74,7 @@ def pooling(results) -> str:
 
 def checks_table(results, lang: str) -> pd.DataFrame:
     """The baseline checks of the run, localised."""
-    checks = baseline_checks(results)
+    checks = baseline_checks(results, recorded_targets(results) or [])
     return pd.DataFrame({
         t(lang, "check"): checks["check_zh"] if lang == "zh" else checks["check"],
         t(lang, "year"): checks["year"].astype("string").fillna("—"),
@@ -84,12 +85,8 @@ def checks_table(results, lang: str) -> pd.DataFrame:
 
 
 def published_table(results, lang: str) -> pd.DataFrame | None:
-    """The locality's targets that are published statistics or a text's volumes: value, model, gap."""
-    try:
-        targets = [x for x in load_targets(results.manifest["locality"]) if x.metric in PUBLISHED_METRICS
-                   and x.district is None]
-    except FileNotFoundError:
-        return None
+    """The run's recorded targets that are published statistics or a text's volumes: value, model, gap."""
+    targets = [x for x in recorded_targets(results) or [] if x.metric in PUBLISHED_METRICS and x.district is None]
     if not targets:
         return None
     table = compare_targets(results, targets)

@@ -132,16 +132,22 @@ def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def targets_table(results, lang: str) -> pd.DataFrame | None:
-    """Simulated outcomes against the targets file the run's manifest recorded, or None when it recorded
-    none or the file has changed since (its sha256 differs: the run is not compared with other targets)."""
+def recorded_targets(results) -> list | None:
+    """The targets of the file the run's manifest recorded, or None when it recorded none or the file
+    has changed since (its sha256 differs: the run is not compared with other targets)."""
     recorded = [f for f in results.manifest.get("input_files", []) if f["role"] == "targets"]
     if not recorded:
         return None
     path = Path(recorded[0]["path"])
     if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != recorded[0]["sha256"]:
         return None
-    targets = load_targets(path)
+    return load_targets(path)
+
+
+def targets_table(results, lang: str) -> pd.DataFrame | None:
+    """Simulated outcomes against the targets file the run's manifest recorded (`recorded_targets`), or
+    None when there is none."""
+    targets = recorded_targets(results)
     if not targets:
         return None
     table = compare_targets(results, targets)

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.codes import Fund, InstrumentType, N_COST_LINES, N_OUTCOMES, Outcome
 from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
-from sim.instruments import Envelopes, InstrumentTable, fixed_award, placement_fees, stabilization_refund
+from sim.instruments import Envelopes, InstrumentTable, fixed_award, month_dtype, placement_fees, stabilization_refund
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.money import fen_array as _fen
@@ -112,7 +112,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     cum_vacancies = np.zeros(len(order), np.int64)
     chunks = np.zeros(N_CHUNKS, L.chunk_dtype(n_districts, n_slots, N_OUTCOMES, N_COST_LINES))
     firm_chunks = np.zeros((N_CHUNKS, len(F)), L.FIRM_ACC_DTYPE)
-    month = np.zeros(1, L.month_dtype(n_districts, len(ui.schedule_years)))
+    month = np.zeros(1, month_dtype(n_districts, len(ui.schedule_years)))
     key = np.uint64(run_key(scenario.seed, replication))
     _fill_static(month[0], key, inputs, ui)
     table.fill_static(month[0])

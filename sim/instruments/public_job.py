@@ -31,4 +31,11 @@ PUBLIC_JOB = Declaration(
             ("public_job_si_fen", np.int64, DISTRICTS)),   # employer SI subsidy per month
     static=_static, month=_month)
 
+
+def stated_posts(instruments: tuple) -> float:
+    """Posts (real persons) stated by the enabled public_job instruments; 0 when none states them (the
+    behaviour's capacity applies)."""
+    return sum(ins.params["posts"] for ins in instruments if ins.type == T.public_job and ins.params["posts"] > 0)
+
+
 DECLARATIONS = (PUBLIC_JOB,)

@@ -155,7 +155,7 @@ def instrument_fields(n_districts: int) -> list:
         ("group_members", np.int8, (K, K)),
         ("group_len", np.int64, (K,)),
         ("employment_window", np.int64),    # months after an entry in which an L_EMPLOYMENT one may pay
-        ("near_retirement_max", np.int64),  # largest months-to-retirement of an L_EMPLOYMENT one (hire_si_near_retirement)
+        ("near_retirement_max", np.int64),  # largest hire_si_near_retirement in L_EMPLOYMENT
         ("annual_labour_cost", np.float64, (n_districts,)),
         ("startup_mask", np.uint32),        # groups a start-up instrument targets (all bits: any)
         ("refund_sizes", np.int64),         # size classes a 稳岗返还 in force this year covers

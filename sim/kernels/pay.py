@@ -251,7 +251,8 @@ def _business(p, i, t, spell, M, A):
             if age < M.tax_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == T.one_time_allowance:
-            if age == M.allowance_wait_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell) and _once(p, M, k):
+            if age == M.allowance_wait_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell) \
+                    and _once(p, M, k):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == T.guaranteed_loan:
             if age == 0 and p.loan_yuan == 0 and claims(p, i, M, k, start, flags, NO_SIZE, spell) \
@@ -402,7 +403,8 @@ def skill_upgrade(p, i, t, M, A):
     level = max(min(np.int64(p.skill), 3), 1) - 1
     for j in range(M.list_len[L.L_SKILL]):
         k = M.lists[L.L_SKILL, j]
-        if M.ins_active[k] and p.ui_contrib_months >= M.skill_min_ui_months[k] and p.upgrades < M.skill_max_per_year[k] \
+        if M.ins_active[k] and p.ui_contrib_months >= M.skill_min_ui_months[k] \
+                and p.upgrades < M.skill_max_per_year[k] \
                 and claims(p, i, M, k, t, p.group_flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.skill_level_fen[k, level])
             if p.upgrades < MAX_U8:

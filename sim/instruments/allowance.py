@@ -26,7 +26,7 @@ def _month(m, k, p, t, run):
 
 
 ONE_TIME_ALLOWANCE = Declaration(
-    T.one_time_allowance, situations=lambda p: SITUATION[p["event"]],
+    T.one_time_allowance, "求职创业补贴/交通补助", situations=lambda p: SITUATION[p["event"]],
     fields=(("allowance_wait_months", np.int64),       # months after the event before payment
             ("allowance_event", np.int64),             # EVENT_* of sim.kernels.layout
             ("allowance_cross_province_fen", np.int64, DISTRICTS)),   # amount for work in another province

@@ -10,7 +10,8 @@ from sim.instruments.declaration import Declaration, fen
 from sim.kernels import layout as L
 from sim.ledger import split_fen
 
-FIXED_AWARD = Declaration(T.fixed_award, person_level=False)
+FIXED_AWARD = Declaration(
+    T.fixed_award, "奖补", person_level=False)
 
 
 def _placement_static(m, k, p, run):
@@ -20,7 +21,7 @@ def _placement_static(m, k, p, run):
 
 
 PLACEMENT_FEE = Declaration(
-    T.placement_fee, situations=lambda p: (L.L_EMPLOYMENT,),
+    T.placement_fee, "职业介绍补贴", situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("placement_vesting_months", np.int64),    # months a placement must last to count
             ("placement_via_agency_share", np.float64)),   # share of hires placed by an agency
     static=_placement_static)

@@ -38,6 +38,7 @@ class Declaration:
     """One instrument type.
 
     type : the InstrumentType.
+    name_zh : the type's Chinese name (the catalogue of `subsim instruments`).
     situations : params → the sim.kernels.layout L_* lists the instrument joins (the events it pays on).
     fields : named kernel fields, (name, dtype) for one value per instrument, (name, dtype, DISTRICTS)
         for one per district, (name, dtype, n) for n values. Names start with the type's field prefix.
@@ -51,6 +52,7 @@ class Declaration:
     """
 
     type: InstrumentType
+    name_zh: str
     situations: Callable[[dict], tuple[int, ...]] = no_situations
     fields: tuple = ()
     static: Callable = no_static

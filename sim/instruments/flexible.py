@@ -22,7 +22,7 @@ def _month(m, k, p, t, run):
 
 
 FLEXIBLE_SI_SUBSIDY = Declaration(
-    T.flexible_si_subsidy, situations=lambda p: (L.L_FLEXIBLE,),
+    T.flexible_si_subsidy, "灵活就业社保补贴", situations=lambda p: (L.L_FLEXIBLE,),
     fields=(("flex_max_months", np.int64),             # lifetime months paid
             ("flex_extension_months", np.int64),       # more months for the groups of extension_target
             ("flex_extension_target", np.uint32),

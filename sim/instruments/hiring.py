@@ -24,7 +24,7 @@ def _bonus_month(m, k, p, t, run):
 
 
 HIRING_BONUS = Declaration(
-    T.hiring_bonus, situations=lambda p: HIRE,
+    T.hiring_bonus, "一次性吸纳就业补贴/扩岗补助/岗位补贴", situations=lambda p: HIRE,
     fields=(("bonus_vesting_months", np.int64),        # paid when the hire has lasted this many months
             ("bonus_min_contract_months", np.int64)),  # shorter fixed-term contracts do not qualify (0: any)
     static=_bonus_static, month=_bonus_month)
@@ -45,7 +45,7 @@ def _hire_si_month(m, k, p, t, run):
 
 
 HIRING_SI_SUBSIDY = Declaration(
-    T.hiring_si_subsidy, situations=lambda p: HIRE,
+    T.hiring_si_subsidy, "企业社保补贴", situations=lambda p: HIRE,
     fields=(("hire_si_max_months", np.int64),
             ("hire_si_near_retirement", np.int64),     # paid on while this close to retirement (months)
             ("hire_si_rate", np.float64),              # employer contribution rate of the subsidised lines
@@ -66,7 +66,7 @@ def _tax_month(m, k, p, t, run):
 
 
 TAX_CREDIT = Declaration(
-    T.tax_credit, situations=lambda p: HIRE if p["applies_to"] == "hire" else (L.L_BUSINESS,),
+    T.tax_credit, "税收扣减", situations=lambda p: HIRE if p["applies_to"] == "hire" else (L.L_BUSINESS,),
     fields=(("tax_months", np.int64),),                # months of the hire or business credited
     static=_tax_static, month=_tax_month)
 

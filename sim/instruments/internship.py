@@ -24,7 +24,7 @@ def _month(m, k, p, t, run):
 
 
 INTERNSHIP_SUBSIDY = Declaration(
-    T.internship_subsidy, situations=lambda p: (L.L_INTERN,),
+    T.internship_subsidy, "就业见习补贴", situations=lambda p: (L.L_INTERN,),
     fields=(("intern_months", np.int64),               # months of allowance
             ("intern_remaining_period", np.uint8),     # an early hire is paid the remaining months
             ("intern_retention_fen", np.int64, DISTRICTS)),   # bonus to the host on hiring the intern

@@ -23,7 +23,7 @@ def _month(m, k, p, t, run):
 
 
 PUBLIC_JOB = Declaration(
-    T.public_job, situations=lambda p: (L.L_PUBLIC,),
+    T.public_job, "公益性岗位", situations=lambda p: (L.L_PUBLIC,),
     fields=(("public_job_max_months", np.int64),
             ("public_job_extension_months", np.int64),  # more months for the groups of extension_target
             ("public_job_extension_target", np.uint32),

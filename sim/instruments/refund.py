@@ -9,7 +9,8 @@ from sim.codes import EntityKind, InstrumentType as T, SizeClass, Slot
 from sim.instruments.declaration import Declaration, firm_sizes, instrument_key
 from sim.rng import fold, month_key, uniforms
 
-STABILIZATION_REFUND = Declaration(T.stabilization_refund, person_level=False, refund_response=True)
+STABILIZATION_REFUND = Declaration(
+    T.stabilization_refund, "稳岗返还", person_level=False, refund_response=True)
 
 
 def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray, run_key: np.uint64,
@@ -22,7 +23,8 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
         return
     n = len(F)
     draws = np.empty(n)
-    key = np.uint64(fold(np.uint64(month_key(np.uint64(run_key), EntityKind.FIRM, t)), np.int64(instrument_key(ins.id))))
+    firm_month = np.uint64(month_key(np.uint64(run_key), EntityKind.FIRM, t))
+    key = np.uint64(fold(firm_month, np.int64(instrument_key(ins.id))))
     uniforms(key, 0, n, Slot.INSTRUMENT, draws)
     insured = F["insured_avg_last"]
     small = insured <= p["small_firm_insured_max"]

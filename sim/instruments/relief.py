@@ -16,7 +16,7 @@ def _relief_month(m, k, p, t, run):
 
 
 CONTRIBUTION_RELIEF = Declaration(
-    T.contribution_relief, situations=lambda p: (L.L_RELIEF,),
+    T.contribution_relief, "社保费减免", situations=lambda p: (L.L_RELIEF,),
     fields=(("relief_rate", np.float64),               # contribution rate relieved (all its lines)
             ("relief_ui_rate", np.float64)),           # of which UI: the fund's revenue falls by it
     month=_relief_month)
@@ -28,7 +28,7 @@ def _dibao_static(m, k, p, run):
 
 
 DIBAO_TAPER = Declaration(
-    T.dibao_taper, situations=lambda p: (L.L_EMPLOYMENT,),
+    T.dibao_taper, "低保渐退", situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("dibao_months", np.int64),),              # months 低保 continues after taking a job
     static=_dibao_static, month=amount(lambda p, t: p["amount"][t]))
 

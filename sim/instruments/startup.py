@@ -21,7 +21,7 @@ def _grant_static(m, k, p, run):
 
 
 STARTUP_GRANT = Declaration(
-    T.startup_grant, situations=lambda p: BUSINESS,
+    T.startup_grant, "一次性创业补贴", situations=lambda p: BUSINESS,
     fields=(("grant_operating_months", np.int64),      # paid when the business has run this long
             ("grant_sector", np.int64),                # SECTOR_* of sim.kernels.layout
             ("grant_first_time_only", np.uint8)),
@@ -38,7 +38,7 @@ def _rent_static(m, k, p, run):
 
 
 RENT_SUBSIDY = Declaration(
-    T.rent_subsidy, situations=lambda p: BUSINESS,
+    T.rent_subsidy, "场租补贴", situations=lambda p: BUSINESS,
     fields=(("rent_start_after", np.int64),            # business months before the first payment
             ("rent_max_months", np.int64),
             ("rent_renting_share", np.float64),        # share of new businesses renting premises
@@ -79,7 +79,7 @@ def loan_room_after(p: dict, outstanding_fen: int, weight: float) -> float:
 
 
 GUARANTEED_LOAN = Declaration(
-    T.guaranteed_loan, situations=lambda p: BUSINESS,
+    T.guaranteed_loan, "创业担保贷款", situations=lambda p: BUSINESS,
     fields=(("loan_term_months", np.int64),
             ("loan_deferral_months", np.int64),        # extension of the term for deferred repayment
             ("loan_deferral_share", np.float64),       # share of loans deferred at term

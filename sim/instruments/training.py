@@ -24,7 +24,7 @@ def _training_month(m, k, p, t, run):
 
 
 TRAINING_SUBSIDY = Declaration(
-    T.training_subsidy, situations=lambda p: (L.L_TRAINING,),
+    T.training_subsidy, "职业/创业培训补贴", situations=lambda p: (L.L_TRAINING,),
     fields=(("training_certificate_required", np.uint8),
             ("training_living_fen", np.int64, DISTRICTS),    # monthly living allowance in training
             ("training_followup_fen", np.int64, DISTRICTS),  # follow-up fee at completion
@@ -43,7 +43,7 @@ def _skill_month(m, k, p, t, run):
 
 
 SKILL_UPGRADE_SUBSIDY = Declaration(
-    T.skill_upgrade_subsidy, situations=lambda p: (L.L_SKILL,),
+    T.skill_upgrade_subsidy, "技能提升补贴", situations=lambda p: (L.L_SKILL,),
     fields=(("skill_min_ui_months", np.int64),         # UI contribution months required
             ("skill_max_per_year", np.int64),          # certificates paid per person and calendar year
             ("skill_level_fen", np.int64, L.N_SKILL_LEVELS)),   # amount by certificate level

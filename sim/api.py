@@ -172,7 +172,7 @@ def _with_persons(scenario: Scenario, persons: int) -> Scenario:
 def _budget(costs: pd.DataFrame, names: dict[str, str], reps: int) -> pd.DataFrame:
     """Annual budget; with replications, the mean and P5/P50/P95 over replications, a replication with
     no payment on a line counting as zero (not as missing)."""
-    keys = ["year", "instrument", "name_zh", "type", "line", "funding"]
+    keys = ["year", "instrument", "name_zh", "type", "line", "funding", "kind"]
     if reps == 1 or costs.empty:
         table = budget_table(costs.drop(columns="rep", errors="ignore"), names)
         return table if reps == 1 else table.assign(p5=[], p50=[], p95=[])[

@@ -201,6 +201,9 @@ class Fund(IntEnum):
     si_forgone = 9            # revenue forgone
 
 
+REVENUE_FORGONE_FUNDS = frozenset({Fund.tax_forgone, Fund.si_forgone})
+"""Revenue forgone (收入减少), not cash: reports never add these to cash spending (DESIGN §4, §10)."""
+
 FUND_NAMES_ZH = {
     Fund.ui_fund: "失业保险基金",
     Fund.employment_fund: "就业补助资金",

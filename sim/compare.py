@@ -20,7 +20,7 @@ import pandas as pd
 
 from sim import attribution as attr
 from sim.api import assemble, resolve
-from sim.ledger import costs_table
+from sim.ledger import costs_table, is_cash
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
 from sim.replicate import month_labels, run_replication, scenario_key, warm_up
@@ -219,14 +219,20 @@ def _check_comparable(scenarios: list[Scenario]) -> None:
 
 def indicator_table(results: Results) -> pd.DataFrame:
     """Long table `rep, category, year, key, value` of the compared indicators of one scenario:
-    cost (paid, yuan) by year and over the horizon — in total, by fund and by instrument — the
-    outcomes of OUTCOME_SUMMARY and the UI fund at each year's end."""
+    cost (paid, yuan) by year and over the horizon — cash spending in total (`total`), revenue forgone
+    in total (`forgone_total`, never in `total`), by fund and by instrument — the outcomes of
+    OUTCOME_SUMMARY and the UI fund at each year's end (none for a fund pooled above the area, which
+    has no balance of its own)."""
     costs = _with_rep(results.costs)
     costs = costs.assign(year=costs["month"].str.slice(0, 4))
     frames = []
     for year_all in (False, True):
         c = costs.assign(year="all") if year_all else costs
-        frames.append(c.groupby(["rep", "year"])["amount_yuan"].sum().reset_index().assign(key="total"))
+        cash = is_cash(c["funding"])
+        frames.append(c[cash].groupby(["rep", "year"])["amount_yuan"].sum().reset_index().assign(key="total"))
+        if (~cash).any():
+            frames.append(c[~cash].groupby(["rep", "year"])["amount_yuan"].sum().reset_index()
+                          .assign(key="forgone_total"))
         frames.append(c.groupby(["rep", "year", "funding"])["amount_yuan"].sum().reset_index()
                       .assign(key=lambda d: "fund:" + d["funding"]).drop(columns="funding"))
         frames.append(c.groupby(["rep", "year", "instrument"])["amount_yuan"].sum().reset_index()
@@ -237,7 +243,7 @@ def indicator_table(results: Results) -> pd.DataFrame:
     funds = _with_rep(results.funds)
     ui = funds[funds["fund"] == "ui_fund"].melt(id_vars=["rep", "month"], value_vars=list(FUND_SUMMARY),
                                                 var_name="metric", value_name="value")
-    fund = _summarise(ui, "metric", FUND_SUMMARY, "fund")
+    fund = _summarise(ui.dropna(subset=["value"]), "metric", FUND_SUMMARY, "fund")
     table = pd.concat([cost, outcome, fund], ignore_index=True)
     return table[["rep", "category", "year", "key", "value"]]
 

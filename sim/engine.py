@@ -173,7 +173,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         np.sum(chunks["loan_fen"], axis=0, out=record.loan_fen[t])
         placements_year += chunks["placements"].sum(axis=0)
         # 7. instruments paid to firms and institutions
-        cover = record.ui_fund_cover[t - 1] if t > 0 else fund.opening_cover
+        cover = fund.gate_cover(t, record)
         for k, ins in enumerate(instruments):
             if ins.type == InstrumentType.stabilization_refund:
                 stabilization_refund(ins, k, t, month_of_year, F, key, ui.benefit[t], cover, record.ledger_fen[t],
@@ -301,7 +301,16 @@ class _UiFund:
         prior = int(round(fund["prior_monthly_outlay"] * 100 / weight))
         self.window = [prior] * 12          # trailing 12 months of outlays for 备付月数
         self.opening_cover = self.balance / prior if prior > 0 else np.inf
+        # a fund pooled above the area: the 备付 gate reads the pool's cover, not the area's own flows
+        self.pooled_cover = None if fund["pooling"] == "local" else fund["pooled_cover_months"]
         self.shares = fund_shares
+
+    def gate_cover(self, t: int, record: RunRecord) -> float:
+        """Months of cover the 备付 gate of month t reads: the previous month's end (the opening cover in
+        the first month), or the pooled fund's cover when the fund is pooled above the area."""
+        if self.pooled_cover is not None:
+            return self.pooled_cover
+        return record.ui_fund_cover[t - 1] if t > 0 else self.opening_cover
 
     def month(self, t: int, record: RunRecord) -> None:
         revenue = int(record.revenue_fen[t].sum())

@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.codes import CostLine, Fund
+from sim.codes import REVENUE_FORGONE_FUNDS, CostLine, Fund
+
+REVENUE_FORGONE = frozenset(fund.name for fund in REVENUE_FORGONE_FUNDS)
 
 COST_COLUMNS = ["month", "instrument", "type", "funding", "district", "payee", "line", "amount_yuan", "payments",
                 "beneficiaries", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan", "amount_fen_sample"]
@@ -83,8 +85,14 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None)
                                            kind="stable").reset_index(drop=True)
 
 
+def is_cash(funding: pd.Series) -> pd.Series:
+    """True for cash spending, False for revenue forgone (`REVENUE_FORGONE`), per row of a fund column."""
+    return ~funding.isin(REVENUE_FORGONE)
+
+
 def budget_table(costs: pd.DataFrame, names_zh: dict[str, str]) -> pd.DataFrame:
-    """Annual cost by instrument, cost line and fund (yuan and 万元), with payments."""
+    """Annual cost by instrument, cost line and fund (yuan and 万元), with payments; `kind` says whether
+    the row is cash spending (`cash`) or revenue forgone (`revenue_forgone`)."""
     frame = costs.assign(year=costs["month"].str.slice(0, 4).astype(int))
     grouped = (frame.groupby(["year", "instrument", "type", "line", "funding"], sort=True)
                .agg(amount_fen_sample=("amount_fen_sample", "sum"), amount_yuan=("amount_yuan", "sum"),
@@ -96,19 +104,25 @@ def budget_table(costs: pd.DataFrame, names_zh: dict[str, str]) -> pd.DataFrame:
         grouped[column] = grouped[column].round(2)
     grouped["amount_wan"] = (grouped["amount_yuan"] / 10_000).round(4)
     grouped.insert(2, "name_zh", grouped["instrument"].map(names_zh))
-    return grouped[["year", "instrument", "name_zh", "type", "line", "funding", "amount_yuan", "amount_wan",
+    grouped["kind"] = np.where(is_cash(grouped["funding"]), "cash", "revenue_forgone")
+    return grouped[["year", "instrument", "name_zh", "type", "line", "funding", "kind", "amount_yuan", "amount_wan",
                     "payments", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan", "amount_fen_sample"]]
 
 
-def funds_table(record, month_labels: list[str], costs: pd.DataFrame) -> pd.DataFrame:
-    """Monthly fund accounts: the UI fund in full; other funds' outlays (no revenue side modelled)."""
+def funds_table(record, month_labels: list[str], costs: pd.DataFrame, ui_pooling: str = "local") -> pd.DataFrame:
+    """Monthly fund accounts: the UI fund in full; other funds' outlays (no revenue side modelled).
+
+    A UI fund pooled above the modelled area (`ui_pooling` not "local", profile ``ui_fund.pooling``) is
+    not the area's account: its rows give the area's contributions to the pool (`revenue`) and its draw
+    on it (`outlays`); `balance` and `months_of_cover` are left empty, as for the other funds."""
     weight = record.population.weight
+    pooled = ui_pooling != "local"
     ui = pd.DataFrame({
         "month": month_labels, "fund": Fund.ui_fund.name,
         "revenue": weighted_yuan(record.revenue_fen.sum(axis=1), weight),
         "outlays": weighted_yuan(record.ui_fund_outlay_fen, weight),
-        "balance": weighted_yuan(record.ui_fund_balance_fen, weight),
-        "months_of_cover": np.round(record.ui_fund_cover, 3),
+        "balance": np.nan if pooled else weighted_yuan(record.ui_fund_balance_fen, weight),
+        "months_of_cover": np.nan if pooled else np.round(record.ui_fund_cover, 3),
     })
     others = (costs[costs["funding"] != Fund.ui_fund.name].groupby(["month", "funding"])["amount_yuan"].sum()
               .reset_index().rename(columns={"funding": "fund", "amount_yuan": "outlays"}))

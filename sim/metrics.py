@@ -6,12 +6,13 @@ be added to a finished sweep without running anything again.
 
 Metrics (whole run horizon; money in yuan, persons as population estimates):
 
-``cost.total``                  every payment of every instrument
+``cost.total``                  cash spending: every payment of every instrument, revenue forgone not included
+``cost.forgone``                revenue forgone (tax_forgone, si_forgone: 减免), never in cost.total
 ``cost.fund.<fund>``            payments charged to one fund (``cost.fund.ui_fund``)
 ``cost.instrument.<ID>``        payments of one instrument (``cost.instrument.SR-05``)
 ``jobs.new_urban``              城镇新增就业: the year-end 年累计 of each calendar year, summed
 ``unemployment_rate``           城镇调查失业率 in the last month
-``ui_fund.cover_months``        失业保险基金 备付月数 in the last month
+``ui_fund.cover_months``        失业保险基金 备付月数 in the last month (NaN for a fund pooled above the area)
 ``cost_per_additional_job``     cost of the varied instruments ÷ additional persons in work at the end,
                                 where additional = in work (formal, self-employed, flexible, public
                                 posts) minus in work in the same run with the varied instruments switched
@@ -26,13 +27,14 @@ import math
 import pandas as pd
 
 from sim.codes import Fund
+from sim.ledger import is_cash
 from sim.params import Problem
 from sim.params.kinds import suggest
 
-FIXED = ("cost.total", "jobs.new_urban", "unemployment_rate", "ui_fund.cover_months", "cost_per_additional_job")
+FIXED = ("cost.total", "cost.forgone", "jobs.new_urban", "unemployment_rate", "ui_fund.cover_months", "cost_per_additional_job")
 PATTERNS = ("cost.fund.<fund>", "cost.instrument.<ID>")
 IN_WORK = ("employed_formal", "self_employed", "flexible", "public_job")
-LABELS_ZH = {"cost.total": "总支出(元)", "jobs.new_urban": "城镇新增就业(人)", "unemployment_rate": "期末城镇调查失业率",
+LABELS_ZH = {"cost.total": "现金支出合计(元)", "cost.forgone": "收入减少合计(元)", "jobs.new_urban": "城镇新增就业(人)", "unemployment_rate": "期末城镇调查失业率",
              "ui_fund.cover_months": "期末失业保险基金备付月数", "cost_per_additional_job": "每新增就业成本(元/人)"}
 
 
@@ -75,7 +77,8 @@ def summarise(costs: pd.DataFrame, outcomes: pd.DataFrame, funds: pd.DataFrame) 
     ui = funds[funds["fund"] == "ui_fund"].sort_values("month")
     return {"cost_by_instrument": {k: float(v) for k, v in by_instrument.items()},
             "cost_by_fund": {k: float(v) for k, v in by_fund.items()},
-            "cost_total": float(costs["amount_yuan"].sum()),
+            "cost_total": float(costs.loc[is_cash(costs["funding"]), "amount_yuan"].sum()),
+            "cost_forgone": float(costs.loc[~is_cash(costs["funding"]), "amount_yuan"].sum()),
             "new_urban_jobs": float(ytd.sum()),
             "unemployment_rate": float(last.get("surveyed_unemployment_rate", math.nan)),
             "ui_cover_months": float(ui["months_of_cover"].iloc[-1]) if len(ui) else math.nan,
@@ -87,6 +90,8 @@ def value(summary: dict, name: str, varied_instruments: tuple[str, ...] = ()) ->
     varied instruments off, present when ``cost_per_additional_job`` was asked for)."""
     if name == "cost.total":
         return summary["cost_total"]
+    if name == "cost.forgone":
+        return summary["cost_forgone"]
     if name.startswith("cost.fund."):
         return summary["cost_by_fund"].get(name[len("cost.fund."):], 0.0)
     if name.startswith("cost.instrument."):

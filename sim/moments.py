@@ -23,6 +23,25 @@ figure (running totals from January, like the ``*_ytd`` metrics):
     (1 + ``min_share_of_limit``) ÷ 2 (principal is drawn uniformly in that range, docs/instruments.md
     §2.8). Needs the engine records (``sim.run(..., keep_records=True)``): NaN for results read from disk.
 
+Administrative ratios for the back-test against published figures (REAL_FIGURES.md; December value =
+the calendar year's figure):
+
+``reemployed_per_new_urban_job``
+    失业人员再就业 ÷ 城镇新增就业, both running totals from January (provinces publish both).
+``difficulty_per_new_urban_job``
+    就业困难人员实现就业 ÷ 城镇新增就业, the same way.
+``ui_benefit_months_per_claim``
+    Benefit-months (Σ monthly ``ui_recipients``) ÷ new claims (Σ ``ui_claims_new``) since January: the
+    mean months a claim is paid when inflow and outflow balance (national 2023 ≈ 5.5, issue 12).
+``ui_recipients_per_contributor``
+    Persons paid 失业保险金 in the year (as for ``ui_months_per_recipient``) ÷ UI contributors (mean
+    ``insured_employees`` since January; national 2021: 608万 ÷ 22,958万 ≈ 2.6 %).
+``active_spending_per_resident_ytd``
+    Cash paid since January by active programmes (every instrument type but `PASSIVE_TYPES`) ÷ the
+    locality's residents (profile ``population.residents``), yuan per resident.
+``refunds_per_ui_contributor_ytd``
+    稳岗返还 paid since January ÷ UI contributors (as above), yuan per contributor (national 2019 ≈ 757).
+
 Outcome metrics have no district breakdown (the engine counts flows city-wide); a per-district target
 of an outcome metric therefore has no simulated value (NaN), and says so in the comparison.
 """
@@ -31,11 +50,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.codes import InstrumentType, Outcome
+from sim.codes import REVENUE_FORGONE_FUNDS, InstrumentType, Outcome
 from sim.outcomes import METRICS
 
 DERIVED_MOMENTS = ("ui_months_per_recipient", "training_person_times_ytd", "onjob_training_person_times_ytd",
-                   "guaranteed_loans_issued_yuan_ytd")
+                   "guaranteed_loans_issued_yuan_ytd", "reemployed_per_new_urban_job", "difficulty_per_new_urban_job",
+                   "ui_benefit_months_per_claim", "ui_recipients_per_contributor", "active_spending_per_resident_ytd",
+                   "refunds_per_ui_contributor_ytd")
+# not active programmes: benefits, refunds, relief and tax credits (issue 12 §"money per resident")
+PASSIVE_TYPES = ("ui_benefit", "stabilization_refund", "contribution_relief", "tax_credit", "dibao_taper")
 MOMENT_NAMES = tuple(m.name for m in METRICS) + DERIVED_MOMENTS
 BY_DISTRICT = frozenset({"training_person_times_ytd", "onjob_training_person_times_ytd"})
 TRAINING_TYPES = ("training_subsidy", "skill_upgrade_subsidy")
@@ -114,10 +137,58 @@ def _metric(results, name: str, months: list[str]) -> pd.Series:
 
 def _ui_months(results, months: list[str], _district) -> tuple[pd.Series, str]:
     paid = _metric(results, "ui_recipients", months)
+    persons = _persons_paid_ui(results, months)
+    return _year_running(paid) / persons.where(persons > 0), ""
+
+
+def _ratio_of_running(numerator: str, denominator: str):
+    def compute(results, months: list[str], _district) -> tuple[pd.Series, str]:
+        top = _year_running(_metric(results, numerator, months))
+        bottom = _year_running(_metric(results, denominator, months))
+        return top / bottom.where(bottom > 0), ""
+    return compute
+
+
+def _persons_paid_ui(results, months: list[str]) -> pd.Series:
+    """Persons paid 失业保险金 since January: January's recipients + the later months' new claims."""
+    paid = _metric(results, "ui_recipients", months)
     claims = _metric(results, "ui_claims_new", months)
     first_of_year = pd.Series([i == 0 or label.endswith("-01") for i, label in enumerate(months)], index=months)
-    persons = _year_running(paid.where(first_of_year, claims))
-    return _year_running(paid) / persons.where(persons > 0), ""
+    return _year_running(paid.where(first_of_year, claims))
+
+
+def _contributors(results, months: list[str]) -> pd.Series:
+    """UI contributors: mean insured employees of local firms since January."""
+    insured = _metric(results, "insured_employees", months)
+    counts = _year_running(pd.Series(1.0, index=months))
+    return _year_running(insured) / counts
+
+
+def _ui_recipients_per_contributor(results, months: list[str], _district) -> tuple[pd.Series, str]:
+    contributors = _contributors(results, months)
+    return _persons_paid_ui(results, months) / contributors.where(contributors > 0), ""
+
+
+def _cash_paid(results, months: list[str], keep) -> pd.Series:
+    """Cash paid per month (yuan, mean over replications) by the cost rows `keep` selects."""
+    costs = results.costs
+    rows = costs[keep(costs) & ~costs["funding"].isin([fund.name for fund in REVENUE_FORGONE_FUNDS])]
+    reps = costs["rep"].nunique() if "rep" in costs else 1
+    return (rows.groupby("month")["amount_yuan"].sum() / max(reps, 1)).reindex(months, fill_value=0.0).astype(float)
+
+
+def _active_per_resident(results, months: list[str], _district) -> tuple[pd.Series, str]:
+    residents = results.manifest.get("locality_profile", {}).get("population", {}).get("residents")
+    if not residents:
+        return pd.Series(dtype=float), "the profile gives no population.residents"
+    active = _cash_paid(results, months, lambda c: ~c["type"].isin(PASSIVE_TYPES))
+    return _year_running(active) / residents, ""
+
+
+def _refunds_per_contributor(results, months: list[str], _district) -> tuple[pd.Series, str]:
+    refunds = _cash_paid(results, months, lambda c: c["type"] == "stabilization_refund")
+    contributors = _contributors(results, months)
+    return _year_running(refunds) / contributors.where(contributors > 0), ""
 
 
 def _training(types: tuple[str, ...]):
@@ -153,4 +224,10 @@ _DERIVED = {
     "training_person_times_ytd": _training(TRAINING_TYPES),
     "onjob_training_person_times_ytd": _training(("skill_upgrade_subsidy",)),
     "guaranteed_loans_issued_yuan_ytd": _loans,
+    "reemployed_per_new_urban_job": _ratio_of_running("reemployed_unemployed", "new_urban_jobs"),
+    "difficulty_per_new_urban_job": _ratio_of_running("difficulty_employed", "new_urban_jobs"),
+    "ui_benefit_months_per_claim": _ratio_of_running("ui_recipients", "ui_claims_new"),
+    "ui_recipients_per_contributor": _ui_recipients_per_contributor,
+    "active_spending_per_resident_ytd": _active_per_resident,
+    "refunds_per_ui_contributor_ytd": _refunds_per_contributor,
 }

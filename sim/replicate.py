@@ -94,7 +94,7 @@ def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.Dat
     recorded_share = scenario.behaviour["statistics"]["recorded_share_new_jobs"]
     o = outcomes_table(outcome_values(record.outcomes, calendar, recorded_share_new_jobs=recorded_share), labels,
                        record.population.weight)
-    f = funds_table(record, labels, c)
+    f = funds_table(record, labels, c, scenario.profile["ui_fund"]["pooling"])
     if scenario.reps > 1:
         c, o, f = (frame.assign(rep=record.replication) for frame in (c, o, f))
     return c, o, f

@@ -25,7 +25,7 @@ LAYERS = [
     ("engine", ["sim.inputs", "sim.engine"]),
     ("runs", ["sim.results", "sim.uncertainty", "sim.executors", "sim.tasks", "sim.replicate", "sim.api"]),
     ("studies", ["sim.attribution", "sim.compare", "sim.metrics", "sim.sweep", "sim.sensitivity", "sim.moments",
-                 "sim.targets_schema", "sim.targets", "sim.calibrate"]),
+                 "sim.targets_schema", "sim.targets", "sim.backtest", "sim.calibrate"]),
     ("report", ["sim.report"]),
     ("entry points", ["sim", "sim.cli"]),
 ]

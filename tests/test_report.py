@@ -33,7 +33,8 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     results = sim.results.Results.load(run_folder)
     book = load_workbook(run_folder / "workbook.xlsx")
     # the fixture's locality (Liupanshui) has targets, so 目标完成 is there
-    assert book.sheetnames == ["汇总", "年度预算", "月度支出", "资金收支", "就业结果", "目标完成", "参数与来源"]
+    assert book.sheetnames == ["汇总", "年度预算", "月度支出", "资金收支", "就业结果", "目标完成", "基线与公开数据对比",
+                               "参数与来源"]
     sheets = pd.read_excel(run_folder / "workbook.xlsx", sheet_name=None)
     budget = sheets["年度预算"]
     assert {"年度", "政策项目", "名称", "资金渠道", "金额(元)", "金额(万元)", "P5(万元)", "P95(万元)"} <= set(budget.columns)
@@ -50,6 +51,9 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     assert "城镇新增就业" in set(targets["指标"])
     outcomes = sheets["就业结果"]
     assert "城镇新增就业(年累计)" in set(outcomes["指标"])
+    checks = sheets["基线与公开数据对比"]
+    assert {"检验", "年度", "模型值", "下限", "上限", "通过", "说明"} <= set(checks.columns)
+    assert "无负值、无缺失(结果文件)" in set(checks["检验"])
     params = sheets["参数与来源"]
     assert params["参数"].str.startswith("instruments.HB-A.").any()
     assert params["来源"].notna().all()
@@ -66,7 +70,7 @@ def test_comparison_workbook_has_the_differences_and_attribution(tmp_path):
     sheets = pd.read_excel(tmp_path / "out" / "workbook.xlsx", sheet_name=None)
     diff = sheets["情景对比"]
     assert {"情景", "类别", "年度", "项目", "基准", "改革", "差异", "区间下限", "区间上限"} <= set(diff.columns)
-    total = diff[(diff["项目"] == "总支出") & (diff["年度"] == "全期")]
+    total = diff[(diff["项目"] == "现金支出合计") & (diff["年度"] == "全期")]
     expected = comparison.differences.query("key == 'total' and year == 'all'")["difference"].iloc[0] / 1e4
     assert total["差异"].iloc[0] == pytest.approx(expected, abs=1e-3)
     attribution = sheets["反事实归因"]

@@ -21,6 +21,7 @@ INITIAL_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_emp
 DURATION_KEYS = ("0-1", "1-6", "6-12", "12-24", "24+")
 SI_LINES = ("pension_employer", "pension_employee", "medical_employer", "medical_employee", "ui_employer",
             "ui_employee", "injury_employer")       # all social-insurance rates, employer and employee
+UI_POOLING = ("local", "municipal", "provincial")
 CONTRIB_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_employed", "flexible",
                       "public_job", "inactive", "training", "intern")
 
@@ -67,9 +68,17 @@ def _size_thresholds_increasing(values: dict) -> list:
     return []
 
 
+def _pooled_fund_has_cover(values: dict) -> list:
+    fund = values.get("ui_fund", {})
+    if fund.get("pooling", "local") != "local" and fund.get("pooled_cover_months") is None:
+        return [("ui_fund.pooled_cover_months", None,
+                 f"needed when ui_fund.pooling = {fund['pooling']!r}: the 备付 gate reads the pooled fund's cover")]
+    return []
+
+
 PROFILE_SCHEMA = {
     "__checks__": (_same_district_keys, _floor_below_ceiling, _retirement_targets_not_below_base,
-                   _size_thresholds_increasing),
+                   _size_thresholds_increasing, _pooled_fund_has_cover),
     "meta": {
         "name_zh": F("str", description="locality name in Chinese"),
         "province_zh": F("str", description="province"),
@@ -77,6 +86,9 @@ PROFILE_SCHEMA = {
                             description="year the profile describes"),
     },
     "population": {
+        "residents": F("int", unit="persons", min=1000, max=2_000_000_000, default=None,
+                       description="all residents (常住人口) of the modelled area: the denominator of spending "
+                                   "per resident in the baseline checks (sim/backtest.py); reads nothing else"),
         "working_age_population": F("int", unit="persons", min=1000, max=500_000_000,
                                     description="residents from age 16 to statutory retirement age; the "
                                                 "simulated persons stand for these (weight = this / persons)"),
@@ -179,6 +191,13 @@ PROFILE_SCHEMA = {
         "injury_employer": F("float", min=0, max=0.05, description="work injury, employer (average)"),
     },
     "ui_fund": {
+        "pooling": F("enum", choices=UI_POOLING, default="local",
+                     description="level the UI fund is pooled at: local (the modelled area keeps its own "
+                                 "account) or above it (municipal, provincial): then the area has no balance "
+                                 "of its own; the results show its contributions and its draw on the pool"),
+        "pooled_cover_months": F("float", unit="months", min=0, max=600, default=None,
+                                 description="months of cover (备付月数) of the pooled fund, read by the 备付 "
+                                             "gate of 稳岗返还 when the fund is pooled above the area"),
         "opening_balance": F("float", unit="yuan", min=0, max=1e13,
                              description="fund balance at the start of the run"),
         "prior_monthly_outlay": F("float", unit="yuan/month", min=0, max=1e12,

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.report import tables
+from sim.report import backtest, tables
 from sim.report.labels import fund_name, line_name, text
 
-SHEETS = ("汇总", "年度预算", "月度支出", "资金收支", "就业结果", "情景对比", "反事实归因", "目标完成", "参数与来源",
+SHEETS = ("汇总", "年度预算", "月度支出", "资金收支", "就业结果", "情景对比", "反事实归因", "目标完成", "基线与公开数据对比",
+          "参数与来源",
           "敏感性分析", "设计点")
 
 
@@ -33,14 +34,24 @@ def run_sheets(results, lang: str) -> dict[str, pd.DataFrame]:
                tables.outcomes_by_year(results, lang, tables.KPI_METRICS).drop(columns="__metric")],
         "年度预算": tables.budget_by_instrument(results, lang),
         "月度支出": monthly_long(results, lang),
-        "资金收支": tables.ui_fund_table(results, lang),
+        "资金收支": fund_sheet(results, lang),
         "就业结果": tables.outcomes_by_year(results, lang).drop(columns="__metric"),
     }
     targets = tables.targets_table(results, lang)
     if targets is not None:
         sheets["目标完成"] = targets
+    sheets |= backtest.sheets(results, lang)
     sheets["参数与来源"] = tables.parameters_table(results.manifest, lang)
     return sheets
+
+
+def fund_sheet(results, lang: str) -> list[pd.DataFrame]:
+    """资金收支: the UI fund's own account, or the area's contributions and draw on a pooled fund; then
+    the 备付 gate of each refund pay month."""
+    own = backtest.pooling(results) == "local"
+    frames = [tables.ui_fund_table(results, lang) if own else backtest.pooled_fund_table(results, lang)]
+    gates = backtest.gates_table(results, lang)
+    return frames + ([gates] if gates is not None else [])
 
 
 def comparison_sheets(comparison, lang: str) -> dict[str, pd.DataFrame]:

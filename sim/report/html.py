@@ -7,7 +7,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from sim.report import figures, tables
+from sim.report import backtest, figures, tables
 from sim.report.figures import CSS_FONTS
 from sim.report.labels import text
 
@@ -107,14 +107,13 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     if len(monthly.columns) > 1:
         sections.append((t("monthly"), _figure(figures.monthly_by_fund(monthly, t("monthly"), t("amount_wan")))
                          + table_html(monthly, scroll=True)))
-    ui = tables.ui_fund_table(results, lang)
-    sections.append((t("ui_fund"), _figure(figures.ui_fund(ui, t("ui_fund"), t("balance_wan"), t("months_of_cover")))
-                     + table_html(ui, scroll=True)))
+    sections.append((t("ui_fund"), ui_fund_section(results, lang)))
     outcomes = tables.outcomes_by_year(results, lang)
     rates = outcomes["__metric"].isin(["surveyed_unemployment_rate", "graduate_destination_rate",
                                        "graduate_employment_rate"])
     sections.append((t("outcomes"), table_html(outcomes, rates)))
     sections.append((t("targets"), targets_section(results, lang)))
+    sections.append((backtest.t(lang, "heading"), backtest_section(results, lang)))
     if with_appendix:
         sections.append((t("appendix"), table_html(tables.parameters_table(m, lang), scroll=True)))
     return sections
@@ -124,11 +123,12 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
     """KPI cards: cost per year (with the P5–P95 band when replicated), year-end outcomes, the UI fund."""
     t = lambda key: text(lang, key)                          # noqa: E731
     cards = []
-    per_year = tables.budget_bands_by_year(results)
-    for year, group in per_year.groupby("year"):
-        values = group["amount_yuan"].to_numpy() / 1e4
-        band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
-        cards.append((f"{year} {t('total_cost')} ({t('wan')})", f"{values.mean():,.0f}", band))
+    for cash, label in ((True, t("total_cost")), (False, t("forgone_total"))):
+        per_year = tables.budget_bands_by_year(results, cash)
+        for year, group in per_year.groupby("year"):
+            values = group["amount_yuan"].to_numpy() / 1e4
+            band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
+            cards.append((f"{year} {label} ({t('wan')})", f"{values.mean():,.0f}", band))
     outcomes = tables.outcomes_by_year(results, lang, metrics=tables.KPI_METRICS)
     labels = {"new_urban_jobs_ytd": "kpi_new_jobs", "surveyed_unemployment_rate": "kpi_rate",
               "reemployed_unemployed_ytd": "kpi_reemployed", "difficulty_employed_ytd": "kpi_difficulty"}
@@ -143,12 +143,39 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
             band = f"P5–P95 {lo:.1%} – {hi:.1%}" if rate else f"P5–P95 {lo:,.0f} – {hi:,.0f}"
         cards.append((f"{row[t('year')]} {t(labels[metric])}", value, band))
     ui = tables.ui_fund_table(results, lang)
-    if len(ui):
+    if backtest.pooling(results) != "local":          # no balance or cover of its own
+        cards += backtest.pooled_cards(results, lang)
+    elif len(ui):
         last = ui.iloc[-1]
         cards.append((f"{last.iloc[0]} {t('kpi_ui_balance')} ({t('wan')})", f"{last.iloc[3]:,.0f}", ""))
         cover = last.iloc[4]
         cards.append((f"{last.iloc[0]} {t('kpi_cover')}", f"{cover:.1f}" if np.isfinite(cover) else "—", ""))
     return cards
+
+
+def ui_fund_section(results, lang: str) -> str:
+    """The UI fund: balance and cover of the area's own fund, or its contributions and draw on a fund
+    pooled above it; then the 备付 gate of each refund pay month."""
+    gates = backtest.gates_table(results, lang)
+    gate_part = "" if gates is None else (f"<h3>{html.escape(backtest.t(lang, 'gates'))}</h3>" + table_html(gates)
+                                          + f'<p class="note">{html.escape(backtest.t(lang, "gates_note"))}</p>')
+    if backtest.pooling(results) != "local":
+        return (f'<p class="note">{html.escape(backtest.pooled_note(results, lang))}</p>'
+                + table_html(backtest.pooled_fund_table(results, lang), scroll=True) + gate_part)
+    t = lambda key: text(lang, key)                          # noqa: E731
+    ui = tables.ui_fund_table(results, lang)
+    return (_figure(figures.ui_fund(ui, t("ui_fund"), t("balance_wan"), t("months_of_cover")))
+            + table_html(ui, scroll=True) + gate_part)
+
+
+def backtest_section(results, lang: str) -> str:
+    """基线与公开数据对比: the baseline checks, the published figures and the texts' volumes."""
+    parts = [f"<h3>{html.escape(backtest.t(lang, 'checks'))}</h3>", table_html(backtest.checks_table(results, lang)),
+             f'<p class="note">{html.escape(backtest.t(lang, "checks_note"))}</p>']
+    published = backtest.published_table(results, lang)
+    if published is not None:
+        parts += [f"<h3>{html.escape(backtest.t(lang, 'published'))}</h3>", table_html(published)]
+    return "".join(parts)
 
 
 def targets_section(results, lang: str) -> str:
@@ -243,7 +270,8 @@ def _differences_charts(comparison, lang: str) -> str:
         group = group.reindex(group["difference"].abs().sort_values(ascending=False).index).head(20)
         if group.empty:
             continue
-        labels = [t("total_cost") if k == "total" else f"{k} {names.get(k, '')}" for k in group["key"]]
+        totals = {"total": t("total_cost"), "forgone_total": t("forgone_total")}
+        labels = [totals.get(k) or f"{k} {names.get(k, '')}" for k in group["key"]]
         out.append(_figure(figures.horizontal_bars(labels, group["difference"].to_numpy() / 1e4,
                                                    f"{reform}: {t('difference')} ({t('all_years')})", t("cost_wan"),
                                                    group["ci_low"].to_numpy() / 1e4, group["ci_high"].to_numpy() / 1e4)))

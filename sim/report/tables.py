@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.ledger import is_cash
 from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
 from sim.report.labels import fund_name, line_name, metric_name, text
 from sim.targets import compare_targets, load_targets
@@ -54,23 +55,30 @@ def budget_by_instrument(results, lang: str) -> pd.DataFrame:
 
 
 def budget_by_fund(results, lang: str) -> pd.DataFrame:
-    """Annual cost by fund (万元): one row per fund, one column per year and the whole period."""
+    """Annual cost by fund (万元): one row per fund, one column per year and the whole period; the cash
+    funds with their total, then the revenue-forgone funds with theirs (never added to the cash)."""
     b = results.budget
     wide = b.pivot_table(index="funding", columns="year", values="amount_yuan", aggfunc="sum", fill_value=0.0)
     wide.columns = [str(c) for c in wide.columns]
     wide[text(lang, "all_years")] = wide.sum(axis=1)
-    wide.loc["__total__"] = wide.sum(axis=0)
-    wide = (wide / 1e4).round(2)
+    cash = is_cash(wide.index.to_series()).to_numpy()
+    parts = [wide[cash], wide[cash].sum(axis=0).rename("__total__").to_frame().T]
+    if (~cash).any():
+        parts += [wide[~cash], wide[~cash].sum(axis=0).rename("__forgone__").to_frame().T]
+    wide = (pd.concat(parts) / 1e4).round(2)
     unit = "(万元)" if lang == "zh" else " (10k yuan)"
     wide.columns = [f"{c}{unit}" for c in wide.columns]
-    names = [text(lang, "total_cost") if f == "__total__" else fund_name(f, lang) for f in wide.index]
+    totals = {"__total__": text(lang, "total_cost"), "__forgone__": text(lang, "forgone_total")}
+    names = [totals.get(f) or fund_name(f, lang) for f in wide.index]
     wide.insert(0, text(lang, "fund"), names)
     return wide.reset_index(drop=True)
 
 
-def budget_bands_by_year(results) -> pd.DataFrame:
-    """Total cost per year and replication (yuan): for the bands of the headline and the chart."""
+def budget_bands_by_year(results, cash: bool = True) -> pd.DataFrame:
+    """Cash spending (or, with `cash` false, revenue forgone) per year and replication (yuan): for the
+    bands of the headline cards; empty when there is none."""
     costs = _reps(results.costs)
+    costs = costs[is_cash(costs["funding"]) == cash]
     per = costs.assign(year=costs["month"].str.slice(0, 4)).groupby(["rep", "year"])["amount_yuan"].sum()
     return per.reset_index()
 
@@ -124,16 +132,22 @@ def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def targets_table(results, lang: str) -> pd.DataFrame | None:
-    """Simulated outcomes against the targets file the run's manifest recorded, or None when it recorded
-    none or the file has changed since (its sha256 differs: the run is not compared with other targets)."""
+def recorded_targets(results) -> list | None:
+    """The targets of the file the run's manifest recorded, or None when it recorded none or the file
+    has changed since (its sha256 differs: the run is not compared with other targets)."""
     recorded = [f for f in results.manifest.get("input_files", []) if f["role"] == "targets"]
     if not recorded:
         return None
     path = Path(recorded[0]["path"])
     if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != recorded[0]["sha256"]:
         return None
-    targets = load_targets(path)
+    return load_targets(path)
+
+
+def targets_table(results, lang: str) -> pd.DataFrame | None:
+    """Simulated outcomes against the targets file the run's manifest recorded (`recorded_targets`), or
+    None when there is none."""
+    targets = recorded_targets(results)
     if not targets:
         return None
     table = compare_targets(results, targets)
@@ -193,7 +207,7 @@ def differences_table(comparison, lang: str, changed_only: bool = False) -> pd.D
     t = lambda key: text(lang, key)                          # noqa: E731
     d = comparison.differences
     if changed_only:
-        same = (d["category"] == "cost") & ~d["key"].str.startswith("fund:") & (d["key"] != "total") \
+        same = (d["category"] == "cost") & ~d["key"].str.startswith("fund:") & ~d["key"].isin(["total", "forgone_total"]) \
             & (d["difference"] == 0) & (d["ci_low"].fillna(0) == 0) & (d["ci_high"].fillna(0) == 0)
         d = d[~same]
     d = d.reset_index(drop=True)
@@ -204,7 +218,8 @@ def differences_table(comparison, lang: str, changed_only: bool = False) -> pd.D
     items = []
     for category, key in zip(d["category"], d["key"]):
         if category == "cost":
-            items.append(t("total_cost") if key == "total" else fund_name(key[5:], lang) if key.startswith("fund:")
+            items.append(t("total_cost") if key == "total" else t("forgone_total") if key == "forgone_total"
+                         else fund_name(key[5:], lang) if key.startswith("fund:")
                          else f"{key} {names.get(key, '')}".strip())
         elif category == "fund":
             items.append(f"{fund_name('ui_fund', lang)} {t('balance_wan') if key == 'balance' else t('months_of_cover')}")

@@ -1,0 +1,145 @@
+"""Baseline checks of the five bundled baselines at their default size and seed (issue 12 "done means"
+1–6, sim/backtest.py), and the pieces they rest on at a small size.
+
+A check that fails on today's model is marked xfail(strict=True) with the branch that is to fix it, so
+it flips loudly (XPASS fails the suite) when that work lands: then remove its entry from EXPECTED_FAIL.
+The default size is needed: at a few thousand persons the year totals wander outside the ±5 % bands.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.backtest import baseline_checks, refund_gates, result_problems
+from sim.moments import moment_series, reduce_series
+from sim.report.summary import summary_rows
+from tests.conftest import ROOT
+
+BASELINES = {"jixi": "jixi-2018", "changzhou": "changzhou-2024", "jiulongpo": "jiulongpo-2020",
+             "dalian": "dalian-2020", "liupanshui": "liupanshui-2023"}
+CONTINUING = {"jixi": ("hiring_si_subsidy", "flexible_si_subsidy", "public_job", "ui_benefit"),
+              "changzhou": ("hiring_si_subsidy", "public_job", "ui_benefit"),
+              "jiulongpo": ("hiring_si_subsidy", "public_job", "ui_benefit"),
+              "dalian": ("hiring_si_subsidy", "flexible_si_subsidy", "public_job", "ui_benefit"),
+              "liupanshui": ("hiring_si_subsidy", "flexible_si_subsidy", "public_job", "ui_benefit")}
+CHECKS = ("active_spending_per_resident", "ui_benefit_months_per_claim", "reemployed_per_new_urban_job",
+          "difficulty_per_new_urban_job", "new_urban_jobs", "unemployment_rate", "no_negative_or_nan")
+
+WARM = "warm-start (issue 12 §1): the run starts with no one in a subsidy spell"
+ELIGIBLE = "eligibility (issue 12 §2): 就业困难人员 uncertified, take-up 1.0"
+RECALIBRATE = "recalibration after warm-start and eligibility (issue 12 §3)"
+EXPECTED_FAIL = {
+    **{(city, f"cold_start.{kind}"): WARM for city, kinds in CONTINUING.items() for kind in kinds
+       if kind != "ui_benefit"},
+    ("jixi", "active_spending_per_resident"): f"{WARM}; {ELIGIBLE}",
+    ("changzhou", "active_spending_per_resident"): f"{WARM}; {ELIGIBLE}",
+    ("liupanshui", "active_spending_per_resident"): f"{WARM}; {ELIGIBLE}",
+    ("liupanshui", "ui_benefit_months_per_claim"): RECALIBRATE,
+    ("changzhou", "reemployed_per_new_urban_job"): ELIGIBLE,
+    ("jiulongpo", "reemployed_per_new_urban_job"): ELIGIBLE,
+    ("liupanshui", "reemployed_per_new_urban_job"): ELIGIBLE,
+    **{(city, "difficulty_per_new_urban_job"): ELIGIBLE for city in BASELINES},
+    ("changzhou", "new_urban_jobs"): RECALIBRATE,
+    ("changzhou", "unemployment_rate"): RECALIBRATE,
+    ("liupanshui", "unemployment_rate"): RECALIBRATE,
+}
+
+
+def _cases():
+    for city in BASELINES:
+        names = [f"cold_start.{kind}" for kind in CONTINUING[city]] + list(CHECKS)
+        for check in names:
+            reason = EXPECTED_FAIL.get((city, check))
+            marks = [pytest.mark.slow] + ([pytest.mark.xfail(strict=True, reason=reason)] if reason else [])
+            yield pytest.param(city, check, marks=marks, id=f"{city}-{check}")
+
+
+@pytest.fixture(scope="module")
+def checks():
+    """Each baseline run once at its default size and seed, on first use."""
+    cache = {}
+
+    def get(city: str) -> pd.DataFrame:
+        if city not in cache:
+            cache[city] = baseline_checks(sim.run(ROOT / "scenarios" / f"{BASELINES[city]}.toml"))
+        return cache[city]
+    return get
+
+
+@pytest.mark.parametrize("city, check", list(_cases()))
+def test_baseline_check(checks, city, check):
+    rows = checks(city)
+    rows = rows[rows["check"] == check]
+    assert len(rows), f"{city}: no {check} row (the programme is not paid throughout, or no target)"
+    assert rows["passed"].all(), rows[["year", "value", "low", "high", "note"]].to_string()
+
+
+# ---- the pieces, at a small size ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def jiulongpo_small():
+    return sim.run(ROOT / "scenarios" / "jiulongpo-2020.toml", persons=2000)
+
+
+def test_pooled_ui_fund_shows_no_balance_of_its_own(jiulongpo_small):
+    ui = jiulongpo_small.funds[jiulongpo_small.funds["fund"] == "ui_fund"]
+    assert ui["balance"].isna().all() and ui["months_of_cover"].isna().all()
+    assert (ui["revenue"] > 0).all() and (ui["outlays"] >= 0).all()
+    assert not result_problems(jiulongpo_small)
+    assert any("市级统筹" in label for label, _ in summary_rows(jiulongpo_small))
+
+
+def test_pooled_gate_reads_the_pooled_cover(jiulongpo_small):
+    gates = refund_gates(jiulongpo_small)
+    assert set(gates["fund_read"]) == {"pooled"} and (gates["months_of_cover"] == 19.1).all()
+    assert gates["open"].all() and (gates["paid_yuan"] > 0).all()
+
+
+def test_a_run_shorter_than_six_months_has_no_cold_start_ratio(jiulongpo_small):
+    short = type(jiulongpo_small)(costs=jiulongpo_small.costs, budget=jiulongpo_small.budget,
+                                  outcomes=jiulongpo_small.outcomes[jiulongpo_small.outcomes["month"] < "2020-04"],
+                                  funds=jiulongpo_small.funds, manifest=jiulongpo_small.manifest)
+    rows = baseline_checks(short)
+    cold = rows[rows["check"].str.startswith("cold_start")]
+    assert len(cold) == 1 and not cold["passed"].iloc[0] and "shorter than 6 months" in cold["note"].iloc[0]
+
+
+def test_problems_name_negative_and_missing_values(jiulongpo_small):
+    bad = jiulongpo_small.costs.copy()
+    bad.loc[bad.index[0], "amount_yuan"] = -1.0
+    bad.loc[bad.index[1], "claimed_yuan"] = np.nan
+    broken = type(jiulongpo_small)(costs=bad, budget=jiulongpo_small.budget, outcomes=jiulongpo_small.outcomes,
+                                   funds=jiulongpo_small.funds, manifest=jiulongpo_small.manifest)
+    problems = result_problems(broken)
+    assert any("costs.csv amount_yuan: 1 negative" in p for p in problems)
+    assert any("costs.csv claimed_yuan: 1 missing" in p for p in problems)
+
+
+def test_cash_and_revenue_forgone_are_apart(jiulongpo_small):
+    budget = jiulongpo_small.budget
+    assert set(budget.loc[budget["funding"].isin(["si_forgone", "tax_forgone"]), "kind"]) == {"revenue_forgone"}
+    assert set(budget.loc[~budget["funding"].isin(["si_forgone", "tax_forgone"]), "kind"]) == {"cash"}
+    from sim.metrics import summarise, value
+    summary = summarise(jiulongpo_small.costs, jiulongpo_small.outcomes, jiulongpo_small.funds)
+    cash = budget.loc[budget["kind"] == "cash", "amount_yuan"].sum()
+    forgone = budget.loc[budget["kind"] == "revenue_forgone", "amount_yuan"].sum()
+    assert forgone > 0
+    assert value(summary, "cost.total") == pytest.approx(cash) and value(summary, "cost.forgone") == pytest.approx(forgone)
+
+
+def test_ratio_moments_are_year_totals_divided(jiulongpo_small):
+    o = jiulongpo_small.outcomes.set_index(["month", "metric"])["value"]
+    series, note = moment_series(jiulongpo_small, "reemployed_per_new_urban_job")
+    assert not note
+    expected = o[("2020-12", "reemployed_unemployed_ytd")] / o[("2020-12", "new_urban_jobs_ytd")]
+    assert reduce_series(series, "year_end") == pytest.approx(expected)
+    months, _ = moment_series(jiulongpo_small, "ui_benefit_months_per_claim")
+    paid = jiulongpo_small.outcomes.query("metric == 'ui_recipients'")["value"].sum()
+    claims = jiulongpo_small.outcomes.query("metric == 'ui_claims_new'")["value"].sum()
+    assert reduce_series(months, "year_end") == pytest.approx(paid / claims)
+    per_resident, note = moment_series(jiulongpo_small, "active_spending_per_resident_ytd")
+    assert not note and math.isfinite(reduce_series(per_resident, "year_end"))

@@ -10,7 +10,6 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from sim.engine import simulate
 from sim.ledger import budget_table, costs_table, funds_table
 from sim.outcomes import outcome_values, outcomes_table
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
@@ -20,6 +19,7 @@ from sim.population.register import load_register
 from sim.params.months import calendar_month, month_label
 from sim.results import Results, manifest
 from sim.uncertainty import bands, replication_scenario
+from sim import warmup
 
 
 def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
@@ -84,7 +84,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         for rep in range(scenario.reps):
             step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
             replicate, drawn = replication_scenario(scenario, rep)
-            record = simulate(replicate, replication=rep, progress=step, register=register)
+            record = warmup.run(replicate, rep, progress=step, register=register)
             parts.append(replication_part(replicate, record, drawn))
             if keep_records:
                 records.append(record)
@@ -154,6 +154,7 @@ def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: 
     meta = manifest(scenario, reps=reps, weight=last["weight"], initial_persons=last["initial_persons"],
                     total_persons=last["total_persons"], timings=timings,
                     register=None if register is None else register.manifest())
+    meta["warmup"] = warmup.describe(scenario, register)
     if execution:
         meta["execution"] = execution
     if scenario.distributions:

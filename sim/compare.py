@@ -1,7 +1,8 @@
 """Scenario comparison with common random numbers (DESIGN §8).
 
-Every scenario runs each replication from the same starting population and with the same random
-numbers (the base's seed), so a difference between two scenarios in one replication is the effect of
+Every scenario runs each replication from the same starting state (sim.warmup: one population warmed
+up under the base document's rules; a reform's changes take effect from the first reported month) and
+with the same random numbers (the base's seed), so a difference between two scenarios in one replication is the effect of
 the policy change alone; the replications' paired differences give a confidence interval for it.
 With `attribution`, every instrument of every scenario is also switched off in turn (sim.attribution).
 """
@@ -16,7 +17,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from sim import attribution as attr
+from sim import attribution as attr, warmup
 from sim.api import assemble, resolve
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
@@ -149,7 +150,10 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
         "persons": base_s.persons, "months": base_s.months, "start": base_s.start, "seed": base_s.seed,
         "replications": n_reps, "confidence_level": CI_LEVEL, "attribution": attribution,
         "attribution_window_months": window if attribution else None,
-        "common_random_numbers": "every scenario runs each replication from the same population with the base's seed",
+        "common_random_numbers": "every scenario runs each replication from the same starting state (the same "
+                                  "population warmed up under the base document's rules, sim.warmup) with the "
+                                  "base's seed",
+        "warmup": warmup.describe(base_s),
         "execution": execution, "versions": versions(), "seconds": round(time.perf_counter() - started, 1),
         "comparison_sha256": canonical_sha256([s.sha256 for s in scenarios] + [base_s.persons, base_s.seed, n_reps]),
     }
@@ -175,12 +179,6 @@ def _check_comparable(scenarios: list[Scenario]) -> None:
                                     "comparison"))
     if problems:
         raise ScenarioError(problems)
-
-
-def population_key(scenario: Scenario) -> str:
-    """Scenarios share a starting population when everything `synthesize` reads is the same."""
-    return canonical_sha256({"profile": scenario.profile, "behaviour": scenario.behaviour, "persons": scenario.persons,
-                             "start": scenario.start, "months": scenario.months, "seed": scenario.seed})
 
 
 def indicator_table(results: Results) -> pd.DataFrame:

@@ -25,11 +25,11 @@ from typing import Any
 
 import pandas as pd
 
+from sim import warmup
 from sim.api import replication_part
 from sim.engine import simulate
 from sim.params import Scenario
 from sim.params.compile import canonical_sha256
-from sim.population.synthetic import synthesize
 from sim.results import atomic_write, code_version
 from sim.uncertainty import replication_scenario
 
@@ -46,11 +46,6 @@ def _scenario_key(scenario: Scenario) -> dict:
             "seed": scenario.seed}
 
 
-def _population(scenario: Scenario, rep: int):
-    return synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
-                      months=scenario.months, seed=scenario.seed, replication=rep)
-
-
 @dataclasses.dataclass(frozen=True, eq=False)
 class ReplicationTask:
     """One replication of one scenario (`sim.run` with replications)."""
@@ -64,7 +59,7 @@ class ReplicationTask:
 
     def __call__(self) -> dict:
         scenario, drawn = replication_scenario(self.scenario, self.rep)
-        return replication_part(scenario, simulate(scenario, replication=self.rep), drawn)
+        return replication_part(scenario, warmup.run(scenario, self.rep), drawn)
 
     def warm(self) -> Callable[[], Any]:
         return functools.partial(warm_up, self.scenario)
@@ -73,7 +68,7 @@ class ReplicationTask:
 @dataclasses.dataclass(frozen=True, eq=False)
 class ComparisonTask:
     """One replication of a comparison: every scenario (and, with attribution, every counterfactual)
-    from the same starting population with the same random numbers."""
+    from the same starting state (sim.warmup) with the same random numbers."""
 
     scenarios: tuple[Scenario, ...]
     rep: int
@@ -88,21 +83,20 @@ class ComparisonTask:
     def __call__(self) -> dict:
         from sim import attribution as attr
         from sim.api import month_labels
-        from sim.compare import population_key
         from sim.ledger import costs_table
-        populations, parts, rows = {}, {}, []
+        states, parts, rows = {}, {}, []
         for base in self.scenarios:
             scenario, drawn = replication_scenario(base, self.rep)
-            key = population_key(scenario)
-            if key not in populations:
-                populations[key] = _population(scenario, self.rep)
+            key = warmup.warm_key(scenario, self.rep)      # the base's and the reforms' warm-up rules are one
+            if key not in states:
+                states[key] = warmup.starting_state(scenario, self.rep)
             enabled = sum(ins.enabled for ins in scenario.instruments)
-            trace = attr.FactualTrace(max(enabled, 1)) if self.attribution else None
-            record = simulate(scenario, replication=self.rep, population=populations[key], observe=trace)
+            trace = attr.FactualTrace(max(enabled, 1), states[key].months) if self.attribution else None
+            record = warmup.run(scenario, self.rep, state=states[key], observe=trace)
             parts[scenario.name] = replication_part(scenario, record, drawn)
             if self.attribution:
                 rows.append(attr.attribute_replication(
-                    scenario, self.rep, populations[key], record, trace, parts[scenario.name]["costs"],
+                    scenario, self.rep, states[key], record, trace, parts[scenario.name]["costs"],
                     lambda s, r: costs_table(r, month_labels(s), s.city_share), self.window)
                     .assign(scenario=scenario.name))
         return {"parts": parts, "attribution": pd.concat(rows, ignore_index=True) if rows else None}
@@ -129,14 +123,14 @@ class PointTask:
         from sim.attribution import without
         from sim.metrics import summarise
         scenario, drawn = replication_scenario(self.scenario, self.rep)
-        population = _population(scenario, self.rep)
-        part = replication_part(scenario, simulate(scenario, replication=self.rep, population=population), drawn)
+        state = warmup.starting_state(scenario, self.rep)
+        part = replication_part(scenario, warmup.run(scenario, self.rep, state=state), drawn)
         summary = summarise(part["costs"], part["outcomes"], part["funds"])
         if self.switch_off is not None:
             off = scenario
             for iid in self.switch_off:
                 off = without(off, iid)
-            cf = replication_part(off, simulate(off, replication=self.rep, population=population), drawn)
+            cf = replication_part(off, warmup.run(off, self.rep, state=state), drawn)
             summary["counterfactual"] = summarise(cf["costs"], cf["outcomes"], cf["funds"]) | \
                 {"switched_off": list(self.switch_off)}
         return summary | {"drawn": drawn}

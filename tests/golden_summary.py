@@ -1,10 +1,11 @@
-"""The golden summary of a small seeded run: what `tests/update_golden.py` writes and
-`tests/test_golden.py` compares (exact integers: sample fen and sample persons)."""
+"""The golden summary of a small seeded run, warm-started as every run is (sim.warmup): what
+`tests/update_golden.py` writes and `tests/test_golden.py` compares (exact integers: sample fen and
+sample persons)."""
 from __future__ import annotations
 
 from sim.codes import CostLine, Outcome
-from sim.engine import simulate
 from sim.params import load_scenario
+from sim.warmup import run
 from tests.conftest import UI_ONLY as LIUPANSHUI
 
 GOLDEN_RUN = {"persons": 5000, "months": 18, "seed": 2024}
@@ -12,7 +13,7 @@ GOLDEN_RUN = {"persons": 5000, "months": 18, "seed": 2024}
 
 def golden_summary() -> dict:
     scenario = load_scenario(LIUPANSHUI, **GOLDEN_RUN)
-    record = simulate(scenario)
+    record = run(scenario)
     totals = record.outcomes.sum(axis=0)
     last = record.outcomes[-1]
     return {

@@ -254,9 +254,11 @@ def timeline(scenario: Scenario, state: WarmState) -> Scenario:
     enabled = {ins.id: ins.enabled for ins in scenario.instruments}
     placed = []
     for ins in instruments:
+        # events of the warm-up count if the warm-up rules had the instrument in force then and at their
+        # end, and its own window reaches back to the first reported month; else reported months' only
         carried = state.claims_from.get(ins.id)
-        since = carried if carried is not None and ins.first <= months else max(ins.first, months)
-        placed.append(dataclasses.replace(ins, enabled=enabled[ins.id], first=since))
+        claims_from = carried if carried is not None and ins.first <= months else max(ins.first, months)
+        placed.append(dataclasses.replace(ins, enabled=enabled[ins.id], first=claims_from))
     return dataclasses.replace(scenario, start=first, months=months + scenario.months, instruments=tuple(placed),
                                economy=economy, budget=budget)
 

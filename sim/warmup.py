@@ -50,6 +50,7 @@ import numpy as np
 
 from sim.codes import InstrumentType
 from sim.engine import LoopState, RunRecord, simulate
+from sim.instruments import DECLARATION
 from sim.params import Scenario
 from sim.params.compile import canonical_sha256, compile_months, load_scenario
 from sim.params.loader import load_document
@@ -206,8 +207,9 @@ def _backdated(document: dict, start: str, first: str) -> dict:
 
 
 def _once_per_person(instruments) -> tuple[str, ...]:
-    return tuple(ins.id for ins in instruments if ins.type == InstrumentType.one_time_allowance
-                 and ins.params["once_per_person"])
+    """IDs of the instruments that hold a claim bit, in bit order (as sim.instruments.InstrumentTable)."""
+    return tuple(ins.id for ins in instruments if ins.type in DECLARATION
+                 and DECLARATION[ins.type].once_per_person(ins.params))
 
 
 def starting_state(scenario: Scenario, replication: int = 0) -> WarmState:

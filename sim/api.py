@@ -14,6 +14,7 @@ from sim.params import Problem, Scenario, ScenarioError, load_scenario
 from sim.params.compile import canonical_sha256
 from sim.params.errors import NO_VALUE
 from sim.population.register import load_register
+from sim import warmup
 from sim.replicate import ReplicationTask, run_replication
 from sim.results import Results, manifest
 from sim.tasks import run_tasks
@@ -122,6 +123,7 @@ def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: 
     meta = manifest(scenario, reps=reps, weight=last["weight"], initial_persons=last["initial_persons"],
                     total_persons=last["total_persons"], timings=timings,
                     register=None if register is None else register.manifest())
+    meta["warmup"] = warmup.describe(scenario, register)
     if execution:
         meta["execution"] = execution
     if scenario.distributions:

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from sim.codes import InstrumentType, Outcome, State
-from sim.engine import simulate
 from sim.params import Scenario
+from sim.warmup import WarmState, run
 from sim.population.arrays import NEVER
 from sim.replicate import without
 from sim.stats import mean_interval
@@ -50,10 +50,13 @@ def _entered(population, t: int) -> np.ndarray:
 
 class FactualTrace:
     """`simulate(observe=…)` callback for the factual run: per instrument slot, the persons it paid
-    for the first time each month, with their employment status then and the date of their hire."""
+    for the first time each month, with their employment status then and the date of their hire.
+    `first`: run month of the first reported month (the warm-up's length; person month fields count
+    from the warm-up's start)."""
 
-    def __init__(self, n_slots: int):
+    def __init__(self, n_slots: int, first: int = 0):
         self.n_slots = n_slots
+        self.first = first
         self.first_paid: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {s: [] for s in range(n_slots)}
         self.mask = None
         self.last_entry = None
@@ -63,7 +66,7 @@ class FactualTrace:
         if self.mask is None:
             self.mask = np.zeros(len(P), np.uint64)
             self.last_entry = np.full(len(P), NEVER, np.int16)
-        self.last_entry[_entered(population, t)] = t
+        self.last_entry[_entered(population, t + self.first)] = t
         new = P.paid_mask & ~self.mask
         persons = np.flatnonzero(new)
         if len(persons):
@@ -87,14 +90,16 @@ class FactualTrace:
 
 
 class CounterfactualTrace:
-    """`simulate(observe=…)` callback for a counterfactual run: entry and employment by person and month."""
+    """`simulate(observe=…)` callback for a counterfactual run: entry and employment by person and month
+    (`first` as for FactualTrace)."""
 
-    def __init__(self, months: int, persons: int):
+    def __init__(self, months: int, persons: int, first: int = 0):
         self.entered = np.zeros((months, persons), bool)
         self.employed = np.zeros((months, persons), bool)
+        self.first = first
 
     def __call__(self, t: int, population) -> None:
-        self.entered[t] = _entered(population, t)
+        self.entered[t] = _entered(population, t + self.first)
         self.employed[t] = _employed(population.persons.state)
 
 
@@ -118,15 +123,15 @@ def employed_stock(record) -> np.ndarray:
     return record.outcomes[:, list(EMPLOYED_STOCKS)].sum(axis=1)
 
 
-def attribute_replication(scenario: Scenario, rep: int, population, factual, trace: FactualTrace,
+def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factual, trace: FactualTrace,
                           costs: pd.DataFrame, tables, window: int = DEFAULT_WINDOW,
                           progress=None) -> pd.DataFrame:
     """One row per enabled instrument: its cost and what switching it off changes (this replication).
 
     Parameters
     ----------
-    scenario, rep, population
-        The factual scenario, the replication and its starting population (reused, never modified).
+    scenario, rep, state
+        The factual scenario, the replication and its starting state (sim.warmup; reused, never modified).
     factual : RunRecord
         The factual run of this replication, traced by `trace`.
     costs : DataFrame
@@ -149,8 +154,8 @@ def attribute_replication(scenario: Scenario, rep: int, population, factual, tra
             if progress is not None:
                 progress()
             continue
-        cf = CounterfactualTrace(scenario.months, len(factual.population.persons))
-        record = simulate(without(scenario, ins.id), replication=rep, population=population, observe=cf)
+        cf = CounterfactualTrace(scenario.months, len(factual.population.persons), state.months)
+        record = run(without(scenario, ins.id), rep, state=state, observe=cf)
         cf_costs = tables(without(scenario, ins.id), record).groupby("instrument")["amount_yuan"].sum()
         saved = cf_costs.sub(own, fill_value=0.0).drop(ins.id, errors="ignore")
         ui_saved = float(saved[[i for i in saved.index if is_ui.get(i)]].sum())

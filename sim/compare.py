@@ -1,7 +1,8 @@
 """Scenario comparison with common random numbers (DESIGN §8).
 
-Every scenario runs each replication from the same starting population and with the same random
-numbers (the base's seed), so a difference between two scenarios in one replication is the effect of
+Every scenario runs each replication from the same starting state (sim.warmup: one population warmed
+up under the base document's rules; a reform's changes take effect from the first reported month) and
+with the same random numbers (the base's seed), so a difference between two scenarios in one replication is the effect of
 the policy change alone; the replications' paired differences give a confidence interval for it.
 With `attribution`, every instrument of every scenario is also switched off in turn (sim.attribution).
 """
@@ -18,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from sim import attribution as attr
+from sim import attribution as attr, warmup
 from sim.api import assemble, resolve
 from sim.ledger import costs_table, is_cash
 from sim.params import Problem, Scenario, ScenarioError
@@ -155,7 +156,10 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
         "persons": base_s.persons, "months": base_s.months, "start": base_s.start, "seed": base_s.seed,
         "replications": n_reps, "confidence_level": CI_LEVEL, "attribution": attribution,
         "attribution_window_months": window if attribution else None,
-        "common_random_numbers": "every scenario runs each replication from the same population with the base's seed",
+        "common_random_numbers": "every scenario runs each replication from the same starting state (the same "
+                                  "population warmed up under the base document's rules, sim.warmup) with the "
+                                  "base's seed",
+        "warmup": warmup.describe(base_s),
         "execution": execution, "versions": versions(), "seconds": round(time.perf_counter() - started, 1),
         "comparison_sha256": canonical_sha256([s.sha256 for s in scenarios] + [base_s.persons, base_s.seed, n_reps]),
     }
@@ -166,7 +170,7 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
 @dataclasses.dataclass(frozen=True, eq=False)
 class ComparisonTask:
     """One replication of a comparison: every scenario (and, with attribution, every counterfactual)
-    from the same starting population with the same random numbers."""
+    from the same starting state (sim.warmup) with the same random numbers."""
 
     scenarios: tuple[Scenario, ...]
     rep: int
@@ -179,16 +183,18 @@ class ComparisonTask:
                 "scenarios": [scenario_key(s) for s in self.scenarios]}
 
     def __call__(self) -> dict:
-        populations, parts, rows = {}, {}, []
+        states, parts, rows = {}, {}, []
         for base in self.scenarios:
             enabled = sum(ins.enabled for ins in base.instruments)     # drawing changes behaviour only
-            trace = attr.FactualTrace(max(enabled, 1)) if self.attribution else None
-            done = run_replication(base, self.rep, populations=populations, observe=trace)
+            # the base's and the reforms' warm-up rules are one (sim.warmup): one state for all
+            first = warmup.warmup_months(base) if self.attribution else 0
+            trace = attr.FactualTrace(max(enabled, 1), first) if self.attribution else None
+            done = run_replication(base, self.rep, states=states, observe=trace)
             scenario = done.scenario
             parts[scenario.name] = done.part
             if self.attribution:
                 rows.append(attr.attribute_replication(
-                    scenario, self.rep, done.population, done.record, trace, done.part["costs"],
+                    scenario, self.rep, done.state, done.record, trace, done.part["costs"],
                     lambda s, r: costs_table(r, month_labels(s), s.city_share), self.window)
                     .assign(scenario=scenario.name))
         return {"parts": parts, "attribution": pd.concat(rows, ignore_index=True) if rows else None}

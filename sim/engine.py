@@ -73,12 +73,27 @@ class RunRecord:
     paid_fraction: np.ndarray = None  # float64[T, fund]: share of claims paid under budget envelopes
     loan_fen: np.ndarray = None     # int64[T, slot]: guaranteed principal outstanding (sample fen)
     timings: dict = field(default_factory=dict)
+    first: int = 0                  # run month of the first row: > 0 when resumed from a warm-up (sim.warmup)
+    loop_state: "LoopState" = None  # what the loop carries into the month after the last one
+
+
+@dataclass
+class LoopState:
+    """What the month loop carries from one month into the next besides the population and firms, so
+    a run can resume where another stopped (sim.warmup: the reported months after the warm-up)."""
+
+    month: int                      # the next run month
+    theta: np.ndarray               # job-finding rationing for that month, by district
+    public_job_ratio: float         # share of would-be public-post entrants admitted then
+    last_close: int                 # run month of the last year-end close
+    placements: dict                # instrument id -> vested placements so far this calendar year, by district
 
 
 def simulate(scenario: Scenario, *, replication: int = 0,
              progress: Callable[[int, int], None] | None = None,
              observe: Callable[[int, Population], None] | None = None,
-             population: Population | None = None, register: Register | None = None) -> RunRecord:
+             population: Population | None = None, register: Register | None = None,
+             resume: LoopState | None = None) -> RunRecord:
     """Run one replication of a scenario and return its unweighted monthly records.
 
     `progress(done, total)` is called after each month; `observe(t, population)` too, with the live
@@ -86,7 +101,11 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     The starting population is, in this order: `population` if given — a population built once by a
     caller running several policy variants on it (sim.compare), copied, never modified; the rows of a
     `register` (`sim.population.register.load_register`; `scenario.persons` must then be its number of
-    rows, `sim.run` sees to it); else the synthetic population of the scenario's locality and seed."""
+    rows, `sim.run` sees to it); else the synthetic population of the scenario's locality and seed.
+
+    `resume` continues a run that stopped at `resume.month` (its `population`, as it then was, must be
+    given): months before it are not run, and the record holds the months from it on (`record.first`);
+    `observe` and `progress` count from it too. sim.warmup uses this for the reported months."""
     started = time.perf_counter()
     T = scenario.months
     inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
@@ -135,13 +154,19 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     fund = _UiFund(scenario, population.weight, ui.fund_shares)
     record.ui_fund_opening_fen = fund.balance
     start_abs = month_number(scenario.start)
+    first, last_close = (resume.month, resume.last_close) if resume is not None else (0, 0)
+    if resume is not None:
+        m = month[0]
+        m["theta"], m["public_job_ratio"] = resume.theta, resume.public_job_ratio
+        for k, ins in enumerate(instruments):
+            placements_year[k] = resume.placements.get(ins.id, 0)
+        table.after_month(first - 1, _loans_outstanding(P, n_slots))
     grad_month = scenario.profile["graduates"]["graduation_month"]
     chunk_bytes, firm_chunk_bytes = chunks.view(np.uint8), firm_chunks.view(np.uint8)
     month_outcomes = np.zeros(N_OUTCOMES, np.int64)
-    last_close = 0
     economy = scenario.economy
-    refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
-    for t in range(T):
+    refresh_flags(P, first - 1, first - 1 - (start_abs + first - 1) % 12, inputs.beh, inputs.difficulty_any_of)
+    for t in range(first, T):
         month_of_year = calendar_month(scenario.start, t)
         year_start = t - (month_of_year - 1)
         # 1. calendar: firms' year-end close
@@ -173,7 +198,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         np.sum(chunks["loan_fen"], axis=0, out=record.loan_fen[t])
         placements_year += chunks["placements"].sum(axis=0)
         # 7. instruments paid to firms and institutions
-        cover = fund.gate_cover(t, record)
+        cover = fund.gate_cover(t, first, record)
         for k, ins in enumerate(instruments):
             if ins.type == InstrumentType.stabilization_refund:
                 stabilization_refund(ins, k, t, month_of_year, F, key, ui.benefit[t], cover, record.ledger_fen[t],
@@ -196,12 +221,34 @@ def simulate(scenario: Scenario, *, replication: int = 0,
                                                   record.outcomes[t, Outcome.stock_public_job],
                                                   chunks["public_job_mass"].sum() / L.MASS_SCALE)
         if observe is not None:
-            observe(t, population)
+            observe(t - first, population)
         if progress is not None:
-            progress(t + 1, T)
+            progress(t + 1 - first, T - first)
+    m = month[0]
+    record.loop_state = LoopState(month=T, theta=m["theta"].copy(), public_job_ratio=float(m["public_job_ratio"]),
+                                  last_close=last_close, placements={ins.id: placements_year[k].copy()
+                                                                     for k, ins in enumerate(instruments)})
     record.timings = {"build_seconds": round(built - started, 3),
                       "months_seconds": round(time.perf_counter() - built, 3)}
+    return _from(record, first)
+
+
+def _from(record: RunRecord, first: int) -> RunRecord:
+    """The record without the months before `first` (not run when resuming)."""
+    if first:
+        for name, value in vars(record).items():
+            if isinstance(value, np.ndarray):
+                setattr(record, name, value[first:])
+        record.first = first
     return record
+
+
+def _loans_outstanding(P: np.ndarray, n_slots: int) -> np.ndarray:
+    """Guaranteed principal outstanding by instrument slot (sample fen), as the person pass sums it."""
+    out = np.zeros(n_slots, np.int64)
+    running = P["loan_yuan"] > 0
+    np.add.at(out, P["loan_ins"][running].astype(np.int64), P["loan_yuan"][running].astype(np.int64) * 100)
+    return out
 
 
 def _fill_static(m, key, inputs: KernelInputs, ui: "_UiSchedule") -> None:
@@ -305,12 +352,12 @@ class _UiFund:
         self.pooled_cover = None if fund["pooling"] == "local" else fund["pooled_cover_months"]
         self.shares = fund_shares
 
-    def gate_cover(self, t: int, record: RunRecord) -> float:
+    def gate_cover(self, t: int, first: int, record: RunRecord) -> float:
         """Months of cover the 备付 gate of month t reads: the previous month's end (the opening cover in
-        the first month), or the pooled fund's cover when the fund is pooled above the area."""
+        the run's first month `first`), or the pooled fund's cover when the fund is pooled above the area."""
         if self.pooled_cover is not None:
             return self.pooled_cover
-        return record.ui_fund_cover[t - 1] if t > 0 else self.opening_cover
+        return record.ui_fund_cover[t - 1] if t > first else self.opening_cover
 
     def month(self, t: int, record: RunRecord) -> None:
         revenue = int(record.revenue_fen[t].sum())

@@ -15,38 +15,39 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim import warmup
 from sim.engine import simulate
 from sim.ledger import costs_table, funds_table
 from sim.outcomes import outcome_values, outcomes_table
 from sim.params import Scenario
-from sim.params.compile import canonical_sha256
 from sim.params.months import calendar_month, month_label
-from sim.population.synthetic import synthesize
 from sim.uncertainty import replication_scenario
 
 
 @dataclasses.dataclass
 class Replication:
     """What `run_replication` returns: the part, the engine's record, the scenario as run (drawn
-    parameters applied, instruments switched off) and its starting population when shared."""
+    parameters applied, instruments switched off) and its starting state (sim.warmup; None for a
+    register run)."""
 
     part: dict
     record: Any
     scenario: Scenario
-    population: Any | None
+    state: warmup.WarmState | None
 
 
-def run_replication(scenario: Scenario, rep: int, *, populations: dict | None = None,
+def run_replication(scenario: Scenario, rep: int, *, states: dict | None = None,
                     switch_off: tuple[str, ...] = (), register=None,
                     observe: Callable | None = None, progress: Callable[[int, int], None] | None = None) -> Replication:
     """Replication `rep` of `scenario`.
 
     Parameters
     ----------
-    populations : dict, optional
-        Starting populations shared by the runs of one replication, by `population_key`: built here
-        when missing, then reused (copied by the engine, never modified) — the common random numbers
-        of a comparison. Without it the engine builds the population itself.
+    states : dict, optional
+        Starting states (sim.warmup: the population warmed up under the base document's rules) shared
+        by the runs of one replication, by `warmup.warm_key`: built here when missing, then reused
+        (never modified) — the common random numbers of a comparison. Without it the last state built
+        in this process is reused when its key matches (`warmup.starting_state`).
     switch_off : tuple of str
         Instruments disabled in this run (after the parameters are drawn; the draws do not change).
     register, observe, progress
@@ -55,18 +56,18 @@ def run_replication(scenario: Scenario, rep: int, *, populations: dict | None = 
     drawn_scenario, drawn = replication_scenario(scenario, rep)
     for instrument_id in switch_off:
         drawn_scenario = without(drawn_scenario, instrument_id)
-    population = None
-    if populations is not None:
-        key = population_key(drawn_scenario)
-        if key not in populations:
-            populations[key] = synthesize(drawn_scenario.profile, drawn_scenario.behaviour,
-                                          persons=drawn_scenario.persons, start=drawn_scenario.start,
-                                          months=drawn_scenario.months, seed=drawn_scenario.seed, replication=rep)
-        population = populations[key]
-    record = simulate(drawn_scenario, replication=rep, progress=progress, observe=observe, population=population,
-                      register=register)
+    state = None
+    if register is None:                      # a register run starts from the register (no warm-up)
+        if states is None:
+            state = warmup.starting_state(drawn_scenario, rep)
+        else:
+            key = warmup.warm_key(drawn_scenario, rep)
+            if key not in states:
+                states[key] = warmup.starting_state(drawn_scenario, rep)
+            state = states[key]
+    record = warmup.run(drawn_scenario, rep, state=state, progress=progress, observe=observe, register=register)
     return Replication(part=replication_part(drawn_scenario, record, drawn), record=record,
-                       scenario=drawn_scenario, population=population)
+                       scenario=drawn_scenario, state=state)
 
 
 def without(scenario: Scenario, instrument_id: str) -> Scenario:
@@ -74,12 +75,6 @@ def without(scenario: Scenario, instrument_id: str) -> Scenario:
     instruments = tuple(dataclasses.replace(ins, enabled=False) if ins.id == instrument_id else ins
                         for ins in scenario.instruments)
     return dataclasses.replace(scenario, instruments=instruments)
-
-
-def population_key(scenario: Scenario) -> str:
-    """Scenarios share a starting population when everything `synthesize` reads is the same."""
-    return canonical_sha256({"profile": scenario.profile, "behaviour": scenario.behaviour, "persons": scenario.persons,
-                             "start": scenario.start, "months": scenario.months, "seed": scenario.seed})
 
 
 def month_labels(scenario: Scenario) -> list[str]:
@@ -117,7 +112,7 @@ def scenario_key(scenario: Scenario) -> dict:
     document = dict(scenario.document, run={k: v for k, v in scenario.document["run"].items() if k != "reps"})
     return {"scenario": document, "profile": scenario.profile, "behaviour": scenario.behaviour,
             "distributions": scenario.distributions, "persons": scenario.persons, "months": scenario.months,
-            "seed": scenario.seed}
+            "seed": scenario.seed, "warmup": warmup.describe(scenario)}     # its rules may be another file
 
 
 def warm_up(scenario: Scenario) -> None:

@@ -1,5 +1,6 @@
 """Golden summaries of small seeded runs: what `tests/update_golden.py` writes and `tests/test_golden.py`
-compares (exact integers: sample fen and sample persons).
+compares (exact integers: sample fen and sample persons). Runs are warm-started as every run is
+(sim.warmup: the records hold the reported months).
 
 - `golden_summary`: the UI-only fixture scenario (tests/golden/small_run.json);
 - `scenario_summaries`: every bundled scenario under scenarios/ (the five cities and the reforms) at
@@ -9,8 +10,8 @@ compares (exact integers: sample fen and sample persons).
 from __future__ import annotations
 
 from sim.codes import CostLine, Outcome
-from sim.engine import simulate
 from sim.params import load_scenario
+from sim.warmup import run
 from tests.conftest import ROOT, UI_ONLY as LIUPANSHUI
 
 GOLDEN_RUN = {"persons": 5000, "months": 18, "seed": 2024}
@@ -45,13 +46,13 @@ def by_instrument(record) -> dict:
 
 
 def golden_summary() -> dict:
-    return {"run": GOLDEN_RUN, **record_summary(simulate(load_scenario(LIUPANSHUI, **GOLDEN_RUN)))}
+    return {"run": GOLDEN_RUN, **record_summary(run(load_scenario(LIUPANSHUI, **GOLDEN_RUN)))}
 
 
 def scenario_summaries() -> dict:
     out = {}
     for path in SCENARIOS:
-        record = simulate(load_scenario(path, **SCENARIO_RUN))
+        record = run(load_scenario(path, **SCENARIO_RUN))
         out[path.stem] = {"run": SCENARIO_RUN | {"months": record.scenario.months}, **record_summary(record),
                           "instruments": by_instrument(record)}
     return out

@@ -117,6 +117,9 @@ NOT_REACHABLE = {
     "HS-08": "its exclusive group places HS-09 (1,500) ahead of it for every hire it covers",
     "SU-03": "rare: agricultural first businesses of graduates ≤ 5 years that survive 12 months "
              "(≈ 1 expected in a 60,000-person run)",
+    "TR-12": "rare since the warm start: online-course trainees under 20 or in 低保 households that TR-11 "
+             "(same exclusive group, higher priority) does not take, at take-up 0.3 — none at 60,000 "
+             "persons for Dalian's seed, 185 payments at 100,000",
 }
 
 

@@ -22,7 +22,7 @@ class Envelopes:
         """Set fraction_t[fund] for the funds with an envelope from this month's claims (yuan)."""
         month_of_year = calendar_month(self.start, t)
         for fund, (annual, rule) in self.budget.items():
-            if t == 0 or month_of_year == 1:
+            if fund not in self.left or month_of_year == 1:     # the run's first month, or January
                 self.left[fund] = float(annual[t])
             demand = 0.0
             for k, shares in enumerate(self.funding):

@@ -44,7 +44,7 @@ class Instrument:
         Share of each payment borne by each fund (sums to 1).
     payee : Payee
     active : numpy.ndarray of bool
-        Per run month: inside ``valid``.
+        Per run month: in force (from ``since`` when given, else from ``valid``'s start, to ``valid``'s end).
     take_up : numpy.ndarray of float64
         Per run month: probability that an eligible claim is made.
     exclusive_group : str
@@ -72,8 +72,8 @@ class Instrument:
     source: str
     catalogue_id: str
     params: dict[str, Any]
-    first: int = 0                  # `valid` as run-month indices (may lie before or after the run)
-    last: int = 0
+    first: int = 0                  # in force from (`since`, else `valid`'s start) to `valid`'s end, as
+    last: int = 0                   # run-month indices (may lie before or after the run)
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,7 +182,9 @@ def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int
     months : int
         Run length.
     """
-    first, last = (month_index(start, m) for m in values["valid"])
+    # in force from `since` (the instrument or its predecessor began) when given, else from `valid`'s start
+    first = month_index(start, values.get("since") or values["valid"][0])
+    last = month_index(start, values["valid"][1])
     t = np.arange(months)
     take_up_field = INSTRUMENT_COMMON["take_up"]
     assert isinstance(take_up_field, Field)
@@ -261,20 +263,25 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
     if not document["run"]["responses"]:
         behaviour["responses"]["enabled"] = False
     head, run = document["scenario"], document["run"]
-    instruments = tuple(compile_instrument(iid, values, head["start"], head["months"])
-                        for iid, values in document["instruments"].items())
+    instruments, economy, budget = compile_months(document, head["start"], head["months"])
     return Scenario(
         path=path.resolve(), name=head["name"], title_zh=head["title_zh"],
         locality=head["locality"], locality_dir=checked.locality_dir, start=head["start"],
         months=head["months"], persons=run["persons"], seed=run["seed"], reps=run["reps"],
         document=document, sha256=canonical_sha256(document), instruments=instruments,
         profile=profile, behaviour=behaviour, sources=sources, files=tuple(f.resolve() for f in loaded.files),
-        economy={key: _param(ECONOMY[key], document["economy"][key], head["start"], head["months"])
-                 for key in ECONOMY},
-        budget=_budget(document["budget"], head["start"], head["months"]),
+        economy=economy, budget=budget,
         city_share=_city_share(document["cost_sharing"], profile), distributions=distributions,
         overrides=dict(set or {}))
 
+
+def compile_months(document: dict, start: str, months: int) -> tuple[tuple[Instrument, ...], dict, dict]:
+    """The month-by-month parts of a validated document over `months` run months from `start`: its
+    instruments, `[economy]` multipliers and `[budget]` envelopes (sim.warmup compiles them over the
+    warm-up and the reported months)."""
+    instruments = tuple(compile_instrument(iid, values, start, months) for iid, values in document["instruments"].items())
+    economy = {key: _param(ECONOMY[key], document["economy"][key], start, months) for key in ECONOMY}
+    return instruments, economy, _budget(document["budget"], start, months)
 
 
 def _budget(section: dict, start: str, months: int) -> dict[Fund, tuple[np.ndarray, str]]:

@@ -56,6 +56,12 @@ RUN: Schema = {
     "responses": Field("bool", default=True,
                        description="false switches every behavioural response to policy off (the "
                                    "behaviour file's [responses]): a static, pure accounting projection"),
+    "warmup_months": Field("int", unit="months", min=0, max=240, default=DERIVED,
+                           description="months simulated before the first reported month, under the rules then "
+                                       "in force (sim.warmup), so the run begins with the caseload that exists; "
+                                       "nothing from them is reported. Default: long enough for the longest "
+                                       "duration of an enabled continuing instrument and for a complete "
+                                       "calendar year of firm accounts; 0 = cold start"),
     "parameter_uncertainty": Field("bool", default=True,
                                    description="with reps > 1, each replication draws the behaviour parameters "
                                                "that carry a distribution (sim.uncertainty); false uses their "
@@ -80,6 +86,12 @@ INSTRUMENT_COMMON: Schema = {
     "take_up": Field("float", unit="probability", min=0.0, max=1.0, default=1.0, by_month=True,
                      description="probability that an eligible claim is made; "
                      "assumption: 1 (full take-up) unless the scenario says otherwise"),
+    "since": Field("month", default="", description="month the instrument, or the programme it restates, "
+                   "came into force (e.g. a national programme a 2023 text restates); it is in force from "
+                   "then to the end of `valid`, in the warm-up months too. Default: the start of `valid` "
+                   "(a measure the text creates)"),
+    "since_source": Field("str", default="", description="where `since` comes from (a law or document, "
+                          "DOMAIN_NOTES row, or 'assumption: …'); required with `since`"),
     "exclusive_group": Field("str", default="", description="stacking group: at most one instrument "
                              "of a group per person and event"),
     "priority": Field("int", default=0, description="order within an exclusive group (higher first)"),

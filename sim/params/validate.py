@@ -151,6 +151,13 @@ def _instrument(iid: str, body: Any, walker: Walker, start: str | None,
     values.setdefault("catalogue_id", iid)
     if "valid" not in body and start is not None and months is not None:
         values["valid"] = [start, month_label(start, months - 1)]
+    since, valid = values.get("since", ""), values.get("valid")
+    if since and valid and month_number(since) > month_number(valid[0]):
+        report.add(path + ("since",), since, f"must not be after the first month of valid ({valid[0]}): "
+                   "since says when the instrument or its predecessor came into force")
+    if since and not values.get("since_source"):
+        report.add(path + ("since_source",), NO_VALUE, "required with since: the law, document or "
+                   "DOMAIN_NOTES row that dates it, or 'assumption: …'")
     overlap = [f for f in values.get("exclude", []) if f in values.get("target", [])]
     if overlap:
         report.add(path + ("exclude",), overlap, "flags both targeted and excluded: "

@@ -47,6 +47,15 @@ def _fill(key, first, out, slot):
         out[k] = uniform(key, first + k, slot)
 
 
+@njit(cache=True)
+def _fill_serial(key, first, out, slot):
+    for k in range(out.shape[0]):
+        out[k] = uniform(key, first + k, slot)
+
+
+PARALLEL_FILL = 1 << 16   # below this many draws starting threads costs more than it saves (cohorts)
+
+
 class _Draws:
     """Uniform draws for a block of entity ids under one key, one array per slot."""
 
@@ -55,7 +64,7 @@ class _Draws:
 
     def __call__(self, slot: Slot) -> np.ndarray:
         out = np.empty(self.n, np.float64)
-        _fill(self.key, self.first, out, int(slot))
+        (_fill if self.n >= PARALLEL_FILL else _fill_serial)(self.key, self.first, out, int(slot))
         return out
 
 

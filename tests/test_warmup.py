@@ -1,0 +1,131 @@
+"""Warm start (sim.warmup, issue 12 §1): warm-up months before the first reported month, reported nowhere;
+the warmed state built once and shared; `since`; the caseload of continuing subsidies at its level."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim import warmup
+from sim.engine import simulate
+from sim.params import ScenarioError
+from tests.conftest import LIUPANSHUI, ROOT, UI_ONLY, write_reform
+
+SMALL = {"persons": 2000, "months": 6, "seed": 3}
+CONTINUING = ("hiring_si_subsidy", "flexible_si_subsidy", "public_job", "ui_benefit")
+BASELINES = ("jixi-2018", "changzhou-2024", "jiulongpo-2020", "dalian-2020", "liupanshui-2023")
+
+
+def _same_record(a, b) -> None:
+    for name in ("ledger_fen", "ledger_count", "outcomes", "revenue_fen", "ui_fund_balance_fen", "direct_fen"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+def test_a_cold_start_is_the_plain_engine_run():
+    scenario = sim.load_scenario(LIUPANSHUI, **SMALL, set={"run.warmup_months": 0})
+    _same_record(warmup.run(scenario, 0), simulate(scenario))
+    assert sim.run(scenario).manifest["warmup"]["months"] == 0
+
+
+def test_nothing_from_the_warm_up_is_reported_and_the_manifest_records_it():
+    res = sim.run(UI_ONLY, **SMALL)
+    months = [f"2024-0{m}" for m in range(1, 7)]
+    assert sorted(res.costs["month"].unique()) == months
+    assert sorted(res.outcomes["month"].unique()) == months and sorted(res.funds["month"].unique()) == months
+    assert set(res.budget["year"].astype(str)) == {"2024"}
+    entry = res.manifest["warmup"]
+    # UI benefit: 24 months + 6 of 失业补助金, more than a calendar year of firm accounts (12 from January)
+    assert entry["months"] == 30 and entry["first_month"] == "2021-07" and "UI-10" in entry["why"]
+    assert entry["since"] == {"UI-10": {"since": "1999-01", "source": entry["since"]["UI-10"]["source"]}}
+    # the warm-up's claimants are paid from the first reported month on
+    ui = res.costs[res.costs["instrument"] == "UI-10"].groupby("month")["amount_yuan"].sum()
+    assert ui["2024-01"] > 0.6 * ui["2024-06"]
+
+
+def test_the_default_length_covers_a_full_year_of_accounts_before_a_mid_year_start(tmp_path):
+    reform = write_reform(tmp_path, 'start = "2024-09"')
+    short = {"instruments.UI-10.max_months": 3, "instruments.UI-10.aid_months": 0}   # overrides reach the rules
+    # the run starts in September: the January close before it must cover a full simulated year
+    assert warmup.default_months(sim.load_scenario(reform, **SMALL, set=short))[0] == 12 + 8
+    # otherwise the longest claim: UI benefit 24 months + 6 of 失业补助金 (the rules are the base document's)
+    assert warmup.default_months(sim.load_scenario(reform, **SMALL))[0] == 30
+
+
+def test_the_state_is_built_once_and_a_reform_starts_from_the_base_state():
+    base = sim.load_scenario(LIUPANSHUI, **SMALL)
+    reform = sim.load_scenario(ROOT / "scenarios" / "liupanshui-2023-youth-hiring.toml", **SMALL)
+    assert warmup.warm_key(base, 0) == warmup.warm_key(reform, 0)
+    assert warmup.warm_key(base, 0) != warmup.warm_key(base, 1)
+    state = warmup.starting_state(base, 0)
+    assert warmup.starting_state(reform, 0) is state
+    before = state.population.persons.data.copy()
+    warmup.run(reform, 0, state=state)
+    assert np.array_equal(state.population.persons.data, before)      # runs never modify the state
+
+
+def test_a_saved_state_gives_the_same_run(tmp_path):
+    scenario = sim.load_scenario(LIUPANSHUI, **SMALL)
+    state = warmup.starting_state(scenario, 0)
+    warmup.save(state, tmp_path / "state.npz")
+    loaded = warmup.load(tmp_path / "state.npz")
+    assert loaded.key == state.key and loaded.months == state.months and loaded.slots == state.slots
+    _same_record(warmup.run(scenario, 0, state=loaded), warmup.run(scenario, 0, state=state))
+
+
+def test_an_instrument_a_reform_adds_takes_claims_from_reported_months_only(tmp_path):
+    reform = write_reform(tmp_path, '[instruments.PJ-new]\ntype = "public_job"\nname_zh = "公益性岗位"\n'
+                                    'funding = "employment_fund"\npayee = "employer"\nvalid = ["2020-01", "2025-12"]\n'
+                                    'source = "assumption: test"\n')
+    scenario = sim.load_scenario(reform, **SMALL)
+    state = warmup.starting_state(scenario, 0)
+    line = warmup.timeline(scenario, state)
+    first = {ins.id: ins.first for ins in line.instruments}
+    assert first["PJ-new"] == state.months                 # not the warm-up's placements
+    assert first["UI-10"] < 0                              # since 1999: claims of the warm-up continue
+
+
+@pytest.mark.parametrize("body, message", [
+    ('since = "2024-06"\nsince_source = "x"', "must not be after the first month of valid (2024-01)"),
+    ('since = "2020-01"\nsince_source = ""', "required with since"),
+])
+def test_since_is_validated(tmp_path, body, message):
+    reform = write_reform(tmp_path, f"[instruments.UI-10]\n{body}\n")
+    with pytest.raises(ScenarioError) as error:
+        sim.load_scenario(reform)
+    assert message in str(error.value)
+
+
+# The one continuing subsidy out of range at the default size and seed, and why: a firm record with
+# ≈ 1,700 insured (≈ 26,000 real employees: a record stands for `weight` real firms of its size,
+# docs/decisions.md D13) exits in 2025-06 and its laid-off staff claim UI. A mass layoff, not a ramp.
+MASS_LAYOFF = {("liupanshui-2023", "UI-10")}
+
+
+def _first_and_last(city: str, persons: int | None = None):
+    res = sim.run(ROOT / "scenarios" / f"{city}.toml", persons=persons)
+    labels = sorted(res.outcomes["month"].unique())
+    paid = res.costs[res.costs["type"].isin(CONTINUING)]
+    table = paid.groupby("instrument")[["month", "amount_yuan"]].apply(
+        lambda g: g.groupby("month")["amount_yuan"].sum().reindex(labels, fill_value=0.0).to_numpy())
+    return res, {iid: (v[:3].mean(), v[-3:].mean()) for iid, v in table.items() if v[0] > 0 and v[-1] > 0}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("city", BASELINES)
+def test_continuing_subsidies_start_at_the_caseload_that_exists(city):
+    """Issue 12 done-means 1 at the default size and seed: every continuing monthly subsidy paid in the
+    first and last reported month costs 0.6–1.67 × as much in the last 3 months as in the first 3
+    (cold, on main: 5–38 ×). Smaller sizes do not show the same: their firm records are lumpier."""
+    res, spans = _first_and_last(city)
+    assert spans
+    for iid, (first, last) in spans.items():
+        if (city, iid) in MASS_LAYOFF:
+            claims = res.outcomes[res.outcomes["metric"] == "ui_claims_new"]["value"]
+            assert not 0.6 <= last / first <= 1.67 and claims.max() > 5 * claims.median(), \
+                f"{iid}: no mass layoff any more: remove it from MASS_LAYOFF"
+        else:
+            assert 0.6 <= last / first <= 1.67, (iid, first, last)
+    if city == "changzhou-2024":          # starts in July: the first 稳岗返还 is on a full year's contributions
+        refunds = res.costs[res.costs["type"] == "stabilization_refund"]
+        by_year = refunds.groupby(refunds["month"].str.slice(0, 4))["amount_yuan"].sum()
+        assert 0.8 <= by_year["2025"] / by_year["2026"] <= 1.25

@@ -19,7 +19,7 @@ from sim.instruments import Envelopes, InstrumentTable, fixed_award, placement_f
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.money import fen_array as _fen
-from sim.kernels.persons import person_month, refresh_flags
+from sim.kernels.persons import certify_initial, person_month, refresh_flags
 from sim.ledger import split_fen
 from sim.params import Scenario
 from sim.params.scenario_schema import MAX_SCHEDULE_ROWS, UI_BENEFIT
@@ -142,6 +142,9 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     last_close = 0
     economy = scenario.economy
     refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
+    if not population.certification_given:      # the certified stock the monthly inflow builds
+        certify_initial(P, key, inputs.beh[L.CERTIFY_RATE], inputs.difficulty_any_of)
+        refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
     for t in range(T):
         month_of_year = calendar_month(scenario.start, t)
         year_start = t - (month_of_year - 1)

@@ -13,7 +13,7 @@ import hashlib
 
 import numpy as np
 
-from sim.codes import ALL_GROUPS, EntityKind, Fund, InstrumentType as T, SizeClass, Slot, group_mask
+from sim.codes import ALL_GROUPS, EntityKind, Fund, InstrumentType as T, SizeClass, Slot, group_mask, group_union
 from sim.kernels import layout as L
 from sim.kernels.money import fen_array as fen
 from sim.ledger import split_fen
@@ -88,6 +88,7 @@ class InstrumentTable:
             m["ins_first"][k], m["ins_last"][k] = ins.first, ins.last
             m["ins_key"][k] = instrument_key(ins.id)
             m["ins_target"][k], m["ins_exclude"][k] = ins.target_mask, ins.exclude_mask
+            m["ins_all_of"][k, :len(ins.target_all_of)] = ins.target_all_of
             m["ins_group"][k] = self.group_of.get(ins.exclusive_group, -1)
             m["ins_rank"][k] = self.rank[k]
             m["ins_sizes"][k] = _sizes(p)
@@ -194,8 +195,11 @@ class InstrumentTable:
                 m["ins_value"][k] = amount
             elif kind == L.K_HIRE_SI:
                 m["ins_share"][k] = p["share"][t]
-                base = max(self.inputs.floor_yuan, self.hire_multiple * float(min_wage.mean()))
-                m["ins_value"][k] = p["share"][t] * m["ins_rate"][k] * min(base, self.inputs.ceiling_yuan) * p["max_months"]
+                floor = self.inputs.floor_yuan
+                wage_base = min(max(floor, self.hire_multiple * float(min_wage.mean())), self.inputs.ceiling_yuan)
+                at_floor = self.si["declared_base_at_floor_share"]    # the declared base, as expected
+                base = at_floor * floor + (1 - at_floor) * wage_base
+                m["ins_value"][k] = p["share"][t] * m["ins_rate"][k] * base * p["max_months"]
             elif kind == L.K_FLEX_SI:
                 amount = p["share"][t] * p["base_share"][t] * self.average_month * p["contribution_rate"][t]
             elif kind == L.K_GRANT:
@@ -237,7 +241,10 @@ class InstrumentTable:
             elif kind == L.K_DIBAO:
                 amount = p["amount"][t]
             if kind in (L.K_GRANT, L.K_LOAN) and active and self.responses_on:
-                startup_mask |= ins.target_mask or ALL_GROUPS
+                # the entry response reads one any-of mask: an all-of entry counts by any of its flags
+                # (a slight overreach of the response only; eligibility itself tests the whole entry)
+                reach = ins.target_mask | group_union(ins.target_all_of)
+                startup_mask |= reach or ALL_GROUPS
             if kind == L.K_REFUND and active and self.responses_on:
                 refund_sizes |= _sizes(p)
             m["ins_amount_fen"][k] = fen(np.full(D, amount))

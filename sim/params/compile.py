@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.codes import Fund, InstrumentType, Payee, group_mask
+from sim.codes import Fund, InstrumentType, Payee, group_mask, target_masks
 from sim.params.errors import Problem, ScenarioError
 from sim.params.loader import load_document
 from sim.params.months import by_month_array, month_index
@@ -39,7 +39,11 @@ class Instrument:
     enabled : bool
     name_zh, name_en : str
     target_mask, exclude_mask : int
-        OR of `sim.codes.GroupFlag` values (0 = no restriction / nothing excluded).
+        OR of `sim.codes.GroupFlag` values (0 = no restriction / nothing excluded); `target_mask` holds
+        the target's single flags.
+    target_all_of : tuple of int
+        The target's all-of entries, one mask each (every flag of one must be set); eligible when any
+        flag of `target_mask` or any of these holds. Both empty = no restriction.
     funding : dict of Fund to float
         Share of each payment borne by each fund (sums to 1).
     payee : Payee
@@ -72,6 +76,7 @@ class Instrument:
     source: str
     catalogue_id: str
     params: dict[str, Any]
+    target_all_of: tuple[int, ...] = ()
     first: int = 0                  # `valid` as run-month indices (may lie before or after the run)
     last: int = 0
 
@@ -192,7 +197,8 @@ def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int
     return Instrument(
         id=iid, type=InstrumentType[values["type"]], enabled=values["enabled"],
         name_zh=values["name_zh"], name_en=values["name_en"],
-        target_mask=group_mask(values["target"]), exclude_mask=group_mask(values["exclude"]),
+        target_mask=target_masks(values["target"])[0], target_all_of=target_masks(values["target"])[1],
+        exclude_mask=group_mask(values["exclude"]),
         funding=_funding(values["funding"]), payee=Payee[values["payee"]],
         active=_readonly((t >= first) & (t <= last)),
         take_up=_param(take_up_field, values["take_up"], start, months),

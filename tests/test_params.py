@@ -86,6 +86,8 @@ type = "ui_benefit"
 name_zh = "失业保险金"
 funding = "ui_fund"
 payee = "person"
+take_up = 1.0
+take_up_source = "assumption: test"
 source = "004 M§21"
 """
 
@@ -327,6 +329,7 @@ ratio = { "2024-06" = 1.0, "2024-01" = 0.9 }
 source = "004 M§21"
 payee = "person"
 take_up = 1.0
+take_up_source = "assumption: test"
 funding = "ui_fund"
 name_zh = "失业保险金"
 type = "ui_benefit"

@@ -120,7 +120,8 @@ def _hire(p, i, key, M, F, order, district_start, cum_vacancies, FA):
 @njit(cache=True)
 def _record_entry(p, t, new_state, A):
     """Bookkeeping for any entry into employment, before the state changes: outcome counts (城镇新就业,
-    失业人员再就业, 困难人员就业), the group flags at hire, and the end of any UI claim."""
+    失业人员再就业, 困难人员就业 — the bureau's statistics count entries into work in the city, recorded by
+    its registration: a job away is not among them), the group flags at hire, and the end of any UI claim."""
     old = p.state
     bits = np.int64(p.bits)
     flags = p.group_flags
@@ -131,12 +132,13 @@ def _record_entry(p, t, new_state, A):
     if old == State.UNEMPLOYED:
         A.outcomes[Outcome.hires_from_unemployment] += 1
     if was_registered:
-        A.outcomes[Outcome.reemployed_unemployed] += 1
+        if local:
+            A.outcomes[Outcome.reemployed_unemployed] += 1
         bits |= PersonBit.WAS_UNEMPLOYED
     else:
         bits &= ~np.int64(PersonBit.WAS_UNEMPLOYED)
     if flags & GroupFlag.difficulty:
-        if not _is_employment(old):
+        if local and not _is_employment(old):
             A.outcomes[Outcome.difficulty_employed] += 1
         bits |= PersonBit.DIFFICULTY_HIRE
     else:

@@ -23,7 +23,7 @@ from sim.params.months import by_month_array, month_index
 from sim.params.overrides import apply_to_document, locality_key_problems
 from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import ECONOMY, ENVELOPE, INSTRUMENT_COMMON, TYPE_SCHEMAS
-from sim.params.schema import REQUIRED, Field, Schema
+from sim.params.schema import DERIVED, REQUIRED, Field, Schema
 from sim.params.validate import OVERRIDE_FILE, validate_document
 
 
@@ -166,7 +166,7 @@ def _funding(value: str | dict[str, float]) -> dict[Fund, float]:
 
 def _param(field: Field, value: Any, start: str, months: int) -> Any:
     if field.by_month:
-        default = None if field.default is REQUIRED else field.default
+        default = None if field.default in (REQUIRED, DERIVED) else field.default   # validation fills the gaps
         return _readonly(by_month_array(value, default, start, months))
     if field.kind == "schedule":
         return _readonly(np.asarray(value, dtype=np.float64).reshape(-1, 2))

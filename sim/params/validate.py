@@ -164,7 +164,7 @@ def _instrument(iid: str, body: Any, walker: Walker, start: str | None,
     if start is not None and schema is not None:
         for key, node in schema.items():
             value = values.get(key)
-            if isinstance(node, Field) and node.by_month and node.default is REQUIRED \
+            if isinstance(node, Field) and node.by_month and (node.default is REQUIRED or key == "take_up") \
                     and isinstance(value, dict):
                 first = min(value, key=month_number)
                 if month_number(first) > month_number(start):

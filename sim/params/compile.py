@@ -44,6 +44,9 @@ class Instrument:
     target_all_of : tuple of int
         The target's all-of entries, one mask each (every flag of one must be set); eligible when any
         flag of `target_mask` or any of these holds. Both empty = no restriction.
+    application, take_up_source : str
+        "required" (the payee applies; `take_up` is the scenario's) or "none" (paid without
+        application, take-up 1), and where the take-up or the automatic payment comes from.
     funding : dict of Fund to float
         Share of each payment borne by each fund (sums to 1).
     payee : Payee
@@ -77,6 +80,8 @@ class Instrument:
     catalogue_id: str
     params: dict[str, Any]
     target_all_of: tuple[int, ...] = ()
+    application: str = "required"   # or "none": paid without application (免申即享, 直补快办)
+    take_up_source: str = ""
     first: int = 0                  # `valid` as run-month indices (may lie before or after the run)
     last: int = 0
 
@@ -202,6 +207,7 @@ def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int
         funding=_funding(values["funding"]), payee=Payee[values["payee"]],
         active=_readonly((t >= first) & (t <= last)),
         take_up=_param(take_up_field, values["take_up"], start, months),
+        application=values["application"], take_up_source=values["take_up_source"],
         exclusive_group=values["exclusive_group"], priority=values["priority"],
         source=values["source"], catalogue_id=values["catalogue_id"], params=params, first=first, last=last)
 

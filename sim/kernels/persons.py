@@ -272,7 +272,7 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
     return MOVED | closed
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _declared_base(wage, at_floor, M):
     """The monthly contribution base the employer declares (缴费基数): the floor, or the wage clipped to
     floor and ceiling (profile social_insurance.declared_base_at_floor_share, drawn per firm)."""
@@ -339,7 +339,7 @@ def _refresh_flags(p, M):
                                 p.certified_month != NEVER)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _certification(p, i, key, moved, M):
     """就业困难人员 is a certified status (认定, docs/model.md): a registered unemployed person in one of the
     locality's categories (last month's flags) applies and is certified with a monthly probability; the

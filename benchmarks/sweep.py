@@ -68,7 +68,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import sim
-    from sim.sweep import FunctionTask, ReplicationTask, warm_up
+    from sim.replicate import ReplicationTask, warm_up
+    from sim.sweep import FunctionTask
     scenario = sim.load_scenario(SCENARIO, persons=args.persons, months=args.months, reps=args.reps, seed=1)
     warm_up(scenario)                                   # fill numba's cache once, before any worker starts
     tasks = [ReplicationTask(scenario, rep) for rep in range(args.reps)]

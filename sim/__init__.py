@@ -2,21 +2,19 @@
 
 Public API (DESIGN §1): `load_scenario`, `run`, `compare`, `sweep`, `sensitivity` and `calibrate`.
 """
-import hashlib as _hashlib
 import os as _os
 from pathlib import Path as _Path
+
+from sim.version import __version__, code_version as _code_version
 
 
 def _numba_cache_dir() -> str:
     """A numba cache folder per version of the source. Numba checks only the timestamp of a compiled
     function's own file, so a kernel whose callee in another module changed would load stale machine
-    code; keying the folder by a hash of every source file rules that out. NUMBA_CACHE_DIR, if set,
+    code; keying the folder by the hash of every source file rules that out. NUMBA_CACHE_DIR, if set,
     is respected."""
-    digest = _hashlib.sha256()
-    for path in sorted(_Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
     base = _Path(_os.environ.get("XDG_CACHE_HOME", _Path.home() / ".cache"))
-    return str(base / "subsim" / "numba" / digest.hexdigest()[:16])
+    return str(base / "subsim" / "numba" / _code_version())
 
 
 _os.environ.setdefault("NUMBA_CACHE_DIR", _numba_cache_dir())
@@ -28,5 +26,4 @@ from sim.params import load_scenario  # noqa: E402
 from sim.sensitivity import sensitivity  # noqa: E402
 from sim.sweep import sweep  # noqa: E402
 
-__version__ = "0.1.0"
 __all__ = ["load_scenario", "run", "compare", "sweep", "sensitivity", "calibrate", "__version__"]

@@ -7,19 +7,17 @@ import time
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
-from sim.engine import simulate
-from sim.ledger import budget_table, costs_table, funds_table
-from sim.outcomes import outcome_values, outcomes_table
+from sim.ledger import budget_table
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
-from sim.params.errors import NO_VALUE
 from sim.params.compile import canonical_sha256
+from sim.params.errors import NO_VALUE
 from sim.population.register import load_register
-from sim.params.months import calendar_month, month_label
+from sim.replicate import ReplicationTask, run_replication
 from sim.results import Results, manifest
-from sim.uncertainty import bands, replication_scenario
+from sim.tasks import run_tasks
+from sim.uncertainty import bands
 
 
 def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
@@ -55,7 +53,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     scheduler : str, optional
         Address of a running dask scheduler (``tcp://host:8786``); default a local cluster.
     store : path, optional
-        Task store folder (`sim.sweep`): finished replications are kept there and not run again.
+        Task store folder (`sim.tasks`): finished replications are kept there and not run again.
 
     Returns
     -------
@@ -83,19 +81,17 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         total = scenario.months * scenario.reps
         for rep in range(scenario.reps):
             step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
-            replicate, drawn = replication_scenario(scenario, rep)
-            record = simulate(replicate, replication=rep, progress=step, register=register)
-            parts.append(replication_part(replicate, record, drawn))
+            done = run_replication(scenario, rep, progress=step, register=register)
+            parts.append(done.part)
             if keep_records:
-                records.append(record)
+                records.append(done.record)
         execution = {"executor": "serial", "workers": 1}
     else:
-        from sim.sweep import ReplicationTask, run_tasks
-        done = run_tasks([ReplicationTask(scenario, rep) for rep in range(scenario.reps)], executor=executor,
-                         workers=workers, scheduler=scheduler, store=store, progress=progress)
-        parts = done.results
-        execution = {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
-                     "tasks_reused": done.reused}
+        tasks = run_tasks([ReplicationTask(scenario, rep) for rep in range(scenario.reps)], executor=executor,
+                          workers=workers, scheduler=scheduler, store=store, progress=progress)
+        parts = tasks.results
+        execution = {"executor": tasks.executor, "workers": tasks.workers, "tasks_computed": tasks.computed,
+                     "tasks_reused": tasks.reused}
     return assemble(scenario, parts, started=started, records=records, execution=execution, register=register)
 
 
@@ -108,37 +104,9 @@ def resolve(scenario: Scenario | str | Path, *, persons: int | None = None, mont
     return scenario
 
 
-def month_labels(scenario: Scenario) -> list[str]:
-    return [month_label(scenario.start, t) for t in range(scenario.months)]
-
-
-def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(costs, outcomes, funds) of one replication's record; with replications, tagged with `rep`."""
-    labels = month_labels(scenario)
-    calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
-    c = costs_table(record, labels, scenario.city_share)
-    recorded_share = scenario.behaviour["statistics"]["recorded_share_new_jobs"]
-    o = outcomes_table(outcome_values(record.outcomes, calendar, recorded_share_new_jobs=recorded_share), labels,
-                       record.population.weight)
-    f = funds_table(record, labels, c)
-    if scenario.reps > 1:
-        c, o, f = (frame.assign(rep=record.replication) for frame in (c, o, f))
-    return c, o, f
-
-
-def replication_part(scenario: Scenario, record, drawn: dict) -> dict:
-    """One replication's aggregates: its tables without the `rep` column, its drawn parameters, and what
-    the manifest needs of its record (the unit a sweep task returns: never person arrays)."""
-    costs, outcomes, funds = (t.drop(columns="rep", errors="ignore") for t in replication_tables(scenario, record))
-    population = record.population
-    return {"costs": costs, "outcomes": outcomes, "funds": funds, "drawn": drawn,
-            "meta": {"weight": population.weight, "initial_persons": population.initial_persons,
-                     "total_persons": len(population.persons), "timings": dict(record.timings)}}
-
-
 def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: list = (),
              execution: dict | None = None, register=None) -> Results:
-    """Results from the replications' parts (`replication_part`), replication 0 first (`register`: the
+    """Results from the replications' parts (`sim.replicate.replication_part`), replication 0 first (`register`: the
     person register the run started from, if any)."""
     reps = scenario.reps
 

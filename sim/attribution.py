@@ -22,8 +22,6 @@ Method, definitions and limits: docs/attribution.md.
 """
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 
@@ -31,6 +29,8 @@ from sim.codes import InstrumentType, Outcome, State
 from sim.engine import simulate
 from sim.params import Scenario
 from sim.population.arrays import NEVER
+from sim.replicate import without
+from sim.stats import mean_interval
 
 EMPLOYED_STATES = (State.EMPLOYED, State.SELF_EMPLOYED, State.FLEXIBLE, State.PUBLIC_JOB)
 EMPLOYED_STOCKS = (Outcome.stock_employed, Outcome.stock_self_employed, Outcome.stock_flexible,
@@ -113,13 +113,6 @@ def deadweight_hires(persons: np.ndarray, first: np.ndarray, hired: np.ndarray,
     return int(hires.sum()), dead
 
 
-def without(scenario: Scenario, instrument_id: str) -> Scenario:
-    """The scenario with one instrument disabled (nothing else changes)."""
-    instruments = tuple(dataclasses.replace(ins, enabled=False) if ins.id == instrument_id else ins
-                        for ins in scenario.instruments)
-    return dataclasses.replace(scenario, instruments=instruments)
-
-
 def employed_stock(record) -> np.ndarray:
     """Employed persons (all four kinds) per month, in the simulated sample."""
     return record.outcomes[:, list(EMPLOYED_STOCKS)].sum(axis=1)
@@ -195,7 +188,6 @@ ATTRIBUTION_REP_COLUMNS = ["rep", "instrument", "name_zh", "type", "cost_yuan", 
 def summarise(per_rep: pd.DataFrame, level: float = 0.90) -> pd.DataFrame:
     """Mean over replications per instrument, with `level` intervals for the additional jobs and the
     deadweight share, and cost per additional job (ratio of the means; empty when no job is added)."""
-    from sim.stats import mean_interval
     rows = []
     for (instrument, name, kind), group in per_rep.groupby(["instrument", "name_zh", "type"], sort=False):
         row = {"instrument": instrument, "name_zh": name, "type": kind, "reps": len(group)}

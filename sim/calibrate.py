@@ -23,6 +23,7 @@ import dataclasses
 import json
 import math
 import time
+import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -38,8 +39,9 @@ from sim.params.behaviour_schema import BEHAVIOUR_SCHEMA
 from sim.params.compile import canonical_sha256
 from sim.params.rewrite import rewrite_leaves
 from sim.params.sourced import load_sourced_bounds
-from sim.results import atomic_write, code_version
+from sim.results import atomic_write
 from sim.targets import Target, compare_targets, load_targets, simulated_value
+from sim.version import code_version
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PERSONS = 50_000
@@ -68,7 +70,8 @@ class CalibrationResult:
     reused : int
     seconds : float
     out : Path
-        The output folder (calibrated behaviour.toml, fit.csv/html/png, calibration.json, evaluations/).
+        The output folder (calibrated behaviour.toml, calibration.json, evaluations/; the command line
+        adds the fit report, `sim.report.calibration.write_fit_report`).
     history : list of dict
         Every evaluation in order: parameters, objective, reused.
     """
@@ -313,7 +316,6 @@ def _check_moments(evaluate: _Evaluator, start: dict, targets: list[Target]) -> 
 
 def _write_outputs(result: CalibrationResult, scenario, targets, sources, behaviour_path: Path,
                    write: bool) -> None:
-    from sim.report.calibration import write_fit_report
     today = datetime.now(timezone.utc).date().isoformat()
     result.out.mkdir(parents=True, exist_ok=True)
     text = calibrated_behaviour_text(behaviour_path, result, scenario, today, sources)
@@ -321,7 +323,6 @@ def _write_outputs(result: CalibrationResult, scenario, targets, sources, behavi
     if write:
         atomic_write(behaviour_path, lambda p: Path(p).write_text(text, encoding="utf-8"))
         result.behaviour_file = behaviour_path
-    write_fit_report(result.fit, result.out, title=f"{result.locality}: calibration fit ({today})")
     summary = {"locality": result.locality, "date": today, "scenario": str(scenario.path.relative_to(ROOT))
                if scenario.path.is_relative_to(ROOT) else str(scenario.path), "seed": scenario.seed,
                "persons": scenario.persons, "budget_evaluations": result.evaluations, "reused": result.reused,
@@ -336,7 +337,6 @@ def _write_outputs(result: CalibrationResult, scenario, targets, sources, behavi
 def calibrated_behaviour_text(behaviour_path: Path, result: CalibrationResult, scenario, today: str,
                               sources: dict[str, str]) -> str:
     """The behaviour file with calibrated values, their sources rewritten, and a provenance block."""
-    import tomllib
     raw = tomllib.loads(behaviour_path.read_text(encoding="utf-8"))
     updates = {}
     for key, value in result.parameters.items():

@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 import traceback
+from datetime import datetime, timezone
 from pathlib import Path
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -259,6 +260,7 @@ def _report(args) -> int:
 def _calibrate(args) -> int:
     import sim
     from sim.params import Problem, ScenarioError
+    from sim.report.calibration import write_fit_report
     for option in ("persons", "budget"):
         if getattr(args, option) < 1:
             raise ScenarioError([Problem("command line", f"--{option}", getattr(args, option), "must be at least 1")])
@@ -275,6 +277,8 @@ def _calibrate(args) -> int:
             rows.append((f"{r.name}{' [' + r.district + ']' if isinstance(r.district, str) else ''}",
                          f"{r.value:,.4g} → {r.simulated:,.4g}  {r.gap:+.1%}  {'met' if r.met else 'NOT met'}"))
     rows.append(("evaluations (reused)", f"{result.evaluations} ({result.reused}) in {result.seconds:.0f} s"))
+    today = datetime.now(timezone.utc).date().isoformat()
+    write_fit_report(result.fit, result.out, title=f"{result.locality}: calibration fit ({today})")
     _print_summary(rows, result.out)
     if result.behaviour_file:
         print(f"calibrated behaviour written to {result.behaviour_file}")

@@ -7,21 +7,28 @@ With `attribution`, every instrument of every scenario is also switched off in t
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from sim import attribution as attr
 from sim.api import assemble, resolve
+from sim.ledger import costs_table
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
-from sim.results import Results, versions, write_csv, write_json
+from sim.replicate import month_labels, run_replication, scenario_key, warm_up
+from sim.results import Results, write_csv, write_json
+from sim.version import versions
 from sim.stats import mean_interval
+from sim.tasks import run_tasks
+from sim.uncertainty import replication_scenario
 
 CI_LEVEL = 0.90
 # Outcomes compared, and how a calendar year of the monthly series is summarised.
@@ -114,7 +121,7 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
     progress : callable(done, total), optional
         Called as replications finish.
     executor, workers, scheduler, store
-        Where the replications run and where finished ones are kept (`sim.sweep.run_tasks`); one task
+        Where the replications run and where finished ones are kept (`sim.tasks.run_tasks`); one task
         is one replication of every scenario and counterfactual, on one shared population.
     """
     if not reforms:
@@ -125,7 +132,6 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
                                     reps=base_s.reps) for r in reforms]
     _check_comparable(scenarios)
     n_reps = base_s.reps
-    from sim.sweep import ComparisonTask, run_tasks
     tasks = [ComparisonTask(tuple(scenarios), rep, attribution, window) for rep in range(n_reps)]
     done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress)
     execution = {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
@@ -157,6 +163,40 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
                       attribution_reps=per_rep, manifest=meta)
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class ComparisonTask:
+    """One replication of a comparison: every scenario (and, with attribution, every counterfactual)
+    from the same starting population with the same random numbers."""
+
+    scenarios: tuple[Scenario, ...]
+    rep: int
+    attribution: bool = False
+    window: int = attr.DEFAULT_WINDOW
+
+    def key(self) -> dict:
+        return {"task": "comparison", "rep": self.rep, "attribution": self.attribution, "window": self.window,
+                "drawn": [replication_scenario(s, self.rep)[1] for s in self.scenarios],
+                "scenarios": [scenario_key(s) for s in self.scenarios]}
+
+    def __call__(self) -> dict:
+        populations, parts, rows = {}, {}, []
+        for base in self.scenarios:
+            enabled = sum(ins.enabled for ins in base.instruments)     # drawing changes behaviour only
+            trace = attr.FactualTrace(max(enabled, 1)) if self.attribution else None
+            done = run_replication(base, self.rep, populations=populations, observe=trace)
+            scenario = done.scenario
+            parts[scenario.name] = done.part
+            if self.attribution:
+                rows.append(attr.attribute_replication(
+                    scenario, self.rep, done.population, done.record, trace, done.part["costs"],
+                    lambda s, r: costs_table(r, month_labels(s), s.city_share), self.window)
+                    .assign(scenario=scenario.name))
+        return {"parts": parts, "attribution": pd.concat(rows, ignore_index=True) if rows else None}
+
+    def warm(self) -> Callable[[], Any]:
+        return functools.partial(warm_up, self.scenarios[0])
+
+
 def _check_comparable(scenarios: list[Scenario]) -> None:
     base = scenarios[0]
     problems = []
@@ -175,12 +215,6 @@ def _check_comparable(scenarios: list[Scenario]) -> None:
                                     "comparison"))
     if problems:
         raise ScenarioError(problems)
-
-
-def population_key(scenario: Scenario) -> str:
-    """Scenarios share a starting population when everything `synthesize` reads is the same."""
-    return canonical_sha256({"profile": scenario.profile, "behaviour": scenario.behaviour, "persons": scenario.persons,
-                             "start": scenario.start, "months": scenario.months, "seed": scenario.seed})
 
 
 def indicator_table(results: Results) -> pd.DataFrame:

@@ -15,7 +15,8 @@ import numpy as np
 
 from sim.codes import Fund, InstrumentType, N_COST_LINES, N_OUTCOMES, Outcome
 from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
-from sim.instruments import Envelopes, InstrumentTable, fixed_award, placement_fees, stabilization_refund
+from sim.instruments import Envelopes, InstrumentTable, fixed_award, month_dtype, placement_fees, stabilization_refund
+from sim.instruments.public_job import stated_posts
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.money import fen_array as _fen
@@ -112,7 +113,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     cum_vacancies = np.zeros(len(order), np.int64)
     chunks = np.zeros(N_CHUNKS, L.chunk_dtype(n_districts, n_slots, N_OUTCOMES, N_COST_LINES))
     firm_chunks = np.zeros((N_CHUNKS, len(F)), L.FIRM_ACC_DTYPE)
-    month = np.zeros(1, L.month_dtype(n_districts, len(ui.schedule_years)))
+    month = np.zeros(1, month_dtype(n_districts, len(ui.schedule_years)))
     key = np.uint64(run_key(scenario.seed, replication))
     _fill_static(month[0], key, inputs, ui)
     table.fill_static(month[0])
@@ -128,10 +129,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         direct_count=np.zeros((T, n_slots, n_districts), np.int64),
         paid_fraction=np.ones((T, len(Fund))), loan_fen=np.zeros((T, n_slots), np.int64))
     placements_year = np.zeros((n_slots, n_districts), np.int64)
-    # an enabled public_job instrument that gives its number of posts sets the capacity
-    stated = [ins.params["posts"] for ins in instruments if ins.type == InstrumentType.public_job
-              and ins.params["posts"] > 0]
-    posts = sum(stated) / population.weight if stated else inputs.public_job_posts
+    stated = stated_posts(instruments)
+    posts = stated / population.weight if stated else inputs.public_job_posts
     district_shares = np.array(list(scenario.profile["districts"]["population_share"].values()), np.float64)
     fund = _UiFund(scenario, population.weight, ui.fund_shares)
     record.ui_fund_opening_fen = fund.balance

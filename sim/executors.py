@@ -22,9 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+import numba
+
+from sim.params import Problem, ScenarioError
+from sim.params.kinds import suggest
 
 EXECUTORS = ("serial", "processes", "dask")
 WORKER_ENV = {"NUMBA_NUM_THREADS": "1"}
@@ -40,8 +46,6 @@ def default_workers() -> int:
 
 def check_options(executor: str, workers: int | None, scheduler: str | None) -> list:
     """Problems with the executor options (as `sim.params.Problem`s of the command line)."""
-    from sim.params import Problem
-    from sim.params.kinds import suggest
     problems = []
     if executor not in EXECUTORS:
         problems.append(Problem("command line", "--executor", executor,
@@ -101,7 +105,6 @@ class ProcessExecutor:
     name = "processes"
 
     def __init__(self, workers: int, warm: Callable[[], Any] | None = None):
-        import multiprocessing
         self.workers = workers
         context = multiprocessing.get_context("spawn")
         # the children copy the environment when they start, which `Pool` does for all of them here
@@ -122,7 +125,7 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, workers: int, scheduler: str | None = None, warm: Callable[[], Any] | None = None):
-        from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster   # dask loads only for --executor dask (start-up cost)
         self.cluster = None
         if scheduler is None:
             # a sweep uses neither Dask's sampling profiler (every 10 ms) nor the dashboard, and on a small
@@ -139,7 +142,7 @@ class DaskExecutor:
         self.client.run(_worker_setup, warm)        # once on every worker, before any task
 
     def imap(self, tasks: Sequence[Callable[[], Any]]) -> Iterator[tuple[int, Any]]:
-        from distributed import as_completed
+        from distributed import as_completed           # as above
         futures = {self.client.submit(_call, task, pure=False): index for index, task in enumerate(tasks)}
         try:
             for future in as_completed(futures):
@@ -175,7 +178,6 @@ def executor(name: str = "serial", *, workers: int | None = None, scheduler: str
     """
     problems = check_options(name, workers, scheduler)
     if problems:
-        from sim.params import ScenarioError
         raise ScenarioError(problems)
     n = workers or default_workers()
     pool = (SerialExecutor(warm) if name == "serial" else ProcessExecutor(n, warm) if name == "processes"
@@ -202,5 +204,4 @@ def _environment(values: dict[str, str]):
 
 def worker_numba_threads() -> int:
     """numba's thread count in the calling process (tests check it is 1 in workers)."""
-    import numba
     return int(numba.config.NUMBA_NUM_THREADS)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.codes import InstrumentType, Outcome
 from sim.outcomes import METRICS
 
 DERIVED_MOMENTS = ("ui_months_per_recipient", "training_person_times_ytd", "onjob_training_person_times_ytd",
@@ -134,7 +135,6 @@ def _training(types: tuple[str, ...]):
 def _loans(results, months: list[str], _district) -> tuple[pd.Series, str]:
     if not results.records:
         return pd.Series(dtype=float), "needs the engine records (run with keep_records=True)"
-    from sim.codes import Outcome, InstrumentType
     issued = []
     for record in results.records:
         loans = [ins for ins in record.instruments if ins.type == InstrumentType.guaranteed_loan]

@@ -1,19 +1,19 @@
 """Results of a run: DataFrames, the manifest, and the results folder (DESIGN §9), written atomically."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import platform
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
 from sim.params.compile import canonical_sha256
+from sim.version import versions
 
 RESULT_FILES = ("manifest.json", "costs.csv", "costs.parquet", "budget.csv", "outcomes.csv", "funds.csv")
 
@@ -81,29 +81,10 @@ def write_json(path: Path, document) -> None:
                                                     encoding="utf-8"))
 
 
-def code_version() -> str:
-    """sha256 (16 hex digits) of every source file of the package: stored evaluations and sweep tasks
-    are only reused by the same code."""
-    import hashlib
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def versions() -> dict[str, str]:
-    import numba
-    import sim
-    return {"subsim": sim.__version__, "python": platform.python_version(), "numpy": np.__version__,
-            "numba": numba.__version__, "pandas": pd.__version__}
 
 
 def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_persons: int,
@@ -127,6 +108,7 @@ def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_
         "versions": versions(),
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "timings_seconds": timings,
+        "input_files": input_files(scenario),
         "resolved_scenario": scenario.document,
         "locality_profile": scenario.profile,
         "locality_behaviour": scenario.behaviour,
@@ -136,3 +118,16 @@ def manifest(scenario, *, reps: int, weight: float, initial_persons: int, total_
         meta["population_source"] = "register"
         meta["register"] = register
     return meta
+
+
+LOCALITY_FILES = ("profile", "behaviour", "targets")
+
+
+def input_files(scenario) -> list[dict]:
+    """Every input file of the run with its sha256: the scenario and its `extends` chain, the locality's
+    profile and behaviour, and its targets when it has them (what a report compares the run against).
+    A register's files are recorded apart (`register`)."""
+    files = [("scenario" if k == 0 else "extends", path) for k, path in enumerate(scenario.files)]
+    files += [(role, scenario.locality_dir / f"{role}.toml") for role in LOCALITY_FILES]
+    return [{"role": role, "path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            for role, path in files if Path(path).is_file()]

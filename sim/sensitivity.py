@@ -31,7 +31,11 @@ import pandas as pd
 
 from sim import metrics as M
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
-from sim.results import versions, write_csv, write_json
+from sim.params.kinds import suggest
+from sim.results import write_csv, write_json
+from sim.sweep import FunctionTask, PointTask
+from sim.tasks import TaskRun, run_tasks
+from sim.version import versions
 
 METHODS = ("oat", "morris", "sobol")
 # assumption: 10 Morris trajectories (Campolongo et al. 2007 found r = 10–20 enough to rank factors) and
@@ -146,10 +150,10 @@ def design(method: str, params: list[Param], n: int, seed: int) -> np.ndarray:
                 rows.append(row)
         x = np.array(rows, np.float64)
     elif method == "morris":
-        from SALib.sample import morris
+        from SALib.sample import morris    # SALib loads only for its methods (scipy: start-up cost)
         x = morris.sample(_problem(params), n, num_levels=MORRIS_LEVELS, seed=seed % 2**32)
     else:
-        from SALib.sample import sobol
+        from SALib.sample import sobol     # as above
         x = sobol.sample(_problem(params), n, calc_second_order=False, seed=seed % 2**32)
     for j, p in enumerate(params):
         if p.integer:
@@ -185,14 +189,14 @@ def analyse(method: str, params: list[Param], x: np.ndarray, y: np.ndarray, seed
             ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")
         return pd.DataFrame({"parameter": names, **{c: np.nan for c in cols}})
     if method == "morris":
-        from SALib.analyze import morris
+        from SALib.analyze import morris   # as above
         si = morris.analyze(_problem(params), x, y, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
                             num_levels=MORRIS_LEVELS, seed=seed % 2**32)
         out = pd.DataFrame({"parameter": names, "mu": si["mu"], "mu_star": si["mu_star"],
                             "mu_star_low": si["mu_star"] - si["mu_star_conf"],
                             "mu_star_high": si["mu_star"] + si["mu_star_conf"], "sigma": si["sigma"]})
         return out.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
-    from SALib.analyze import sobol
+    from SALib.analyze import sobol        # as above
     si = sobol.analyze(_problem(params), y, calc_second_order=False, num_resamples=RESAMPLES,
                        conf_level=CONF_LEVEL, seed=seed % 2**32)
     out = pd.DataFrame({"parameter": names, "S1": si["S1"], "S1_low": si["S1"] - si["S1_conf"],
@@ -272,7 +276,7 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     persons, months, seed, reps : int, optional
         As for `sim.run`; every design point runs the same seed and replications.
     executor, workers, scheduler, store, progress
-        As for `sim.sweep.run_tasks`.
+        As for `sim.tasks.run_tasks`.
     model : callable(dict of key → value) -> dict of metric → value, optional
         Evaluate each design point with this function instead of the simulation (tests with an
         analytic answer go through the same design, executor, store and analysis).
@@ -281,20 +285,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     -------
     SensitivityResult
     """
-    from sim.sweep import FunctionTask, PointTask, run_tasks
     started = time.perf_counter()
-    problems = []
-    if method not in METHODS:
-        from sim.params.kinds import suggest
-        problems.append(Problem("command line", "--method", method, "unknown method" + suggest(method, METHODS,
-                                                                                           always_list=True)))
-    n = DEFAULT_N.get(method, 1) if n is None else n
-    if method == "sobol" and (n < 2 or n & (n - 1)):
-        problems.append(Problem("command line", "--n", n, "Sobol's base sample must be a power of 2 (e.g. 64, 256)"))
-    elif n < 1:
-        problems.append(Problem("command line", "--n", n, "must be at least 1"))
-    if problems:
-        raise ScenarioError(problems)
+    n = _checked_method(method, n)
     metrics = list(dict.fromkeys(metrics))
     if model is None:
         central, plist = resolve_params(scenario, params, persons=persons, months=months, seed=seed, reps=reps)
@@ -316,34 +308,68 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     else:
         tasks = [FunctionTask(model, tuple(point.items())) for point in points]
     done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress)
+    values = _metric_values(done.results, metrics, n_reps, from_model=model is not None)
+    indices = _indices(method, plist, x, values, metrics, design_seed)
+    design_frame = pd.DataFrame(x, columns=[p.key for p in plist]).rename_axis("point").reset_index()
+    manifest = _manifest(method, n, plist, metrics, central, design_seed, switch_off, n_reps, len(points), done) | \
+        {"seconds": round(time.perf_counter() - started, 1)}
+    return SensitivityResult(method=method, params=plist, metrics=metrics, design=design_frame, values=values,
+                             indices=indices, manifest=manifest)
+
+
+def _checked_method(method: str, n: int | None) -> int:
+    """The design size `n` (the method's default when not given); every problem with the two at once."""
+    problems = []
+    if method not in METHODS:
+        problems.append(Problem("command line", "--method", method, "unknown method" + suggest(method, METHODS,
+                                                                                           always_list=True)))
+    n = DEFAULT_N.get(method, 1) if n is None else n
+    if method == "sobol" and (n < 2 or n & (n - 1)):
+        problems.append(Problem("command line", "--n", n, "Sobol's base sample must be a power of 2 (e.g. 64, 256)"))
+    elif n < 1:
+        problems.append(Problem("command line", "--n", n, "must be at least 1"))
+    if problems:
+        raise ScenarioError(problems)
+    return n
+
+
+def _metric_values(summaries: list, metrics: list[str], n_reps: int, from_model: bool) -> pd.DataFrame:
+    """``point, rep, metric, value`` of every task's summary (tasks in point-major order)."""
     rows = []
-    for index, summary in enumerate(done.results):
+    for index, summary in enumerate(summaries):
         point, rep = divmod(index, n_reps)
         for name in metrics:
-            value = summary[name] if model is not None else M.value(summary, name)
+            value = summary[name] if from_model else M.value(summary, name)
             rows.append((point, rep, name, float(value)))
-    values = pd.DataFrame(rows, columns=["point", "rep", "metric", "value"])
+    return pd.DataFrame(rows, columns=["point", "rep", "metric", "value"])
+
+
+def _indices(method: str, params: list[Param], x: np.ndarray, values: pd.DataFrame, metrics: list[str],
+             seed: int) -> pd.DataFrame:
+    """`analyse` of each metric's mean over replications at each point, one table."""
     means = values.groupby(["metric", "point"])["value"].mean()
-    indices = pd.concat([analyse(method, plist, x, means.loc[name].to_numpy(np.float64), design_seed)
+    indices = pd.concat([analyse(method, params, x, means.loc[name].to_numpy(np.float64), seed)
                          .assign(metric=name) for name in metrics], ignore_index=True)
-    indices = indices[["metric"] + [c for c in indices.columns if c != "metric"]]
-    design_frame = pd.DataFrame(x, columns=[p.key for p in plist]).rename_axis("point").reset_index()
-    manifest = {
-        "kind": "sensitivity", "method": method, "n": n, "design_points": len(points), "replications": n_reps,
-        "runs": len(tasks), "metrics": metrics, "params": [dataclasses.asdict(p) for p in plist],
+    return indices[["metric"] + [c for c in indices.columns if c != "metric"]]
+
+
+def _manifest(method: str, n: int, params: list[Param], metrics: list[str], central: Scenario | None, seed: int,
+              switch_off: tuple[str, ...] | None, n_reps: int, n_points: int, done: TaskRun) -> dict:
+    """What `sensitivity.json` records (without the elapsed seconds)."""
+    return {
+        "kind": "sensitivity", "method": method, "n": n, "design_points": n_points, "replications": n_reps,
+        "runs": len(done.results), "metrics": metrics, "params": [dataclasses.asdict(p) for p in params],
         "scenario": central.name if central is not None else None,
         "scenario_file": str(central.path) if central is not None else None,
         "scenario_sha256": central.sha256 if central is not None else None,
         "persons": central.persons if central is not None else None,
         "months": central.months if central is not None else None,
-        "seed": design_seed, "switched_off_for_cost_per_job": list(switch_off) if switch_off else None,
+        "seed": seed, "switched_off_for_cost_per_job": list(switch_off) if switch_off else None,
         "common_random_numbers": "every design point runs the same seed and replications",
         "confidence_level": CONF_LEVEL if method != "oat" else None,
         "execution": {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
                       "tasks_reused": done.reused},
-        "versions": versions(), "seconds": round(time.perf_counter() - started, 1)}
-    return SensitivityResult(method=method, params=plist, metrics=metrics, design=design_frame, values=values,
-                             indices=indices, manifest=manifest)
+        "versions": versions()}
 
 
 def _switch_off(central: Scenario, params: list[Param]) -> tuple[str, ...]:

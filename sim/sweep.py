@@ -1,114 +1,23 @@
-"""Sweeps: many runs as tasks, on any executor, each finished task stored under its content hash.
+"""Sweeps: one scenario at many parameter points, each point in every replication, as tasks.
 
-A task is one replication of a scenario (`ReplicationTask`), one replication of a comparison
-(`ComparisonTask`: every scenario and counterfactual of that replication on one shared population) or
-one design point of a sensitivity analysis (`PointTask`). It builds its population where it runs and
-returns aggregates only (cost, outcome and fund tables, or a run summary), never person arrays.
-
-Resume: `run_tasks` stores each result in ``<store>/<sha256>.pkl``, the hash taken over everything
-the result depends on — the resolved scenario document (with its overrides), the locality's profile,
-behaviour and distributions, the replication's drawn parameters, seed, replication, persons, months
-and the code version (package version and a hash of the package's sources). Files are written to a
-temporary name and renamed, so a killed sweep leaves finished tasks and at most a stray temporary
-file (removed on the next run), never a half-written result; re-running finds every finished task and
-computes only the rest. The store is trusted input (pickle): keep it inside your results folder.
+A `PointTask` is one design point of a sweep or sensitivity analysis in one replication (a run summary,
+`sim.metrics.summarise`); a `FunctionTask` evaluates a plain function of the parameter values instead
+of the model (tests with an analytic answer). Both run through `sim.tasks.run_tasks`, on any executor,
+each finished task stored under its content hash.
 """
 from __future__ import annotations
 
 import dataclasses
 import functools
-import pickle
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from sim.api import replication_part
-from sim.engine import simulate
-from sim.params import Scenario
-from sim.params.compile import canonical_sha256
-from sim.population.synthetic import synthesize
-from sim.results import atomic_write, code_version
+from sim.metrics import summarise
+from sim.params import Scenario, load_scenario
+from sim.replicate import run_replication, scenario_key, warm_up
+from sim.tasks import TaskRun, run_tasks
 from sim.uncertainty import replication_scenario
-
-STORE_SUFFIX = ".pkl"
-
-
-def _scenario_key(scenario: Scenario) -> dict:
-    """What a replication's result depends on, besides the replication: the document without
-    ``run.reps`` (a replication does not depend on how many others there are), the locality files and
-    the distributions."""
-    document = dict(scenario.document, run={k: v for k, v in scenario.document["run"].items() if k != "reps"})
-    return {"scenario": document, "profile": scenario.profile, "behaviour": scenario.behaviour,
-            "distributions": scenario.distributions, "persons": scenario.persons, "months": scenario.months,
-            "seed": scenario.seed}
-
-
-def _population(scenario: Scenario, rep: int):
-    return synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
-                      months=scenario.months, seed=scenario.seed, replication=rep)
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class ReplicationTask:
-    """One replication of one scenario (`sim.run` with replications)."""
-
-    scenario: Scenario
-    rep: int
-
-    def key(self) -> dict:
-        drawn = replication_scenario(self.scenario, self.rep)[1]
-        return {"task": "replication", "rep": self.rep, "drawn": drawn, **_scenario_key(self.scenario)}
-
-    def __call__(self) -> dict:
-        scenario, drawn = replication_scenario(self.scenario, self.rep)
-        return replication_part(scenario, simulate(scenario, replication=self.rep), drawn)
-
-    def warm(self) -> Callable[[], Any]:
-        return functools.partial(warm_up, self.scenario)
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class ComparisonTask:
-    """One replication of a comparison: every scenario (and, with attribution, every counterfactual)
-    from the same starting population with the same random numbers."""
-
-    scenarios: tuple[Scenario, ...]
-    rep: int
-    attribution: bool = False
-    window: int = 3
-
-    def key(self) -> dict:
-        return {"task": "comparison", "rep": self.rep, "attribution": self.attribution, "window": self.window,
-                "drawn": [replication_scenario(s, self.rep)[1] for s in self.scenarios],
-                "scenarios": [_scenario_key(s) for s in self.scenarios]}
-
-    def __call__(self) -> dict:
-        from sim import attribution as attr
-        from sim.api import month_labels
-        from sim.compare import population_key
-        from sim.ledger import costs_table
-        populations, parts, rows = {}, {}, []
-        for base in self.scenarios:
-            scenario, drawn = replication_scenario(base, self.rep)
-            key = population_key(scenario)
-            if key not in populations:
-                populations[key] = _population(scenario, self.rep)
-            enabled = sum(ins.enabled for ins in scenario.instruments)
-            trace = attr.FactualTrace(max(enabled, 1)) if self.attribution else None
-            record = simulate(scenario, replication=self.rep, population=populations[key], observe=trace)
-            parts[scenario.name] = replication_part(scenario, record, drawn)
-            if self.attribution:
-                rows.append(attr.attribute_replication(
-                    scenario, self.rep, populations[key], record, trace, parts[scenario.name]["costs"],
-                    lambda s, r: costs_table(r, month_labels(s), s.city_share), self.window)
-                    .assign(scenario=scenario.name))
-        return {"parts": parts, "attribution": pd.concat(rows, ignore_index=True) if rows else None}
-
-    def warm(self) -> Callable[[], Any]:
-        return functools.partial(warm_up, self.scenarios[0])
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -123,23 +32,17 @@ class PointTask:
 
     def key(self) -> dict:
         return {"task": "point", "rep": self.rep, "switch_off": self.switch_off,
-                "drawn": replication_scenario(self.scenario, self.rep)[1], **_scenario_key(self.scenario)}
+                "drawn": replication_scenario(self.scenario, self.rep)[1], **scenario_key(self.scenario)}
 
     def __call__(self) -> dict:
-        from sim.attribution import without
-        from sim.metrics import summarise
-        scenario, drawn = replication_scenario(self.scenario, self.rep)
-        population = _population(scenario, self.rep)
-        part = replication_part(scenario, simulate(scenario, replication=self.rep, population=population), drawn)
-        summary = summarise(part["costs"], part["outcomes"], part["funds"])
+        populations: dict = {}
+        factual = run_replication(self.scenario, self.rep, populations=populations).part
+        summary = summarise(factual["costs"], factual["outcomes"], factual["funds"])
         if self.switch_off is not None:
-            off = scenario
-            for iid in self.switch_off:
-                off = without(off, iid)
-            cf = replication_part(off, simulate(off, replication=self.rep, population=population), drawn)
+            cf = run_replication(self.scenario, self.rep, populations=populations, switch_off=self.switch_off).part
             summary["counterfactual"] = summarise(cf["costs"], cf["outcomes"], cf["funds"]) | \
                 {"switched_off": list(self.switch_off)}
-        return summary | {"drawn": drawn}
+        return summary | {"drawn": factual["drawn"]}
 
     def warm(self) -> Callable[[], Any]:
         return functools.partial(warm_up, self.scenario)
@@ -163,118 +66,6 @@ class FunctionTask:
         return self.function(dict(self.values))
 
 
-def warm_up(scenario: Scenario) -> None:
-    """Compile the kernels (or load them from numba's cache) with a tiny run of `scenario`."""
-    simulate(dataclasses.replace(scenario, persons=200), replication=0)
-
-
-class TaskStore:
-    """Finished tasks, one file per content hash (see the module docstring)."""
-
-    def __init__(self, folder: Path | str):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for stray in self.folder.glob(".*.tmp"):         # left by a sweep killed while writing
-            stray.unlink(missing_ok=True)
-
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}{STORE_SUFFIX}"
-
-    def get(self, key: str) -> Any | None:
-        path = self.path(key)
-        if not path.exists():
-            return None
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-
-    def put(self, key: str, result: Any) -> None:
-        atomic_write(self.path(key), lambda p: Path(p).write_bytes(pickle.dumps(result, protocol=5)))
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.folder.glob(f"*{STORE_SUFFIX}"))
-
-
-def task_key(task, code: str | None = None) -> str:
-    """The content hash of a task: its inputs and the code version."""
-    import sim
-    return canonical_sha256({"inputs": task.key(), "version": sim.__version__, "code": code or code_version()})
-
-
-@dataclasses.dataclass
-class TaskRun:
-    """What `run_tasks` returns: results in task order, and how many were computed or reused."""
-
-    results: list
-    computed: int
-    reused: int
-    seconds: float
-    executor: str
-    workers: int
-
-
-def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None = None,
-              scheduler: str | None = None, store: Path | str | None = None,
-              progress: Callable[[int, int], None] | None = None) -> TaskRun:
-    """Run tasks on an executor, reusing and filling a task store.
-
-    Parameters
-    ----------
-    tasks : sequence of tasks
-        `ReplicationTask`, `ComparisonTask`, `PointTask` or `FunctionTask` objects.
-    executor : {"serial", "processes", "dask"}
-    workers : int, optional
-        Worker processes (default: the cores available).
-    scheduler : str, optional
-        A running dask scheduler's address (``tcp://host:8786``).
-    store : path, optional
-        Task store folder: finished tasks found there are not run again; new ones are added as they
-        finish (by this process, so workers on other machines need no shared disk).
-    progress : callable(done, total), optional
-        Called with the number of finished tasks (stored ones count as finished at the start).
-
-    Returns
-    -------
-    TaskRun
-    """
-    from sim.executors import executor as open_executor
-    started = time.perf_counter()
-    store = TaskStore(store) if store is not None else None
-    code = code_version()
-    keys = [task_key(t, code) for t in tasks]
-    results: list = [None] * len(tasks)
-    pending: dict[str, list[int]] = {}
-    for index, key in enumerate(keys):
-        found = store.get(key) if store is not None and key not in pending else None
-        if found is not None:
-            results[index] = found
-        else:
-            pending.setdefault(key, []).append(index)
-    reused = len(tasks) - sum(len(v) for v in pending.values())
-    done = reused
-    if progress is not None:
-        progress(done, len(tasks))
-    order = list(pending)
-    used, n_workers = executor, 1
-    if order:
-        first = tasks[pending[order[0]][0]]
-        warm = first.warm() if executor != "serial" and hasattr(first, "warm") else None
-        if warm is not None:
-            warm()        # here first: a cold numba cache is filled once, then every worker loads it
-        with open_executor(executor, workers=workers, scheduler=scheduler, warm=warm) as pool:
-            n_workers = pool.workers
-            for position, result in pool.imap([tasks[pending[key][0]] for key in order]):
-                key = order[position]
-                if store is not None:
-                    store.put(key, result)
-                for index in pending[key]:
-                    results[index] = result
-                done += len(pending[key])
-                if progress is not None:
-                    progress(done, len(tasks))
-    return TaskRun(results=results, computed=len(order), reused=reused,
-                   seconds=round(time.perf_counter() - started, 3), executor=used, workers=n_workers)
-
-
 def sweep(scenario: str | Path, points: Sequence[dict[str, Any]], *, persons: int | None = None,
           months: int | None = None, seed: int | None = None, reps: int | None = None,
           switch_off: tuple[str, ...] | None = None, executor: str = "serial", workers: int | None = None,
@@ -293,7 +84,7 @@ def sweep(scenario: str | Path, points: Sequence[dict[str, Any]], *, persons: in
     switch_off : tuple of str, optional
         Also run each point with these instruments disabled (`sim.metrics`: cost per additional job).
     executor, workers, scheduler, store, progress
-        As for `run_tasks`.
+        As for `sim.tasks.run_tasks`.
 
     Returns
     -------
@@ -302,7 +93,6 @@ def sweep(scenario: str | Path, points: Sequence[dict[str, Any]], *, persons: in
         `sim.metrics.value`).
     run : TaskRun
     """
-    from sim.params import load_scenario
     loaded = [load_scenario(scenario, persons=persons, months=months, seed=seed, reps=reps, set=point or None)
               for point in points]
     n_reps = loaded[0].reps if loaded else 1

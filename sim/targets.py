@@ -18,7 +18,9 @@ import pandas as pd
 from sim.moments import moment_series, reduce_series
 from sim.params.errors import NO_VALUE, Problem, ScenarioError
 from sim.params.loader import read_toml
-from sim.params.targets_schema import TARGET_SCHEMA
+from sim.params.profile_schema import PROFILE_SCHEMA
+from sim.params.sourced import load_sourced
+from sim.targets_schema import TARGET_SCHEMA
 from sim.params.walk import Reporter, Walker
 
 CALIBRATION_ROOT = Path(__file__).resolve().parents[1] / "calibration"
@@ -28,7 +30,7 @@ COLUMNS = ["name", "name_zh", "metric", "at", "district", "value", "relation", "
 
 @dataclass(frozen=True)
 class Target:
-    """One target of `targets.toml` (see `sim.params.targets_schema` for each field's meaning)."""
+    """One target of `targets.toml` (see `sim.targets_schema` for each field's meaning)."""
 
     name: str
     metric: str
@@ -121,8 +123,6 @@ def read_targets(path: Path, districts: list[str] | None = None) -> tuple[list[T
 
 
 def _districts(locality_dir: Path) -> list[str] | None:
-    from sim.params.profile_schema import PROFILE_SCHEMA
-    from sim.params.sourced import load_sourced
     profile, _, problems = load_sourced(locality_dir / "profile.toml", PROFILE_SCHEMA)
     if problems:
         return None

@@ -42,9 +42,8 @@ import dataclasses
 
 import numpy as np
 
-from sim.codes import (CostLine, EntityKind, GroupFlag, Household, Hukou, N_OUTCOMES, Outcome,
+from sim.codes import (CostLine, EntityKind, GroupFlag, Household, Hukou, InstrumentType, N_OUTCOMES, Outcome,
                        PersonBit, Slot, State, WorkLocation)
-from sim.instruments import KIND
 from sim.kernels import decide as D
 from sim.kernels import layout as L
 
@@ -225,10 +224,11 @@ def _pick_firm(district, u, order, district_start, cum_vacancies):
 # ---------------------------------------------------------------------------------------------------
 # Instruments other than ui_benefit (sim.kernels.pay): only hiring_bonus.
 # ---------------------------------------------------------------------------------------------------
-TYPE_OF_KIND = {kind: ins_type.name for ins_type, kind in KIND.items()}
+TYPE_OF_KIND = {int(ins_type): ins_type.name for ins_type in InstrumentType}
 # kinds the reference can run: hiring_bonus, and the two types paid outside the person pass (their only
 # trace in it, the layoff cut of a 稳岗返还 in force, is implemented through `refund_sizes`)
-SUPPORTED_KINDS = (0, L.K_BONUS, L.K_REFUND, L.K_AWARD)      # 0: ui_benefit or an empty slot
+SUPPORTED_KINDS = (0, InstrumentType.hiring_bonus, InstrumentType.stabilization_refund,   # 0: ui_benefit or
+                   InstrumentType.fixed_award)                                      # an empty slot
 REFERENCE_TYPES = frozenset({"ui_benefit"} | {TYPE_OF_KIND[k] for k in SUPPORTED_KINDS if k})
 
 
@@ -289,9 +289,9 @@ def takes(M, k: int, month: int, ids, flags, size, contract_months, trace_note=N
         trace_note("size_excluded", np.count_nonzero(ok & ~size_ok))
     ok &= size_ok
     kind = int(M["ins_kind"][k])
-    if kind == L.K_BONUS:
-        # the hire's contract must last min_contract_months (ins_max; 0 = any); open-ended (0) qualifies
-        short = (contract_months > 0) & (contract_months < M["ins_max"][k])
+    if kind == InstrumentType.hiring_bonus:
+        # the hire's contract must last min_contract_months (0 = any); open-ended (0) qualifies
+        short = (contract_months > 0) & (contract_months < M["bonus_min_contract_months"][k])
         if trace_note:
             trace_note("short_contract", np.count_nonzero(ok & short))
         ok &= ~short
@@ -932,12 +932,12 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
             k = int(M["lists"][L.L_EMPLOYMENT, j])
             if not M["ins_active"][k]:
                 continue
-            if int(M["ins_kind"][k]) != L.K_BONUS:
+            if int(M["ins_kind"][k]) != InstrumentType.hiring_bonus:
                 raise NotImplementedError(f"the NumPy reference does not implement "
                                           f"{TYPE_OF_KIND.get(int(M['ins_kind'][k]))}")
-            # hiring_bonus: paid once, when the hire has lasted ins_wait months (vesting), claimed with
+            # hiring_bonus: paid once, when the hire has lasted vesting_months, claimed with
             # the flags at hire (hire_flags) for the hire month
-            wait = int(M["ins_wait"][k])
+            wait = int(M["bonus_vesting_months"][k])
             sel = np.flatnonzero(local_job & (since == wait))
             month = t - wait
 

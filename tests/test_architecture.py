@@ -1,4 +1,5 @@
-"""Import rules of DESIGN §1, and the command line's contract (exit codes, no tracebacks)."""
+"""Import rules of DESIGN §1 (a layer table and a cycle check), and the command line's contract
+(exit codes, no tracebacks)."""
 from __future__ import annotations
 
 import ast
@@ -11,15 +12,118 @@ from tests.conftest import LIUPANSHUI, ROOT
 
 SIM = ROOT / "sim"
 
+# The layers, bottom first. A module may import its own layer and the layers below it, never one above;
+# an entry names a module or a package (with everything in it). Every module of sim/ must be listed: a
+# new module is placed here on purpose. docs/developing.md explains each layer.
+LAYERS = [
+    ("foundation", ["sim.version", "sim.codes", "sim.rng", "sim.stats"]),
+    ("parameters", ["sim.params"]),
+    ("population", ["sim.population"]),
+    ("kernels", ["sim.kernels"]),
+    ("accounts", ["sim.ledger", "sim.outcomes"]),
+    ("instruments", ["sim.instruments"]),
+    ("engine", ["sim.inputs", "sim.engine"]),
+    ("runs", ["sim.results", "sim.uncertainty", "sim.executors", "sim.tasks", "sim.replicate", "sim.api"]),
+    ("studies", ["sim.attribution", "sim.compare", "sim.metrics", "sim.sweep", "sim.sensitivity", "sim.moments",
+                 "sim.targets_schema", "sim.targets", "sim.calibrate"]),
+    ("report", ["sim.report"]),
+    ("entry points", ["sim", "sim.cli"]),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in SIM.rglob("*.py")}
+
 
 def _imports(path: Path) -> set[str]:
+    """Every module `path` imports, at module level or inside a function."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            names.add(node.module or "")
+            assert node.level == 0, (path, "use absolute imports")
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & MODULES.keys()
+            names |= submodules or {node.module}          # `from sim import attribution` names sim.attribution
     return names
+
+
+def import_graph() -> dict[str, set[str]]:
+    """sim module → the sim modules it imports."""
+    return {name: {n for n in _imports(path) if n in MODULES} for name, path in MODULES.items()}
+
+
+def layer_of(module: str) -> int:
+    """Index of the layer whose longest entry holds `module` (KeyError when none does)."""
+    best = max(((len(entry), index) for index, (_, entries) in enumerate(LAYERS) for entry in entries
+                if module == entry or module.startswith(entry + ".")), default=None)
+    if best is None:
+        raise KeyError(module)
+    return best[1]
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{a} ({LAYERS[layer_of(a)][0]}) imports {b} ({LAYERS[layer_of(b)][0]})"
+                  for a, targets in graph.items() for b in targets if layer_of(b) > layer_of(a))
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import graph's strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_every_module_has_a_layer():
+    unplaced = []
+    for name in MODULES:
+        try:
+            layer_of(name)
+        except KeyError:
+            unplaced.append(name)
+    assert not unplaced, f"add these modules to LAYERS: {unplaced}"
+
+
+def test_layers_import_only_downward():
+    assert upward_imports(import_graph()) == []
+
+
+def test_no_import_circles():
+    assert circles(import_graph()) == []
+
+
+def test_the_checks_catch_a_back_arrow_and_a_circle():
+    graph = {"sim.codes": {"sim.engine"}, "sim.engine": {"sim.codes"}}
+    assert upward_imports(graph) == ["sim.codes (foundation) imports sim.engine (engine)"]
+    assert circles(graph) == [["sim.codes", "sim.engine"]]
 
 
 def test_kernels_import_only_numpy_numba_codes_rng_and_each_other():
@@ -41,13 +145,22 @@ def test_cli_holds_no_model_logic():
     assert not any(n.startswith(("sim.kernels", "sim.engine", "sim.population", "numpy", "numba")) for n in names)
 
 
-def test_upstream_never_imports_downstream():
-    """scenario → params → population → kernels → engine → ledger/results → report."""
-    downstream_of = {"params": ("sim.population", "sim.kernels", "sim.engine", "sim.ledger", "sim.results", "sim.report"),
-                     "population": ("sim.kernels", "sim.engine", "sim.ledger", "sim.results", "sim.report")}
-    for package, forbidden in downstream_of.items():
-        for path in (SIM / package).glob("*.py"):
-            assert not any(n.startswith(forbidden) for n in _imports(path)), (path, _imports(path))
+def test_imports_inside_functions_say_why():
+    """Outside cli.py, an import inside a function carries a comment on its line or the line above
+    (an optional or slow-to-load dependency, or a test seam)."""
+    unexplained = []
+    for name, path in MODULES.items():
+        if name == "sim.cli":
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for function in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(function):
+                    if isinstance(node, (ast.Import, ast.ImportFrom)):
+                        line, above = lines[node.lineno - 1], lines[node.lineno - 2]
+                        if "#" not in line and not above.strip().startswith("#"):
+                            unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not unexplained, unexplained
 
 
 BAD = sorted(p for p in (ROOT / "tests" / "bad_scenarios").glob("*.toml") if not p.name.startswith("_"))

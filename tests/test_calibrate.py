@@ -13,6 +13,7 @@ import pytest
 import sim
 from sim.calibrate import calibrate
 from sim.params import ScenarioError
+from sim.report.calibration import write_fit_report
 from sim.targets import Target, compare_targets, load_targets
 from tests.conftest import ROOT
 
@@ -68,6 +69,7 @@ def test_calibration_recovers_a_known_separation_rate(tmp_path, synthetic_moment
     assert leaf["source"].endswith("(was: assumption: analytic test fixture)")
     original = scenario.parents[1] / "calibration" / "twostate" / "behaviour.toml"
     assert "value = 0.035" in original.read_text(encoding="utf-8")
+    write_fit_report(result.fit, result.out, title="fit")         # what `subsim calibrate` adds
     for name in ("fit.csv", "fit.html", "fit.png", "calibration.json"):
         assert (tmp_path / "out" / name).stat().st_size > 0
 

@@ -176,7 +176,7 @@ def test_guaranteed_loan_interest_subsidy_and_default(tmp_path):
 
 def test_tr01_syb_course_per_day_rate_with_followup_fee_and_living_allowance(tmp_path):
     # 004 A1§(八): SYB 「每人每天120元」; 后续跟踪服务费 500 (TR-02); 生活费补贴 150/month (003 §(十六)¶2)
-    body = 'course = "syb"\nper_day = 120\ndays = 10\nfollowup_fee = 500\nliving_allowance = 150'
+    body = 'per_day = 120\ndays = 10\nfollowup_fee = 500\nliving_allowance = 150'
     bench = Bench(tmp_path, instrument("TR-01", "training_subsidy", "provider", body))
     P = person(State.TRAINING, hire_flags=[])
     assert bench.months(P, 0, 1) == {("TR-01", "training_living"): 300.0}

@@ -320,17 +320,17 @@ def test_reference_refuses_other_instrument_types(monkeypatch):
 
 
 def test_hiring_bonus_vesting_reaches_month_record(monkeypatch):
-    """The month record the kernel and the reference read holds each bonus's vesting_months in ins_wait."""
+    """The month record the kernel and the reference read holds each bonus's vesting_months in bonus_vesting_months."""
     scenario = sim.load_scenario(HIRING_BONUS, persons=200, months=1)
     enabled = [ins for ins in scenario.instruments if ins.enabled]
     seen = {}
     real = sim.engine.person_month
 
     def person_month(*args):
-        seen["ins_wait"] = args[0][0]["ins_wait"].copy()
+        seen["bonus_vesting_months"] = args[0][0]["bonus_vesting_months"].copy()
         real(*args)
     monkeypatch.setattr(sim.engine, "person_month", person_month)
     simulate(scenario)
     for k, ins in enumerate(enabled):
         if ins.type == InstrumentType.hiring_bonus:
-            assert seen["ins_wait"][k] == ins.params["vesting_months"], ins.id
+            assert seen["bonus_vesting_months"][k] == ins.params["vesting_months"], ins.id

@@ -15,7 +15,7 @@ from pandas.testing import assert_frame_equal
 
 import sim
 from sim.cli import main
-from sim.sweep import TaskStore
+from sim.tasks import TaskStore
 from tests.conftest import LIUPANSHUI, ROOT, UI_ONLY
 
 SMALL = {"persons": 2000, "months": 6}
@@ -97,7 +97,8 @@ def test_a_killed_sweep_resumes_without_recomputing_finished_tasks(tmp_path):
 
 
 def test_the_store_key_changes_with_inputs_and_not_with_the_replication_count():
-    from sim.sweep import ReplicationTask, task_key
+    from sim.replicate import ReplicationTask
+    from sim.tasks import task_key
     a = sim.load_scenario(UI_ONLY, reps=2, seed=0, **SMALL)
     b = sim.load_scenario(UI_ONLY, reps=5, seed=0, **SMALL)
     c = sim.load_scenario(UI_ONLY, reps=2, seed=1, **SMALL)

@@ -1,5 +1,5 @@
-"""Regenerate tests/golden/small_run.json. Run it only when a change is meant to alter results, and
-review the diff of the JSON in the commit: `python tests/update_golden.py`."""
+"""Regenerate tests/golden/small_run.json and tests/golden/scenarios.json. Run it only when a change is
+meant to alter results, and review the diff of the JSON in the commit: `python tests/update_golden.py`."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.golden_summary import golden_summary  # noqa: E402
+from tests.golden_summary import golden_summary, scenario_summaries  # noqa: E402
 
 if __name__ == "__main__":
-    path = Path(__file__).parent / "golden" / "small_run.json"
-    path.write_text(json.dumps(golden_summary(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {path}")
+    for name, summary in (("small_run.json", golden_summary), ("scenarios.json", scenario_summaries)):
+        path = Path(__file__).parent / "golden" / name
+        path.write_text(json.dumps(summary(), indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {path}")

@@ -118,12 +118,8 @@ N_EDUCATION = 6
 
 N_SKILL_LEVELS = 3
 
-# instrument kinds as plain ints (sim.codes.InstrumentType)
-K_REFUND, K_BONUS, K_HIRE_SI, K_FLEX_SI, K_GRANT, K_RENT, K_LOAN, K_TRAINING, K_SKILL, K_INTERN, K_PUBLIC, \
-    K_ALLOWANCE, K_TAX, K_AWARD, K_RELIEF, K_DIBAO, K_PLACEMENT = range(1, 18)
-# one_time_allowance events, tax_credit targets, startup_grant sectors (the `option` field)
+# one_time_allowance events (`allowance_event`), startup_grant sectors (`grant_sector`)
 EVENT_GRADUATING, EVENT_EMPLOYED_AWAY, EVENT_EMPLOYED, EVENT_BUSINESS_START = range(4)
-TAX_HIRE, TAX_BUSINESS = range(2)
 SECTOR_ANY, SECTOR_AGRICULTURE, SECTOR_NON_AGRICULTURE = range(3)
 
 
@@ -134,12 +130,13 @@ N_LISTS = 10
 
 
 def instrument_fields(n_districts: int) -> list:
-    """Per-instrument values in the month record: arrays indexed by the instrument's position k among
-    the enabled instruments (not by type), rewritten each month for by-month parameters."""
+    """The fields every instrument has in the month record: arrays indexed by the instrument's position k
+    among the enabled instruments (not by type), rewritten each month for by-month parameters. Each
+    type's own fields are declared with the type (sim.instruments) and appended by `month_dtype`."""
     K = MAX_INSTRUMENTS
     return [
         ("n_ins", np.int64),
-        ("ins_kind", np.int64, (K,)),       # K_* code
+        ("ins_kind", np.int64, (K,)),       # sim.codes.InstrumentType
         ("ins_slot", np.int64, (K,)),       # ledger row
         ("ins_active", np.uint8, (K,)),     # in force this month (inside `valid`)
         ("ins_first", np.int64, (K,)), ("ins_last", np.int64, (K,)),   # `valid` as month indices
@@ -151,24 +148,8 @@ def instrument_fields(n_districts: int) -> list:
         ("ins_rank", np.int64, (K,)),       # order within the group: lower is tried first
         ("ins_sizes", np.int64, (K,)),      # bitmask of qualifying firm size classes
         ("ins_amount_fen", np.int64, (K, n_districts)),   # main amount per payment
-        ("ins_extra_fen", np.int64, (K, n_districts)),    # second amount (see sim.instruments)
-        ("ins_third_fen", np.int64, (K, n_districts)),    # third amount
-        ("ins_level_fen", np.int64, (K, N_SKILL_LEVELS)),  # skill_upgrade amounts by level
-        ("ins_wait", np.int64, (K,)),       # months before payment (vesting, operating months …)
-        ("ins_max", np.int64, (K,)),        # months paid
-        ("ins_extend", np.int64, (K,)),     # extension months
-        ("ins_extend_target", np.uint32, (K,)),
-        ("ins_near_retirement", np.int64, (K,)),   # months to retirement under which payment continues
-        ("ins_share", np.float64, (K,)),    # a probability or share (see sim.instruments)
-        ("ins_share2", np.float64, (K,)),
-        ("ins_share3", np.float64, (K,)),
-        ("ins_rate", np.float64, (K,)),     # a contribution or interest rate
-        ("ins_rate2", np.float64, (K,)),
-        ("ins_option", np.int64, (K,)),     # event / sector / target kind
-        ("ins_flag", np.uint8, (K,)),       # first-time only / certificate required / remaining period …
         ("ins_claim_bit", np.int64, (K,)),  # bit in persons.claimed for once-per-person instruments, −1 none
         ("ins_value", np.float64, (K,)),    # yuan a hire brings its employer (hiring response)
-        ("ins_capacity", np.float64, (K,)), # guaranteed_loan: share of new loans that can be guaranteed
         # summaries the person pass uses to skip work
         ("lists", np.int64, (N_LISTS, K)),
         ("list_len", np.int64, (N_LISTS,)),
@@ -177,17 +158,19 @@ def instrument_fields(n_districts: int) -> list:
         ("group_members", np.int8, (K, K)),
         ("group_len", np.int64, (K,)),
         ("employment_window", np.int64),    # months after an entry in which an L_EMPLOYMENT one may pay
-        ("near_retirement_max", np.int64),  # largest ins_near_retirement in L_EMPLOYMENT
+        ("near_retirement_max", np.int64),  # largest hire_si_near_retirement in L_EMPLOYMENT
         ("annual_labour_cost", np.float64, (n_districts,)),
         ("startup_mask", np.uint32),        # groups a start-up instrument targets (all bits: any)
         ("refund_sizes", np.int64),         # size classes a 稳岗返还 in force this year covers
     ]
 
 
-def month_dtype(n_districts: int, n_schedule: int) -> np.dtype:
+def month_dtype(n_districts: int, n_schedule: int, type_fields: list = ()) -> np.dtype:
     """Everything the person pass reads, in one record: behaviour constants (filled once) and the
     month's values. A record reaches the kernels as a plain pointer, so helpers that take it can be
-    inlined without reference-count traffic (arrays passed to inlined helpers cost ≈ 2× run time)."""
+    inlined without reference-count traffic (arrays passed to inlined helpers cost ≈ 2× run time).
+    `type_fields`: the instrument types' named fields (sim.instruments.registry.month_dtype passes them;
+    the person pass needs them, the UI kernel alone does not)."""
     return np.dtype([
         ("beh", np.float64, (N_BEH,)),      # behaviour vector (indices above)
         ("mult", np.float64, (N_MULT, MULT_WIDTH)),   # multiplier tables
@@ -225,7 +208,7 @@ def month_dtype(n_districts: int, n_schedule: int) -> np.dtype:
         ("aid_months", np.int64),
         ("aid_for_ineligible", np.bool_),
         ("registration_required", np.bool_),
-    ] + instrument_fields(n_districts))
+    ] + instrument_fields(n_districts) + list(type_fields))
 
 
 def chunk_dtype(n_districts: int, n_slots: int, n_outcomes: int, n_lines: int) -> np.dtype:

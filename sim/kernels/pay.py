@@ -1,6 +1,8 @@
 """Person-level instruments (DESIGN §5 step 7): who qualifies this month, and the payments.
 
-Every instrument k is described by the `ins_*` fields of the month record (filled by sim.instruments);
+Every instrument k is described by the `ins_*` fields of the month record that every instrument has
+and by its type's named fields (`rent_start_after[k]`, `loan_default_share[k]` …), declared and filled by
+sim.instruments (one module per type family, which names the rule here that pays it);
 `lists[L_*]` hold the instruments each situation can trigger, so a person only looks at the few that
 concern it. Payments go to this chunk's ledger `A.ledger_fen[slot, line, district]`, rounded to the fen.
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.codes import CostLine, EntityKind, Outcome, PersonBit, Slot, State, WorkLocation
+from sim.codes import CostLine, EntityKind, InstrumentType as T, Outcome, PersonBit, Slot, State, WorkLocation
 from sim.kernels import layout as L
 from sim.kernels.money import to_fen
 from sim.rng import fold, month_key, uniform
@@ -118,17 +120,23 @@ def _takes(p, i, M, k, month, flags, size):
     kind = M.ins_kind[k]
     if size >= 0 and (M.ins_sizes[k] >> size) & 1 == 0:
         return False
-    if kind == L.K_BONUS:
-        if M.ins_max[k] > 0 and p.contract_months > 0 and p.contract_months < M.ins_max[k]:
-            return False                              # ins_max holds min_contract_months here
-    elif kind == L.K_GRANT or kind == L.K_RENT:
-        if M.ins_flag[k] and (p.bits & PersonBit.FIRST_BUSINESS) == 0:
+    if kind == T.hiring_bonus:
+        shortest = M.bonus_min_contract_months[k]
+        if shortest > 0 and p.contract_months > 0 and p.contract_months < shortest:
             return False
-        sector = M.ins_option[k]
+    elif kind == T.startup_grant:
+        if M.grant_first_time_only[k] and (p.bits & PersonBit.FIRST_BUSINESS) == 0:
+            return False
+        sector = M.grant_sector[k]
         if sector != L.SECTOR_ANY and _agriculture(p, i, M, month) != (sector == L.SECTOR_AGRICULTURE):
             return False
-    if kind == L.K_RENT or kind == L.K_PLACEMENT:     # renting premises / placed by an agency
-        if draw(M, k, month, i, Slot.INSTRUMENT_DETAIL) >= M.ins_share[k]:
+    elif kind == T.rent_subsidy:                      # first business, renting premises
+        if M.rent_first_time_only[k] and (p.bits & PersonBit.FIRST_BUSINESS) == 0:
+            return False
+        if draw(M, k, month, i, Slot.INSTRUMENT_DETAIL) >= M.rent_renting_share[k]:
+            return False
+    elif kind == T.placement_fee:                     # placed by an agency
+        if draw(M, k, month, i, Slot.INSTRUMENT_DETAIL) >= M.placement_via_agency_share[k]:
             return False
     return draw(M, k, month, i, Slot.INSTRUMENT) < M.ins_take_up[k]
 
@@ -196,27 +204,27 @@ def _employment_linked(p, i, t, size, base, spell, M, A):
         if not _has(spell, k) or not M.ins_active[k]:
             continue
         kind = M.ins_kind[k]
-        if kind == L.K_BONUS:
-            if local and since == M.ins_wait[k] and claims(p, i, M, k, start, flags, size, spell):
+        if kind == T.hiring_bonus:
+            if local and since == M.bonus_vesting_months[k] and claims(p, i, M, k, start, flags, size, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-        elif kind == L.K_HIRE_SI:
-            if local and (since < M.ins_max[k] or p.retire_month - start <= M.ins_near_retirement[k]) \
+        elif kind == T.hiring_si_subsidy:
+            if local and (since < M.hire_si_max_months[k] or p.retire_month - start <= M.hire_si_near_retirement[k]) \
                     and claims(p, i, M, k, start, flags, size, spell):
-                book(p, A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k] * M.ins_share[k]))
-        elif kind == L.K_TAX:
-            if local and since < M.ins_max[k] and claims(p, i, M, k, start, flags, size, spell):
+                book(p, A, M, k, CostLine.main, d, to_fen(base * M.hire_si_rate[k] * M.hire_si_share[k]))
+        elif kind == T.tax_credit:
+            if local and since < M.tax_months[k] and claims(p, i, M, k, start, flags, size, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-        elif kind == L.K_PLACEMENT:
-            if p.state == State.EMPLOYED and since == M.ins_wait[k] \
+        elif kind == T.placement_fee:
+            if p.state == State.EMPLOYED and since == M.placement_vesting_months[k] \
                     and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 A.placements[M.ins_slot[k], d] += 1
-        elif kind == L.K_DIBAO:          # from outside employment (a job-to-flexible move is not an entry)
-            if since < M.ins_max[k] and not _employed(p.prev_state) \
+        elif kind == T.dibao_taper:      # from outside employment (a job-to-flexible move is not an entry)
+            if since < M.dibao_months[k] and not _employed(p.prev_state) \
                     and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-        elif kind == L.K_ALLOWANCE:
-            event = M.ins_option[k]
-            if since != M.ins_wait[k]:
+        elif kind == T.one_time_allowance:
+            event = M.allowance_event[k]
+            if since != M.allowance_wait_months[k]:
                 continue
             if event == L.EVENT_EMPLOYED_AWAY:
                 if p.state != State.EMPLOYED or p.work_location == WorkLocation.LOCAL:
@@ -224,7 +232,7 @@ def _employment_linked(p, i, t, size, base, spell, M, A):
             elif event != L.EVENT_EMPLOYED or _employed(p.prev_state):
                 continue
             if claims(p, i, M, k, start, flags, NO_SIZE, spell) and _once(p, M, k):
-                fen = M.ins_extra_fen[k, d] if p.work_location == WorkLocation.CROSS_PROVINCE and \
+                fen = M.allowance_cross_province_fen[k, d] if p.work_location == WorkLocation.CROSS_PROVINCE and \
                     event == L.EVENT_EMPLOYED_AWAY else M.ins_amount_fen[k, d]
                 book(p, A, M, k, CostLine.main, d, fen)
 
@@ -239,27 +247,28 @@ def _business(p, i, t, spell, M, A):
     for j in range(M.list_len[L.L_BUSINESS]):
         k = M.lists[L.L_BUSINESS, j]
         kind = M.ins_kind[k]
-        if kind == L.K_LOAN:
+        if kind == T.guaranteed_loan:
             _loan_month(p, i, t, k, M, A)
         if not _has(spell, k) or not M.ins_active[k]:
             continue
-        if kind == L.K_GRANT:
-            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
+        if kind == T.startup_grant:
+            if age == M.grant_operating_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-        elif kind == L.K_RENT:
-            if age >= M.ins_wait[k] and age < M.ins_wait[k] + M.ins_max[k] \
+        elif kind == T.rent_subsidy:
+            if age >= M.rent_start_after[k] and age < M.rent_start_after[k] + M.rent_max_months[k] \
                     and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-        elif kind == L.K_TAX:
-            if age < M.ins_max[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
+        elif kind == T.tax_credit:
+            if age < M.tax_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-        elif kind == L.K_ALLOWANCE:
-            if age == M.ins_wait[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell) and _once(p, M, k):
+        elif kind == T.one_time_allowance:
+            if age == M.allowance_wait_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell) \
+                    and _once(p, M, k):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-        elif kind == L.K_LOAN:
+        elif kind == T.guaranteed_loan:
             if age == 0 and p.loan_yuan == 0 and claims(p, i, M, k, start, flags, NO_SIZE, spell) \
-                    and draw(M, k, start, i, Slot.LOAN_CAPACITY) < M.ins_capacity[k]:
-                low = M.ins_share2[k]
+                    and draw(M, k, start, i, Slot.LOAN_CAPACITY) < M.loan_capacity[k]:
+                low = M.loan_min_share_of_limit[k]
                 size = low + (1.0 - low) * draw(M, k, start, i, Slot.INSTRUMENT_DETAIL)
                 p.loan_yuan = np.int32(M.ins_amount_fen[k, d] * size / 100.0)
                 p.loan_month = t
@@ -273,12 +282,12 @@ def _loan_month(p, i, t, k, M, A):
     if p.loan_yuan <= 0 or p.loan_ins != k:
         return
     months = t - p.loan_month
-    term = M.ins_max[k]
+    term = M.loan_term_months[k]
     if months >= 1 and months <= term and M.ins_active[k]:
-        book(p, A, M, k, CostLine.main, p.district, to_fen(p.loan_yuan * M.ins_rate[k] / 12.0))
+        book(p, A, M, k, CostLine.main, p.district, to_fen(p.loan_yuan * M.loan_interest_subsidy[k] / 12.0))
     if months >= term:
-        deferred = draw(M, k, p.loan_month, i, Slot.LOAN_DEFERRAL) < M.ins_rate2[k]
-        if not deferred or months >= term + M.ins_extend[k]:
+        deferred = draw(M, k, p.loan_month, i, Slot.LOAN_DEFERRAL) < M.loan_deferral_share[k]
+        if not deferred or months >= term + M.loan_deferral_months[k]:
             p.loan_yuan = 0                   # repaid
 
 
@@ -287,9 +296,9 @@ def _loan_closed(p, i, t, M, A):
     """A business with a guaranteed loan closed: the loan defaults with a probability and the guarantee
     fund repays its share of the principal (代偿); otherwise it is repaid."""
     k = p.loan_ins
-    if draw(M, k, p.loan_month, i, Slot.LOAN_DEFAULT) < M.ins_share[k]:
+    if draw(M, k, p.loan_month, i, Slot.LOAN_DEFAULT) < M.loan_default_share[k]:
         A.outcomes[Outcome.loans_defaulted] += 1
-        book(p, A, M, k, CostLine.loan_compensation, p.district, to_fen(p.loan_yuan * M.ins_share3[k]))
+        book(p, A, M, k, CostLine.loan_compensation, p.district, to_fen(p.loan_yuan * M.loan_compensation_share[k]))
     p.loan_yuan = 0
 
 
@@ -305,8 +314,8 @@ def _flexible(p, i, t, M, A):
         k = M.lists[L.L_FLEXIBLE, j]
         if not M.ins_active[k] or not _open(M, k, start, flags):
             continue
-        limit = M.ins_max[k] + (M.ins_extend[k] if flags & M.ins_extend_target[k] else 0)
-        if (p.flex_subsidy_months < limit or p.retire_month - t <= M.ins_near_retirement[k]) \
+        limit = M.flex_max_months[k] + (M.flex_extension_months[k] if flags & M.flex_extension_target[k] else 0)
+        if (p.flex_subsidy_months < limit or p.retire_month - t <= M.flex_near_retirement[k]) \
                 and claims(p, i, M, k, start, flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
             paid = True
@@ -321,9 +330,9 @@ def _training_month(p, i, t, spell, M, A):
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
-        if _has(spell, k) and M.ins_active[k] and M.ins_extra_fen[k, d] > 0 \
+        if _has(spell, k) and M.ins_active[k] and M.training_living_fen[k, d] > 0 \
                 and claims(p, i, M, k, start, p.hire_flags, NO_SIZE, spell):
-            book(p, A, M, k, CostLine.training_living, d, M.ins_extra_fen[k, d])
+            book(p, A, M, k, CostLine.training_living, d, M.training_living_fen[k, d])
 
 
 @njit(cache=True)
@@ -334,13 +343,13 @@ def _training_completed(p, i, t, spell, certified, M, A):
     start = t - spell - 1
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
-        if not M.ins_active[k] or (M.ins_flag[k] and not certified):
+        if not M.ins_active[k] or (M.training_certificate_required[k] and not certified):
             continue
         if claims(p, i, M, k, start, p.hire_flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-            book(p, A, M, k, CostLine.training_followup, d, M.ins_third_fen[k, d])
+            book(p, A, M, k, CostLine.training_followup, d, M.training_followup_fen[k, d])
             if certified:
-                book(p, A, M, k, CostLine.training_appraisal, d, M.ins_level_fen[k, 0])
+                book(p, A, M, k, CostLine.training_appraisal, d, M.training_appraisal_fen[k])
 
 
 @njit(cache=True)
@@ -349,7 +358,7 @@ def _intern_month(p, i, t, spell, M, A):
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_INTERN]):
         k = M.lists[L.L_INTERN, j]
-        if _has(spell, k) and M.ins_active[k] and p.state_months < M.ins_max[k] \
+        if _has(spell, k) and M.ins_active[k] and p.state_months < M.intern_months[k] \
                 and claims(p, i, M, k, start, p.hire_flags, NO_SIZE, spell):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
 
@@ -365,9 +374,9 @@ def _intern_hired(p, i, t, spell, M, A):
         k = M.lists[L.L_INTERN, j]
         if not M.ins_active[k] or not claims(p, i, M, k, start, p.hire_flags, NO_SIZE, EVERY):
             continue
-        book(p, A, M, k, CostLine.intern_retention, d, M.ins_extra_fen[k, d])
-        remaining = min(M.ins_max[k], np.int64(M.beh[L.IN_MONTHS])) - (spell + 1)
-        if M.ins_flag[k] and remaining > 0:
+        book(p, A, M, k, CostLine.intern_retention, d, M.intern_retention_fen[k, d])
+        remaining = min(M.intern_months[k], np.int64(M.beh[L.IN_MONTHS])) - (spell + 1)
+        if M.intern_remaining_period[k] and remaining > 0:
             book(p, A, M, k, CostLine.main, d, remaining * M.ins_amount_fen[k, d])
 
 
@@ -377,12 +386,13 @@ def _public_job(p, i, t, spell, M, A):
     start = t - np.int64(p.state_months)
     for j in range(M.list_len[L.L_PUBLIC]):
         k = M.lists[L.L_PUBLIC, j]
-        if not _has(spell, k) or not M.ins_active[k] or p.placements > M.ins_option[k]:
+        if not _has(spell, k) or not M.ins_active[k] or p.placements > M.public_job_max_placements[k]:
             continue
-        limit = M.ins_max[k] + (M.ins_extend[k] if p.group_flags & M.ins_extend_target[k] else 0)
+        limit = M.public_job_max_months[k] + (M.public_job_extension_months[k]
+                                             if p.group_flags & M.public_job_extension_target[k] else 0)
         if p.state_months < limit and claims(p, i, M, k, start, p.hire_flags, NO_SIZE, spell):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
-            book(p, A, M, k, CostLine.public_job_si, d, M.ins_extra_fen[k, d])
+            book(p, A, M, k, CostLine.public_job_si, d, M.public_job_si_fen[k, d])
 
 
 @njit(cache=True)
@@ -404,9 +414,10 @@ def skill_upgrade(p, i, t, M, A):
     level = max(min(np.int64(p.skill), 3), 1) - 1
     for j in range(M.list_len[L.L_SKILL]):
         k = M.lists[L.L_SKILL, j]
-        if M.ins_active[k] and p.ui_contrib_months >= M.ins_wait[k] and p.upgrades < M.ins_max[k] \
+        if M.ins_active[k] and p.ui_contrib_months >= M.skill_min_ui_months[k] \
+                and p.upgrades < M.skill_max_per_year[k] \
                 and claims(p, i, M, k, t, p.group_flags, NO_SIZE, EVERY):
-            book(p, A, M, k, CostLine.main, d, M.ins_level_fen[k, level])
+            book(p, A, M, k, CostLine.main, d, M.skill_level_fen[k, level])
             if p.upgrades < MAX_U8:
                 p.upgrades += 1
 
@@ -420,8 +431,8 @@ def relief(p, base, size, M, A):
     for j in range(M.list_len[L.L_RELIEF]):
         k = M.lists[L.L_RELIEF, j]
         if M.ins_active[k] and (M.ins_sizes[k] >> size) & 1:
-            book(p, A, M, k, CostLine.main, d, to_fen(base * M.ins_rate[k]))
-            ui_cut += to_fen(base * M.ins_rate2[k])
+            book(p, A, M, k, CostLine.main, d, to_fen(base * M.relief_rate[k]))
+            ui_cut += to_fen(base * M.relief_ui_rate[k])
     return ui_cut
 
 

@@ -183,26 +183,12 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
     is due (made by `_finish` once this month's group flags are known, so target groups see them), plus
     the sim.kernels.pay bits of events instruments pay for (CLOSED, TRAINED, CERTIFIED, INTERN_HIRED
     with the spell's months above SPELL_SHIFT)."""
-    t = M.t
     state = p.state
-    closed = 0
-    if state == State.SELF_EMPLOYED and event != D.EV_NONE:
-        A.outcomes[Outcome.business_closures] += 1          # every move out of a business closes it
-        p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FIRST_BUSINESS))
-        closed = CLOSED
+    closed = _close_business(p, state, event, A)
     if event == D.EV_HIRE:
         if _hire(p, i, key, M, F, order, district_start, cum_vacancies, FA):
-            u = uniform(key, i, Slot.CONTRACT)
-            p.contract_months = 12 if u < M.beh[L.CT_ONE_YEAR] else (
-                36 if u < M.beh[L.CT_ONE_YEAR] + M.beh[L.CT_THREE_YEARS] else 0)
-            intern = 0
-            if state == State.INTERN:
-                A.outcomes[Outcome.interns_retained] += 1
-                intern = INTERN_HIRED | (np.int64(p.state_months) << SPELL_SHIFT)
-            _record_entry(p, t, State.EMPLOYED, A)
-            _enter(p, State.EMPLOYED)
-            return MOVED | closed | intern
-        event = fallback
+            return _start_job(p, i, key, state, M, A) | closed
+        event = fallback                       # no vacancy found: the month's other move
     if event == D.EV_NONE:
         return closed
     if event == D.EV_REGISTER:
@@ -219,57 +205,116 @@ def _apply(p, i, key, event, fallback, involuntary, M, F, order, district_start,
         p.employer = -1
         p.work_location = WorkLocation.LOCAL
     if event == D.EV_UNEMPLOYED:
-        eligible = involuntary and p.ui_contrib_months >= M.min_contribution_months
-        p_register = M.beh[L.REG_INVOLUNTARY] if eligible else M.beh[L.REG_OTHER]
-        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY | JOB_SPELL_BITS)
-        if uniform(key, i, Slot.REGISTER) < p_register or state == State.PUBLIC_JOB:
-            bits |= PersonBit.REGISTERED       # public-post leavers return to the register
-        if involuntary:
-            bits |= PersonBit.INVOLUNTARY
-        p.bits = np.uint8(bits)
-        p.ui_status = L.UI_NONE
-        _enter(p, State.UNEMPLOYED)
-        return MOVED | (CLAIM if involuntary else 0) | closed
-    if event == D.EV_SEARCH:                   # training completed: certificate, then back to search
-        done = TRAINED | (np.int64(p.state_months) << SPELL_SHIFT)
-        A.outcomes[Outcome.training_completions] += 1
-        if uniform(key, i, Slot.CERTIFICATE) < M.beh[L.TR_CERTIFICATE]:
-            A.outcomes[Outcome.training_certificates] += 1
-            done |= CERTIFIED
-            if p.skill < 3:
-                p.skill += 1
-            if p.certificates < 255:
-                p.certificates += 1
-        p.training_done_month = t
-        _enter(p, State.UNEMPLOYED)
-        return MOVED | done
+        return _to_unemployed(p, i, key, state, involuntary, M) | closed
+    if event == D.EV_SEARCH:
+        return _complete_training(p, i, key, M, A)
     if event == D.EV_INACTIVE or event == D.EV_STUDY:
-        bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY | JOB_SPELL_BITS)
-        if event == D.EV_STUDY:
-            bits |= PersonBit.FURTHER_STUDY
-        elif state != State.STUDENT:
-            A.outcomes[Outcome.labour_force_exits_to_inactive] += 1
-        p.bits = np.uint8(bits)
-        p.ui_status = L.UI_NONE
-        _enter(p, State.INACTIVE)
-        return MOVED | closed
-    if event == D.EV_TRAINING:                 # a UI claim continues during training
-        p.hire_flags = p.group_flags           # entry flags: training subsidies target the groups at entry
-        _enter(p, State.TRAINING)
-        return MOVED
+        return _to_inactive(p, state, event, A) | closed
+    if event == D.EV_TRAINING or event == D.EV_INTERN:
+        return _to_programme(p, event)
+    return _to_work(p, state, event, M.t, A) | closed
+
+
+@njit(cache=True)
+def _close_business(p, state, event, A):
+    """Every move out of a business closes it: CLOSED then, else 0."""
+    if state == State.SELF_EMPLOYED and event != D.EV_NONE:
+        A.outcomes[Outcome.business_closures] += 1
+        p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FIRST_BUSINESS))
+        return CLOSED
+    return 0
+
+
+@njit(cache=True)
+def _start_job(p, i, key, state, M, A):
+    """A vacancy found (`_hire`): the contract's length; an intern hired by the host. MOVED, plus
+    INTERN_HIRED with the internship's months."""
+    u = uniform(key, i, Slot.CONTRACT)
+    p.contract_months = 12 if u < M.beh[L.CT_ONE_YEAR] else (
+        36 if u < M.beh[L.CT_ONE_YEAR] + M.beh[L.CT_THREE_YEARS] else 0)
+    intern = 0
+    if state == State.INTERN:
+        A.outcomes[Outcome.interns_retained] += 1
+        intern = INTERN_HIRED | (np.int64(p.state_months) << SPELL_SHIFT)
+    _record_entry(p, M.t, State.EMPLOYED, A)
+    _enter(p, State.EMPLOYED)
+    return MOVED | intern
+
+
+@njit(cache=True)
+def _to_unemployed(p, i, key, state, involuntary, M):
+    """Into unemployment: registration draw (public-post leavers return to the register); a UI claim is
+    due after an involuntary separation. MOVED, plus CLAIM then."""
+    eligible = involuntary and p.ui_contrib_months >= M.min_contribution_months
+    p_register = M.beh[L.REG_INVOLUNTARY] if eligible else M.beh[L.REG_OTHER]
+    bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY | JOB_SPELL_BITS)
+    if uniform(key, i, Slot.REGISTER) < p_register or state == State.PUBLIC_JOB:
+        bits |= PersonBit.REGISTERED
+    if involuntary:
+        bits |= PersonBit.INVOLUNTARY
+    p.bits = np.uint8(bits)
+    p.ui_status = L.UI_NONE
+    _enter(p, State.UNEMPLOYED)
+    return MOVED | (CLAIM if involuntary else 0)
+
+
+@njit(cache=True)
+def _complete_training(p, i, key, M, A):
+    """Training completed: certificate draw (skill +1), then back to search. MOVED | TRAINED with the
+    course's months, plus CERTIFIED."""
+    done = TRAINED | (np.int64(p.state_months) << SPELL_SHIFT)
+    A.outcomes[Outcome.training_completions] += 1
+    if uniform(key, i, Slot.CERTIFICATE) < M.beh[L.TR_CERTIFICATE]:
+        A.outcomes[Outcome.training_certificates] += 1
+        done |= CERTIFIED
+        if p.skill < 3:
+            p.skill += 1
+        if p.certificates < 255:
+            p.certificates += 1
+    p.training_done_month = M.t
+    _enter(p, State.UNEMPLOYED)
+    return MOVED | done
+
+
+@njit(cache=True)
+def _to_inactive(p, state, event, A):
+    """Out of the labour force, or into further study (a school leaver's destination)."""
+    bits = np.int64(p.bits) & ~np.int64(REGISTERED_OR_INVOLUNTARY | JOB_SPELL_BITS)
+    if event == D.EV_STUDY:
+        bits |= PersonBit.FURTHER_STUDY
+    elif state != State.STUDENT:
+        A.outcomes[Outcome.labour_force_exits_to_inactive] += 1
+    p.bits = np.uint8(bits)
+    p.ui_status = L.UI_NONE
+    _enter(p, State.INACTIVE)
+    return MOVED
+
+
+@njit(cache=True)
+def _to_programme(p, event):
+    """Into training (a UI claim continues) or an internship (it ends). The entry flags are kept:
+    training and internship subsidies target the groups at entry."""
+    p.hire_flags = p.group_flags
     if event == D.EV_INTERN:
-        p.hire_flags = p.group_flags           # entry flags, as for training
         p.ui_status = L.UI_NONE
         _enter(p, State.INTERN)
-        return MOVED
+    else:
+        _enter(p, State.TRAINING)
+    return MOVED
+
+
+@njit(cache=True)
+def _to_work(p, state, event, t, A):
+    """Into flexible work, a business or a public-welfare post (a quit into flexible work is not a new
+    job: no entry recorded)."""
     new_state = State.FLEXIBLE if event == D.EV_FLEXIBLE else (
         State.SELF_EMPLOYED if event == D.EV_SELF_EMPLOYED else State.PUBLIC_JOB)
-    if state == State.EMPLOYED:                # a quit into flexible work is not a new job
+    if state == State.EMPLOYED:
         p.ui_status = L.UI_NONE
     else:
         _record_entry(p, t, new_state, A)
     _enter(p, new_state)
-    return MOVED | closed
+    return MOVED
 
 
 @njit(cache=True)

@@ -1,7 +1,8 @@
 """Type-specific parameters of every instrument type except ui_benefit (DESIGN §6).
 
 Semantics of each type are documented in docs/instruments.md; the kernels are in sim/kernels/pay.py
-(persons) and sim/instruments.py (稳岗返还 and the other aggregate types). Defaults that are
+(persons) and sim/instruments/ (the declarations that pack these parameters for the kernels, and 稳岗返还
+and the other aggregate types). Defaults that are
 not plain bookkeeping name their source (DOMAIN_NOTES row or `assumption:`); a scenario that relies on
 a default for a number its seed leaves open (按规定) says so in its own `source`.
 """
@@ -15,7 +16,6 @@ F = Field
 SIZES = ("micro", "small", "medium", "large")
 SI_EMPLOYER_LINES = ("pension_employer", "medical_employer", "ui_employer", "injury_employer")
 SKILL_LEVELS = ("primary", "intermediate", "advanced")
-COURSES = ("vocational", "gyb", "syb", "online_entrepreneurship", "labour_preparation", "other")
 ALLOWANCE_EVENTS = ("graduating", "employed_away", "employed", "business_start")
 
 
@@ -174,7 +174,6 @@ GUARANTEED_LOAN: Schema = {
 }
 
 TRAINING_SUBSIDY: Schema = {
-    "course": F("enum", choices=COURSES, default="vocational", description="course kind (labels reports)"),
     "per_day": _amount("subsidy per training day (GYB 100, SYB 120, online 200 in seed 004 A1§(八))",
                        0.0, unit="yuan/day"),
     "days": F("int", unit="days", min=0, max=365, default=0, description="days of the course"),

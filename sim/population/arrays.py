@@ -45,9 +45,7 @@ PERSON_FIELDS: dict[str, type] = {
     "hire_month": np.int16,
     "contract_months": np.int8,    # labour-contract length of the current job (0 = open-ended)
     "training_done_month": np.int16,
-    "si_subsidy_months": np.uint8,     # months of employer SI subsidy used (hiring_si_subsidy)
     "flex_subsidy_months": np.uint8,   # months of flexible-work SI subsidy used
-    "rent_months": np.uint8,           # months of rent subsidy used
     "public_job_months": np.int16,     # months in public-welfare posts, all placements
     "placements": np.int8,             # public-welfare placements
     "claimed": np.uint16,              # one-time subsidies already claimed (a bit per instrument slot)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit, prange
+from scipy.special import ndtri
 
 from sim.codes import (FEN_ROUNDING_NUDGE, Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State,
                        UiStatus, WorkLocation)
@@ -416,7 +417,6 @@ def _initial_firm_history(firms: Firms, p: Persons, profile: dict, behaviour: di
 
 def wage_noise(sigma: float, k: int = 32) -> np.ndarray:
     """Within-firm wage multipliers exp(σ z) at k equiprobable quantiles (mean-one lognormal)."""
-    from scipy.special import ndtri
     z = ndtri((np.arange(k) + 0.5) / k)
     values = np.exp(sigma * z)
     return values / values.mean()

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.compare import Comparison
 from sim.report import excel, html
 from sim.report.labels import LANGS
-from sim.results import atomic_write
+from sim.results import Results, atomic_write
+from sim.sensitivity import SensitivityResult
 
 REPORT_FILES = ("report.html", "workbook.xlsx")
 
@@ -15,8 +17,6 @@ def write_reports(results, out_dir: Path | str, lang: str = "zh") -> list[Path]:
     their paths."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    from sim.compare import Comparison
-    from sim.sensitivity import SensitivityResult
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if isinstance(results, SensitivityResult):
@@ -33,9 +33,6 @@ def write_reports(results, out_dir: Path | str, lang: str = "zh") -> list[Path]:
 def load_saved(folder: Path | str):
     """A saved results folder (of `subsim run`), comparison folder (of `subsim compare`) or sensitivity
     folder (of `subsim sensitivity`)."""
-    from sim.compare import Comparison
-    from sim.results import Results
-    from sim.sensitivity import SensitivityResult
     folder = Path(folder)
     if (folder / "comparison.json").exists():
         return Comparison.load(folder)

@@ -6,7 +6,13 @@ import html
 import math
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from sim.results import atomic_write, write_csv  # noqa: E402
 
 FIT_COLUMNS = ["name", "name_zh", "metric", "at", "district", "value", "relation", "tolerance", "simulated", "gap",
                "met", "calibrate", "headline", "source", "note"]
@@ -28,7 +34,6 @@ def write_fit_report(fit: pd.DataFrame, out: Path, *, title: str) -> dict[str, P
     -------
     dict of str to Path
     """
-    from sim.results import atomic_write, write_csv
     out = Path(out)
     table = fit[[c for c in FIT_COLUMNS if c in fit.columns]]
     paths = {"csv": out / "fit.csv", "html": out / "fit.html", "png": out / "fit.png"}
@@ -64,10 +69,6 @@ def fit_html(table: pd.DataFrame, title: str) -> str:
 
 def fit_chart(table: pd.DataFrame, title: str, path) -> None:
     """Simulated ÷ target per target (dots), the acceptance band (grey), the target (line at 1)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     shown = table[table["simulated"].notna() & (table["value"] > 0)].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.35 * max(len(shown), 3) + 1.2))
     for i, r in shown.iterrows():

@@ -1,18 +1,11 @@
 """The instrument-type catalogue as text (`subsim instruments`), from the schemas themselves."""
 from __future__ import annotations
 
+from sim.instruments.registry import DECLARATION
 from sim.params.scenario_schema import INSTRUMENT_COMMON, TYPE_SCHEMAS
 from sim.params.schema import DERIVED, REQUIRED, Field
 
-TYPE_NAMES_ZH = {
-    "ui_benefit": "失业保险金", "stabilization_refund": "稳岗返还",
-    "hiring_bonus": "一次性吸纳就业补贴/扩岗补助/岗位补贴", "hiring_si_subsidy": "企业社保补贴",
-    "flexible_si_subsidy": "灵活就业社保补贴", "startup_grant": "一次性创业补贴", "rent_subsidy": "场租补贴",
-    "guaranteed_loan": "创业担保贷款", "training_subsidy": "职业/创业培训补贴", "skill_upgrade_subsidy": "技能提升补贴",
-    "internship_subsidy": "就业见习补贴", "public_job": "公益性岗位", "one_time_allowance": "求职创业补贴/交通补助",
-    "tax_credit": "税收扣减", "fixed_award": "奖补", "contribution_relief": "社保费减免", "dibao_taper": "低保渐退",
-    "placement_fee": "职业介绍补贴",
-}
+TYPE_NAMES_ZH = {"ui_benefit": "失业保险金"} | {d.type.name: d.name_zh for d in DECLARATION.values()}
 
 
 def _default(field: Field) -> str:

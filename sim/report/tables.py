@@ -5,11 +5,15 @@ With replications, amounts are means over replications and P5/P95 bands are give
 """
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
 from sim.report.labels import fund_name, line_name, metric_name, text
+from sim.targets import compare_targets, load_targets
 
 KPI_METRICS = ("new_urban_jobs_ytd", "surveyed_unemployment_rate", "reemployed_unemployed_ytd", "difficulty_employed_ytd")
 HEADLINE = ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd", "surveyed_unemployment_rate",
@@ -121,15 +125,15 @@ def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
 
 
 def targets_table(results, lang: str) -> pd.DataFrame | None:
-    """Simulated outcomes against calibration/<locality>/targets.toml, or None when there is none."""
-    try:
-        from sim.targets import compare_targets, load_targets
-    except ImportError:                                      # targets arrive with the calibration work
+    """Simulated outcomes against the targets file the run's manifest recorded, or None when it recorded
+    none or the file has changed since (its sha256 differs: the run is not compared with other targets)."""
+    recorded = [f for f in results.manifest.get("input_files", []) if f["role"] == "targets"]
+    if not recorded:
         return None
-    try:
-        targets = load_targets(results.manifest["locality"])
-    except FileNotFoundError:
+    path = Path(recorded[0]["path"])
+    if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != recorded[0]["sha256"]:
         return None
+    targets = load_targets(path)
     if not targets:
         return None
     table = compare_targets(results, targets)

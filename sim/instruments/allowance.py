@@ -1,0 +1,35 @@
+"""一次性求职创业补贴 and similar one-off allowances (one_time_allowance), paid on an event. Kernel rules:
+sim.kernels.pay `_employment_linked`, `_business`, `_graduating`."""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.codes import InstrumentType as T
+from sim.instruments.declaration import DISTRICTS, Declaration, per_district
+from sim.kernels import layout as L
+
+EVENTS = {"graduating": L.EVENT_GRADUATING, "employed_away": L.EVENT_EMPLOYED_AWAY,
+          "employed": L.EVENT_EMPLOYED, "business_start": L.EVENT_BUSINESS_START}
+SITUATION = {"graduating": (L.L_GRADUATING,), "business_start": (L.L_BUSINESS,),
+             "employed_away": (L.L_EMPLOYMENT,), "employed": (L.L_EMPLOYMENT,)}
+
+
+def _static(m, k, p, run):
+    m["allowance_wait_months"][k] = p["wait_months"]
+    m["allowance_event"][k] = EVENTS[p["event"]]
+    return p["wait_months"], -1
+
+
+def _month(m, k, p, t, run):
+    m["ins_amount_fen"][k] = per_district(run, p["amount"][t])
+    m["allowance_cross_province_fen"][k] = per_district(run, p["cross_province_amount"][t])
+
+
+ONE_TIME_ALLOWANCE = Declaration(
+    T.one_time_allowance, "求职创业补贴/交通补助", situations=lambda p: SITUATION[p["event"]],
+    fields=(("allowance_wait_months", np.int64),       # months after the event before payment
+            ("allowance_event", np.int64),             # EVENT_* of sim.kernels.layout
+            ("allowance_cross_province_fen", np.int64, DISTRICTS)),   # amount for work in another province
+    static=_static, month=_month, once_per_person=lambda p: p["once_per_person"])
+
+DECLARATIONS = (ONE_TIME_ALLOWANCE,)

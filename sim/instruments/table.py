@@ -1,0 +1,124 @@
+"""The month-record fields of every enabled instrument outside the ui_benefit.
+
+`InstrumentTable` writes the fields every instrument has (`ins_*`: its slot, window, groups, take-up,
+main amount …) and runs each type's declaration (sim.instruments.registry) for its named fields, once
+(`fill_static`) and each month (`fill_month`; amounts rounded to the fen once per district and month). It
+also builds the lists of instruments each situation triggers, the exclusive groups, and the summaries
+the person pass uses to skip work.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.codes import ALL_GROUPS, InstrumentType as T, group_union
+from sim.instruments.declaration import firm_sizes, instrument_key
+from sim.instruments.registry import DECLARATION
+from sim.instruments.startup import loan_room_after
+from sim.kernels import layout as L
+
+EMPLOYER_LINES = ("pension_employer", "medical_employer", "ui_employer", "injury_employer")
+
+
+class InstrumentTable:
+    """The month-record fields of every enabled instrument (k = its ledger slot). Declarations read the
+    run's constants from it (`si`, `employer_rate`, `average_month`, `inputs`, `min_wage`, …)."""
+
+    def __init__(self, scenario, instruments: tuple, inputs, weight: float, n_districts: int):
+        self.instruments = instruments
+        self.inputs = inputs
+        self.start = scenario.start
+        self.weight = weight
+        self.n_districts = n_districts
+        si = scenario.profile["social_insurance"]
+        self.si = si
+        self.employer_rate = sum(si[line] for line in EMPLOYER_LINES)
+        self.average_month = scenario.profile["wages"]["provincial_average_wage"] / 12
+        responses = scenario.behaviour["responses"]
+        self.responses_on = responses["enabled"]
+        self.hire_multiple = responses["hire_wage_multiple"]
+        groups = sorted({ins.exclusive_group for ins in instruments if ins.exclusive_group})
+        self.group_of = {name: g for g, name in enumerate(groups)}
+        self.order = sorted(range(len(instruments)), key=lambda k: (-instruments[k].priority, k))
+        self.rank = {k: r for r, k in enumerate(self.order)}
+        claim_bits = [k for k, ins in enumerate(instruments) if ins.type in DECLARATION
+                      and DECLARATION[ins.type].once_per_person(ins.params)]
+        self.claim_bit = {k: b for b, k in enumerate(claim_bits)}     # ≤ 16: validated
+        self.retention = scenario.behaviour["internship"]["retention_probability"]
+        self.person_level = any(ins.type in DECLARATION and DECLARATION[ins.type].person_level
+                                for ins in instruments)
+        self.loan_room = {}          # guaranteed_loan k → guarantee capacity left (yuan), None = unlimited
+        self.min_wage = inputs.min_wage.astype(np.float64)
+        self.lpr_percent = 0.0       # this month's loan prime rate (fill_month)
+
+    # ---- static fields ---------------------------------------------------------------------------
+    def fill_static(self, m) -> None:
+        m["n_ins"] = len(self.instruments) if self.person_level else 0
+        lists = np.zeros((L.N_LISTS, L.MAX_INSTRUMENTS), np.int64)
+        lengths = np.zeros(L.N_LISTS, np.int64)
+        window, near_max = 0, -1
+        for k, ins in enumerate(self.instruments):
+            m["ins_slot"][k] = k
+            m["ins_claim_bit"][k] = self.claim_bit.get(k, -1)
+            m["ins_group"][k] = -1
+            if ins.type == T.ui_benefit:       # paid by sim.kernels.ui, never part of a group's claim
+                continue
+            p = ins.params
+            declaration = DECLARATION[ins.type]
+            m["ins_kind"][k] = ins.type
+            m["ins_first"][k], m["ins_last"][k] = ins.first, ins.last
+            m["ins_key"][k] = instrument_key(ins.id)
+            m["ins_target"][k], m["ins_exclude"][k] = ins.target_mask, ins.exclude_mask
+            m["ins_all_of"][k, :len(ins.target_all_of)] = ins.target_all_of
+            m["ins_group"][k] = self.group_of.get(ins.exclusive_group, -1)
+            m["ins_rank"][k] = self.rank[k]
+            m["ins_sizes"][k] = firm_sizes(p)
+            situations = declaration.situations(p)
+            for list_id in situations:
+                lists[list_id, lengths[list_id]] = k
+                lengths[list_id] += 1
+            months, near = declaration.static(m, k, p, self)
+            if L.L_EMPLOYMENT in situations:
+                window = max(window, months)
+                near_max = max(near_max, near)
+        m["lists"], m["list_len"] = lists, lengths
+        m["list_bits"] = np.array([sum(1 << int(k) for k in lists[list_id, :lengths[list_id]])
+                                   for list_id in range(L.N_LISTS)], np.uint64)
+        members = np.full((L.MAX_INSTRUMENTS, L.MAX_INSTRUMENTS), -1, np.int8)
+        group_len = np.zeros(L.MAX_INSTRUMENTS, np.int64)
+        for k in self.order:                  # rank order
+            g = m["ins_group"][k]
+            if g >= 0:
+                members[g, group_len[g]] = k
+                group_len[g] += 1
+        m["group_members"], m["group_len"] = members, group_len
+        m["employment_window"], m["near_retirement_max"] = window, near_max
+        cost = 12 * self.hire_multiple * self.min_wage * (1 + self.employer_rate)
+        m["annual_labour_cost"] = cost
+
+    # ---- monthly fields ----------------------------------------------------------------------------
+    def fill_month(self, m, t: int, lpr_percent: float) -> None:
+        self.lpr_percent = lpr_percent
+        startup_mask, refund_sizes = 0, 0
+        for k, ins in enumerate(self.instruments):
+            if ins.type == T.ui_benefit:
+                continue
+            declaration = DECLARATION[ins.type]
+            active = bool(ins.active[t])
+            m["ins_active"][k] = active
+            m["ins_take_up"][k] = ins.take_up[t]
+            declaration.month(m, k, ins.params, t, self)
+            if active and self.responses_on:
+                if declaration.startup_response:
+                    # the entry response reads one any-of mask: an all-of entry counts by any of its flags
+                    # (a slight overreach of the response only; eligibility itself tests the whole entry)
+                    startup_mask |= (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS
+                if declaration.refund_response:
+                    refund_sizes |= firm_sizes(ins.params)
+        m["startup_mask"] = startup_mask
+        m["refund_sizes"] = refund_sizes
+
+    def after_month(self, t: int, loan_fen: np.ndarray) -> None:
+        """Guarantee capacity for next month's new loans."""
+        for k, room in self.loan_room.items():
+            if room is not None:
+                self.loan_room[k] = loan_room_after(self.instruments[k].params, loan_fen[k], self.weight)

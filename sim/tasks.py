@@ -1,0 +1,135 @@
+"""Generic task machinery: a content key per task, a store of finished tasks, and `run_tasks`.
+
+A task is a picklable object with ``key()`` (a JSON-able description of everything its result depends
+on), ``__call__()`` (computes the result where it runs, returning aggregates only, never person arrays)
+and optionally ``warm()`` (a picklable callable run once in every worker before its first task: today
+it compiles the kernels or loads them from numba's cache; it is the place for a shared warm-up state).
+The task kinds live with what they run: `sim.replicate.ReplicationTask`,
+`sim.compare.ComparisonTask`, `sim.sweep.PointTask` and `sim.sweep.FunctionTask`.
+
+Resume: `run_tasks` stores each result in ``<store>/<sha256>.pkl``, the hash taken over the task's key
+and the code version (package version and the hash of the package's sources, `sim.version`). Files
+are written to a temporary name and renamed, so a killed run leaves finished tasks and at most a stray
+temporary file (removed on the next run), never a half-written result; re-running finds every finished
+task and computes only the rest. The store is trusted input (pickle): keep it inside your results folder.
+"""
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.executors import executor as open_executor
+from sim.params.compile import canonical_sha256
+from sim.results import atomic_write
+from sim.version import __version__, code_version
+
+STORE_SUFFIX = ".pkl"
+
+
+class TaskStore:
+    """Finished tasks, one file per content hash (see the module docstring)."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stray in self.folder.glob(".*.tmp"):         # left by a run killed while writing
+            stray.unlink(missing_ok=True)
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}{STORE_SUFFIX}"
+
+    def get(self, key: str) -> Any | None:
+        path = self.path(key)
+        if not path.exists():
+            return None
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+
+    def put(self, key: str, result: Any) -> None:
+        atomic_write(self.path(key), lambda p: Path(p).write_bytes(pickle.dumps(result, protocol=5)))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.folder.glob(f"*{STORE_SUFFIX}"))
+
+
+def task_key(task, code: str | None = None) -> str:
+    """The content hash of a task: its inputs and the code version."""
+    return canonical_sha256({"inputs": task.key(), "version": __version__, "code": code or code_version()})
+
+
+@dataclasses.dataclass
+class TaskRun:
+    """What `run_tasks` returns: results in task order, and how many were computed or reused."""
+
+    results: list
+    computed: int
+    reused: int
+    seconds: float
+    executor: str
+    workers: int
+
+
+def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None = None,
+              scheduler: str | None = None, store: Path | str | None = None,
+              progress: Callable[[int, int], None] | None = None) -> TaskRun:
+    """Run tasks on an executor, reusing and filling a task store.
+
+    Parameters
+    ----------
+    tasks : sequence of tasks
+        Objects with ``key()`` and ``__call__()`` (see the module docstring).
+    executor : {"serial", "processes", "dask"}
+    workers : int, optional
+        Worker processes (default: the cores available).
+    scheduler : str, optional
+        A running dask scheduler's address (``tcp://host:8786``).
+    store : path, optional
+        Task store folder: finished tasks found there are not run again; new ones are added as they
+        finish (by this process, so workers on other machines need no shared disk).
+    progress : callable(done, total), optional
+        Called with the number of finished tasks (stored ones count as finished at the start).
+
+    Returns
+    -------
+    TaskRun
+    """
+    started = time.perf_counter()
+    store = TaskStore(store) if store is not None else None
+    code = code_version()
+    keys = [task_key(t, code) for t in tasks]
+    results: list = [None] * len(tasks)
+    pending: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        found = store.get(key) if store is not None and key not in pending else None
+        if found is not None:
+            results[index] = found
+        else:
+            pending.setdefault(key, []).append(index)
+    reused = len(tasks) - sum(len(v) for v in pending.values())
+    done = reused
+    if progress is not None:
+        progress(done, len(tasks))
+    order = list(pending)
+    used, n_workers = executor, 1
+    if order:
+        first = tasks[pending[order[0]][0]]
+        warm = first.warm() if executor != "serial" and hasattr(first, "warm") else None
+        if warm is not None:
+            warm()        # here first: a cold numba cache is filled once, then every worker loads it
+        with open_executor(executor, workers=workers, scheduler=scheduler, warm=warm) as pool:
+            n_workers = pool.workers
+            for position, result in pool.imap([tasks[pending[key][0]] for key in order]):
+                key = order[position]
+                if store is not None:
+                    store.put(key, result)
+                for index in pending[key]:
+                    results[index] = result
+                done += len(pending[key])
+                if progress is not None:
+                    progress(done, len(tasks))
+    return TaskRun(results=results, computed=len(order), reused=reused,
+                   seconds=round(time.perf_counter() - started, 3), executor=used, workers=n_workers)

@@ -170,9 +170,25 @@ def group_mask(names) -> int:
     return mask
 
 
+def group_union(masks) -> int:
+    """OR of GroupFlag masks (0 for none)."""
+    union = 0
+    for mask in masks:
+        union |= mask
+    return union
+
+
+def target_masks(entries) -> tuple[int, tuple[int, ...]]:
+    """A `target` list (any of its entries; an entry is a flag name or an all-of list of names) as the
+    any-of mask of its single flags and the masks of its all-of entries."""
+    single = group_mask(e for e in entries if isinstance(e, str))
+    return single, tuple(group_mask(e) for e in entries if not isinstance(e, str))
+
+
 ALL_GROUPS = 0xFFFFFFFF     # every GroupFlag bit (an untargeted instrument's reach)
 
 MAX_INSTRUMENTS = 64    # enabled instruments per scenario (the kernels' month record holds this many)
+MAX_ALL_OF_GROUPS = 4   # all-of entries per instrument `target` (the kernels' eligibility test reads this many)
 
 # Types the engine can run (all of them; validation still checks membership).
 IMPLEMENTED_TYPES = frozenset(InstrumentType)
@@ -296,6 +312,7 @@ class Slot(IntEnum):
     LOAN_DEFERRAL = 30
     BUSINESS_SECTOR = 31     # agriculture or not, keyed by the business's start month
     LOAN_CAPACITY = 32       # a new guaranteed loan fits the guarantee fund's capacity
+    CERTIFY = 33             # a registered unemployed person in a category applies and is certified (认定)
     # firm decisions
     FIRM_EXIT = 40
     FIRM_BIRTH = 41
@@ -341,6 +358,8 @@ class Slot(IntEnum):
     ATTR_FIRM_DISTRICT = 94
     ATTR_UI_MONTHS = 95
     ATTR_COHORT_HUKOU = 96
+    ATTR_CERTIFIED = 97      # initial 就业困难人员 certification of the starting population
+    ATTR_FIRM_BASE = 98      # a firm declares its staff's contribution base at the floor
 
 
 NEVER = -32768      # int16 month index meaning "has not happened" (hire, training completion, exit …)

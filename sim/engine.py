@@ -20,7 +20,7 @@ from sim.instruments.public_job import stated_posts
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.money import fen_array as _fen
-from sim.kernels.persons import person_month, refresh_flags
+from sim.kernels.persons import certify_initial, person_month, refresh_flags
 from sim.ledger import split_fen
 from sim.params import Scenario
 from sim.params.scenario_schema import MAX_SCHEDULE_ROWS, UI_BENEFIT
@@ -166,6 +166,9 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     month_outcomes = np.zeros(N_OUTCOMES, np.int64)
     economy = scenario.economy
     refresh_flags(P, first - 1, first - 1 - (start_abs + first - 1) % 12, inputs.beh, inputs.difficulty_any_of)
+    if first == 0 and not population.certification_given:   # the certified stock the monthly inflow builds
+        certify_initial(P, key, inputs.beh[L.CERTIFY_RATE], inputs.difficulty_any_of)
+        refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
     for t in range(first, T):
         month_of_year = calendar_month(scenario.start, t)
         year_start = t - (month_of_year - 1)

@@ -88,6 +88,7 @@ def behaviour_vector(behaviour: dict, profile: dict) -> np.ndarray:
     beh[L.IN_EARLY_HIRE] = b["internship"]["early_hire"]
     beh[L.SE_AGRICULTURE] = se["agriculture_share"]
     beh[L.SK_EMPLOYED_RATE] = b["skills"]["employed_certificate_rate"]
+    beh[L.CERTIFY_RATE] = b["certification"]["monthly_probability"]
     responses = b["responses"]
     if responses["enabled"]:                  # off: no hazard depends on any instrument (static costing)
         beh[L.RESP_HIRE_ELASTICITY] = responses["hiring_subsidy_elasticity"]

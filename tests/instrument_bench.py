@@ -38,8 +38,8 @@ EMPLOYER_RATES = {"pension_employer": 0.16, "medical_employer": 0.085, "ui_emplo
 
 
 @njit   # not cached: numba's cache would not notice changes to pay_person in another module
-def _call(P, i, t, applied, size, MR, CA):
-    pay_person(P[i], i, t, applied, size, MR[0], CA[0])
+def _call(P, i, t, applied, size, base, MR, CA):
+    pay_person(P[i], i, t, applied, size, base, MR[0], CA[0])
 
 
 def person(state: State, *, flags=(), hire_flags=(), district=0, **fields) -> np.ndarray:
@@ -48,7 +48,7 @@ def person(state: State, *, flags=(), hire_flags=(), district=0, **fields) -> np
     p = P[0]
     p["state"], p["district"] = state, district
     p["birth_month"], p["retire_month"] = -360, 360
-    for name in ("school_leave_month", "hire_month", "training_done_month", "loan_month"):
+    for name in ("school_leave_month", "hire_month", "training_done_month", "loan_month", "certified_month"):
         p[name] = NEVER
     p["contrib_months"] = p["ui_contrib_months"] = 120
     p["group_flags"] = sum(int(GroupFlag[f]) for f in flags)
@@ -74,13 +74,19 @@ class Bench:
         self.table.fill_static(self.M[0])
         self.CA = np.zeros(1, L.chunk_dtype(n_districts, max(len(self.instruments), 1), N_OUTCOMES, N_COST_LINES))
 
-    def pay(self, P: np.ndarray, t: int, applied: int = 0, size: int = -1) -> dict[tuple[str, str], float]:
+    def pay(self, P: np.ndarray, t: int, applied: int = 0, size: int = -1,
+            base: float | None = None) -> dict[tuple[str, str], float]:
+        """`base`: the declared contribution base of a local job (default, with an employer: the wage
+        clipped to floor and ceiling, a firm that declares the wage)."""
         m = self.M[0]
+        if base is None:
+            local = P[0]["employer"] >= 0
+            base = min(max(float(P[0]["wage"]), m["floor_yuan"]), m["ceiling_yuan"]) if local else 0.0
         m["t"], m["year_start"] = t, t - t % 12          # the run starts in January
         self.ui.fill_month(m, t)
         self.table.fill_month(m, t, self.inputs.lpr[t])
         self.CA.view(np.uint8).fill(0)
-        _call(P, 0, t, applied, size, self.M, self.CA)
+        _call(P, 0, t, applied, size, base, self.M, self.CA)
         ledger = self.CA[0]["ledger_fen"]
         return {(self.instruments[s].id, CostLine(line).name): int(ledger[s, line].sum()) / 100
                 for s, line in zip(*np.nonzero(ledger.sum(axis=2)))}

@@ -147,8 +147,8 @@ def _job_finding_hazard(age, education, spell, skill, disability, registered, hu
 
 
 def group_flags(t, year_start, state, bits, household, age, spell, education, school_leave_month, sex, disability,
-                hukou, retire_month, beh, difficulty_any_of):
-    """flags.group_flags on arrays (int64 in, int64 out; stored as uint32)."""
+                hukou, retire_month, beh, difficulty_any_of, certified):
+    """flags.group_flags on arrays (int64 in, int64 out; stored as uint32); `certified` a bool array."""
     G = GroupFlag
     f = np.zeros(state.shape, np.int64)
 
@@ -181,8 +181,8 @@ def group_flags(t, year_start, state, bits, household, age, spell, education, sc
     put(G.near_retirement_5y, to_retirement <= 60)
     put(G.near_retirement_1y, to_retirement <= 12)
     put(G.first_time_founder, (state == State.SELF_EMPLOYED) & ((bits & PersonBit.FIRST_BUSINESS) != 0))
-    difficult = ((f & difficulty_any_of) != 0) & (((f & G.reg_unemployed) != 0)
-                                                 | ((bits & PersonBit.DIFFICULTY_HIRE) != 0))
+    difficult = certified & ((f & difficulty_any_of) != 0) & (((f & G.reg_unemployed) != 0)
+                                                            | ((bits & PersonBit.DIFFICULTY_HIRE) != 0))
     put(G.difficulty, difficult)
     return f
 
@@ -250,9 +250,16 @@ def check_supported(M) -> None:
 
 
 def in_groups(M, k: int, flags):
-    """pay._in_groups on arrays: in one of the target groups (any if none) and in no excluded one."""
+    """pay._in_groups on arrays: in one of the target groups or all-of entries (any if none) and in no
+    excluded one."""
     target = int(M["ins_target"][k])
-    ok = np.ones(flags.shape, bool) if target == 0 else (flags & target) != 0
+    all_of = [int(m) for m in M["ins_all_of"][k] if m != 0]
+    if target == 0 and not all_of:
+        ok = np.ones(flags.shape, bool)
+    else:
+        ok = (flags & target) != 0
+        for need in all_of:
+            ok |= (flags & need) == need
     return ok & ((flags & int(M["ins_exclude"][k])) == 0)
 
 
@@ -314,11 +321,11 @@ _INT_FIELDS = ("state", "prev_state", "bits", "household", "sex", "education", "
                "skill", "certificates", "work_location", "birth_month", "retire_month", "school_leave_month",
                "state_months", "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage",
                "employer", "hire_month", "contract_months", "training_done_month", "public_job_months",
-               "placements", "group_flags", "hire_flags", "loan_yuan")
+               "placements", "group_flags", "hire_flags", "loan_yuan", "certified_month")
 _WRITTEN = ("state", "prev_state", "bits", "household", "skill", "certificates", "work_location", "state_months",
             "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage", "employer",
             "hire_month", "contract_months", "training_done_month", "public_job_months", "placements",
-            "group_flags", "hire_flags")
+            "group_flags", "hire_flags", "certified_month")
 
 
 def _is_employment(state):
@@ -437,7 +444,8 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     p["group_flags"][g] = group_flags(t, int(M["year_start"]), state0[g], p["bits"][g], p["household"][g],
                                       t - p["birth_month"][g], p["state_months"][g], p["education"][g],
                                       p["school_leave_month"][g], p["sex"][g], p["disability"][g], p["hukou"][g],
-                                      p["retire_month"][g], beh, int(difficulty_any_of))
+                                      p["retire_month"][g], beh, int(difficulty_any_of),
+                                      p["certified_month"][g] != NEVER)
 
     # ---- decide: (event, fallback, involuntary) per person ----------------------------------------
     event = np.full(n, D.EV_NONE, np.int64)
@@ -662,11 +670,11 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         is_local = (new_state != State.EMPLOYED) | (p["employer"] >= 0)
         acc.count(Outcome.entries_to_employment, mask & is_local & ~_is_employment(old))
         acc.count(Outcome.hires_from_unemployment, mask & (old == State.UNEMPLOYED))
-        acc.count(Outcome.reemployed_unemployed, was_registered)
+        acc.count(Outcome.reemployed_unemployed, was_registered & is_local)
         set_bits(was_registered, PersonBit.WAS_UNEMPLOYED)
         clear_bits(mask & ~was_registered, PersonBit.WAS_UNEMPLOYED)
         diff = mask & ((flags & GroupFlag.difficulty) != 0)
-        acc.count(Outcome.difficulty_employed, diff & ~_is_employment(old))
+        acc.count(Outcome.difficulty_employed, diff & is_local & ~_is_employment(old))
         set_bits(diff, PersonBit.DIFFICULTY_HIRE)
         clear_bits(mask & ~diff, PersonBit.DIFFICULTY_HIRE)
         clear_bits(mask, REG_OR_INVOL)
@@ -804,6 +812,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     # ---- accruals (_accrue) ----------------------------------------------------------------------
     insured = live & (state == State.EMPLOYED) & (p["employer"] >= 0)
     base = np.minimum(np.maximum(p["wage"][insured].astype(np.float64), M["floor_yuan"]), M["ceiling_yuan"])
+    base = np.where(F["base_at_floor"][p["employer"][insured]] != 0, M["floor_yuan"], base)   # declared base
     ui_fen = to_fen(base * M["ui_rate"])
     si_fen = to_fen(base * M["si_rate"])
     acc.firm_add("insured", insured, p["employer"], 1)
@@ -818,12 +827,23 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     with_ui = insured | public                                   # not flexible workers, not jobs away
     p["ui_contrib_months"][with_ui & (p["ui_contrib_months"] < MAX_I16)] += 1
 
+    # ---- 就业困难人员 certification (_certification), on last month's flags ---------------------------
+    reg_un = live & (state == State.UNEMPLOYED) & ((p["bits"] & PersonBit.REGISTERED) != 0)
+    certified = p["certified_month"] != NEVER
+    kept = ((reg_un & ~(moved & (p["prev_state"] != State.TRAINING))) | (state == State.TRAINING)
+            | (_is_employment(state) & ((p["bits"] & PersonBit.DIFFICULTY_HIRE) != 0)))
+    p["certified_month"][live & certified & ~kept] = NEVER
+    applying = live & ~certified & reg_un & ((p["group_flags"] & int(difficulty_any_of)) != 0)
+    granted = np.zeros(n, bool)
+    granted[applying] = draw(applying, Slot.CERTIFY) < beh[L.CERTIFY_RATE]
+    p["certified_month"][granted] = t
+
     # ---- group flags of the month ----------------------------------------------------------------
     lv = live
     p["group_flags"][lv] = group_flags(t, int(M["year_start"]), state[lv], p["bits"][lv], p["household"][lv], age[lv],
                                        p["state_months"][lv], p["education"][lv], p["school_leave_month"][lv],
                                        p["sex"][lv], p["disability"][lv], p["hukou"][lv], p["retire_month"][lv],
-                                       beh, int(difficulty_any_of))
+                                       beh, int(difficulty_any_of), p["certified_month"][lv] != NEVER)
 
     # ---- skill certificates of employees of a local firm (a draw each month) ----------------------
     has_firm = live & (p["employer"] >= 0)

@@ -19,6 +19,10 @@ COMMON = 'funding = "employment_fund"\nsource = "test"\n'
 
 
 def instrument(iid: str, type_: str, payee: str, body: str = "") -> str:
+    if "take_up" not in body and "application" not in body:      # full take-up unless the test sets one
+        body = 'take_up = 1.0\n' + body
+    if "take_up_source" not in body:
+        body = 'take_up_source = "assumption: test"\n' + body
     return f'[instruments.{iid}]\ntype = "{type_}"\nname_zh = "{iid}"\npayee = "{payee}"\n{COMMON}{body}\n'
 
 

@@ -86,6 +86,8 @@ type = "ui_benefit"
 name_zh = "失业保险金"
 funding = "ui_fund"
 payee = "person"
+take_up = 1.0
+take_up_source = "assumption: test"
 source = "004 M§21"
 """
 
@@ -320,13 +322,14 @@ def test_locality_problems_are_raised(monkeypatch: pytest.MonkeyPatch,
 def test_sha256_is_stable_under_key_order(tmp_path: Path, fake_locality: list[Path]) -> None:
     stub_locality(tmp_path)
     one = write(tmp_path, "one.toml",
-                MINIMAL + 'take_up = 1\nratio = { "2024-01" = 0.9, "2024-06" = 1 }\n')
+                MINIMAL.replace("take_up = 1.0\n", "take_up = 1\n") + 'ratio = { "2024-01" = 0.9, "2024-06" = 1 }\n')
     reordered = """
 [instruments.UI-10]
 ratio = { "2024-06" = 1.0, "2024-01" = 0.9 }
 source = "004 M§21"
 payee = "person"
 take_up = 1.0
+take_up_source = "assumption: test"
 funding = "ui_fund"
 name_zh = "失业保险金"
 type = "ui_benefit"
@@ -376,10 +379,10 @@ def test_wrong_shapes_everywhere_are_problems(tmp_path: Path) -> None:
     path = write(tmp_path, "shapes2.toml", MINIMAL + '\n[instruments.X]\n\n[instruments]\nY = 4\n')
     texts = [str(p) for p in validate_files([path])]
     assert any(t.endswith("instruments.Y = 4: must be a table [instruments.<ID>]") for t in texts)
-    # an empty instrument: each required key once, nothing else
+    # an empty instrument: each required key once (take_up: application = "required" is the default), nothing else
     assert sorted(t.split(": ")[1] for t in texts if "instruments.X" in t) == [
         "instruments.X.funding", "instruments.X.name_zh", "instruments.X.payee",
-        "instruments.X.source", "instruments.X.type"]
+        "instruments.X.source", "instruments.X.take_up", "instruments.X.type"]
 
 
 def test_no_value_in_force_before_first_month(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -40,8 +40,11 @@ def _hire_si_static(m, k, p, run):
 
 def _hire_si_month(m, k, p, t, run):
     m["hire_si_share"][k] = p["share"][t]
-    base = max(run.inputs.floor_yuan, run.hire_multiple * float(run.min_wage.mean()))
-    m["ins_value"][k] = p["share"][t] * m["hire_si_rate"][k] * min(base, run.inputs.ceiling_yuan) * p["max_months"]
+    floor = run.inputs.floor_yuan
+    wage_base = min(max(floor, run.hire_multiple * float(run.min_wage.mean())), run.inputs.ceiling_yuan)
+    at_floor = run.si["declared_base_at_floor_share"]      # the declared base, as expected
+    base = at_floor * floor + (1 - at_floor) * wage_base
+    m["ins_value"][k] = p["share"][t] * m["hire_si_rate"][k] * base * p["max_months"]
 
 
 HIRING_SI_SUBSIDY = Declaration(

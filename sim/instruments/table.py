@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.codes import ALL_GROUPS, InstrumentType as T
+from sim.codes import ALL_GROUPS, InstrumentType as T, group_union
 from sim.instruments.declaration import firm_sizes, instrument_key
 from sim.instruments.registry import DECLARATION
 from sim.instruments.startup import loan_room_after
@@ -68,6 +68,7 @@ class InstrumentTable:
             m["ins_first"][k], m["ins_last"][k] = ins.first, ins.last
             m["ins_key"][k] = instrument_key(ins.id)
             m["ins_target"][k], m["ins_exclude"][k] = ins.target_mask, ins.exclude_mask
+            m["ins_all_of"][k, :len(ins.target_all_of)] = ins.target_all_of
             m["ins_group"][k] = self.group_of.get(ins.exclusive_group, -1)
             m["ins_rank"][k] = self.rank[k]
             m["ins_sizes"][k] = firm_sizes(p)
@@ -108,7 +109,9 @@ class InstrumentTable:
             declaration.month(m, k, ins.params, t, self)
             if active and self.responses_on:
                 if declaration.startup_response:
-                    startup_mask |= ins.target_mask or ALL_GROUPS
+                    # the entry response reads one any-of mask: an all-of entry counts by any of its flags
+                    # (a slight overreach of the response only; eligibility itself tests the whole entry)
+                    startup_mask |= (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS
                 if declaration.refund_response:
                     refund_sizes |= firm_sizes(ins.params)
         m["startup_mask"] = startup_mask

@@ -9,12 +9,13 @@ from sim.codes import Disability, Education, GroupFlag, Household, Hukou, Person
 
 @njit(cache=True, inline="always")
 def group_flags(t, year_start, state, bits, household, age, spell, education, school_leave_month, sex, disability,
-                hukou, retire_month, p4050_women_months, p4050_men_months, difficulty_any_of):
+                hukou, retire_month, p4050_women_months, p4050_men_months, difficulty_any_of, certified):
     """Flags of a person in month t, after this month's transitions (scalars only, so it inlines cheaply).
 
     `age` and `spell` are in months; `year_start` is the month index of this calendar year's January;
-    the 4050 thresholds are ages in months; `difficulty_any_of` is the locality's definition of
-    就业困难人员 as a GroupFlag mask."""
+    the 4050 thresholds are ages in months; `difficulty_any_of` is the locality's categories of
+    就业困难人员 as a GroupFlag mask; `certified` whether the person holds the certified status (认定,
+    sim.kernels.persons `_certification`)."""
     bits = np.int64(bits)
     household = np.int64(household)
     flags = np.int64(0)
@@ -68,7 +69,8 @@ def group_flags(t, year_start, state, bits, household, age, spell, education, sc
             flags |= GroupFlag.near_retirement_1y
     if state == State.SELF_EMPLOYED and (bits & PersonBit.FIRST_BUSINESS):
         flags |= GroupFlag.first_time_founder
-    # 就业困难人员: recognised while registered unemployed, kept through a job found from there
-    if (flags & difficulty_any_of) != 0 and ((flags & GroupFlag.reg_unemployed) or (bits & PersonBit.DIFFICULTY_HIRE)):
+    # 就业困难人员: certified, in a category, and registered unemployed or in the job found from there
+    if certified and (flags & difficulty_any_of) != 0 and (
+            (flags & GroupFlag.reg_unemployed) or (bits & PersonBit.DIFFICULTY_HIRE)):
         flags |= GroupFlag.difficulty
     return np.uint32(flags)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 
-from sim.codes import MAX_INSTRUMENTS, UiStatus  # noqa: F401 (re-exported for the kernels)
+from sim.codes import MAX_ALL_OF_GROUPS, MAX_INSTRUMENTS, UiStatus  # noqa: F401 (re-exported for the kernels)
 
 # ---- scalar behaviour parameters: beh[...] ------------------------------------------------------
 # separation
@@ -84,7 +84,9 @@ RESP_HIRE_ELASTICITY = 54
 RESP_REFUND_LAYOFF = 55
 RESP_STARTUP_ENTRY = 56
 RESP_STARTUP_SURVIVAL = 57
-N_BEH = 58
+# 就业困难人员 certification (认定)
+CERTIFY_RATE = 58
+N_BEH = 59
 
 # ---- multiplier tables: mult[table, key] -----------------------------------------------------------
 M_SEP_AGE = 0
@@ -141,6 +143,7 @@ def instrument_fields(n_districts: int) -> list:
         ("ins_take_up", np.float64, (K,)),
         ("ins_key", np.uint64, (K,)),       # stable per-instrument key for its draws (from its ID)
         ("ins_target", np.uint32, (K,)), ("ins_exclude", np.uint32, (K,)),
+        ("ins_all_of", np.uint32, (K, MAX_ALL_OF_GROUPS)),   # all-of target entries, 0 after the last
         ("ins_group", np.int64, (K,)),      # exclusive group number, −1 none
         ("ins_rank", np.int64, (K,)),       # order within the group: lower is tried first
         ("ins_sizes", np.int64, (K,)),      # bitmask of qualifying firm size classes

@@ -52,8 +52,20 @@ def draw(M, k, month, i, slot):
 
 @njit(cache=True, inline="always")
 def _in_groups(M, k, flags):
+    """In instrument k's target (any single flag of `ins_target`, or every flag of one `ins_all_of` entry;
+    no restriction when both are empty) and in none of its excluded groups."""
+    if (flags & M.ins_exclude[k]) != 0:
+        return False
     target = M.ins_target[k]
-    return (target == 0 or (flags & target) != 0) and (flags & M.ins_exclude[k]) == 0
+    if (flags & target) != 0 or (target == 0 and M.ins_all_of[k, 0] == 0):
+        return True
+    for j in range(L.MAX_ALL_OF_GROUPS):
+        need = M.ins_all_of[k, j]
+        if need == 0:
+            break
+        if (flags & need) == need:
+            return True
+    return False
 
 
 @njit(cache=True, inline="always")
@@ -178,10 +190,10 @@ def _employed(state):
 
 
 @njit(cache=True)
-def _employment_linked(p, i, t, size, spell, M, A):
+def _employment_linked(p, i, t, size, base, spell, M, A):
     """Hire-linked instruments: hiring bonus, employer SI subsidy, tax credit, placement fee, 低保渐退,
     and allowances on entering (away) employment. The claim is made at the entry, with the flags then;
-    `spell` holds the spell's candidate bits."""
+    `spell` holds the spell's candidate bits, `base` the declared contribution base of a local job."""
     d = p.district
     since = np.int64(p.state_months)
     start = t - since
@@ -198,7 +210,6 @@ def _employment_linked(p, i, t, size, spell, M, A):
         elif kind == T.hiring_si_subsidy:
             if local and (since < M.hire_si_max_months[k] or p.retire_month - start <= M.hire_si_near_retirement[k]) \
                     and claims(p, i, M, k, start, flags, size, spell):
-                base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
                 book(p, A, M, k, CostLine.main, d, to_fen(base * M.hire_si_rate[k] * M.hire_si_share[k]))
         elif kind == T.tax_credit:
             if local and since < M.tax_months[k] and claims(p, i, M, k, start, flags, size, spell):
@@ -426,9 +437,10 @@ def relief(p, base, size, M, A):
 
 
 @njit(cache=True)
-def pay_person(p, i, t, applied, size, M, A):
+def pay_person(p, i, t, applied, size, base, M, A):
     """Every person-level instrument for one person this month, after the month's move (if any).
-    `size` is the employer's size class (−1 without a local employer)."""
+    `size` is the employer's size class and `base` the declared contribution base (−1 and 0 without a
+    local employer)."""
     if applied & TRAINED:
         _training_completed(p, i, t, np.int64(applied >> SPELL_SHIFT), (applied & CERTIFIED) != 0, M, A)
     if applied & INTERN_HIRED:
@@ -441,7 +453,7 @@ def pay_person(p, i, t, applied, size, M, A):
         since = np.int64(p.state_months)
         if _employed(state) and spell & M.list_bits[L.L_EMPLOYMENT] and (
                 since <= M.employment_window or p.retire_month - (t - since) <= M.near_retirement_max):
-            _employment_linked(p, i, t, size, spell, M, A)
+            _employment_linked(p, i, t, size, base, spell, M, A)
         if state == State.SELF_EMPLOYED and (spell & M.list_bits[L.L_BUSINESS] or p.loan_yuan > 0):
             _business(p, i, t, spell, M, A)
         elif state == State.FLEXIBLE and M.list_len[L.L_FLEXIBLE] > 0:

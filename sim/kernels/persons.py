@@ -120,7 +120,8 @@ def _hire(p, i, key, M, F, order, district_start, cum_vacancies, FA):
 @njit(cache=True)
 def _record_entry(p, t, new_state, A):
     """Bookkeeping for any entry into employment, before the state changes: outcome counts (城镇新就业,
-    失业人员再就业, 困难人员就业), the group flags at hire, and the end of any UI claim."""
+    失业人员再就业, 困难人员就业 — the bureau's statistics count entries into work in the city, recorded by
+    its registration: a job away is not among them), the group flags at hire, and the end of any UI claim."""
     old = p.state
     bits = np.int64(p.bits)
     flags = p.group_flags
@@ -131,12 +132,13 @@ def _record_entry(p, t, new_state, A):
     if old == State.UNEMPLOYED:
         A.outcomes[Outcome.hires_from_unemployment] += 1
     if was_registered:
-        A.outcomes[Outcome.reemployed_unemployed] += 1
+        if local:
+            A.outcomes[Outcome.reemployed_unemployed] += 1
         bits |= PersonBit.WAS_UNEMPLOYED
     else:
         bits &= ~np.int64(PersonBit.WAS_UNEMPLOYED)
     if flags & GroupFlag.difficulty:
-        if not _is_employment(old):
+        if local and not _is_employment(old):
             A.outcomes[Outcome.difficulty_employed] += 1
         bits |= PersonBit.DIFFICULTY_HIRE
     else:
@@ -315,17 +317,25 @@ def _to_work(p, state, event, t, A):
     return MOVED
 
 
+@njit(cache=True)
+def _declared_base(wage, at_floor, M):
+    """The monthly contribution base the employer declares (缴费基数): the floor, or the wage clipped to
+    floor and ceiling (profile social_insurance.declared_base_at_floor_share, drawn per firm)."""
+    if at_floor:
+        return M.floor_yuan
+    return min(max(np.float64(wage), M.floor_yuan), M.ceiling_yuan)
+
+
 @njit(cache=True, inline="always")
-def _accrue(p, M, A, fa, size):
+def _accrue(p, M, A, fa, size, base):
     """Social-insurance contributions of the month (DESIGN §5 step 6), rounded to the fen per person,
-    less any contribution relief. `fa` is this chunk's accumulator record of the person's employer and
-    `size` its size class (neither read without one)."""
+    less any contribution relief. `fa` is this chunk's accumulator record of the person's employer,
+    `size` its size class and `base` the declared contribution base (none read without one)."""
     with_ui = True
     if p.state == State.EMPLOYED:
         if p.employer < 0:                     # insured where they work: claims go to that fund
             with_ui = False
         else:
-            base = min(max(np.float64(p.wage), M.floor_yuan), M.ceiling_yuan)
             ui_fen = to_fen(base * M.ui_rate)
             if M.list_len[L.L_RELIEF] > 0:
                 ui_fen -= relief(p, base, size, M, A)
@@ -370,7 +380,27 @@ def _refresh_flags(p, M):
     t = M.t
     p.group_flags = group_flags(t, M.year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
                                 p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,
-                                M.beh[L.P4050_WOMEN_MONTHS], M.beh[L.P4050_MEN_MONTHS], M.difficulty_any_of)
+                                M.beh[L.P4050_WOMEN_MONTHS], M.beh[L.P4050_MEN_MONTHS], M.difficulty_any_of,
+                                p.certified_month != NEVER)
+
+
+@njit(cache=True)
+def _certification(p, i, key, moved, M):
+    """就业困难人员 is a certified status (认定, docs/model.md): a registered unemployed person in one of the
+    locality's categories (last month's flags) applies and is certified with a monthly probability; the
+    status lasts while registered unemployed (a course in between included) and through the job found
+    from there (DIFFICULTY_HIRE), and lapses when the person leaves the register or that job: a new
+    unemployment spell needs a new certification."""
+    state = p.state
+    registered = state == State.UNEMPLOYED and (p.bits & PersonBit.REGISTERED) != 0
+    if p.certified_month != NEVER:
+        kept = (registered and not (moved and p.prev_state != State.TRAINING)) or state == State.TRAINING \
+            or (_is_employment(state) and (p.bits & PersonBit.DIFFICULTY_HIRE) != 0)
+        if not kept:
+            p.certified_month = NEVER
+    elif registered and (p.group_flags & M.difficulty_any_of) != 0 \
+            and uniform(key, i, Slot.CERTIFY) < M.beh[L.CERTIFY_RATE]:
+        p.certified_month = M.t
 
 
 @njit(cache=True, inline="always")
@@ -408,18 +438,20 @@ def _begin(p, i, key, M, firm, A):
 
 
 @njit(cache=True, inline="always")
-def _finish(p, i, key, applied, size, M, A, fa):
+def _finish(p, i, key, applied, size, base, M, A, fa):
     """The rest of the month once the person has moved (or not): spell clocks, contributions, group
     flags, skill certificates of employees, a due UI claim, the ui_benefit payment, the other
-    instruments and outcome counts."""
+    instruments and outcome counts. `size` and `base` are the employer's size class and declared
+    contribution base (−1 and 0 without a local employer)."""
     moved = (applied & MOVED) != 0
     if p.state == State.PUBLIC_JOB and p.public_job_months < MAX_I16:
         p.public_job_months += 1
     if not moved and p.state_months < MAX_I16:
         p.state_months += 1
     # 6. accruals
-    _accrue(p, M, A, fa, size)
-    # group flags of the month (instruments read them)
+    _accrue(p, M, A, fa, size, base)
+    # certification and the group flags of the month (instruments read them)
+    _certification(p, i, key, moved, M)
     _refresh_flags(p, M)
     if size >= 0 and uniform(key, i, Slot.SKILL_CERTIFICATE) < M.beh[L.SK_EMPLOYED_RATE]:
         A.outcomes[Outcome.skill_certificates] += 1
@@ -440,7 +472,7 @@ def _finish(p, i, key, applied, size, M, A, fa):
             A.outcomes[Outcome.ui_aid_recipients] += 1
     # 7. the other instruments
     if M.n_ins > 0:
-        pay_person(p, i, M.t, applied, size, M, A)
+        pay_person(p, i, M.t, applied, size, base, M, A)
     # 9. outcome stocks
     _count(p, M, A)
 
@@ -453,7 +485,24 @@ def refresh_flags(P, t, year_start, beh, difficulty_any_of):
         p = P[i]
         p.group_flags = group_flags(t, year_start, p.state, p.bits, p.household, t - p.birth_month, p.state_months,
                                     p.education, p.school_leave_month, p.sex, p.disability, p.hukou, p.retire_month,
-                                    beh[L.P4050_WOMEN_MONTHS], beh[L.P4050_MEN_MONTHS], difficulty_any_of)
+                                    beh[L.P4050_WOMEN_MONTHS], beh[L.P4050_MEN_MONTHS], difficulty_any_of,
+                                    p.certified_month != NEVER)
+
+
+@njit(cache=True)
+def certify_initial(P, run_key, rate, difficulty_any_of):
+    """The starting population's certified 就业困难人员 (flags as of month −1 already computed): a
+    registered unemployed person in a category who has been unemployed s months holds the status with
+    probability 1 − (1 − rate)^s, the chance that the monthly certification of `_certification` has
+    happened during the spell so far (the stock the inflow builds). Certified in the month before the run."""
+    key = month_key(run_key, EntityKind.PERSON_INIT, -1)
+    for i in range(P.shape[0]):
+        p = P[i]
+        if p.state != State.UNEMPLOYED or (p.bits & PersonBit.REGISTERED) == 0 \
+                or (p.group_flags & difficulty_any_of) == 0:
+            continue
+        if uniform(key, i, Slot.ATTR_CERTIFIED) < 1.0 - (1.0 - rate) ** np.float64(p.state_months):
+            p.certified_month = -1
 
 
 @njit(cache=True)
@@ -473,8 +522,11 @@ def _run_chunk(c, lo, hi, key, M, P, F, order, district_start, cum_vacancies, CA
         if event != D.EV_NONE:
             applied = _apply(p, i, key, event, fallback, involuntary, M, firms, order, starts, cumulative, A, row)
         employer = max(p.employer, 0)
-        size = np.int64(firms[employer].size_class) if p.employer >= 0 else np.int64(-1)
-        _finish(p, i, key, applied, size, M, A, row[employer])
+        size, base = np.int64(-1), 0.0
+        if p.employer >= 0:
+            size = np.int64(firms[employer].size_class)
+            base = _declared_base(p.wage, firms[employer].base_at_floor, M)
+        _finish(p, i, key, applied, size, base, M, A, row[employer])
 
 
 @njit(cache=True, parallel=True)

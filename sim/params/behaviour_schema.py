@@ -63,6 +63,12 @@ BEHAVIOUR_SCHEMA = {
                                                       "into unemployment"),
         "late": _probability("monthly probability that an unregistered unemployed person registers"),
     },
+    "certification": {
+        "monthly_probability": _probability(
+            "monthly probability that a registered unemployed person in one of the profile's 就业困难人员 "
+            "categories (groups.difficulty_any_of) applies and is certified (认定); only certified persons "
+            "hold the `difficulty` group (docs/model.md)"),
+    },
     "job_finding": {
         "base": _probability("monthly probability that an unemployed person finds a job, before "
                              "multipliers and vacancy rationing"),

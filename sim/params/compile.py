@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from sim.codes import Fund, InstrumentType, Payee, group_mask
+from sim.codes import Fund, InstrumentType, Payee, group_mask, target_masks
 from sim.params.errors import Problem, ScenarioError
 from sim.params.loader import load_document
 from sim.params.months import by_month_array, month_index
 from sim.params.overrides import apply_to_document, locality_key_problems
 from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import ECONOMY, ENVELOPE, INSTRUMENT_COMMON, TYPE_SCHEMAS
-from sim.params.schema import REQUIRED, Field, Schema
+from sim.params.schema import DERIVED, REQUIRED, Field, Schema
 from sim.params.validate import OVERRIDE_FILE, validate_document
 
 
@@ -39,7 +39,14 @@ class Instrument:
     enabled : bool
     name_zh, name_en : str
     target_mask, exclude_mask : int
-        OR of `sim.codes.GroupFlag` values (0 = no restriction / nothing excluded).
+        OR of `sim.codes.GroupFlag` values (0 = no restriction / nothing excluded); `target_mask` holds
+        the target's single flags.
+    target_all_of : tuple of int
+        The target's all-of entries, one mask each (every flag of one must be set); eligible when any
+        flag of `target_mask` or any of these holds. Both empty = no restriction.
+    application, take_up_source : str
+        "required" (the payee applies; `take_up` is the scenario's) or "none" (paid without
+        application, take-up 1), and where the take-up or the automatic payment comes from.
     funding : dict of Fund to float
         Share of each payment borne by each fund (sums to 1).
     payee : Payee
@@ -72,6 +79,9 @@ class Instrument:
     source: str
     catalogue_id: str
     params: dict[str, Any]
+    target_all_of: tuple[int, ...] = ()
+    application: str = "required"   # or "none": paid without application (免申即享, 直补快办)
+    take_up_source: str = ""
     first: int = 0                  # in force from (`since`, else `valid`'s start) to `valid`'s end, as
     last: int = 0                   # run-month indices (may lie before or after the run)
 
@@ -161,7 +171,7 @@ def _funding(value: str | dict[str, float]) -> dict[Fund, float]:
 
 def _param(field: Field, value: Any, start: str, months: int) -> Any:
     if field.by_month:
-        default = None if field.default is REQUIRED else field.default
+        default = None if field.default in (REQUIRED, DERIVED) else field.default   # validation fills the gaps
         return _readonly(by_month_array(value, default, start, months))
     if field.kind == "schedule":
         return _readonly(np.asarray(value, dtype=np.float64).reshape(-1, 2))
@@ -194,10 +204,12 @@ def compile_instrument(iid: str, values: dict[str, Any], start: str, months: int
     return Instrument(
         id=iid, type=InstrumentType[values["type"]], enabled=values["enabled"],
         name_zh=values["name_zh"], name_en=values["name_en"],
-        target_mask=group_mask(values["target"]), exclude_mask=group_mask(values["exclude"]),
+        target_mask=target_masks(values["target"])[0], target_all_of=target_masks(values["target"])[1],
+        exclude_mask=group_mask(values["exclude"]),
         funding=_funding(values["funding"]), payee=Payee[values["payee"]],
         active=_readonly((t >= first) & (t <= last)),
         take_up=_param(take_up_field, values["take_up"], start, months),
+        application=values["application"], take_up_source=values["take_up_source"],
         exclusive_group=values["exclusive_group"], priority=values["priority"],
         source=values["source"], catalogue_id=values["catalogue_id"], params=params, first=first, last=last)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sim.codes import Fund, GroupFlag
+from sim.codes import MAX_ALL_OF_GROUPS, Fund, GroupFlag
 from sim.params.months import MONTH_RULE, is_month, month_number
 from sim.params.schema import KINDS, Field
 
@@ -156,6 +156,37 @@ def _check_flags(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]
     if duplicates:
         issues.append(((), value, f"group flag listed twice: {', '.join(duplicates)}"))
     return list(value), issues
+
+
+def _check_groups(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
+    """Any-of entries, each a group flag or an all-of list of 2 … MAX_ALL_OF_FLAGS flags
+    (「登记失业的16—24岁青年」 = ["reg_unemployed", "youth_16_24"]); at most MAX_ALL_OF_GROUPS lists."""
+    if not isinstance(value, list):
+        return value, [((), value, _expected(field, value))]
+    issues: list[Issue] = []
+    entries = []
+    for entry in value:
+        if isinstance(entry, list):
+            if len(entry) < 2:
+                issues.append(((), value, f"an all-of entry needs at least two group flags, got {entry!r} "
+                               "(write a single flag as a plain name)"))
+            checked, flag_issues = _check_flags(field, entry, name)
+            issues.extend(((), value, f"in all-of entry {entry!r}: {message}") for _, _, message in flag_issues)
+            entries.append(tuple(sorted(f for f in entry if isinstance(f, str))))
+        elif isinstance(entry, str):
+            _, flag_issues = _check_flags(field, [entry], name)
+            issues.extend(flag_issues)
+            entries.append(entry)
+        else:
+            issues.append(((), value, f"an entry is a group-flag name or a list of them (all of which must hold), "
+                           f"got {toml_type(entry)} {entry!r}"))
+    all_of = [e for e in entries if isinstance(e, tuple)]
+    if len(all_of) > MAX_ALL_OF_GROUPS:
+        issues.append(((), value, f"at most {MAX_ALL_OF_GROUPS} all-of entries per list ({len(all_of)} given)"))
+    duplicates = sorted({str(list(e)) if isinstance(e, tuple) else e for e in entries if entries.count(e) > 1})
+    if duplicates:
+        issues.append(((), value, f"entry listed twice: {', '.join(duplicates)}"))
+    return [list(e) if isinstance(e, tuple) else e for e in entries], issues
 
 
 def _check_choice_list(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
@@ -301,6 +332,7 @@ _CHECKERS: dict[str, Callable[[Field, Any, str], tuple[Any, list[Issue]]]] = {
     "month": _check_month,
     "month_range": _check_month_range,
     "flags": _check_flags,
+    "groups": _check_groups,
     "fund_split": _check_fund_split,
     "enum": _check_enum,
     "choice_list": _check_choice_list,

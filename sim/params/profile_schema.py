@@ -182,6 +182,11 @@ PROFILE_SCHEMA = {
                               description="contribution base floor, share of the provincial average wage"),
         "base_ceiling_share": F("float", min=1, max=10,
                                 description="contribution base ceiling, share of the provincial average wage"),
+        "declared_base_at_floor_share": F(
+            "float", unit="share of firms", min=0, max=1,
+            description="share of insured employers that declare their staff's contribution base (缴费基数) at "
+                        "the floor; the others declare the wage, clipped to floor and ceiling. Contributions, "
+                        "稳岗返还 and employer SI subsidies use the declared base"),
         "pension_employer": F("float", min=0, max=0.3, description="pension rate, employer"),
         "pension_employee": F("float", min=0, max=0.3, description="pension rate, employee"),
         "medical_employer": F("float", min=0, max=0.3, description="medical incl. maternity, employer"),

@@ -69,6 +69,7 @@ RUN: Schema = {
 }
 
 TYPE_NAMES = tuple(InstrumentType.__members__)
+APPLICATIONS = ("required", "none")
 IMPLEMENTED_NAMES = tuple(t.name for t in sorted(IMPLEMENTED_TYPES))
 
 INSTRUMENT_COMMON: Schema = {
@@ -76,16 +77,23 @@ INSTRUMENT_COMMON: Schema = {
     "enabled": Field("bool", default=True, description="false switches the instrument off"),
     "name_zh": Field("str", min=1, description="Chinese name", name_zh="名称"),
     "name_en": Field("str", default="", description="English name"),
-    "target": Field("flags", default=[], description="eligible if any of these group flags is set; "
+    "target": Field("groups", default=[], description="eligible if any entry holds: a group flag, or an "
+                    "all-of list of flags (「登记失业的16—24岁青年」 = [\"reg_unemployed\", \"youth_16_24\"]); "
                     "empty = no group restriction"),
     "exclude": Field("flags", default=[], description="not eligible if any of these flags is set"),
     "funding": Field("fund_split", description="paying fund, or a table fund → share summing to 1"),
     "payee": Field("enum", choices=tuple(Payee.__members__), description="who receives the money"),
     "valid": Field("month_range", default=DERIVED,
                    description="[first, last] month in force (实施期限); default: the whole run"),
-    "take_up": Field("float", unit="probability", min=0.0, max=1.0, default=1.0, by_month=True,
-                     description="probability that an eligible claim is made; "
-                     "assumption: 1 (full take-up) unless the scenario says otherwise"),
+    "application": Field("enum", choices=APPLICATIONS, default="required",
+                         description="required: the payee must apply, so `take_up` is given; none: paid "
+                         "without application (免申即享, 直补快办: data matching), to every eligible case"),
+    "take_up": Field("float", unit="probability", min=0.0, max=1.0, default=DERIVED, by_month=True,
+                     description="probability that an eligible claim is made (application = \"required\": "
+                     "must be given, with take_up_source); 1 when application = \"none\""),
+    "take_up_source": Field("str", default="", description="where the take-up comes from: a citation or "
+                            "'assumption: …'; for application = \"none\", the source of the automatic "
+                            "payment"),
     "since": Field("month", default="", description="month the instrument, or the programme it restates, "
                    "came into force (e.g. a national programme a 2023 text restates); it is in force from "
                    "then to the end of `valid`, in the warm-up months too. Default: the start of `valid` "

@@ -39,6 +39,7 @@ KINDS = {
     "month": 'a month "YYYY-MM"',
     "month_range": 'a pair of months ["YYYY-MM", "YYYY-MM"]',
     "flags": "a list of group-flag names",
+    "groups": 'a list of group-flag names or all-of lists of them, e.g. [["reg_unemployed", "youth_16_24"], "graduate_2y"]',
     "fund_split": "a fund name or a table { fund = share, … }",
     "enum": "one of the listed names",
     "choice_list": "a list of the listed names",

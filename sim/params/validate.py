@@ -16,7 +16,7 @@ from sim.params.kinds import check_value, suggest
 from sim.params.months import is_month, month_label, month_number
 
 LAST_MONTH = 2100 * 12 + 11            # month labels run to 2100-12
-from sim.params.scenario_schema import (ECONOMY, IMPLEMENTED_NAMES, INSTRUMENT_COMMON, NAME_PATTERN, RUN,
+from sim.params.scenario_schema import (APPLICATIONS, ECONOMY, IMPLEMENTED_NAMES, INSTRUMENT_COMMON, NAME_PATTERN, RUN,
                                         SCENARIO, TOP_LEVEL, instrument_schema,
                                         BUDGET, COST_SHARING)
 from sim.params.schema import REQUIRED, Field
@@ -158,14 +158,20 @@ def _instrument(iid: str, body: Any, walker: Walker, start: str | None,
     if since and not values.get("since_source"):
         report.add(path + ("since_source",), NO_VALUE, "required with since: the law, document or "
                    "DOMAIN_NOTES row that dates it, or 'assumption: …'")
-    overlap = [f for f in values.get("exclude", []) if f in values.get("target", [])]
+    target = values.get("target", [])
+    in_target = {f for entry in target for f in ([entry] if isinstance(entry, str) else entry)}
+    overlap = [f for f in values.get("exclude", []) if f in in_target]
     if overlap:
         report.add(path + ("exclude",), overlap, "flags both targeted and excluded: "
                    f"{', '.join(overlap)}; a flag may be in target or in exclude, not both")
+    _take_up(body, values, path, report)
+    if type_name == "ui_benefit" and any(isinstance(entry, list) for entry in target):
+        report.add(path + ("target",), target, "ui_benefit takes single group flags only (any of them); "
+                   "all-of entries are for the other instrument types")
     if start is not None and schema is not None:
         for key, node in schema.items():
             value = values.get(key)
-            if isinstance(node, Field) and node.by_month and node.default is REQUIRED \
+            if isinstance(node, Field) and node.by_month and (node.default is REQUIRED or key == "take_up") \
                     and isinstance(value, dict):
                 first = min(value, key=month_number)
                 if month_number(first) > month_number(start):
@@ -173,6 +179,30 @@ def _instrument(iid: str, body: Any, walker: Walker, start: str | None,
                                f"starts {start} and {key} has no default; add an entry for "
                                f"{start} or earlier")
     return values
+
+
+def _take_up(body: dict, values: dict[str, Any], path: KeyPath, report: Reporter) -> None:
+    """No silent take-up: an enabled instrument that needs an application gives its take-up and where it
+    comes from; one paid without application (免申即享, 直补快办) says so and is taken up by everyone."""
+    if not values.get("enabled", False) or values.get("application") not in APPLICATIONS:
+        values.setdefault("take_up", 0.0)      # a disabled instrument claims nothing (nor is it run)
+        return
+    if values["application"] == "none":
+        if "take_up" in body:
+            report.add(path + ("take_up",), body["take_up"], 'an instrument paid without application '
+                       '(application = "none") reaches every eligible case: remove take_up, or set '
+                       'application = "required"')
+        values["take_up"] = 1.0
+        if not values.get("take_up_source"):
+            report.add(path + ("take_up_source",), NO_VALUE, 'required with application = "none": cite the '
+                       "automatic payment (免申即享, 直补快办, data matching) or write 'assumption: …'")
+        return
+    if "take_up" not in body:
+        report.add(path + ("take_up",), NO_VALUE, "required: the instrument needs an application "
+                   '(application = "required", the default), so give the probability that an eligible case '
+                   'claims, with take_up_source; an instrument paid without application says application = "none"')
+    elif not values.get("take_up_source"):
+        report.add(path + ("take_up_source",), NO_VALUE, "required with take_up: a citation or 'assumption: …'")
 
 
 def _check_single_instances(instruments: dict[str, dict[str, Any]], report: Reporter) -> None:

@@ -4,7 +4,7 @@ Persons and firms are packed NumPy structured arrays (one record per entity). Py
 writes whole columns through field views (`persons.state[:] = …`); kernels take one record per
 entity (`P[i]`). Records are plain pointers in numba, while tuples of column arrays cost atomic
 reference-count updates on every access in branchy kernels (≈ 800 ns per person measured), so this
-layout is what makes the monthly pass fast. A person's record is 87 bytes: about one cache line per
+layout is what makes the monthly pass fast. A person's record is 89 bytes: about one cache line per
 person per month.
 
 Month indices are int16 counted from the run's first month (negative = before the run); `NEVER`
@@ -61,6 +61,8 @@ PERSON_FIELDS: dict[str, type] = {
     # `_candidates`), and the spell they were computed for: start month × 16 + state
     "spell_candidates": np.uint64,
     "spell_key": np.int32,
+    # 就业困难人员 certification (认定): the month it was granted, NEVER when the person holds none
+    "certified_month": np.int16,
 }
 
 FIRM_FIELDS: dict[str, type] = {
@@ -84,6 +86,7 @@ FIRM_FIELDS: dict[str, type] = {
     "insured_sum_year": np.int64,  # sum of month-end insured headcount this year
     "insured_avg_last": np.float64,  # average insured headcount last year
     "layoff_rate_last": np.float64,
+    "base_at_floor": np.int8,      # declares its staff's contribution base at the floor (else wage, clipped)
 }
 
 PERSON_DTYPE = np.dtype(list(PERSON_FIELDS.items()))     # packed: no padding

@@ -77,7 +77,7 @@ def register_population(register: Register, profile: dict, behaviour: dict, *, s
     _wages(p, draw, register, profile, firms, districts)
     sizes = school_leavers(out, cohorts, n, key, profile, start_abs, districts)   # from the profile, as synthesised
     _initial_firm_history(firms, out, profile, behaviour, seed, replication)
-    return Population(out, firms, n, weight, districts, sizes)
+    return Population(out, firms, n, weight, districts, sizes, certification_given=register.given("difficulty"))
 
 
 def _given(register: Register, name: str, imputed: np.ndarray) -> np.ndarray:
@@ -124,7 +124,7 @@ def _attributes_given(p: Persons, draw: _Draws, register: Register, profile: dic
     p.household[:] = household
     p.state[:] = State.INACTIVE
     p.employer[:] = -1
-    p.hire_month[:] = p.training_done_month[:] = p.loan_month[:] = NEVER
+    p.hire_month[:] = p.training_done_month[:] = p.loan_month[:] = p.certified_month[:] = NEVER
     _school_leaving(p, profile, start_abs)
     if register.given("school_leave_month"):
         leave = r["school_leave_month"]
@@ -177,7 +177,11 @@ def _states_given(p: Persons, draw: _Draws, register: Register, profile: dict, b
     bits = np.where(registered, PersonBit.REGISTERED, 0) | np.where(recipient, PersonBit.INVOLUNTARY, 0)
     bits |= np.where(state == State.SELF_EMPLOYED, PersonBit.EVER_FOUNDED, 0)
     if register.given("difficulty"):
+        # the register's 就业困难人员 column is the certification (认定), held by registered unemployed
+        # persons and by workers in the job they found as such
         bits |= np.where(np.isin(state, _WORKING) & (r["difficulty"] == 1), PersonBit.DIFFICULTY_HIRE, 0)
+        holds = (r["difficulty"] == 1) & (np.isin(state, _WORKING) | registered)
+        p.certified_month[:] = np.where(holds, -1, NEVER)
     p.bits[:] = bits.astype(np.uint8)
     p.ui_status[:] = np.where(recipient, UiStatus.BENEFIT, UiStatus.NONE)
     p.ui_left[:] = np.where(recipient, 1 + np.floor(draw(Slot.ATTR_UI_MONTHS) * 12), 0)
@@ -252,6 +256,7 @@ def _firms_from_file(register: Register, profile: dict, seed: int, replication: 
     median = np.array([profile["wages"]["median_wage_by_size"][k] for k in SIZE_KEYS])
     drawn_wage = median[f.size_class] * (0.8 + 0.4 * draw(Slot.FIRM_WAGE))
     f.wage_level[:] = column("wage_level", drawn_wage).astype(np.int32)
+    f.base_at_floor[:] = draw(Slot.ATTR_FIRM_BASE) < profile["social_insurance"]["declared_base_at_floor_share"]
     f.alive[:n_alive] = 1
     f.exit_month[:] = NEVER
     f.exit_month[n_alive:] = -1

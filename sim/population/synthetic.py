@@ -34,11 +34,14 @@ class Population:
     weight: float                 # real persons per simulated person
     district_codes: tuple[str, ...]
     cohort_sizes: dict[int, int]  # graduation month index -> persons entering then
+    # 就业困难人员 certification of the starting persons given (a register's column); otherwise the engine
+    # draws the initial certified stock (sim.kernels.persons.certify_initial)
+    certification_given: bool = False
 
     def copy(self) -> "Population":
         """An independent copy (a run modifies its persons and firms in place)."""
         return Population(self.persons.copy(), self.firms.copy(), self.initial_persons, self.weight,
-                          self.district_codes, dict(self.cohort_sizes))
+                          self.district_codes, dict(self.cohort_sizes), self.certification_given)
 
 
 @njit(cache=True, parallel=True)
@@ -194,6 +197,7 @@ def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, distric
     p.hire_month[:] = NEVER
     p.training_done_month[:] = NEVER
     p.loan_month[:] = NEVER
+    p.certified_month[:] = NEVER
 
 
 def _household(draw: "_Draws", rural: np.ndarray, veteran: np.ndarray, pop_p: dict) -> np.ndarray:
@@ -281,6 +285,7 @@ def _firms(profile: dict, behaviour: dict, persons: int, seed: int, replication:
     median = np.array([profile["wages"]["median_wage_by_size"][k] for k in SIZE_KEYS])
     # assumption: a firm's median wage within ±20 % of its size class's median (uniform)
     f.wage_level[:] = (median[f.size_class] * (0.8 + 0.4 * draw(Slot.FIRM_WAGE))).astype(np.int32)
+    f.base_at_floor[:] = draw(Slot.ATTR_FIRM_BASE) < profile["social_insurance"]["declared_base_at_floor_share"]
     f.alive[:n_alive] = 1
     f.exit_month[:] = NEVER
     f.exit_month[n_alive:] = -1                      # free slots, available for births
@@ -400,8 +405,9 @@ def _initial_firm_history(firms: Firms, p: Persons, profile: dict, behaviour: di
     insured = np.bincount(p.employer[employed], minlength=len(firms)).astype(np.int32)
     si = profile["social_insurance"]
     average = profile["wages"]["provincial_average_wage"] / 12
-    base = np.clip(p.wage[employed].astype(np.float64), si["base_floor_share"] * average,
-                   si["base_ceiling_share"] * average)
+    floor = si["base_floor_share"] * average
+    base = np.clip(p.wage[employed].astype(np.float64), floor, si["base_ceiling_share"] * average)
+    base = np.where(firms.base_at_floor[p.employer[employed]] != 0, floor, base)   # the declared base
     ui_fen = np.floor(base * (si["ui_employer"] + si["ui_employee"]) * 100.0 + (0.5 + FEN_ROUNDING_NUDGE)) * 12
     firms.ui_contrib_last[:] = np.bincount(p.employer[employed], weights=ui_fen, minlength=len(firms)).astype(np.int64)
     si_rate = sum(si[k] for k in SI_LINES)

@@ -86,7 +86,7 @@ INSTRUMENT_COMMON: Schema = {
     "take_up": Field("float", unit="probability", min=0.0, max=1.0, default=1.0, by_month=True,
                      description="probability that an eligible claim is made; "
                      "assumption: 1 (full take-up) unless the scenario says otherwise"),
-    "since": Field("month", default="", description="month the instrument, or the programme it restates, "
+    "since": Field("month", default=DERIVED, description="month the instrument, or the programme it restates, "
                    "came into force (e.g. a national programme a 2023 text restates); it is in force from "
                    "then to the end of `valid`, in the warm-up months too. Default: the start of `valid` "
                    "(a measure the text creates)"),

@@ -35,11 +35,11 @@ class PointTask:
                 "drawn": replication_scenario(self.scenario, self.rep)[1], **scenario_key(self.scenario)}
 
     def __call__(self) -> dict:
-        populations: dict = {}
-        factual = run_replication(self.scenario, self.rep, populations=populations).part
+        states: dict = {}
+        factual = run_replication(self.scenario, self.rep, states=states).part
         summary = summarise(factual["costs"], factual["outcomes"], factual["funds"])
         if self.switch_off is not None:
-            cf = run_replication(self.scenario, self.rep, populations=populations, switch_off=self.switch_off).part
+            cf = run_replication(self.scenario, self.rep, states=states, switch_off=self.switch_off).part
             summary["counterfactual"] = summarise(cf["costs"], cf["outcomes"], cf["funds"]) | \
                 {"switched_off": list(self.switch_off)}
         return summary | {"drawn": factual["drawn"]}

@@ -176,7 +176,7 @@ def describe(scenario: Scenario, register: Register | None = None) -> dict:
         "first_month": month_label(scenario.start, -months), "rules_file": Path(root).name,
         "rules_sha256": canonical_sha256({"instruments": rules["instruments"], "economy": rules["economy"]}),
         "since": {iid: {"since": v["since"], "source": v["since_source"]}
-                  for iid, v in rules["instruments"].items() if v["enabled"] and v["since"]},
+                  for iid, v in rules["instruments"].items() if v["enabled"] and v.get("since")},
     }
 
 

@@ -22,7 +22,7 @@ LAYERS = [
     ("kernels", ["sim.kernels"]),
     ("accounts", ["sim.ledger", "sim.outcomes"]),
     ("instruments", ["sim.instruments"]),
-    ("engine", ["sim.inputs", "sim.engine"]),
+    ("engine", ["sim.inputs", "sim.engine", "sim.warmup"]),
     ("runs", ["sim.results", "sim.uncertainty", "sim.executors", "sim.tasks", "sim.replicate", "sim.api"]),
     ("studies", ["sim.attribution", "sim.compare", "sim.metrics", "sim.sweep", "sim.sensitivity", "sim.moments",
                  "sim.targets_schema", "sim.targets", "sim.backtest", "sim.calibrate"]),

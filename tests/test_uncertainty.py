@@ -9,7 +9,7 @@ import pytest
 
 import sim
 from sim.cli import main
-from sim.engine import simulate
+from sim.warmup import run as warm_run
 from sim.replicate import replication_tables
 from sim.params import ScenarioError
 from sim.uncertainty import draw_value, draws
@@ -89,7 +89,7 @@ def test_runs_use_the_draws_and_the_manifest_records_them(tmp_path):
     # replication 1 with its drawn value set by an override is the same run
     value = recorded[1][ELASTICITY]
     fixed = sim.load_scenario(path, persons=2000, months=6, seed=5, set={f"behaviour.{ELASTICITY}": value})
-    costs = replication_tables(fixed, simulate(fixed, replication=1))[0]
+    costs = replication_tables(fixed, warm_run(fixed, 1))[0]
     assert np.array_equal(res.costs[res.costs["rep"] == 1]["amount_yuan"].to_numpy(), costs["amount_yuan"].to_numpy())
 
 

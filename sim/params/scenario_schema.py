@@ -94,7 +94,7 @@ INSTRUMENT_COMMON: Schema = {
     "take_up_source": Field("str", default="", description="where the take-up comes from: a citation or "
                             "'assumption: …'; for application = \"none\", the source of the automatic "
                             "payment"),
-    "since": Field("month", default="", description="month the instrument, or the programme it restates, "
+    "since": Field("month", default=DERIVED, description="month the instrument, or the programme it restates, "
                    "came into force (e.g. a national programme a 2023 text restates); it is in force from "
                    "then to the end of `valid`, in the warm-up months too. Default: the start of `valid` "
                    "(a measure the text creates)"),

@@ -29,23 +29,22 @@ CONTINUING = {"jixi": ("hiring_si_subsidy", "flexible_si_subsidy", "public_job",
 CHECKS = ("active_spending_per_resident", "ui_benefit_months_per_claim", "reemployed_per_new_urban_job",
           "difficulty_per_new_urban_job", "new_urban_jobs", "unemployment_rate", "no_negative_or_nan")
 
-WARM = "warm-start (issue 12 §1): the run starts with no one in a subsidy spell"
-ELIGIBLE = "eligibility (issue 12 §2): 就业困难人员 uncertified, take-up 1.0"
-RECALIBRATE = "recalibration after warm-start and eligibility (issue 12 §3)"
+RECALIBRATE = ("recalibration after warm-start and eligibility (issue 12 §3): the bundled behaviour was fitted "
+               "on the cold start; the warm-up lowers entries into work, so 城镇新增就业 (and with it the "
+               "difficulty ratio's denominator and the unemployment level) needs a refit")
+LAYOFF = ("a single large firm record exits in 2025-06 at 100,000 persons (a mass layoff: unemployment 4.5 % → 6.5 %, "
+          "UI benefit cost ×3); firm exits of the largest size class need a size-specific hazard")
 EXPECTED_FAIL = {
-    **{(city, f"cold_start.{kind}"): WARM for city, kinds in CONTINUING.items() for kind in kinds
-       if kind != "ui_benefit"},
-    ("jixi", "active_spending_per_resident"): f"{WARM}; {ELIGIBLE}",
-    ("changzhou", "active_spending_per_resident"): f"{WARM}; {ELIGIBLE}",
-    ("liupanshui", "active_spending_per_resident"): f"{WARM}; {ELIGIBLE}",
-    ("liupanshui", "ui_benefit_months_per_claim"): RECALIBRATE,
-    ("changzhou", "reemployed_per_new_urban_job"): ELIGIBLE,
-    ("jiulongpo", "reemployed_per_new_urban_job"): ELIGIBLE,
-    ("liupanshui", "reemployed_per_new_urban_job"): ELIGIBLE,
-    **{(city, "difficulty_per_new_urban_job"): ELIGIBLE for city in BASELINES},
+    ("jixi", "new_urban_jobs"): RECALIBRATE,
     ("changzhou", "new_urban_jobs"): RECALIBRATE,
     ("changzhou", "unemployment_rate"): RECALIBRATE,
-    ("liupanshui", "unemployment_rate"): RECALIBRATE,
+    ("jiulongpo", "difficulty_per_new_urban_job"): RECALIBRATE,
+    ("jiulongpo", "new_urban_jobs"): RECALIBRATE,
+    ("dalian", "new_urban_jobs"): RECALIBRATE,
+    ("liupanshui", "cold_start.ui_benefit"): LAYOFF,
+    ("liupanshui", "difficulty_per_new_urban_job"): RECALIBRATE,
+    ("liupanshui", "new_urban_jobs"): f"{RECALIBRATE}; {LAYOFF}",
+    ("liupanshui", "unemployment_rate"): LAYOFF,
 }
 
 

@@ -75,7 +75,7 @@ def test_a_saved_state_gives_the_same_run(tmp_path):
 def test_an_instrument_a_reform_adds_takes_claims_from_reported_months_only(tmp_path):
     reform = write_reform(tmp_path, '[instruments.PJ-new]\ntype = "public_job"\nname_zh = "公益性岗位"\n'
                                     'funding = "employment_fund"\npayee = "employer"\nvalid = ["2020-01", "2025-12"]\n'
-                                    'source = "assumption: test"\n')
+                                    'take_up = 1.0\ntake_up_source = "assumption: test"\nsource = "assumption: test"\n')
     scenario = sim.load_scenario(reform, **SMALL)
     state = warmup.starting_state(scenario, 0)
     line = warmup.timeline(scenario, state)

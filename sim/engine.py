@@ -165,10 +165,11 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     chunk_bytes, firm_chunk_bytes = chunks.view(np.uint8), firm_chunks.view(np.uint8)
     month_outcomes = np.zeros(N_OUTCOMES, np.int64)
     economy = scenario.economy
-    refresh_flags(P, first - 1, first - 1 - (start_abs + first - 1) % 12, inputs.beh, inputs.difficulty_any_of)
+    before, january = first - 1, first - 1 - (start_abs + first - 1) % 12   # the month before the loop's first
+    refresh_flags(P, before, january, inputs.beh, inputs.difficulty_any_of)
     if first == 0 and not population.certification_given:   # the certified stock the monthly inflow builds
         certify_initial(P, key, inputs.beh[L.CERTIFY_RATE], inputs.difficulty_any_of)
-        refresh_flags(P, -1, -1 - (start_abs - 1) % 12, inputs.beh, inputs.difficulty_any_of)
+        refresh_flags(P, before, january, inputs.beh, inputs.difficulty_any_of)
     for t in range(first, T):
         month_of_year = calendar_month(scenario.start, t)
         year_start = t - (month_of_year - 1)

@@ -7,7 +7,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from sim.report import backtest, figures, tables
+from sim.report import backtest, bureau, changes, figures, tables
 from sim.report.figures import CSS_FONTS
 from sim.report.labels import text
 
@@ -27,6 +27,21 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowr
 .note {{ font-size: .85em; color: #555; }}
 .scroll {{ max-height: 32em; overflow-y: auto; }}
 figure {{ margin: 1em 0; }}
+figure svg {{ max-width: 100%; height: auto; }}
+.summary p {{ margin: .4em 0; }}
+@page {{ size: A4; margin: 14mm 12mm 16mm 12mm;
+  @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 9pt; color: #555; }} }}
+@media print {{
+  body {{ margin: 0; max-width: none; font-size: 10pt; }}
+  .scroll {{ max-height: none; overflow: visible; }}
+  table {{ font-size: 8pt; width: 100%; }}
+  thead {{ display: table-header-group; }}
+  tr, .kpi, figure {{ break-inside: avoid; }}
+  h2, h3 {{ break-after: avoid; }}
+  h2 {{ margin-top: 1.2em; }}
+  figure svg {{ max-width: 100%; max-height: 120mm; }}
+  td {{ word-break: break-word; }}
+}}
 """
 
 
@@ -40,7 +55,9 @@ def number(value, rate: bool = False) -> str:
         return f"{value:,}"
     if isinstance(value, (float, np.floating)):
         if rate:
-            return f"{value:.1%}"
+            return f"{value:.2%}"
+        if float(value).is_integer():
+            return f"{value:,.0f}"
         return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:,.2f}"
     return html.escape(str(value))
 
@@ -100,7 +117,7 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     bars = ""
     if len(top):
         labels = [f"{i} {n}" for i, n in top.index]
-        bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget"), t("amount_wan")))
+        bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget_chart"), t("amount_wan")))
     sections.append((t("budget_fund"), table_html(by_fund)))
     sections.append((t("budget"), bars + table_html(budget, scroll=True)))
     monthly = tables.monthly_by_fund(results, lang)
@@ -108,6 +125,7 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
         sections.append((t("monthly"), _figure(figures.monthly_by_fund(monthly, t("monthly"), t("amount_wan")))
                          + table_html(monthly, scroll=True)))
     sections.append((t("ui_fund"), ui_fund_section(results, lang)))
+    sections += bureau_sections(results, lang)
     outcomes = tables.outcomes_by_year(results, lang)
     rates = outcomes["__metric"].isin(["surveyed_unemployment_rate", "graduate_destination_rate",
                                        "graduate_employment_rate"])
@@ -168,6 +186,25 @@ def ui_fund_section(results, lang: str) -> str:
             + table_html(ui, scroll=True) + gate_part)
 
 
+def bureau_sections(results, lang: str, attribution: pd.DataFrame | None = None,
+                    scenario: str | None = None) -> list[tuple[str, str]]:
+    """The bureau's formats (sim.report.bureau), with their notes."""
+    b = lambda key: html.escape(bureau.t(lang, key))        # noqa: E731
+    t = lambda key: text(lang, key)                          # noqa: E731
+    levels_note = b("levels_note_net") if bureau.levels_available(results.costs) else b("levels_note")
+    sections = [(t("by_code"), table_html(bureau.employment_by_code(results, lang))
+                 + f'<p class="note">{b("code_note")}</p>'),
+                (t("by_level"), table_html(bureau.spending_by_level(results, lang)) + f'<p class="note">{levels_note}</p>')]
+    ui = bureau.ui_fund_budget(results, lang)
+    if ui is not None:
+        shortfalls = bureau.cover_shortfalls(results, lang)
+        extra = "" if shortfalls is None else f"<h3>{b('gate_detail')}</h3>" + table_html(shortfalls)
+        sections.append((t("sy08"), table_html(ui) + f'<p class="note">{html.escape(t("sy08_note"))}</p>' + extra))
+    sections.append((t("performance"), table_html(bureau.performance_targets(results, lang, attribution, scenario))
+                     + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
+    return sections
+
+
 def backtest_section(results, lang: str) -> str:
     """基线与公开数据对比: the baseline checks, the published figures and the texts' volumes."""
     parts = [f"<h3>{html.escape(backtest.t(lang, 'checks'))}</h3>", table_html(backtest.checks_table(results, lang)),
@@ -207,7 +244,11 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     base = comparison.results[comparison.base]
     setting = tables.setting_table(base.manifest, lang)
     setting.loc[len(setting)] = [t("reform"), ", ".join(comparison.reforms)]
-    sections = [(t("kpi_diff"), kpi_cards(difference_cards(comparison, lang))),
+    summary = "".join(f"<p>{html.escape(p)}</p>" for p in changes.summary_paragraphs(comparison, lang))
+    sections = [(t("summary"), f'<div class="summary">{summary}</div>'),
+                (t("changes"), table_html(changes.parameter_changes_table(comparison, lang))
+                 or f'<p class="note">{html.escape(changes.TEXT[lang]["no_change"])}</p>'),
+                (t("kpi_diff"), kpi_cards(difference_cards(comparison, lang))),
                 (t("setting"), table_html(setting) + f'<p class="note">{t("compare_note")}</p>')]
     diff = tables.differences_table(comparison, lang, changed_only=True)
     sections.append((t("differences"), _differences_charts(comparison, lang) + f'<p class="note">{t("diff_note")}</p>'
@@ -217,15 +258,20 @@ def comparison_report(comparison, lang: str = "zh") -> str:
         note = t("attribution_note").format(window=meta.get("attribution_window_months"))
         sections.append((t("attribution"), _attribution_chart(comparison, lang) + f'<p class="note">{note}</p>'
                          + table_html(attribution, scroll=True)))
+    base_performance = bureau.performance_targets(base, lang, comparison.attribution, comparison.base)
+    sections.append((f"{t('base')}: {comparison.base} — {t('performance')}", table_html(base_performance)
+                     + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
     for name, results in comparison.results.items():
         label = f"{t('base') if name == comparison.base else t('reform')}: {name}"
         for heading, content in run_sections(results, lang, with_appendix=False):
-            if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets")):
+            if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets"), t("by_code"), t("sy08")):
                 sections.append((f"{label} — {heading}", content))
     for name, results in comparison.results.items():
         sections.append((f"{t('appendix')} — {name}", table_html(tables.parameters_table(results.manifest, lang),
                                                                 scroll=True)))
-    title = f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}"
+    titles = {name: res.manifest.get("title_zh") or name for name, res in comparison.results.items()}
+    title = (f"{t('compare_title')} — {titles[comparison.base]} 与 {'、'.join(titles[r] for r in comparison.reforms)}"
+             if lang == "zh" else f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}")
     return document(title, sections, lang)
 
 

@@ -31,10 +31,10 @@ def setting_table(manifest: dict, lang: str) -> pd.DataFrame:
     t = lambda key: text(lang, key)                          # noqa: E731
     rows = [(t("scenario"), f"{manifest['scenario']} {manifest.get('title_zh', '')}".strip()),
             (t("period"), f"{manifest['start']} + {manifest['months']} {t('months_unit')}"),
-            (t("persons"), f"{manifest['persons']:,}"), (t("weight"), f"{manifest['weight']:.4g}"),
-            (t("seed"), str(manifest["seed"])), (t("reps"), str(manifest["replications"])),
+            (t("persons"), int(manifest["persons"])), (t("weight"), round(float(manifest["weight"]), 4)),
+            (t("seed"), str(manifest["seed"])), (t("reps"), int(manifest["replications"])),
             (t("created"), manifest.get("created_utc", "")), (t("sha"), manifest.get("scenario_sha256", ""))]
-    return pd.DataFrame(rows, columns=[t("item"), t("value")])
+    return pd.DataFrame(rows, columns=[t("item"), t("value")], dtype=object)   # numbers stay numbers
 
 
 def budget_by_instrument(results, lang: str) -> pd.DataFrame:

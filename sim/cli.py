@@ -211,7 +211,8 @@ def _compare(args) -> int:
     if not args.no_report:
         from sim.report.build import write_reports
         write_reports(comparison, out, args.lang)
-    print(f"comparison written to {out}/")
+    from sim.report.changes import terminal_rows
+    _print_summary(terminal_rows(comparison), out)
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from sim.backtest import baseline_checks, refund_gates
+from sim.report.labels import relation_name
 from sim.report.tables import recorded_targets
 from sim.targets import compare_targets
 
@@ -93,7 +94,7 @@ def published_table(results, lang: str) -> pd.DataFrame | None:
     return pd.DataFrame({
         t(lang, "indicator"): table["name_zh"] if lang == "zh" else table["name"],
         t(lang, "published_value"): table["value"], t(lang, "value"): table["simulated"].round(4),
-        t(lang, "gap"): table["gap"].round(4), t(lang, "relation"): table["relation"],
+        t(lang, "gap"): table["gap"].round(4), t(lang, "relation"): [relation_name(r, lang) for r in table["relation"]],
         t(lang, "tolerance"): table["tolerance"],
         t(lang, "met"): [t(lang, "yes") if m else t(lang, "no") for m in table["met"]],
         t(lang, "source"): table["source"]})

@@ -15,6 +15,7 @@ from sim.report.labels import fund_name, metric_name, param_name, text
 NOT_PARAMETERS = {"scenario.name", "scenario.title_zh", "scenario.title_en", "scenario.extends", "scenario.description",
                   "scenario.note"}
 DESCRIPTIVE = {"source", "note", "name_zh", "name_en", "catalogue_id"}
+SUBKEY_ZH = {"sme": "中小微企业", "large": "大型企业", "micro": "微型企业", "small": "小型企业", "medium": "中型企业"}
 
 TEXT = {
     "zh": {"parameter": "参数", "key": "参数键", "base": "基准值", "reform": "改革值", "dates": "有效期",
@@ -39,15 +40,16 @@ def _flatten(document, prefix: str = ""):
         yield prefix, document
 
 
-def _show(value) -> str:
+def _show(value):
+    """A parameter value for the table: a number stays a number, anything else becomes text."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        return "[" + ", ".join(str(_show(v)) for v in value) + "]"
     return str(value)
 
 
@@ -83,11 +85,15 @@ def parameter_changes_table(comparison, lang: str) -> pd.DataFrame:
     names = _instrument_names(comparison, lang)
     labels = []
     for key, instrument, type_ in zip(changes["key"], changes["instrument"], changes["type"]):
-        leaf = key.split(".")[-1]
-        labels.append(f"{instrument} {names.get(instrument, '')} · {param_name(type_, leaf, lang)}" if instrument
-                      else param_name(None, key, lang))
+        parts = key.split(".")
+        if instrument:
+            sub = [SUBKEY_ZH.get(p, p) if lang == "zh" else p for p in parts[3:]]
+            labels.append(f"{instrument} {names.get(instrument, '')} · {param_name(type_, parts[2], lang)}"
+                          + (f"({'.'.join(sub)})" if sub else ""))
+        else:
+            labels.append(param_name(None, key, lang))
     return pd.DataFrame({
-        _t(lang, "scenario"): changes["reform"], _t(lang, "parameter"): labels,
+        _t(lang, "scenario"): changes["reform"].astype(object), _t(lang, "parameter"): labels,
         _t(lang, "base"): [_show(v) if v is not None else _t(lang, "removed") for v in changes["base"]],
         _t(lang, "reform"): [_show(v) if v is not None else _t(lang, "removed") for v in changes["reform_value"]],
         _t(lang, "dates"): [f"{v[0]} – {v[1]}" if isinstance(v, (list, tuple)) and len(v) == 2 else _t(lang, "whole")
@@ -174,7 +180,7 @@ def summary_paragraphs(comparison, lang: str) -> list[str]:
         if jobs is not None:
             out.append((f"{last} 年{metric_name('new_urban_jobs_ytd', lang)}变化:{_persons(jobs, lang)}。") if zh
                        else f"New urban jobs in {last}: {_persons(jobs, lang)}.")
-            if _zero_everywhere(comparison, reform):
+            if _zero_everywhere(d, reform):
                 out.append("就业结果在每次重复中与基准逐人相同(差异恰为 0):本改革改变的参数不进入模型的任何行为反应"
                            "(行为反应只取决于补贴是否在有效期内、招聘补贴占用工成本的比例、是否领取失业保险金等,"
                            "docs/instruments.md §1.10),这是模型构造所致,不表示实际没有就业效应。" if zh else
@@ -183,14 +189,38 @@ def summary_paragraphs(comparison, lang: str) -> list[str]:
                            "(docs/instruments.md §1.10) — a consequence of the model's construction, not evidence "
                            "of no effect.")
     out += gate_paragraphs(comparison, lang)
+    out += envelope_paragraphs(comparison, lang)
     out += construction_paragraphs(comparison, lang)
     return out
 
 
-def _zero_everywhere(comparison, reform: str) -> bool:
-    """True when every outcome of `reform` equals the base's in every replication."""
-    base, other = comparison.results[comparison.base].outcomes, comparison.results[reform].outcomes
-    return len(base) == len(other) and np.array_equal(base["value"].to_numpy(), other["value"].to_numpy())
+def _zero_everywhere(d: pd.DataFrame, reform: str) -> bool:
+    """True when every outcome of `reform` equals the base's in every replication (a zero difference with a
+    zero-width interval)."""
+    rows = d[(d["reform"] == reform) & (d["category"] == "outcome")]
+    return len(rows) > 0 and bool(((rows["difference"] == 0) & (rows["ci_low"].fillna(0) == 0)
+                                   & (rows["ci_high"].fillna(0) == 0)).all())
+
+
+def envelope_paragraphs(comparison, lang: str) -> list[str]:
+    """Where a budget envelope ran out: per scenario, instrument and year, the replications and the first
+    month with unpaid claims (costs.csv `unfunded_yuan`)."""
+    out = []
+    for name, results in comparison.results.items():
+        costs = results.costs if "rep" in results.costs else results.costs.assign(rep=0)
+        if "unfunded_yuan" not in costs:
+            continue
+        short = costs[costs["unfunded_yuan"] > 0].assign(year=lambda c: c["month"].str.slice(0, 4))
+        reps = max(costs["rep"].nunique(), 1)
+        for (iid, year), group in short.groupby(["instrument", "year"]):
+            which = "、".join(str(r + 1) for r in sorted(group["rep"].unique()))
+            out.append((f"{name}:{iid} 的预算额度在 {year} 年不足,第 {which} 次重复(共 {reps} 次)自 "
+                        f"{group['month'].min()} 起按额度支付,未付申领平均 {group['unfunded_yuan'].sum() / reps / 1e4:,.1f} 万元;"
+                        "该项支出由预算额度决定。") if lang == "zh" else
+                       (f"{name}: the envelope of {iid} ran out in {year} in replication(s) {which} of {reps} "
+                        f"(from {group['month'].min()}); unpaid claims {group['unfunded_yuan'].sum() / reps / 1e4:,.1f} "
+                        "(10k yuan, mean): the envelope decides this cost."))
+    return out
 
 
 def gate_paragraphs(comparison, lang: str) -> list[str]:
@@ -250,7 +280,7 @@ def terminal_rows(comparison) -> list[tuple[str, str]]:
             if row is not None:
                 rows.append((f"  {'全期' if year == 'all' else year} 现金支出差异", _money(row, "zh")))
         forgone = _row(d, reform, "cost", "all", "forgone_total")
-        if forgone is not None:
+        if forgone is not None and (forgone["difference"] != 0 or forgone["base"] != 0):
             rows.append(("  全期 收入减少差异(不计入现金)", _money(forgone, "zh")))
         if years:
             jobs = _row(d, reform, "outcome", years[-1], "new_urban_jobs_ytd")

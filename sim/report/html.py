@@ -45,8 +45,9 @@ figure svg {{ max-width: 100%; height: auto; }}
 """
 
 
-def number(value, rate: bool = False) -> str:
-    """A cell: thousands separators, two decimals for money, percentages for rates, — for missing."""
+def number(value, rate: bool = False, money: bool = False) -> str:
+    """A cell: thousands separators; money (a column in 元 or 万元) always with two decimals; a whole float
+    (a count) without decimals; percentages with two decimals for rates; — for missing."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "—"
     if isinstance(value, (bool, np.bool_)):
@@ -56,9 +57,11 @@ def number(value, rate: bool = False) -> str:
     if isinstance(value, (float, np.floating)):
         if rate:
             return f"{value:.2%}"
+        if money:
+            return f"{value:,.2f}"
         if float(value).is_integer():
             return f"{value:,.0f}"
-        return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:,.2f}"
+        return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
     return html.escape(str(value))
 
 
@@ -69,6 +72,7 @@ def table_html(frame: pd.DataFrame | None, rate_rows: pd.Series | None = None, s
         return ""
     columns = [c for c in frame.columns if not str(c).startswith("__")]
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    money = {c: any(unit in str(c) for unit in ("万元", "(元)", "yuan")) for c in columns}
     body = []
     for k, (_, row) in enumerate(frame.iterrows()):
         rate = bool(rate_rows.iloc[k]) if rate_rows is not None else False
@@ -76,7 +80,8 @@ def table_html(frame: pd.DataFrame | None, rate_rows: pd.Series | None = None, s
         for c in columns:
             value = row[c]
             numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-            cells.append(f'<td class="n">{number(value, rate)}</td>' if numeric else f"<td>{number(value)}</td>")
+            cells.append(f'<td class="n">{number(value, rate, money[c])}</td>' if numeric
+                         else f"<td>{number(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return f'<div class="scroll">{table}</div>' if scroll else table
@@ -154,11 +159,11 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
     for _, row in outcomes.iterrows():
         metric = row["__metric"]
         rate = metric == "surveyed_unemployment_rate"
-        value = f"{row[value_col]:.1%}" if rate else f"{row[value_col]:,.0f}"
+        value = f"{row[value_col]:.2%}" if rate else f"{row[value_col]:,.0f}"
         band = ""
         if t("low") in outcomes.columns:
             lo, hi = row[t("low")], row[t("high")]
-            band = f"P5–P95 {lo:.1%} – {hi:.1%}" if rate else f"P5–P95 {lo:,.0f} – {hi:,.0f}"
+            band = f"P5–P95 {lo:.2%} – {hi:.2%}" if rate else f"P5–P95 {lo:,.0f} – {hi:,.0f}"
         cards.append((f"{row[t('year')]} {t(labels[metric])}", value, band))
     ui = tables.ui_fund_table(results, lang)
     if backtest.pooling(results) != "local":          # no balance or cover of its own

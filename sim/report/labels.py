@@ -144,6 +144,14 @@ UNITS = {"zh": {"persons": "人", "persons/month": "人", "share": "%", "yuan": 
                 "firms": "firms", "firms/month": "firms", "posts": "posts"}}
 
 
+RELATIONS = {"zh": {"at_least": "不低于", "at_most": "不高于", "about": "约为"},
+             "en": {"at_least": "at least", "at_most": "at most", "about": "about"}}
+
+
+def relation_name(relation: str, lang: str) -> str:
+    return RELATIONS[lang].get(relation, relation)
+
+
 def text(lang: str, key: str) -> str:
     return TEXT[lang][key]
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.ledger import is_cash
 from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
-from sim.report.labels import fund_name, line_name, metric_name, text
+from sim.report.labels import fund_name, line_name, metric_name, relation_name, text
 from sim.targets import compare_targets, load_targets
 
 KPI_METRICS = ("new_urban_jobs_ytd", "surveyed_unemployment_rate", "reemployed_unemployed_ytd", "difficulty_employed_ytd")
@@ -124,12 +124,17 @@ def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
     frame = frame.sort_values(["order", "year"])
     unit = [text(lang, "share_unit") if m in RATE_METRICS else text(lang, "persons_unit") for m in frame["metric"]]
     out = pd.DataFrame({t("metric"): [metric_name(m, lang) for m in frame["metric"]], t("year"): frame["year"],
-                        t("value"): frame["mean"].round(4), t("unit"): unit})
+                        t("value"): _rounded(frame["mean"], frame["metric"]), t("unit"): unit})
     if o["rep"].nunique() > 1:
-        out[t("low")] = frame["p5"].round(4).to_numpy()
-        out[t("high")] = frame["p95"].round(4).to_numpy()
+        out[t("low")] = _rounded(frame["p5"], frame["metric"]).to_numpy()
+        out[t("high")] = _rounded(frame["p95"], frame["metric"]).to_numpy()
     out["__metric"] = frame["metric"].to_numpy()
     return out.reset_index(drop=True)
+
+
+def _rounded(values: pd.Series, metrics: pd.Series) -> pd.Series:
+    """Persons and counts to whole numbers, shares to four decimals (0.0552 shows as 5.52 %)."""
+    return pd.Series(np.where(metrics.isin(RATE_METRICS), values.round(4), values.round(0)), index=values.index)
 
 
 def recorded_targets(results) -> list | None:
@@ -153,7 +158,8 @@ def targets_table(results, lang: str) -> pd.DataFrame | None:
     table = compare_targets(results, targets)
     t = lambda key: text(lang, key)                          # noqa: E731
     name = table["name_zh"] if lang == "zh" else table["name"]
-    return pd.DataFrame({t("metric"): name, t("relation"): table["relation"], t("target"): table["value"],
+    return pd.DataFrame({t("metric"): name, t("relation"): [relation_name(r, lang) for r in table["relation"]],
+                         t("target"): table["value"],
                          t("simulated"): table["simulated"].round(4), t("tolerance"): table["tolerance"],
                          t("met"): [t("yes") if m else t("no") for m in table["met"]], t("source"): table["source"]})
 

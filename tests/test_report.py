@@ -57,7 +57,9 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     assert {"检验", "年度", "模型值", "下限", "上限", "通过", "说明"} <= set(checks.columns)
     assert "无负值、无缺失(结果文件)" in set(checks["检验"])
     params = sheets["参数与来源"]
-    assert params["参数"].str.startswith("instruments.HB-A.").any()
+    assert params["参数键"].str.startswith("instruments.HB-A.").any()
+    amount = params[params["参数键"] == "instruments.HB-A.amount"].iloc[0]
+    assert amount["参数"] == "HB-A 一次性吸纳就业补贴 · 补贴标准" and amount["数值"] == "1000"
     assert params["来源"].notna().all()
     for name, frame in sheets.items():
         assert len(frame), name

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sim.report import backtest, bureau, changes, figures, tables
 from sim.report.figures import CSS_FONTS
-from sim.report.labels import text
+from sim.report.labels import citation_legend, text
 
 CSS = f"""
 body {{ font-family: {CSS_FONTS}; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.5; }}
@@ -117,11 +117,12 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
                 (t("setting"), table_html(tables.setting_table(m, lang)) + f'<p class="note">{t("run_note")}</p>')]
     by_fund = tables.budget_by_fund(results, lang)
     budget = tables.budget_by_instrument(results, lang)
-    top = results.budget.groupby(["instrument", "name_zh"])["amount_yuan"].sum().sort_values(ascending=False)
+    top = results.budget.groupby("instrument")["amount_yuan"].sum().sort_values(ascending=False)
     top = top[top != 0].head(25)
+    names = tables.instrument_names(m, lang)
     bars = ""
     if len(top):
-        labels = [f"{i} {n}" for i, n in top.index]
+        labels = [f"{i} {names.get(i, '')}" for i in top.index]
         bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget_chart"), t("amount_wan")))
     sections.append((t("budget_fund"), table_html(by_fund)))
     sections.append((t("budget"), bars + table_html(budget, scroll=True)))
@@ -138,8 +139,16 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     sections.append((t("targets"), targets_section(results, lang)))
     sections.append((backtest.t(lang, "heading"), backtest_section(results, lang)))
     if with_appendix:
-        sections.append((t("appendix"), table_html(tables.parameters_table(m, lang), scroll=True)))
+        sections.append((t("appendix"), legend_html(lang) + table_html(tables.parameters_table(m, lang), scroll=True)))
     return sections
+
+
+def legend_html(lang: str) -> str:
+    """The legend of the citation codes the sources use."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    legend = pd.DataFrame(citation_legend(lang), columns=[t("code"), t("document"), t("file")])
+    return (f"<h3>{html.escape(t('legend'))}</h3>" + table_html(legend)
+            + f'<p class="note">{html.escape(t("legend_note"))}</p>')
 
 
 def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
@@ -272,8 +281,8 @@ def comparison_report(comparison, lang: str = "zh") -> str:
             if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets"), t("by_code"), t("sy08")):
                 sections.append((f"{label} — {heading}", content))
     for name, results in comparison.results.items():
-        sections.append((f"{t('appendix')} — {name}", table_html(tables.parameters_table(results.manifest, lang),
-                                                                scroll=True)))
+        sections.append((f"{t('appendix')} — {name}", legend_html(lang)
+                         + table_html(tables.parameters_table(results.manifest, lang), scroll=True)))
     titles = {name: res.manifest.get("title_zh") or name for name, res in comparison.results.items()}
     title = (f"{t('compare_title')} — {titles[comparison.base]} 与 {'、'.join(titles[r] for r in comparison.reforms)}"
              if lang == "zh" else f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}")

@@ -56,7 +56,10 @@ TEXT = {
                       "上年度滚存结余备付期限不足 12 个月时不发放稳岗返还与技能提升补贴。"),
         "performance_note": ("指标值全部取自结果文件(“数据来源”列);单位名称、权重与满意度指标由填报单位填写。"
                              "数量指标为支付人次(按月发放的项目为人月),不是去重人数。"),
-        "summary": "摘要", "changes": "参数变更一览表",
+        "summary": "摘要", "changes": "参数变更一览表", "key": "参数键", "scenario_file": "情景文件",
+        "legend": "引用代码说明", "code": "代码", "document": "文件", "file": "仓库中的文件",
+        "legend_note": ("条款写法:M§10 为正文第10项措施,A1§(七) 为附件1第(七)条,§(九)¶3 为第(九)条第3段,L39 为文件第39行;"
+                        "“assumption”为本模型的假设,“derived”为推算。"),
     },
     "en": {
         "run_title": "Employment-subsidy budget projection", "compare_title": "Policy scenario comparison",
@@ -121,7 +124,10 @@ TEXT = {
         "performance_note": ("Every value comes from a results file (column Source); unit, weights and satisfaction are "
                              "for the unit to fill in. Quantities are payments (person-months for monthly "
                              "instruments), not distinct persons."),
-        "summary": "Summary", "changes": "Changed parameters",
+        "summary": "Summary", "changes": "Changed parameters", "key": "Key", "scenario_file": "scenario file",
+        "legend": "Citation codes", "code": "Code", "document": "Document", "file": "File in the repository",
+        "legend_note": ("Clauses: M§10 main-text measure 10, A1§(七) annex 1 article (七), §(九)¶3 article (九) paragraph "
+                        "3, L39 line 39 of the file; “assumption” is this model's, “derived” computed."),
     },
 }
 
@@ -142,6 +148,39 @@ UNITS = {"zh": {"persons": "人", "persons/month": "人", "share": "%", "yuan": 
                 "firms/month": "户", "posts": "个"},
          "en": {"persons": "persons", "persons/month": "persons", "share": "%", "yuan": "10k yuan", "months": "months",
                 "firms": "firms", "firms/month": "firms", "posts": "posts"}}
+
+
+# The citation codes of the scenarios and calibration files (docs/policy_catalogue.md §0): seed code →
+# (document title, file under docs/seeds/); `DN` is a row of docs/domain_notes.md.
+SEED_TITLES = {
+    "000": ("鸡西市《关于做好当前和今后一段时期就业创业工作的实施意见》(2018)", "docs/seeds/000_491a0ddbe42c3406.txt"),
+    "001": ("常州市《关于进一步推进就业创业工作高质量发展的实施意见》(2024)", "docs/seeds/001_f750de1b91a1a462.txt"),
+    "002": ("九龙坡就组发〔2020〕1号《2020年九龙坡区就业工作要点》", "docs/seeds/002_49b49415754f1abf.txt"),
+    "003": ("大连市《关于进一步做好稳就业工作的实施意见》(2020)", "docs/seeds/003_d9e9f52033f98669.txt"),
+    "004": ("《六盘水市促进高质量充分就业工作方案》(2023)", "docs/seeds/004_b78a61525f0130f6.txt"),
+}
+DN_TITLE = ("领域说明(国家规定与行为证据)", "docs/domain_notes.md")
+
+
+def citation(source: str, lang: str) -> str:
+    """A source as a readable citation: in Chinese a leading seed code becomes the document's title
+    (`004 M§10` → 《六盘水市…》 M§10) and `DN A19` becomes 领域说明 A19; the rest stays as written."""
+    if lang != "zh" or not isinstance(source, str):
+        return source
+    code = source[:3]
+    if code in SEED_TITLES and source[3:4] in (" ", ""):
+        return f"{SEED_TITLES[code][0]} {source[4:]}".strip()
+    if source.startswith("DN "):
+        return f"{DN_TITLE[0]} {source[3:]}"
+    return source
+
+
+def citation_legend(lang: str) -> list[tuple[str, str, str]]:
+    """(code, document, file) of every citation code the sources use."""
+    rows = [(code, title, path) for code, (title, path) in SEED_TITLES.items()]
+    return rows + [("DN", DN_TITLE[0] if lang == "zh" else "Domain notes (national rules, behavioural evidence)",
+                    DN_TITLE[1]), ("POLICY_CATALOGUE §…", "政策工具目录" if lang == "zh" else "Policy catalogue",
+                                   "docs/policy_catalogue.md")]
 
 
 RELATIONS = {"zh": {"at_least": "不低于", "at_most": "不高于", "about": "约为"},

@@ -1,6 +1,7 @@
 """The HTML report and the Excel workbook (DESIGN §10): read back, rendered in a real headless Chromium."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -253,3 +254,14 @@ def test_report_prints_to_pdf_with_every_table_row_unclipped(run_folder, tmp_pat
     assert set(layout["heads"]) == {"table-header-group"}
     assert layout["rows"] <= tables_in_html
     assert pdf[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 5
+
+
+def test_chinese_report_headings_and_headers_have_no_english(run_folder):
+    """Every heading and column header of the Chinese report is Chinese: Latin words only from the
+    whitelist (P5/P50/P95, sha256, instrument codes such as SR-05, numbers)."""
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    whitelist = re.compile(r"^(P5|P50|P95|sha256|[A-Z]{2,}(-[A-Za-z0-9]+)+)$")
+    texts = [html.unescape(m[1]) for m in re.findall(r"<(th|h1|h2|h3)>(.*?)</\1>", page)]
+    assert len(texts) > 50
+    english = {(w, t) for t in texts for w in re.findall(r"[A-Za-z][A-Za-z0-9_\-]*", t) if not whitelist.match(w)}
+    assert not english, sorted(english)[:10]

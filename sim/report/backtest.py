@@ -23,7 +23,7 @@ POOLING_EN = {"municipal": "municipal", "provincial": "provincial"}
 
 TEXT = {
     "zh": {
-        "heading": "基线与公开数据对比", "checks": "基线检验(issue 12 验收标准)", "published": "与公开数据对比",
+        "heading": "基线与公开数据对比", "checks": "基线检验(验收标准)", "published": "与公开数据对比",
         "gates": "备付门槛(稳岗返还是否发放由基金备付月数决定)",
         "check": "检验", "city": "地区", "year": "年度", "value": "模型值", "low": "下限", "high": "上限",
         "passed": "通过", "note": "说明", "yes": "是", "no": "否",

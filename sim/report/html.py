@@ -375,10 +375,12 @@ def _sensitivity_chart(method: str, metric: str, group: pd.DataFrame, lang: str)
     t = lambda key: text(lang, key)                          # noqa: E731
     labels = group["parameter"].tolist()
     if method == "oat":
+        # money metrics (cost.*) in 万元 with the unit on the axis, not in raw yuan
+        scale, axis = (1e-4, f"{metric} ({t('wan')})") if metric.startswith("cost.") else (1.0, metric)
         central = group["metric_central"].to_numpy(np.float64)
-        return _figure(figures.tornado(labels, group["metric_low"].to_numpy(np.float64) - central,
-                                       group["metric_high"].to_numpy(np.float64) - central,
-                                       f"{metric}: {t('tornado')}", metric, t("at_low"), t("at_high")))
+        return _figure(figures.tornado(labels, (group["metric_low"].to_numpy(np.float64) - central) * scale,
+                                       (group["metric_high"].to_numpy(np.float64) - central) * scale,
+                                       f"{metric}: {t('tornado')}", axis, t("at_low"), t("at_high")))
     if method == "morris":
         none = np.full(len(group), np.nan)
         series = {"μ*": (group["mu_star"].to_numpy(np.float64), group["mu_star_low"].to_numpy(np.float64),

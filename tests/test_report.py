@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 import sim
 from sim.cli import main
+from sim.params.scenario_schema import TYPE_SCHEMAS
 from sim.report.build import write_reports
 from tests.conftest import ROOT
 
@@ -135,7 +136,8 @@ def test_bureau_sheets_match_the_results_files_cell_by_cell(run_folder):
     manifest = sim.results.Results.load(run_folder).manifest
     assert first == pytest.approx(manifest["locality_profile"]["ui_fund"]["opening_balance"] / 1e4, abs=0.02)
 
-    perf = _table(_sheet(book, "绩效目标申报表"), "年度")
+    perf_rows = _sheet(book, "绩效目标申报表")
+    perf = _table(perf_rows, "年度")
     assert list(perf.columns) == ["年度", "单位名称", "项目名称", "预算数(万元)", "年度目标", "一级指标", "二级指标", "三级指标",
                                   "指标性质", "指标值", "度量单位", "权重", "指标方向性", "数据来源"]
     for year, group in employment.groupby("year"):
@@ -143,7 +145,8 @@ def test_bureau_sheets_match_the_results_files_cell_by_cell(run_folder):
         assert mine["预算数(万元)"].iloc[0] == pytest.approx(group["amount_yuan"].sum() / 1e4, abs=0.006)
         count = mine[mine["三级指标"] == "HB-A 一次性吸纳就业补贴 享受人次"]["指标值"].iloc[0]
         assert count == round(group.loc[group["line"] == "main", "payments"].sum())
-        assert isinstance(count, int)                                       # persons as integers
+        raw = next(r for r in perf_rows if r[0] == str(year) and r[7] == "HB-A 一次性吸纳就业补贴 享受人次")
+        assert isinstance(raw[9], int)                                      # persons stored as whole numbers
         last = outcomes[outcomes["month"].str.startswith(str(year))]["month"].max()
         jobs = outcomes[(outcomes["month"] == last) & (outcomes["metric"] == "new_urban_jobs_ytd")]["value"].mean()
         assert mine[mine["三级指标"] == "城镇新增就业(年累计)"]["指标值"].iloc[0] == round(jobs)
@@ -165,7 +168,7 @@ def test_comparison_workbook_has_the_differences_and_attribution(tmp_path):
     assert len(changes) == 1
     row = changes.iloc[0]
     assert (row["参数键"], row["基准值"], row["改革值"]) == ("instruments.HB-B.amount", 1500, 3000)
-    assert row["参数"] == "HB-B 一次性扩岗补助 · " + sim.params.scenario_schema.TYPE_SCHEMAS["hiring_bonus"]["amount"].name_zh
+    assert row["参数"] == "HB-B 一次性扩岗补助 · " + TYPE_SCHEMAS["hiring_bonus"]["amount"].name_zh
     summary = " ".join(sheets["摘要"]["摘要"])
     assert "改变 1 个参数" in summary and "现金支出变化" in summary and "HB-B" in summary
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

@@ -306,7 +306,8 @@ def difference_cards(comparison, lang: str) -> list[tuple[str, str, str]]:
             if row.empty:
                 continue
             row = row.iloc[0]
-            show = (lambda v: f"{v * 100:+.2f} pp") if rate else (lambda v: f"{v * scale:+,.1f}")
+            points = "个百分点" if lang == "zh" else "pp"
+            show = (lambda v: f"{v * 100:+.2f} {points}") if rate else (lambda v: f"{v * scale:+,.1f}")
             band = (f"90% {show(row['ci_low'])} … {show(row['ci_high'])}" if np.isfinite(row["ci_low"]) else "")
             cards.append((f"{reform}: {label} {t('difference')}", show(row["difference"]), band))
     return cards

@@ -151,7 +151,7 @@ def test_bureau_sheets_match_the_results_files_cell_by_cell(run_folder):
         jobs = outcomes[(outcomes["month"] == last) & (outcomes["metric"] == "new_urban_jobs_ytd")]["value"].mean()
         assert mine[mine["三级指标"] == "城镇新增就业(年累计)"]["指标值"].iloc[0] == round(jobs)
         satisfaction = mine[mine["一级指标"] == "满意度指标"].iloc[0]
-        assert satisfaction["指标值"] is None and satisfaction["数据来源"] == "(由填报单位填写)"
+        assert pd.isna(satisfaction["指标值"]) and satisfaction["数据来源"] == "(由填报单位填写)"
     assert perf["数据来源"].str.contains(r"\.csv").sum() == len(perf) - perf["年度"].nunique()
 
 

@@ -228,7 +228,7 @@ def gate_paragraphs(comparison, lang: str) -> list[str]:
     out = []
     for name, results in comparison.results.items():
         closed = closed_gates(results)
-        closed = closed[~closed["open"]]
+        closed = closed.loc[~closed["open"].astype(bool)]     # .loc: an empty mask still selects rows
         for (iid, month), group in closed.groupby(["instrument", "month"]):
             reps = "、".join(str(r + 1) for r in group["rep"])
             total = results.costs["rep"].nunique() if "rep" in results.costs else 1

@@ -240,7 +240,7 @@ def ui_fund_budget(results, lang: str) -> pd.DataFrame | None:
              for row in order]
     frame = pd.DataFrame({t(lang, "item"): label})
     for year, values in columns.items():
-        frame[f"{year}{unit}" if lang == "zh" else f"{year}{unit}"] = [values[row] for row in order]
+        frame[f"{year}{unit}"] = [values[row] for row in order]
     notes = []
     for row in order:
         if row in SY08_INCOME[1:] or row in ("转移支出", "补助下级支出", "上解上级支出"):

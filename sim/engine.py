@@ -15,13 +15,13 @@ import numpy as np
 
 from sim.codes import Fund, InstrumentType, N_COST_LINES, N_OUTCOMES, Outcome
 from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
-from sim.instruments import Envelopes, InstrumentTable, fixed_award, month_dtype, placement_fees, stabilization_refund
+from sim.funds import Envelopes, UiFund
+from sim.instruments import InstrumentTable, fixed_award, month_dtype, placement_fees, stabilization_refund
 from sim.instruments.public_job import stated_posts
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.money import fen_array as _fen
 from sim.kernels.persons import certify_initial, person_month, refresh_flags
-from sim.ledger import split_fen
 from sim.params import Scenario
 from sim.params.scenario_schema import MAX_SCHEDULE_ROWS, UI_BENEFIT
 from sim.population.arrays import NEVER
@@ -151,7 +151,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     stated = stated_posts(instruments)
     posts = stated / population.weight if stated else inputs.public_job_posts
     district_shares = np.array(list(scenario.profile["districts"]["population_share"].values()), np.float64)
-    fund = _UiFund(scenario, population.weight, ui.fund_shares)
+    fund = UiFund(scenario, population.weight, ui.fund_shares)
     record.ui_fund_opening_fen = fund.balance
     start_abs = month_number(scenario.start)
     first, last_close = (resume.month, resume.last_close) if resume is not None else (0, 0)
@@ -341,41 +341,3 @@ class _UiSchedule:
         m["ui_take_up"] = self.take_up[t]
         m["benefit_fen"], m["medical_fen"] = self.benefit[t], self.medical[t]
         m["aid_fen"], m["top_up_fen"] = self.aid[t], self.top_up[t]
-
-
-class _UiFund:
-    """The UI fund account in fen of the simulated sample (real fen ÷ weight), exact in integers."""
-
-    def __init__(self, scenario: Scenario, weight: float, fund_shares: dict[int, dict[Fund, float]]):
-        fund = scenario.profile["ui_fund"]
-        self.balance = int(round(fund["opening_balance"] * 100 / weight))
-        prior = int(round(fund["prior_monthly_outlay"] * 100 / weight))
-        self.window = [prior] * 12          # trailing 12 months of outlays for 备付月数
-        self.opening_cover = self.balance / prior if prior > 0 else np.inf
-        # a fund pooled above the area: the 备付 gate reads the pool's cover, not the area's own flows
-        self.pooled_cover = None if fund["pooling"] == "local" else fund["pooled_cover_months"]
-        self.shares = fund_shares
-
-    def gate_cover(self, t: int, first: int, record: RunRecord) -> float:
-        """Months of cover the 备付 gate of month t reads: the previous month's end (the opening cover in
-        the run's first month `first`), or the pooled fund's cover when the fund is pooled above the area."""
-        if self.pooled_cover is not None:
-            return self.pooled_cover
-        return record.ui_fund_cover[t - 1] if t > first else self.opening_cover
-
-    def month(self, t: int, record: RunRecord) -> None:
-        revenue = int(record.revenue_fen[t].sum())
-        outlay = 0
-        cells = record.ledger_fen[t]
-        for slot, shares in self.shares.items():
-            if Fund.ui_fund not in shares:
-                continue
-            for amount in cells[slot].ravel():
-                if amount:
-                    outlay += split_fen(int(amount), shares)[Fund.ui_fund]
-        self.balance += revenue - outlay
-        self.window = self.window[1:] + [outlay]
-        average = sum(self.window) / 12
-        record.ui_fund_outlay_fen[t] = outlay
-        record.ui_fund_balance_fen[t] = self.balance
-        record.ui_fund_cover[t] = self.balance / average if average > 0 else np.inf

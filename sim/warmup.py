@@ -57,7 +57,7 @@ from sim.params.loader import load_document
 from sim.params.months import calendar_month, month_label, month_number
 from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import instrument_schema
-from sim.params.schema import Field
+from sim.schema import Field
 from sim.population.arrays import Firms, Persons
 from sim.population.register import Register
 from sim.population.synthetic import Population, synthesize

@@ -24,7 +24,7 @@ LAYERS = [
     ("instruments", ["sim.instruments"]),
     ("parameters", ["sim.params"]),
     ("population", ["sim.population"]),
-    ("engine", ["sim.inputs", "sim.funds", "sim.engine", "sim.warmup"]),
+    ("engine", ["sim.inputs", "sim.funds", "sim.packing", "sim.engine", "sim.warmup"]),
     ("runs", ["sim.results", "sim.uncertainty", "sim.executors", "sim.tasks", "sim.replicate", "sim.api"]),
     ("studies", ["sim.attribution", "sim.compare", "sim.metrics", "sim.sweep", "sim.sensitivity", "sim.moments",
                  "sim.targets_schema", "sim.targets", "sim.backtest", "sim.calibrate"]),

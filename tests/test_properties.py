@@ -32,11 +32,11 @@ def test_accounting_identities_hold_for_any_run(seed, persons, months, start, tm
             - record.ui_fund_outlay_fen).all()
     assert (record.ui_fund_outlay_fen == record.ledger_fen.sum(axis=(1, 2, 3))).all()
     # every payment is exactly one month's amount of the person's district
-    from sim.engine import _UiSchedule
+    from sim.packing import UiSchedule
     from sim.inputs import kernel_inputs
     inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=scenario.months,
                            persons=scenario.persons)
-    ui = _UiSchedule(scenario, record.instruments, inputs, len(record.population.district_codes))
+    ui = UiSchedule(scenario, record.instruments, inputs, len(record.population.district_codes))
     for line, amounts in ((0, ui.benefit), (1, ui.medical), (2, ui.aid)):
         assert (record.ledger_fen[:, ui.slot, line] == record.ledger_count[:, ui.slot, line] * amounts).all()
 

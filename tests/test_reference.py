@@ -21,6 +21,7 @@ if str(REPO) not in sys.path:
 
 import sim  # noqa: E402
 import sim.engine  # noqa: E402
+import sim.packing  # noqa: E402
 from sim import rng  # noqa: E402
 from sim.codes import CostLine, EntityKind, GroupFlag, InstrumentType, Outcome, Slot  # noqa: E402
 from sim.engine import simulate  # noqa: E402
@@ -47,13 +48,13 @@ def _run(monkeypatch, scenario, harness: R.SideBySide, *, n_chunks: int | None =
     if n_chunks is not None:
         monkeypatch.setattr(sim.engine, "N_CHUNKS", n_chunks)
     if inputs_hook is not None:
-        real = sim.engine.kernel_inputs
+        real = sim.packing.kernel_inputs
 
         def kernel_inputs(*args, **kwargs):
             inputs = real(*args, **kwargs)
             inputs_hook(inputs)
             return inputs
-        monkeypatch.setattr(sim.engine, "kernel_inputs", kernel_inputs)
+        monkeypatch.setattr(sim.packing, "kernel_inputs", kernel_inputs)
     record = simulate(scenario)
     assert harness.months == list(range(scenario.months)), "the person pass did not run every month"
     assert not harness.mismatches, "reference ≠ kernel:\n" + "\n".join(harness.mismatches[:5])

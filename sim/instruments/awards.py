@@ -1,12 +1,13 @@
-"""Payments to institutions and agencies: fixed awards (fixed_award, paid by sim.engine in `award_month`)
-and agencies' placement fees (placement_fee: the person pass counts vested placements, sim.kernels.pay
-`_employment_linked`; the fees are paid at the year's last run month by `placement_fees`)."""
+"""Payments to institutions and agencies: fixed awards (fixed_award, paid in `award_month` by
+`fixed_award`) and agencies' placement fees (placement_fee: the person pass counts vested placements,
+sim.kernels.pay `_employment_linked`; the fees are paid at the year's last run month by
+`placement_fees`). Both are called by their declarations' `pay_outside` after the person pass."""
 from __future__ import annotations
 
 import numpy as np
 
 from sim.codes import InstrumentType as T
-from sim.instruments.declaration import Declaration, amount_field, fen, months_field, share_field
+from sim.instruments.declaration import Declaration, OutsideMonth, amount_field, fen, months_field, share_field
 from sim.kernels import layout as L
 from sim.ledger import split_fen
 from sim.schema import CHECKS, Field, Schema
@@ -20,8 +21,12 @@ FIXED_AWARD_PARAMETERS: Schema = {
 }
 
 
+def _pay_awards(ins, k: int, month: OutsideMonth) -> None:
+    fixed_award(ins, k, month.t, month.month_of_year, month.district_shares, month.direct_fen, month.direct_count)
+
+
 FIXED_AWARD = Declaration(
-    T.fixed_award, "奖补", schema=FIXED_AWARD_PARAMETERS, person_level=False)
+    T.fixed_award, "奖补", schema=FIXED_AWARD_PARAMETERS, person_level=False, pay_outside=_pay_awards)
 
 
 def _placement_static(m, k, p, run):
@@ -52,11 +57,16 @@ PLACEMENT_FEE_PARAMETERS: Schema = {
 }
 
 
+def _pay_fees(ins, k: int, month: OutsideMonth) -> None:
+    if month.month_of_year == 12 or month.last_month:
+        placement_fees(ins, k, month.t, month.placements_year[k], month.weight, month.direct_fen, month.direct_count)
+
+
 PLACEMENT_FEE = Declaration(
     T.placement_fee, "职业介绍补贴", schema=PLACEMENT_FEE_PARAMETERS, situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("placement_vesting_months", np.int64),    # months a placement must last to count
             ("placement_via_agency_share", np.float64)),   # share of hires placed by an agency
-    static=_placement_static)
+    static=_placement_static, pay_outside=_pay_fees)
 
 
 def fixed_award(ins, k: int, t: int, month_of_year: int, district_shares: np.ndarray, direct_fen: np.ndarray,

@@ -66,6 +66,31 @@ def no_situations(p: dict) -> tuple[int, ...]:
     return ()
 
 
+def one_off(p: dict) -> int:
+    return 0
+
+
+@dataclass
+class OutsideMonth:
+    """What the payments made outside the person pass read and write in month t (sim.engine builds it
+    after the person pass; arrays are this month's rows of the run's record, written in place)."""
+
+    t: int
+    month_of_year: int
+    last_month: bool                # the run's last month
+    firms: np.ndarray               # the firm records (after this month's person pass)
+    run_key: np.uint64
+    benefit_fen: np.ndarray         # this month's UI benefit by district
+    cover: float                    # UI fund months of cover the 备付 gate reads
+    district_shares: np.ndarray     # population share by district
+    weight: float                   # real persons per simulated person
+    placements_year: np.ndarray     # [slot, district] vested placements so far this calendar year
+    ledger_fen: np.ndarray          # [slot, line, district] sample fen
+    ledger_count: np.ndarray
+    direct_fen: np.ndarray          # [slot, district] real fen
+    direct_count: np.ndarray
+
+
 @dataclass(frozen=True)
 class Declaration:
     """One instrument type.
@@ -73,6 +98,9 @@ class Declaration:
     type : the InstrumentType.
     name_zh : the type's Chinese name (the catalogue of `subsim instruments`).
     schema : the type's own parameters (sim.schema), validated by sim.params.
+    rule : the kernel rule that pays it (the InstrumentType the branches of sim.kernels.pay compare
+        `ins_kind[k]` with): its own type by default; an existing type's to reuse that rule unchanged, the
+        packing then writing that type's named fields.
     situations : params → the sim.kernels.layout L_* lists the instrument joins (the events it pays on).
     fields : named kernel fields, (name, dtype) for one value per instrument, (name, dtype, DISTRICTS)
         for one per district, (name, dtype, n) for n values. Names start with the type's field prefix.
@@ -83,6 +111,12 @@ class Declaration:
     person_level : paid by the person pass (False: paid to firms or institutions by sim.engine).
     startup_response : its being in force raises business entry (behaviour `responses`).
     refund_response : its being in force lowers layoffs in the size classes it covers.
+    once_per_person : params → its claims are recorded in a claim bit (at most once per person in the run).
+    claim_months : params → the longest a claim lasts, in months (0 for one-off payments): the default
+        warm-up covers it (sim.warmup).
+    pay_outside : (instrument, k, OutsideMonth) → None; pays firms, institutions or agencies after the
+        person pass each month (None: the type pays nothing outside it).
+    stated_posts : params → public posts (real persons) the instrument states (0: none stated).
     """
 
     type: InstrumentType
@@ -96,6 +130,15 @@ class Declaration:
     startup_response: bool = False
     refund_response: bool = False
     once_per_person: Callable[[dict], bool] = lambda p: False
+    claim_months: Callable[[dict], int] = one_off
+    pay_outside: Callable | None = None
+    stated_posts: Callable[[dict], float] = lambda p: 0.0
+    rule: InstrumentType | None = None
+
+    @property
+    def kernel_rule(self) -> InstrumentType:
+        """The type whose branch in sim.kernels.pay pays this one."""
+        return self.type if self.rule is None else self.rule
 
     def field_specs(self, n_instruments: int, n_districts: int) -> list[tuple]:
         """The fields as numpy dtype entries."""

@@ -47,6 +47,6 @@ FLEXIBLE_SI_SUBSIDY = Declaration(
             ("flex_extension_months", np.int64),       # more months for the groups of extension_target
             ("flex_extension_target", np.uint32),
             ("flex_near_retirement", np.int64)),       # paid on while this close to retirement (months)
-    static=_static, month=_month)
+    static=_static, month=_month, claim_months=lambda p: p["max_months"] + p["extension_months"])
 
 DECLARATIONS = (FLEXIBLE_SI_SUBSIDY,)

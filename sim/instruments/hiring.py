@@ -80,7 +80,7 @@ HIRING_SI_SUBSIDY = Declaration(
             ("hire_si_near_retirement", np.int64),     # paid on while this close to retirement (months)
             ("hire_si_rate", np.float64),              # employer contribution rate of the subsidised lines
             ("hire_si_share", np.float64)),            # share of those contributions subsidised
-    static=_hire_si_static, month=_hire_si_month)
+    static=_hire_si_static, month=_hire_si_month, claim_months=lambda p: p["max_months"])
 
 
 def _tax_static(m, k, p, run):
@@ -109,6 +109,7 @@ TAX_CREDIT = Declaration(
     T.tax_credit, "税收扣减", schema=TAX_CREDIT_PARAMETERS,
     situations=lambda p: HIRE if p["applies_to"] == "hire" else (L.L_BUSINESS,),
     fields=(("tax_months", np.int64),),                # months of the hire or business credited
-    static=_tax_static, month=_tax_month)
+    static=_tax_static, month=_tax_month,
+    claim_months=lambda p: int(round(p["max_years"] * 12)))
 
 DECLARATIONS = (HIRING_BONUS, HIRING_SI_SUBSIDY, TAX_CREDIT)

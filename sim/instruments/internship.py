@@ -46,6 +46,7 @@ INTERNSHIP_SUBSIDY = Declaration(
     fields=(("intern_months", np.int64),               # months of allowance
             ("intern_remaining_period", np.uint8),     # an early hire is paid the remaining months
             ("intern_retention_fen", np.int64, DISTRICTS)),   # bonus to the host on hiring the intern
-    static=_static, month=_month)
+    static=_static, month=_month,
+    claim_months=lambda p: p["months"])
 
 DECLARATIONS = (INTERNSHIP_SUBSIDY,)

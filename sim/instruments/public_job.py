@@ -46,13 +46,8 @@ PUBLIC_JOB = Declaration(
             ("public_job_extension_target", np.uint32),
             ("public_job_max_placements", np.int64),    # earlier placements beyond which none is paid
             ("public_job_si_fen", np.int64, DISTRICTS)),   # employer SI subsidy per month
-    static=_static, month=_month)
-
-
-def stated_posts(instruments: tuple) -> float:
-    """Posts (real persons) stated by the enabled public_job instruments; 0 when none states them (the
-    behaviour's capacity applies)."""
-    return sum(ins.params["posts"] for ins in instruments if ins.type == T.public_job and ins.params["posts"] > 0)
+    static=_static, month=_month,
+    claim_months=lambda p: p["max_months"] + p["extension_months"], stated_posts=lambda p: p["posts"])
 
 
 DECLARATIONS = (PUBLIC_JOB,)

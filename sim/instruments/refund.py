@@ -1,12 +1,12 @@
 """稳岗返还 (stabilization_refund): paid to firms in its pay month from their year-end accounts
-(sim.kernels.firms.year_end_close), by sim.engine through `stabilization_refund`. Its being in force lowers
-layoffs in the size classes it covers (behaviour `responses`)."""
+(sim.kernels.firms.year_end_close), by `stabilization_refund` (its declaration's `pay_outside`). Its
+being in force lowers layoffs in the size classes it covers (behaviour `responses`)."""
 from __future__ import annotations
 
 import numpy as np
 
 from sim.codes import EntityKind, InstrumentType as T, SizeClass, Slot
-from sim.instruments.declaration import Declaration, firm_sizes, instrument_key, months_field, sizes_field
+from sim.instruments.declaration import Declaration, OutsideMonth, firm_sizes, instrument_key, months_field, sizes_field
 from sim.rng import fold, month_key, uniforms
 from sim.schema import Field, Schema
 
@@ -48,9 +48,14 @@ STABILIZATION_REFUND_PARAMETERS: Schema = {
 }
 
 
+def _pay(ins, k: int, month: OutsideMonth) -> None:
+    stabilization_refund(ins, k, month.t, month.month_of_year, month.firms, month.run_key, month.benefit_fen,
+                         month.cover, month.ledger_fen, month.ledger_count)
+
+
 STABILIZATION_REFUND = Declaration(
     T.stabilization_refund, "稳岗返还", schema=STABILIZATION_REFUND_PARAMETERS, person_level=False,
-    refund_response=True)
+    refund_response=True, pay_outside=_pay)
 
 
 def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray, run_key: np.uint64,

@@ -46,6 +46,7 @@ DIBAO_TAPER_PARAMETERS: Schema = {
 DIBAO_TAPER = Declaration(
     T.dibao_taper, "低保渐退", schema=DIBAO_TAPER_PARAMETERS, situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("dibao_months", np.int64),),              # months 低保 continues after taking a job
-    static=_dibao_static, month=amount(lambda p, t: p["amount"][t]))
+    static=_dibao_static, month=amount(lambda p, t: p["amount"][t]),
+    claim_months=lambda p: p["months"])
 
 DECLARATIONS = (CONTRIBUTION_RELIEF, DIBAO_TAPER)

@@ -65,7 +65,8 @@ RENT_SUBSIDY = Declaration(
             ("rent_max_months", np.int64),
             ("rent_renting_share", np.float64),        # share of new businesses renting premises
             ("rent_first_time_only", np.uint8)),
-    static=_rent_static, month=amount(lambda p, t: min(p["typical_rent"][t], p["cap_month"][t])))
+    static=_rent_static, month=amount(lambda p, t: min(p["typical_rent"][t], p["cap_month"][t])),
+    claim_months=lambda p: p["start_after_months"] + p["max_months"])
 
 
 def _loan_static(m, k, p, run):
@@ -137,6 +138,7 @@ GUARANTEED_LOAN = Declaration(
             ("loan_min_share_of_limit", np.float64),   # loan sizes uniform in [this, 1] × limit
             ("loan_interest_subsidy", np.float64),     # annual rate the budget pays on the principal
             ("loan_capacity", np.float64)),            # share of new loans the guarantee fund can cover
-    static=_loan_static, month=_loan_month, startup_response=True)
+    static=_loan_static, month=_loan_month, startup_response=True,
+    claim_months=lambda p: p["term_months"] + p["deferral_months"])
 
 DECLARATIONS = (STARTUP_GRANT, RENT_SUBSIDY, GUARANTEED_LOAN)

@@ -54,6 +54,6 @@ def test_zero_amounts_give_zero_cost_and_cost_scales_with_the_benefit(ratio, med
     # the cost of the benefit line scales with the ratio: count × round(ratio × minimum wage) per district
     base = simulate(sim.load_scenario("tests/fixtures/liupanshui-ui-only.toml", persons=1500, months=6, seed=seed))
     assert (record.ledger_count[:, :, 0] == base.ledger_count[:, :, 0]).all()
-    from sim.engine import _fen
+    from sim.packing import _fen
     minimum = np.array(list(record.scenario.profile["districts"]["minimum_wage"].values()), np.float64)
     assert (record.ledger_fen[:, 0, 0] == record.ledger_count[:, 0, 0] * _fen(ratio * minimum)).all()

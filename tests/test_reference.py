@@ -153,7 +153,7 @@ def _stress_overrides(t: int, m) -> dict:
     if t in (4, 5):
         o["ui_active"] = False                        # the instrument out of force
     if t >= 6:                                        # short entitlements (2–4 months): many expiries
-        o["schedule_months"] = np.resize(np.array([2, 3, 4], np.int64), sim.engine.MAX_SCHEDULE_ROWS)
+        o["schedule_months"] = np.resize(np.array([2, 3, 4], np.int64), sim.packing.MAX_SCHEDULE_ROWS)
     if 6 <= t < 12:                                   # claims limited to a target group, minus an excluded one
         o["ui_target"] = int(GroupFlag.youth_16_24 | GroupFlag.p4050)
         o["ui_exclude"] = int(GroupFlag.migrant_worker)

@@ -76,8 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="a numeric scenario or behaviour key and its range, e.g. "
                            "instruments.SR-05.share.sme=0.3:0.9 (repeat for more)")
     sens.add_argument("--metric", action="append", default=[], metavar="NAME",
-                      help="cost.total (default), cost.fund.<fund>, cost.instrument.<ID>, jobs.new_urban, "
-                           "unemployment_rate, ui_fund.cover_months, cost_per_additional_job (repeat for more)")
+                      help="cost.total (default), cost.forgone, cost.<fund>, cost.instrument.<ID>, outcome.<metric>, "
+                           "jobs.new_urban, unemployment_rate, ui_fund.cover_months, cost_per_additional_job; "
+                           "add @YEAR for one calendar year, e.g. cost.total@2025 (repeat for more)")
     sens.add_argument("--n", type=int, help="Morris trajectories (default 10) or Sobol base sample, a power of 2 "
                                             "(default 64)")
     _size_options(sens, seed="random seed shared by every design point (0 is valid)",

@@ -32,6 +32,7 @@ import pandas as pd
 from sim import metrics as M
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
 from sim.params.kinds import suggest
+from sim.replicate import month_labels
 from sim.results import write_csv, write_json
 from sim.sweep import FunctionTask, PointTask
 from sim.tasks import TaskRun, run_tasks
@@ -270,7 +271,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     params : sequence of ``"KEY=LOW:HIGH"`` or (key, low, high)
     method : {"oat", "morris", "sobol"}
     metrics : sequence of str
-        Metric names (`sim.metrics`), e.g. ``cost.total``, ``cost.fund.ui_fund``, ``jobs.new_urban``.
+        Metric names (`sim.metrics`), e.g. ``cost.total``, ``cost.ui_fund``, ``jobs.new_urban``, each for
+        the whole run or one calendar year (``cost.total@2025``, ``outcome.new_urban_jobs@2025``).
     n : int, optional
         Morris trajectories (default 10) or Sobol base sample (a power of 2, default 64); not used by oat.
     persons, months, seed, reps : int, optional
@@ -290,7 +292,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     metrics = list(dict.fromkeys(metrics))
     if model is None:
         central, plist = resolve_params(scenario, params, persons=persons, months=months, seed=seed, reps=reps)
-        bad = M.check_metrics(metrics, [ins.id for ins in central.instruments])
+        years = list(dict.fromkeys(label[:4] for label in month_labels(central)))
+        bad = M.check_metrics(metrics, [ins.id for ins in central.instruments], years)
         if bad:
             raise ScenarioError(bad)
         design_seed, n_reps = central.seed, central.reps
@@ -300,7 +303,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
         design_seed, n_reps, central = (seed or 0), 1, None
     x = design(method, plist, n, design_seed)
     points = [{p.key: p.value(v) for p, v in zip(plist, row)} for row in x]
-    switch_off = _switch_off(central, plist) if "cost_per_additional_job" in metrics and central is not None else None
+    per_job = any(M.split_year(name)[0] == "cost_per_additional_job" for name in metrics)
+    switch_off = _switch_off(central, plist) if per_job and central is not None else None
     if model is None:
         loaded = [load_scenario(scenario, persons=persons, months=months, seed=seed, reps=reps, set=point)
                   for point in points]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sim.codes import FUND_NAMES_ZH, CostLine, Fund
-from sim.outcomes import METRIC_BY_NAME
+from sim.metrics import label
 
 LANGS = ("zh", "en")
 
@@ -141,7 +141,4 @@ def line_name(line: str, lang: str) -> str:
 
 
 def metric_name(metric: str, lang: str) -> str:
-    m = METRIC_BY_NAME.get(metric)
-    if m is None:
-        return metric
-    return m.name_zh if lang == "zh" else metric.replace("_", " ")
+    return label(metric, lang)

@@ -33,7 +33,7 @@ from sim import metrics as M
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
 from sim.params.kinds import suggest
 from sim.replicate import month_labels
-from sim.results import write_csv, write_json
+from sim.results import input_files, write_csv, write_json
 from sim.sweep import FunctionTask, PointTask
 from sim.tasks import TaskRun, run_tasks
 from sim.version import versions
@@ -366,6 +366,7 @@ def _manifest(method: str, n: int, params: list[Param], metrics: list[str], cent
         "scenario": central.name if central is not None else None,
         "scenario_file": str(central.path) if central is not None else None,
         "scenario_sha256": central.sha256 if central is not None else None,
+        "input_files": input_files(central) if central is not None else [],
         "persons": central.persons if central is not None else None,
         "months": central.months if central is not None else None,
         "seed": seed, "switched_off_for_cost_per_job": list(switch_off) if switch_off else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -153,28 +154,51 @@ def test_a_city_outside_the_repository_reports_against_its_own_targets(tmp_path,
     that file, not the repository's calibration/ nor the current directory's."""
     from sim.report.build import write_reports
     from sim.results import Results
-    city = tmp_path / "elsewhere"
-    shutil.copytree(ROOT / "calibration" / "liupanshui", city / "calibration" / "newtown")
-    targets = city / "calibration" / "newtown" / "targets.toml"
-    text = targets.read_text(encoding="utf-8")
+    text = (ROOT / "calibration" / "liupanshui" / "targets.toml").read_text(encoding="utf-8")
     marked = text.replace("value = 60000", "value = 12345", 1)
     assert marked != text
-    targets.write_text(marked, encoding="utf-8")
-    scenario = city / "scenarios" / "newtown.toml"
-    scenario.parent.mkdir()
-    source = UI_ONLY.read_text(encoding="utf-8")
-    assert 'locality = "liupanshui"' in source
-    scenario.write_text(source.replace('locality = "liupanshui"', 'locality = "newtown"'), encoding="utf-8")
+    scenario = _city(tmp_path, marked)
+    targets = tmp_path / "elsewhere" / "calibration" / "newtown" / "targets.toml"
     elsewhere = tmp_path / "cwd"
     (elsewhere / "calibration" / "newtown").mkdir(parents=True)        # a decoy the report must not read
     (elsewhere / "calibration" / "newtown" / "targets.toml").write_text("not toml [", encoding="utf-8")
     monkeypatch.chdir(elsewhere)
     results = sim.run(scenario, persons=800, months=12)
     recorded = {f["role"]: f for f in results.manifest["input_files"]}
-    assert recorded["targets"]["path"] == str(targets)
+    assert Path(recorded["targets"]["path"]).resolve() == targets.resolve()
     assert len(recorded["targets"]["sha256"]) == 64
     out = results.save(tmp_path / "run")
     write_reports(Results.load(out), tmp_path / "report")
     sheet = pd.read_excel(tmp_path / "report" / "workbook.xlsx", sheet_name="目标完成")
     assert 12345 in set(sheet["目标"])
     assert 60000 not in set(sheet["目标"])
+
+
+def _city(tmp_path, targets_text=None):
+    """Liupanshui copied outside the repository as `newtown` (its scenario beside it)."""
+    city = tmp_path / "elsewhere"
+    shutil.copytree(ROOT / "calibration" / "liupanshui", city / "calibration" / "newtown")
+    if targets_text is not None:
+        (city / "calibration" / "newtown" / "targets.toml").write_text(targets_text, encoding="utf-8")
+    scenario = city / "scenarios" / "newtown.toml"
+    scenario.parent.mkdir()
+    scenario.write_text(UI_ONLY.read_text(encoding="utf-8").replace('locality = "liupanshui"', 'locality = "newtown"'),
+                        encoding="utf-8")
+    return scenario
+
+
+def test_validate_and_run_check_the_targets_file_before_simulating(tmp_path, capsys):
+    from sim.cli import main
+    bad = (ROOT / "calibration" / "liupanshui" / "targets.toml").read_text(encoding="utf-8").replace(
+        'metric = "new_urban_jobs_ytd"', 'metric = "new_urban_job_ytd"', 1)
+    scenario = _city(tmp_path, bad)
+    assert main(["validate", str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert "targets.toml" in err and "new_urban_job_ytd" in err and "new_urban_jobs_ytd" in err
+    assert "Traceback" not in err
+    out = tmp_path / "out"
+    assert main(["run", str(scenario), "--persons", "500", "--months", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "targets.toml" in err and "Traceback" not in err
+    assert not (out / "costs.csv").exists()                         # refused before the simulation
+    assert main(["run", str(scenario), "--persons", "500", "--months", "2", "--out", str(out), "--no-report"]) == 0

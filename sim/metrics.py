@@ -5,7 +5,8 @@ is formed from the monthly series) and formula. Everything else is derived from 
 monthly series of ``outcomes.csv`` (`sim.outcomes`), the derived moments calibration targets read
 (`sim.moments`) and the choices of a targets file (`sim.targets_schema`), the indicators a comparison
 reports (`COMPARED`, `sim.compare`), the report's headline table and cards (`HEADLINE`, `KPI`), and the
-scalar metrics of sensitivity analyses and sweeps (`check_metrics`, `summarise`, `value`).
+scalar metrics of sensitivity analyses and sweeps (`summarise`, `value`; names checked by
+`sim.sensitivity.check_metrics`).
 ``docs/outcomes.md`` lists the catalogue (`catalogue_markdown`; a test keeps the two equal).
 
 Families:
@@ -45,10 +46,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.codes import Fund
 from sim.ledger import is_cash
-from sim.params import Problem
-from sim.params.kinds import suggest
 
 # ---- year rules ------------------------------------------------------------------------------------------
 
@@ -283,42 +281,6 @@ def split_year(name: str) -> tuple[str, str]:
     """``cost.total@2025`` → (``cost.total``, ``"2025"``); no ``@`` → (name, `ALL`)."""
     base, at, year = name.partition("@")
     return base, (year if at else ALL)
-
-
-def check_metrics(names: list[str], instruments: list[str], years: list[str]) -> list[Problem]:
-    """Problems with sensitivity metric names (unknown name, fund, instrument, outcome or year), each
-    naming what is allowed."""
-    problems = []
-    funds = [f.name for f in Fund]
-    outcomes = [m.name for m in OUTCOMES]
-    for name in names:
-        base, year = split_year(name)
-        if year != ALL and year not in years:
-            problems.append(Problem("command line", "--metric", name,
-                                    f"year {year!r} is not a calendar year of the run; allowed: @"
-                                    + ", @".join(years)))
-        if base in RUN_METRICS:
-            continue
-        if base.startswith("cost.instrument."):
-            iid = base[len("cost.instrument."):]
-            if iid not in instruments:
-                problems.append(Problem("command line", "--metric", name,
-                                        "not an instrument of the scenario" + suggest(iid, instruments)))
-        elif base.startswith("outcome."):
-            metric = base[len("outcome."):]
-            if metric not in outcomes:
-                problems.append(Problem("command line", "--metric", name,
-                                        "unknown outcome" + suggest(metric, outcomes, always_list=True)))
-        elif base.startswith("cost."):
-            fund = base[len("cost.fund."):] if base.startswith("cost.fund.") else base[len("cost."):]
-            if fund not in funds:
-                problems.append(Problem("command line", "--metric", name, "unknown fund" + suggest(fund, funds)))
-        else:
-            problems.append(Problem("command line", "--metric", name, "unknown metric"
-                                    + suggest(base, list(RUN_METRICS) + ["cost.ui_fund"], always_list=True)
-                                    + ", cost.<fund>, cost.instrument.<ID>, outcome.<metric>; each for the whole "
-                                    + "run or one year with @YEAR (" + ", ".join(f"@{y}" for y in years) + ")"))
-    return problems
 
 
 def in_work_end(outcomes: pd.DataFrame) -> float:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim import metrics as M
+from sim.codes import Fund
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
 from sim.params.kinds import suggest
 from sim.replicate import month_labels
@@ -293,7 +294,7 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     if model is None:
         central, plist = resolve_params(scenario, params, persons=persons, months=months, seed=seed, reps=reps)
         years = list(dict.fromkeys(label[:4] for label in month_labels(central)))
-        bad = M.check_metrics(metrics, [ins.id for ins in central.instruments], years)
+        bad = check_metrics(metrics, [ins.id for ins in central.instruments], years)
         if bad:
             raise ScenarioError(bad)
         design_seed, n_reps = central.seed, central.reps
@@ -319,6 +320,42 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
         {"seconds": round(time.perf_counter() - started, 1)}
     return SensitivityResult(method=method, params=plist, metrics=metrics, design=design_frame, values=values,
                              indices=indices, manifest=manifest)
+
+
+def check_metrics(names: list[str], instruments: list[str], years: list[str]) -> list[Problem]:
+    """Problems with sensitivity metric names (unknown name, fund, instrument, outcome or year), each
+    naming what is allowed."""
+    problems = []
+    funds = [f.name for f in Fund]
+    outcomes = [m.name for m in M.OUTCOMES]
+    for name in names:
+        base, year = M.split_year(name)
+        if year != M.ALL and year not in years:
+            problems.append(Problem("command line", "--metric", name,
+                                    f"year {year!r} is not a calendar year of the run; allowed: @"
+                                    + ", @".join(years)))
+        if base in M.RUN_METRICS:
+            continue
+        if base.startswith("cost.instrument."):
+            iid = base[len("cost.instrument."):]
+            if iid not in instruments:
+                problems.append(Problem("command line", "--metric", name,
+                                        "not an instrument of the scenario" + suggest(iid, instruments)))
+        elif base.startswith("outcome."):
+            metric = base[len("outcome."):]
+            if metric not in outcomes:
+                problems.append(Problem("command line", "--metric", name,
+                                        "unknown outcome" + suggest(metric, outcomes, always_list=True)))
+        elif base.startswith("cost."):
+            fund = base[len("cost.fund."):] if base.startswith("cost.fund.") else base[len("cost."):]
+            if fund not in funds:
+                problems.append(Problem("command line", "--metric", name, "unknown fund" + suggest(fund, funds)))
+        else:
+            problems.append(Problem("command line", "--metric", name, "unknown metric"
+                                    + suggest(base, list(M.RUN_METRICS) + ["cost.ui_fund"], always_list=True)
+                                    + ", cost.<fund>, cost.instrument.<ID>, outcome.<metric>; each for the whole "
+                                    + "run or one year with @YEAR (" + ", ".join(f"@{y}" for y in years) + ")"))
+    return problems
 
 
 def _checked_method(method: str, n: int | None) -> int:

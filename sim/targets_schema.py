@@ -9,7 +9,7 @@ the same walker and error style as every other input file.
 from __future__ import annotations
 
 from sim.metrics import BY_NAME, TARGET_METRICS
-from sim.params.schema import Field
+from sim.schema import Field
 
 F = Field
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.moments import moment_series, reduce_series
-from sim.outcomes import RATE_METRICS
+from sim.metrics import SHARES
 from sim.targets import load_targets, targets_path
 
 CONTINUING_TYPES = ("hiring_si_subsidy", "flexible_si_subsidy", "public_job", "ui_benefit")
@@ -161,7 +161,7 @@ def result_problems(results) -> list[str]:
                 values = frame[column].to_numpy(np.float64)
                 _flag(problems, f"{name}.csv {column}", values)
     outcomes = results.outcomes
-    defined = outcomes[~outcomes["metric"].isin(RATE_METRICS)]
+    defined = outcomes[~outcomes["metric"].isin(SHARES)]
     _flag(problems, "outcomes.csv value", defined["value"].to_numpy(np.float64), negative_ok=True)
     funds = results.funds
     ui = funds[funds["fund"] == "ui_fund"]

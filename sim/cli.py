@@ -76,8 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="a numeric scenario or behaviour key and its range, e.g. "
                            "instruments.SR-05.share.sme=0.3:0.9 (repeat for more)")
     sens.add_argument("--metric", action="append", default=[], metavar="NAME",
-                      help="cost.total (default), cost.fund.<fund>, cost.instrument.<ID>, jobs.new_urban, "
-                           "unemployment_rate, ui_fund.cover_months, cost_per_additional_job (repeat for more)")
+                      help="cost.total (default), cost.forgone, cost.<fund>, cost.instrument.<ID>, outcome.<metric>, "
+                           "jobs.new_urban, unemployment_rate, ui_fund.cover_months, cost_per_additional_job; "
+                           "add @YEAR for one calendar year, e.g. cost.total@2025 (repeat for more)")
     sens.add_argument("--n", type=int, help="Morris trajectories (default 10) or Sobol base sample, a power of 2 "
                                             "(default 64)")
     _size_options(sens, seed="random seed shared by every design point (0 is valid)",
@@ -155,10 +156,13 @@ def _instruments(args) -> int:
 
 
 def _validate(args) -> int:
-    from sim.params import validate_files
+    from sim.params import load_scenario, validate_files
+    from sim.targets import locality_target_problems
     bad = 0
     for path in args.scenarios:
         problems = validate_files([path])
+        if not problems:                       # the targets file the report will read, too
+            problems = locality_target_problems(load_scenario(path).locality_dir)
         if problems:
             bad += 1
             _print_problems(problems)
@@ -177,6 +181,7 @@ def _run(args) -> int:
                                  reps=args.reps)
     out = args.out or Path("results") / scenario.name
     _check_writable(out)                       # before hours of simulation, not after
+    _check_targets([scenario], args.no_report)
     options = _executor_args(args, out)
     with _progress(scenario.reps, unit="replications") as advance:
         results = sim.run(scenario, progress=advance, population=args.population, firms=args.firms,
@@ -191,12 +196,24 @@ def _run(args) -> int:
     return EXIT_OK
 
 
+def _check_targets(scenarios, no_report: bool) -> None:
+    """The targets files the reports will read, checked before the simulation."""
+    from sim.params import ScenarioError
+    from sim.targets import locality_target_problems
+    if not no_report:
+        dirs = dict.fromkeys(s.locality_dir for s in scenarios)
+        problems = [p for d in dirs for p in locality_target_problems(d)]
+        if problems:
+            raise ScenarioError(problems)
+
+
 def _compare(args) -> int:
     import sim
     scenarios = [sim.load_scenario(path, persons=args.persons, months=args.months, seed=args.seed, reps=args.reps)
                  for path in [args.base, *args.reforms]]
     out = args.out or Path("results") / f"compare-{scenarios[0].name}"
     _check_writable(out)
+    _check_targets(scenarios, args.no_report)
     if args.window is None:
         from sim.attribution import DEFAULT_WINDOW
         args.window = DEFAULT_WINDOW

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
 import pandas as pd
 
 from sim import attribution as attr, warmup
 from sim.api import assemble, resolve
 from sim.ledger import costs_table, is_cash
+from sim.metrics import COMPARED, FUND_METRICS, YEAR_RULE, by_year
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
 from sim.replicate import month_labels, run_replication, scenario_key, warm_up
@@ -32,15 +32,6 @@ from sim.tasks import run_tasks
 from sim.uncertainty import replication_scenario
 
 CI_LEVEL = 0.90
-# Outcomes compared, and how a calendar year of the monthly series is summarised.
-OUTCOME_SUMMARY = {
-    "new_urban_jobs_ytd": "year_end", "reemployed_unemployed_ytd": "year_end", "difficulty_employed_ytd": "year_end",
-    "surveyed_unemployment_rate": "year_end", "registered_unemployed": "year_end", "unemployed": "year_end",
-    "employed_formal": "year_end", "self_employed": "year_end", "flexible": "year_end", "public_job": "year_end",
-    "business_starts": "sum", "business_closures": "sum", "ui_claims_new": "sum", "ui_recipients": "mean",
-    "graduate_destination_rate": "august", "graduate_employment_rate": "year_end",
-}
-FUND_SUMMARY = {"balance": "year_end", "months_of_cover": "year_end"}
 
 
 @dataclass
@@ -227,8 +218,8 @@ def indicator_table(results: Results) -> pd.DataFrame:
     """Long table `rep, category, year, key, value` of the compared indicators of one scenario:
     cost (paid, yuan) by year and over the horizon — cash spending in total (`total`), revenue forgone
     in total (`forgone_total`, never in `total`), by fund and by instrument — the outcomes of
-    OUTCOME_SUMMARY and the UI fund at each year's end (none for a fund pooled above the area, which
-    has no balance of its own)."""
+    catalogue's `COMPARED` and the UI fund's metrics, each year by its year rule (`sim.metrics`; none
+    for a fund pooled above the area, which has no balance of its own)."""
     costs = _with_rep(results.costs)
     costs = costs.assign(year=costs["month"].str.slice(0, 4))
     frames = []
@@ -245,11 +236,12 @@ def indicator_table(results: Results) -> pd.DataFrame:
                       .rename(columns={"instrument": "key"}))
     cost = pd.concat(frames, ignore_index=True).rename(columns={"amount_yuan": "value"}).assign(category="cost")
     outcomes = _with_rep(results.outcomes)
-    outcome = _summarise(outcomes[outcomes["metric"].isin(OUTCOME_SUMMARY)], "metric", OUTCOME_SUMMARY, "outcome")
+    outcome = _by_year(outcomes[outcomes["metric"].isin(COMPARED)], YEAR_RULE, "outcome")
     funds = _with_rep(results.funds)
-    ui = funds[funds["fund"] == "ui_fund"].melt(id_vars=["rep", "month"], value_vars=list(FUND_SUMMARY),
+    rules = {m.column: m.year_rule for m in FUND_METRICS}           # keyed by the funds.csv column
+    ui = funds[funds["fund"] == "ui_fund"].melt(id_vars=["rep", "month"], value_vars=list(rules),
                                                 var_name="metric", value_name="value")
-    fund = _summarise(ui.dropna(subset=["value"]), "metric", FUND_SUMMARY, "fund")
+    fund = _by_year(ui.dropna(subset=["value"]), rules, "fund")
     table = pd.concat([cost, outcome, fund], ignore_index=True)
     return table[["rep", "category", "year", "key", "value"]]
 
@@ -258,23 +250,8 @@ def _with_rep(frame: pd.DataFrame) -> pd.DataFrame:
     return frame if "rep" in frame else frame.assign(rep=0)
 
 
-def _summarise(frame: pd.DataFrame, key: str, how: dict[str, str], category: str) -> pd.DataFrame:
-    frame = frame.assign(year=frame["month"].str.slice(0, 4))
-    rows = []
-    for (rep, year, name), group in frame.groupby(["rep", "year", key], sort=True):
-        group = group.sort_values("month")
-        rule = how[name]
-        if rule == "year_end":
-            value = group["value"].iloc[-1]
-        elif rule == "sum":
-            value = group["value"].sum()
-        elif rule == "mean":
-            value = group["value"].mean()
-        else:                                          # august: the graduates' destination date
-            august = group[group["month"].str.endswith("-08")]
-            value = august["value"].iloc[0] if len(august) else np.nan
-        rows.append((rep, category, year, name, float(value)))
-    return pd.DataFrame(rows, columns=["rep", "category", "year", "key", "value"])
+def _by_year(frame: pd.DataFrame, rules: dict[str, str], category: str) -> pd.DataFrame:
+    return by_year(frame, "metric", rules).rename(columns={"metric": "key"}).assign(category=category)
 
 
 def paired_differences(base: pd.DataFrame, reform: pd.DataFrame, reform_name: str,

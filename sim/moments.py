@@ -1,5 +1,6 @@
-"""Moments of a run that calibration targets compare: the metrics of `sim.outcomes`, and the derived
-moments below, all computed in this one module from a run's tables.
+"""Moments of a run that calibration targets compare: the catalogue's outcome metrics and its derived
+moments (`sim.metrics`, families `outcome` and `moment`: names, labels, units), all computed in this one
+module from a run's tables.
 
 A moment is first a monthly series (index: month label ``YYYY-MM``); `at` then picks the months to
 read (`reduce_series`). Derived moments are built so that their December value is the calendar year's
@@ -51,16 +52,11 @@ import numpy as np
 import pandas as pd
 
 from sim.codes import REVENUE_FORGONE_FUNDS, InstrumentType, Outcome
-from sim.outcomes import METRICS
+from sim.metrics import MOMENTS
 
-DERIVED_MOMENTS = ("ui_months_per_recipient", "training_person_times_ytd", "onjob_training_person_times_ytd",
-                   "guaranteed_loans_issued_yuan_ytd", "reemployed_per_new_urban_job", "difficulty_per_new_urban_job",
-                   "ui_benefit_months_per_claim", "ui_recipients_per_contributor", "active_spending_per_resident_ytd",
-                   "refunds_per_ui_contributor_ytd")
 # not active programmes: benefits, refunds, relief and tax credits (issue 12 §"money per resident")
 PASSIVE_TYPES = ("ui_benefit", "stabilization_refund", "contribution_relief", "tax_credit", "dibao_taper")
-MOMENT_NAMES = tuple(m.name for m in METRICS) + DERIVED_MOMENTS
-BY_DISTRICT = frozenset({"training_person_times_ytd", "onjob_training_person_times_ytd"})
+BY_DISTRICT = frozenset(m.name for m in MOMENTS if m.by_district)
 TRAINING_TYPES = ("training_subsidy", "skill_upgrade_subsidy")
 
 
@@ -72,7 +68,7 @@ def moment_series(results, metric: str, district: str | None = None) -> tuple[pd
     results : sim.results.Results
         A run's results (only `outcomes`, `costs`, `manifest` and, for loans, `records` are read).
     metric : str
-        A name of `MOMENT_NAMES`.
+        An outcome metric or derived moment of the catalogue (`sim.metrics.TARGET_METRICS`).
     district : str, optional
         A district code; only costs-based moments have a district breakdown.
 
@@ -87,7 +83,7 @@ def moment_series(results, metric: str, district: str | None = None) -> tuple[pd
     months = _months(results)
     if district is not None and metric not in BY_DISTRICT:
         return pd.Series(dtype=float), "not produced by district (the engine counts outcomes city-wide)"
-    if metric in DERIVED_MOMENTS:
+    if metric in _DERIVED:
         return _DERIVED[metric](results, months, district)
     outcomes = results.outcomes
     rows = outcomes[outcomes["metric"] == metric]

@@ -1,4 +1,5 @@
-"""Outcome metrics: definitions (name, Chinese name, unit, meaning) and the monthly table.
+"""Outcome metrics: the monthly series of the catalogue's `outcome` metrics (`sim.metrics`) from the
+engine's counters, and the monthly table.
 
 Counts are estimates for the real population (sample counts × weight); rates are sample ratios.
 
@@ -10,70 +11,11 @@ and no other metric (docs/outcomes.md, docs/calibration.md).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from sim.codes import Outcome as O
-
-
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    name_zh: str
-    unit: str
-    definition: str
-
-
-METRICS = (
-    Metric("working_age_population", "劳动年龄人口", "persons", "persons aged 16 to statutory retirement, out of school"),
-    Metric("labour_force", "劳动力", "persons", "employed (all kinds, incl. interns and away) + unemployed"),
-    Metric("employed_formal", "单位就业(参保)", "persons", "state EMPLOYED: insured job at a local firm or away"),
-    Metric("employed_away", "外出务工(参保)", "persons", "EMPLOYED with no local employer (outside the city)"),
-    Metric("self_employed", "自主创业/个体", "persons", "state SELF_EMPLOYED"),
-    Metric("flexible", "灵活就业", "persons", "state FLEXIBLE"),
-    Metric("public_job", "公益性岗位", "persons", "state PUBLIC_JOB"),
-    Metric("intern", "就业见习", "persons", "state INTERN"),
-    Metric("training", "参加培训", "persons", "state TRAINING (out of the labour force while in full-time training)"),
-    Metric("unemployed", "失业人员(调查口径)", "persons", "state UNEMPLOYED, registered or not"),
-    Metric("inactive", "非劳动力", "persons", "state INACTIVE (incl. farm work, further study, care)"),
-    Metric("retired", "已退休", "persons", "reached statutory retirement age during the run"),
-    Metric("surveyed_unemployment_rate", "城镇调查失业率", "share", "unemployed ÷ labour force (all modelled residents)"),
-    Metric("registered_unemployed", "登记失业人数", "persons", "UNEMPLOYED with the registered flag"),
-    Metric("new_jobs_gross", "新就业人数(模型全部)", "persons/month",
-           "all entries from non-employment into a local job, own business, flexible work or a public post, "
-           "recorded or not"),
-    Metric("new_jobs_gross_ytd", "新就业人数(模型全部,年累计)", "persons", "new_jobs_gross summed from January"),
-    Metric("new_jobs_recorded", "城镇新就业人数(实名登记)", "persons/month",
-           "new_jobs_gross × statistics.recorded_share_new_jobs: the entries the real-name registration records"),
-    Metric("natural_attrition", "自然减员人数", "persons/month", "persons in local employment reaching retirement"),
-    Metric("new_urban_jobs", "城镇新增就业", "persons/month", "new_jobs_recorded − natural_attrition"),
-    Metric("new_urban_jobs_ytd", "城镇新增就业(年累计)", "persons", "new_urban_jobs summed from January"),
-    Metric("reemployed_unemployed", "失业人员再就业", "persons/month", "registered unemployed entering any employment"),
-    Metric("reemployed_unemployed_ytd", "失业人员再就业(年累计)", "persons", "summed from January"),
-    Metric("difficulty_employed", "就业困难人员实现就业", "persons/month", "就业困难人员 entering any employment"),
-    Metric("difficulty_employed_ytd", "就业困难人员实现就业(年累计)", "persons", "summed from January"),
-    Metric("ui_recipients", "领取失业保险金人数", "persons", "persons paid 失业保险金 in the month"),
-    Metric("ui_aid_recipients", "领取失业补助金人数", "persons", "persons paid 失业补助金 in the month"),
-    Metric("ui_claims_new", "新增领取失业保险金人数", "persons/month", "claims started in the month"),
-    Metric("graduates_entering", "离校进入劳动力市场人数", "persons/month", "school leavers of the month (all levels)"),
-    Metric("graduate_destination_rate", "高校毕业生去向落实率", "share",
-           "of this calendar year's higher-education leavers: employed, interning or in further study"),
-    Metric("graduate_employment_rate", "高校毕业生就业率", "share", "of this year's higher-education leavers: employed"),
-    Metric("business_starts", "新创业人数", "persons/month", "entries into self-employment"),
-    Metric("business_closures", "创业失败/关闭", "persons/month", "businesses closed"),
-    Metric("separations_involuntary", "非自愿离职", "persons/month", "layoffs, contract ends, firm exits"),
-    Metric("separations_other", "自愿离职", "persons/month", "quits"),
-    Metric("retirements", "退休人数", "persons/month", "persons reaching statutory retirement age"),
-    Metric("firms_alive", "参保企业数", "firms", "live insured employers"),
-    Metric("firm_births", "新设企业", "firms/month", "firms created in free slots"),
-    Metric("firm_exits", "注销企业", "firms/month", "firms closed (employees laid off)"),
-    Metric("vacancies", "岗位空缺", "posts", "vacancies posted in the month"),
-    Metric("insured_employees", "参保职工人数", "persons", "month-end insured employees of local firms"),
-)
-METRIC_BY_NAME = {m.name: m for m in METRICS}
-RATE_METRICS = {"surveyed_unemployment_rate", "graduate_destination_rate", "graduate_employment_rate"}
+from sim.metrics import OUTCOMES
 
 
 def outcome_values(outcomes: np.ndarray, calendar_months: np.ndarray, *,
@@ -94,7 +36,7 @@ def outcome_values(outcomes: np.ndarray, calendar_months: np.ndarray, *,
     Returns
     -------
     dict of str to numpy.ndarray
-        One float series per metric of `METRICS`.
+        One float series per outcome metric of the catalogue (`sim.metrics.OUTCOMES`).
     """
     if not 0.0 <= recorded_share_new_jobs <= 1.0:
         raise ValueError(f"recorded_share_new_jobs = {recorded_share_new_jobs!r}: must be between 0 and 1")
@@ -146,8 +88,9 @@ def outcome_values(outcomes: np.ndarray, calendar_months: np.ndarray, *,
         "vacancies": o[:, O.vacancies],
         "insured_employees": o[:, O.insured_employees],
     }
-    for name in ("new_jobs_gross", "new_urban_jobs", "reemployed_unemployed", "difficulty_employed"):
-        v[name + "_ytd"] = _year_to_date(v[name], calendar_months)
+    for metric in OUTCOMES:
+        if metric.running_of:
+            v[metric.name] = _year_to_date(v[metric.running_of], calendar_months)
     return v
 
 
@@ -164,9 +107,9 @@ def outcomes_table(values: dict[str, np.ndarray], month_labels: list[str], weigh
     """Long table `month, metric, value`: counts scaled by the weight (firms are sampled in proportion to
     persons, so they scale too), rates as they are."""
     frames = []
-    for metric in METRICS:
+    for metric in OUTCOMES:
         series = values[metric.name]
-        scale = 1.0 if metric.name in RATE_METRICS else weight
-        rounded = np.round(series * scale, 6 if metric.name in RATE_METRICS else 2)
+        scale = 1.0 if metric.is_share else weight
+        rounded = np.round(series * scale, 6 if metric.is_share else 2)
         frames.append(pd.DataFrame({"month": month_labels, "metric": metric.name, "value": rounded}))
     return pd.concat(frames, ignore_index=True)

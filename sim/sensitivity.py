@@ -30,9 +30,11 @@ import numpy as np
 import pandas as pd
 
 from sim import metrics as M
+from sim.codes import Fund
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
 from sim.params.kinds import suggest
-from sim.results import write_csv, write_json
+from sim.replicate import month_labels
+from sim.results import input_files, write_csv, write_json
 from sim.sweep import FunctionTask, PointTask
 from sim.tasks import TaskRun, run_tasks
 from sim.version import versions
@@ -270,7 +272,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     params : sequence of ``"KEY=LOW:HIGH"`` or (key, low, high)
     method : {"oat", "morris", "sobol"}
     metrics : sequence of str
-        Metric names (`sim.metrics`), e.g. ``cost.total``, ``cost.fund.ui_fund``, ``jobs.new_urban``.
+        Metric names (`sim.metrics`), e.g. ``cost.total``, ``cost.ui_fund``, ``jobs.new_urban``, each for
+        the whole run or one calendar year (``cost.total@2025``, ``outcome.new_urban_jobs@2025``).
     n : int, optional
         Morris trajectories (default 10) or Sobol base sample (a power of 2, default 64); not used by oat.
     persons, months, seed, reps : int, optional
@@ -290,7 +293,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
     metrics = list(dict.fromkeys(metrics))
     if model is None:
         central, plist = resolve_params(scenario, params, persons=persons, months=months, seed=seed, reps=reps)
-        bad = M.check_metrics(metrics, [ins.id for ins in central.instruments])
+        years = list(dict.fromkeys(label[:4] for label in month_labels(central)))
+        bad = check_metrics(metrics, [ins.id for ins in central.instruments], years)
         if bad:
             raise ScenarioError(bad)
         design_seed, n_reps = central.seed, central.reps
@@ -300,7 +304,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
         design_seed, n_reps, central = (seed or 0), 1, None
     x = design(method, plist, n, design_seed)
     points = [{p.key: p.value(v) for p, v in zip(plist, row)} for row in x]
-    switch_off = _switch_off(central, plist) if "cost_per_additional_job" in metrics and central is not None else None
+    per_job = any(M.split_year(name)[0] == "cost_per_additional_job" for name in metrics)
+    switch_off = _switch_off(central, plist) if per_job and central is not None else None
     if model is None:
         loaded = [load_scenario(scenario, persons=persons, months=months, seed=seed, reps=reps, set=point)
                   for point in points]
@@ -315,6 +320,42 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
         {"seconds": round(time.perf_counter() - started, 1)}
     return SensitivityResult(method=method, params=plist, metrics=metrics, design=design_frame, values=values,
                              indices=indices, manifest=manifest)
+
+
+def check_metrics(names: list[str], instruments: list[str], years: list[str]) -> list[Problem]:
+    """Problems with sensitivity metric names (unknown name, fund, instrument, outcome or year), each
+    naming what is allowed."""
+    problems = []
+    funds = [f.name for f in Fund]
+    outcomes = [m.name for m in M.OUTCOMES]
+    for name in names:
+        base, year = M.split_year(name)
+        if year != M.ALL and year not in years:
+            problems.append(Problem("command line", "--metric", name,
+                                    f"year {year!r} is not a calendar year of the run; allowed: @"
+                                    + ", @".join(years)))
+        if base in M.RUN_METRICS:
+            continue
+        if base.startswith("cost.instrument."):
+            iid = base[len("cost.instrument."):]
+            if iid not in instruments:
+                problems.append(Problem("command line", "--metric", name,
+                                        "not an instrument of the scenario" + suggest(iid, instruments)))
+        elif base.startswith("outcome."):
+            metric = base[len("outcome."):]
+            if metric not in outcomes:
+                problems.append(Problem("command line", "--metric", name,
+                                        "unknown outcome" + suggest(metric, outcomes, always_list=True)))
+        elif base.startswith("cost."):
+            fund = base[len("cost.fund."):] if base.startswith("cost.fund.") else base[len("cost."):]
+            if fund not in funds:
+                problems.append(Problem("command line", "--metric", name, "unknown fund" + suggest(fund, funds)))
+        else:
+            problems.append(Problem("command line", "--metric", name, "unknown metric"
+                                    + suggest(base, list(M.RUN_METRICS) + ["cost.ui_fund"], always_list=True)
+                                    + ", cost.<fund>, cost.instrument.<ID>, outcome.<metric>; each for the whole "
+                                    + "run or one year with @YEAR (" + ", ".join(f"@{y}" for y in years) + ")"))
+    return problems
 
 
 def _checked_method(method: str, n: int | None) -> int:
@@ -362,6 +403,7 @@ def _manifest(method: str, n: int, params: list[Param], metrics: list[str], cent
         "scenario": central.name if central is not None else None,
         "scenario_file": str(central.path) if central is not None else None,
         "scenario_sha256": central.sha256 if central is not None else None,
+        "input_files": input_files(central) if central is not None else [],
         "persons": central.persons if central is not None else None,
         "months": central.months if central is not None else None,
         "seed": seed, "switched_off_for_cost_per_job": list(switch_off) if switch_off else None,

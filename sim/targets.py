@@ -156,6 +156,15 @@ def load_targets(locality: str | Path) -> list[Target]:
     return targets
 
 
+def locality_target_problems(locality_dir: Path | None) -> list[Problem]:
+    """Every problem of a locality's `targets.toml` (none when the locality has no targets file): checked
+    before a run whose report will compare with it, not after the simulation."""
+    if locality_dir is None or not (locality_dir / "targets.toml").is_file():
+        return []
+    districts = _districts(locality_dir) if (locality_dir / "profile.toml").exists() else None
+    return read_targets(locality_dir / "targets.toml", districts)[1]
+
+
 def simulated_value(results, target: Target) -> tuple[float, str]:
     """The run's value of one target's moment, and a note when there is none."""
     series, note = moment_series(results, target.metric, target.district)

@@ -8,7 +8,7 @@ the same walker and error style as every other input file.
 """
 from __future__ import annotations
 
-from sim.moments import MOMENT_NAMES
+from sim.metrics import BY_NAME, TARGET_METRICS
 from sim.schema import Field
 
 F = Field
@@ -28,13 +28,13 @@ def _band_is_sensible(values: dict) -> list:
     return problems
 
 
-SHARE_MOMENTS = frozenset({"surveyed_unemployment_rate", "graduate_destination_rate",
-                           "graduate_employment_rate"})
+SHARE_MOMENTS = frozenset(name for name in TARGET_METRICS if BY_NAME[name].is_share)
 
 TARGET_SCHEMA = {
     "__checks__": (_band_is_sensible,),
-    "metric": F("enum", choices=MOMENT_NAMES,
-                description="a metric of sim/outcomes.py METRICS or a derived moment of sim/moments.py"),
+    "metric": F("enum", choices=TARGET_METRICS,
+                description="an outcome metric or a derived moment of the metric catalogue (sim/metrics.py, "
+                            "docs/outcomes.md)"),
     "at": F("enum", choices=AT_CHOICES,
             description="which month(s) of the series: December (year_end), August (august_end) or the "
                         "monthly mean, over the run's complete calendar years unless `year` is given"),

@@ -165,11 +165,11 @@ def test_sensitivity_command_writes_tables_and_reports(tmp_path, capsys):
     out = tmp_path / "sens"
     code = main(["sensitivity", str(LIUPANSHUI), "--method", "oat", "--param", PARAMS[0], "--param", PARAMS[1],
                  "--metric", "cost.total", "--metric", "cost.fund.ui_fund", "--metric", "ui_fund.cover_months",
-                 "--persons", "2000", "--months", "6", "--seed", "0", "--out", str(out), "--lang", "en"])
+                 "--metric", "cost.employment_fund@2024", "--persons", "2000", "--months", "6", "--seed", "0", "--out", str(out), "--lang", "en"])
     assert code == 0
     assert "5 (0)" in capsys.readouterr().out                             # computed (reused)
     indices = pd.read_csv(out / "indices.csv")
-    assert set(indices["metric"]) == {"cost.total", "cost.fund.ui_fund", "ui_fund.cover_months"}
+    assert set(indices["metric"]) == {"cost.total", "cost.fund.ui_fund", "ui_fund.cover_months", "cost.employment_fund@2024"}
     sr05 = indices[(indices["metric"] == "cost.total") & (indices["parameter"] == "instruments.SR-05.share.sme")]
     assert sr05["metric_high"].iloc[0] > sr05["metric_low"].iloc[0]        # a higher refund share costs more
     assert len(list((out / "tasks").glob("*.pkl"))) == 5                   # 1 + 2 × 2 design points
@@ -179,6 +179,7 @@ def test_sensitivity_command_writes_tables_and_reports(tmp_path, capsys):
     assert {"敏感性分析", "设计点"} <= set(openpyxl.load_workbook(out / "workbook.xlsx").sheetnames)
     meta = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
     assert meta["seed"] == 0 and meta["runs"] == 5
+    assert {f["role"] for f in meta["input_files"]} >= {"scenario", "profile", "behaviour", "targets"}
     # re-running reuses every design point; `subsim report` rebuilds the reports from the folder
     assert main(["sensitivity", str(LIUPANSHUI), "--param", PARAMS[0], "--param", PARAMS[1], "--persons", "2000",
                  "--months", "6", "--seed", "0", "--out", str(out), "--no-report"]) == 0
@@ -197,6 +198,9 @@ def test_sensitivity_command_writes_tables_and_reports(tmp_path, capsys):
     (["--param", "instruments.SR-05.share.sme=0.3:1.5"], ["must be between 0 and 1"]),
     (["--param", "instruments.SR-05.share.sme=0.3:0.9", "--metric", "cost.fund.ui"], ["unknown fund", "ui_fund"]),
     (["--param", "instruments.SR-05.share.sme=0.3:0.9", "--metric", "total_cost"], ["unknown metric", "cost.total"]),
+    (["--param", "instruments.SR-05.share.sme=0.3:0.9", "--metric", "cost.total@2030"], ["2030", "allowed: @2024"]),
+    (["--param", "instruments.SR-05.share.sme=0.3:0.9", "--metric", "outcome.new_urban_job"],
+     ["unknown outcome", "new_urban_jobs"]),
     (["--param", "instruments.SR-05.share.sme=0.3:0.9", "--method", "sobol", "--n", "50"], ["power of 2"]),
     (["--param", "instruments.SR-05.share.sme=0.3:0.9", "--method", "fast"], ["unknown method", "sobol"]),
     (["--param", "instruments.SR-05.share.sme=0.3:0.9", "--executor", "mpi"], ["unknown executor", "dask"]),

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.codes import CostLine, Fund, InstrumentType
 from sim.ledger import is_cash
-from sim.outcomes import METRIC_BY_NAME
+from sim.metrics import label as metric_label
 from sim.report.labels import fund_name
 
 EMPLOYMENT_FUND = Fund.employment_fund.name
@@ -342,7 +342,7 @@ def performance_targets(results, lang: str, attribution: pd.DataFrame | None = N
             if metric in last:
                 value = round(float(last[metric]) * 100, 2) if rate else int(round(last[metric]))
                 add("效益指标" if zh else "Outcome", "社会效益指标" if zh else "Social benefit",
-                    METRIC_BY_NAME[metric].name_zh if zh else metric.replace("_", " "), value,
+                    metric_label(metric, "zh" if zh else "en"), value,
                     "%" if rate else ("人" if zh else "persons"), "≤" if rate else "≥",
                     f"outcomes.csv: month={last_month}, metric={metric}{mean_note}" + (" × 100" if rate else ""))
         if ours is not None and len(ours):

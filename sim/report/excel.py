@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.metrics import KPI
 from sim.report import backtest, bureau, changes, tables
 from sim.report.labels import fund_name, line_name, text
 
@@ -31,7 +32,7 @@ def monthly_long(results, lang: str) -> pd.DataFrame:
 def run_sheets(results, lang: str) -> dict[str, pd.DataFrame]:
     sheets = {
         "汇总": [tables.setting_table(results.manifest, lang), tables.budget_by_fund(results, lang),
-               tables.outcomes_by_year(results, lang, tables.KPI_METRICS).drop(columns="__metric")],
+               tables.outcomes_by_year(results, lang, KPI).drop(columns="__metric")],
         "年度预算": tables.budget_by_instrument(results, lang),
         "月度支出": monthly_long(results, lang),
         "资金收支": fund_sheet(results, lang),

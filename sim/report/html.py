@@ -7,6 +7,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from sim.metrics import KPI, SHARES
 from sim.report import backtest, bureau, changes, figures, tables
 from sim.report.figures import CSS_FONTS
 from sim.report.labels import citation_legend, text
@@ -133,8 +134,7 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     sections.append((t("ui_fund"), ui_fund_section(results, lang)))
     sections += bureau_sections(results, lang)
     outcomes = tables.outcomes_by_year(results, lang)
-    rates = outcomes["__metric"].isin(["surveyed_unemployment_rate", "graduate_destination_rate",
-                                       "graduate_employment_rate"])
+    rates = outcomes["__metric"].isin(SHARES)
     sections.append((t("outcomes"), table_html(outcomes, rates)))
     sections.append((t("targets"), targets_section(results, lang)))
     sections.append((backtest.t(lang, "heading"), backtest_section(results, lang)))
@@ -161,13 +161,13 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
             values = group["amount_yuan"].to_numpy() / 1e4
             band = f"P5–P95 {np.quantile(values, .05):,.0f} – {np.quantile(values, .95):,.0f}" if len(values) > 1 else ""
             cards.append((f"{year} {label} ({t('wan')})", f"{values.mean():,.0f}", band))
-    outcomes = tables.outcomes_by_year(results, lang, metrics=tables.KPI_METRICS)
+    outcomes = tables.outcomes_by_year(results, lang, metrics=KPI)
     labels = {"new_urban_jobs_ytd": "kpi_new_jobs", "surveyed_unemployment_rate": "kpi_rate",
               "reemployed_unemployed_ytd": "kpi_reemployed", "difficulty_employed_ytd": "kpi_difficulty"}
     value_col = t("value")
     for _, row in outcomes.iterrows():
         metric = row["__metric"]
-        rate = metric == "surveyed_unemployment_rate"
+        rate = metric in SHARES
         value = f"{row[value_col]:.2%}" if rate else f"{row[value_col]:,.0f}"
         band = ""
         if t("low") in outcomes.columns:
@@ -314,7 +314,7 @@ def difference_cards(comparison, lang: str) -> list[tuple[str, str, str]]:
 
 
 def _differences_tables(diff: pd.DataFrame, lang: str) -> str:
-    rates = diff["__key"].isin(["surveyed_unemployment_rate", "graduate_destination_rate", "graduate_employment_rate"])
+    rates = diff["__key"].isin(SHARES)
     return table_html(diff, rates, scroll=True)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sim.codes import FUND_NAMES_ZH, CostLine, Fund
-from sim.outcomes import METRIC_BY_NAME
+from sim.metrics import label
 from sim.params.scenario_schema import INSTRUMENT_COMMON, TYPE_SCHEMAS
 
 LANGS = ("zh", "en")
@@ -207,10 +207,8 @@ def line_name(line: str, lang: str) -> str:
 
 
 def metric_name(metric: str, lang: str) -> str:
-    m = METRIC_BY_NAME.get(metric)
-    if m is None:
-        return metric
-    return m.name_zh if lang == "zh" else metric.replace("_", " ")
+    return label(metric, lang)
+
 
 # Chinese names of instrument keys whose schema field has no `name_zh` (the reports' appendix and
 # 参数变更一览表 show these; the schema's own name wins where it has one).

@@ -7,7 +7,7 @@ import pandas as pd
 
 from sim.codes import FUND_NAMES_ZH, Fund
 from sim.ledger import is_cash
-from sim.outcomes import METRIC_BY_NAME
+from sim.metrics import BY_NAME, KPI
 
 POOLING_ZH = {"municipal": "市级", "provincial": "省级"}
 
@@ -41,10 +41,9 @@ def summary_rows(results) -> list[tuple[str, str]]:
     year_ends = [month for month in wide.index if month.endswith("-12")] or [wide.index[-1]]
     for month in year_ends:
         row = wide.loc[month]
-        for name in ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd"):
-            rows.append((f"{month} {METRIC_BY_NAME[name].name_zh}", f"{row[name]:,.0f} 人"))
-        rows.append((f"{month} {METRIC_BY_NAME['surveyed_unemployment_rate'].name_zh}",
-                     f"{row['surveyed_unemployment_rate']:.2%}"))
+        for name in KPI:
+            value = f"{row[name]:.2%}" if BY_NAME[name].is_share else f"{row[name]:,.0f} 人"
+            rows.append((f"{month} {BY_NAME[name].name_zh}", value))
     funds = results.funds
     ui = funds[funds["fund"] == "ui_fund"]
     if "rep" in ui:

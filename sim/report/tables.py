@@ -12,14 +12,10 @@ import numpy as np
 import pandas as pd
 
 from sim.ledger import is_cash
-from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
+from sim.metrics import BY_NAME, HEADLINE, SHARES, by_year
 from sim.report.labels import citation, fund_name, line_name, metric_name, param_name, relation_name, text
 from sim.targets import compare_targets, load_targets
 
-KPI_METRICS = ("new_urban_jobs_ytd", "surveyed_unemployment_rate", "reemployed_unemployed_ytd", "difficulty_employed_ytd")
-HEADLINE = ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd", "surveyed_unemployment_rate",
-            "registered_unemployed", "ui_recipients", "business_starts", "graduate_destination_rate",
-            "graduate_employment_rate")
 
 
 def _reps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -114,23 +110,20 @@ def ui_fund_table(results, lang: str) -> pd.DataFrame:
 
 
 def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
-    """Headline outcomes at each year's last simulated month (the destination rate at the end of August),
+    """Headline outcomes of each year by their year rule (`sim.metrics`: the year's last month for stocks,
+    rates and running totals, the sum of a flow, the monthly mean, August for the destination rate),
     mean and P5/P95 over replications."""
     t = lambda key: text(lang, key)                          # noqa: E731
     o = _reps(results.outcomes)
-    o = o[o["metric"].isin(metrics)].assign(year=lambda d: d["month"].str.slice(0, 4))
+    per_rep = by_year(o[o["metric"].isin(metrics)], "metric").dropna(subset=["value"])
     rows = []
-    for (metric, year), group in o.groupby(["metric", "year"], sort=False):
-        if metric == "graduate_destination_rate":
-            group = group[group["month"].str.endswith("-08")]
-            if group.empty:
-                continue
-        last = group[group["month"] == group["month"].max()]["value"].to_numpy()
-        rows.append((metric, year, last.mean(), np.quantile(last, 0.05), np.quantile(last, 0.95)))
+    for (metric, year), group in per_rep.groupby(["metric", "year"], sort=False):
+        values = group["value"].to_numpy()
+        rows.append((metric, year, values.mean(), np.quantile(values, 0.05), np.quantile(values, 0.95)))
     frame = pd.DataFrame(rows, columns=["metric", "year", "mean", "p5", "p95"])
     frame["order"] = frame["metric"].map({m: i for i, m in enumerate(metrics)})
     frame = frame.sort_values(["order", "year"])
-    unit = [text(lang, "share_unit") if m in RATE_METRICS else text(lang, "persons_unit") for m in frame["metric"]]
+    unit = [text(lang, "share_unit") if m in SHARES else text(lang, "persons_unit") for m in frame["metric"]]
     out = pd.DataFrame({t("metric"): [metric_name(m, lang) for m in frame["metric"]], t("year"): frame["year"],
                         t("value"): _rounded(frame["mean"], frame["metric"]), t("unit"): unit})
     if o["rep"].nunique() > 1:
@@ -142,7 +135,7 @@ def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
 
 def _rounded(values: pd.Series, metrics: pd.Series) -> pd.Series:
     """Persons and counts to whole numbers, shares to four decimals (0.0552 shows as 5.52 %)."""
-    return pd.Series(np.where(metrics.isin(RATE_METRICS), values.round(4), values.round(0)), index=values.index)
+    return pd.Series(np.where(metrics.isin(SHARES), values.round(4), values.round(0)), index=values.index)
 
 
 def recorded_targets(results) -> list | None:
@@ -279,7 +272,7 @@ def attribution_table(comparison, lang: str) -> pd.DataFrame | None:
 
 
 def metric_unit(metric: str) -> str:
-    m = METRIC_BY_NAME.get(metric)
+    m = BY_NAME.get(metric)
     return m.unit if m else ""
 
 

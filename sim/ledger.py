@@ -67,7 +67,6 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None)
     scenario's cost sharing (`city_share`: fund → share per district; funds not listed: all city).
     `amount_fen_sample` is the claim in fen of the simulated sample (0 for awards and fees, which are
     computed in real money). Vectorised per instrument: one row per nonzero cell and fund."""
-    weight = record.population.weight
     sample = _cells(record.ledger_count, record.ledger_fen, record.ledger_count, record, weighted=True)
     direct_fen = record.direct_fen[:, :, None, :]               # awards and fees: one line (main)
     direct = _cells(record.direct_count[:, :, None, :], direct_fen, direct_fen, record, weighted=False)

@@ -4,6 +4,8 @@ sim.kernels.pay `_employment_linked`; the fees are paid at the year's last run m
 `placement_fees`). Both are called by their declarations' `pay_outside` after the person pass."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from sim.codes import InstrumentType as T

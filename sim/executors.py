@@ -24,6 +24,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -55,10 +56,37 @@ def check_options(executor: str, workers: int | None, scheduler: str | None) -> 
     if scheduler is not None:
         if executor != "dask":
             problems.append(Problem("command line", "--scheduler", scheduler, "needs --executor dask"))
-        elif "://" not in scheduler:
-            problems.append(Problem("command line", "--scheduler", scheduler,
-                                    "a scheduler address such as tcp://host:8786"))
+        else:
+            problem = _address_problem(scheduler)
+            if problem:
+                problems.append(Problem("command line", "--scheduler", scheduler,
+                                        f"{problem}; a scheduler address such as tcp://host:8786"))
     return problems
+
+
+SCHEDULER_SCHEMES = ("tcp", "tls")
+CONNECT_SECONDS = 10        # assumption: a scheduler on a reachable network answers well within 10 s
+
+
+def _address_problem(address: str) -> str | None:
+    """What is wrong with a scheduler address (scheme, host, port), or None."""
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        return "no scheme (tcp://)"
+    if scheme not in SCHEDULER_SCHEMES:
+        return f"unknown scheme {scheme!r} (allowed: {', '.join(SCHEDULER_SCHEMES)})"
+    try:
+        parts = urllib.parse.urlsplit(address)
+        port = parts.port
+    except ValueError:
+        return "the port must be a number from 1 to 65535"
+    if not parts.hostname:
+        return "no host"
+    if port is None or not 1 <= port <= 65535:
+        return "no port (…:8786)"
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return "only scheme, host and port"
+    return None
 
 
 def _call(task: Callable[[], Any]) -> Any:
@@ -137,7 +165,13 @@ class DaskExecutor:
                                         dashboard_address=None, env=env, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler, timeout=CONNECT_SECONDS)
+            except (OSError, TimeoutError) as error:
+                raise ScenarioError([Problem("command line", "--scheduler", scheduler,
+                                             f"no dask scheduler answered within {CONNECT_SECONDS} s "
+                                             f"({type(error).__name__}); start one (dask scheduler) or check the "
+                                             "address")]) from None
         self.workers = len(self.client.scheduler_info()["workers"])
         self.client.run(_worker_setup, warm)        # once on every worker, before any task
 

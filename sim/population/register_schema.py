@@ -175,7 +175,7 @@ PERSON_COLUMNS: tuple[Column, ...] = (
 IDENTIFIER_HEADERS = frozenset(normalise(h) for h in (
     "身份证号", "身份证号码", "公民身份号码", "证件号码", "证件号", "身份证", "姓名", "名字", "手机号", "手机号码",
     "联系电话", "电话", "电话号码", "社会保障号码", "社会保障卡号", "社保卡号", "家庭住址", "住址", "联系地址",
-    "户籍地址", "居住地址", "电子邮箱", "邮箱", "id_number", "id_card", "idcard", "identity_number", "name",
+    "户籍地址", "居住地址", "电子邮箱", "邮箱", "联系人", "紧急联系人", "id_number", "id_card", "idcard", "identity_number", "name",
     "full_name", "phone", "mobile", "telephone", "address", "email", "ssn", "social_security_number"))
 
 FIRM_COLUMNS: tuple[Column, ...] = (

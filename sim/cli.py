@@ -119,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     catalogue = sub.add_parser("instruments", help="print the instrument types with their parameters")
     catalogue.add_argument("type", nargs="?", help="only this type")
     catalogue.set_defaults(handler=_instruments)
+    groups = sub.add_parser("groups", help="print the target-group flags and the funds with their Chinese names")
+    groups.set_defaults(handler=_groups)
     return parser
 
 
@@ -164,6 +166,23 @@ def _instruments(args) -> int:
         return EXIT_INPUT
     print(text)
     return 0
+
+
+def _groups(args) -> int:
+    """The names an instrument's `groups`/`exclude` and `funding` take, with their Chinese names."""
+    from sim.codes import FUND_NAMES_ZH, GROUP_NAMES_ZH
+    _print_table([(flag.name, GROUP_NAMES_ZH[flag]) for flag in GROUP_NAMES_ZH], "target groups (an instrument's target and exclude)")
+    _print_table([(fund.name, name) for fund, name in FUND_NAMES_ZH.items()], "funds (an instrument's funding)")
+    return EXIT_OK
+
+
+def _print_table(rows: list[tuple[str, str]], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    for row in rows:
+        table.add_row(*row)
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
 def _validate(args) -> int:

@@ -20,10 +20,14 @@ cache), so the first task's time is not a compilation's.
 """
 from __future__ import annotations
 
+import concurrent.futures
+import concurrent.futures.process
 import contextlib
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -93,11 +97,10 @@ def _call(task: Callable[[], Any]) -> Any:
     return task()
 
 
-def _indexed(item: tuple[int, Callable[[], Any]]) -> tuple[int, Any]:
-    return item[0], item[1]()
-
-
 def _worker_setup(warm: Callable[[], Any] | None) -> None:
+    # Ctrl-C reaches every process of the terminal: the parent stops the workers, which must not print tracebacks
+    if threading.current_thread() is threading.main_thread():     # a dask worker may call this in a thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     # logging of a spawned worker goes to its stderr; keep numba's compile chatter out of it
     logging.getLogger("numba").setLevel(logging.WARNING)
     if warm is not None:
@@ -127,24 +130,43 @@ class SerialExecutor:
         pass
 
 
+class WorkerStartError(RuntimeError):
+    """A worker process died before or while running a task (it could not start, or was killed)."""
+
+
 class ProcessExecutor:
-    """A pool of `workers` spawned processes with one numba thread each."""
+    """A pool of `workers` spawned processes with one numba thread each. A worker that dies (a script
+    without the ``__main__`` guard makes every worker fail at start-up) ends the sweep with
+    `WorkerStartError` instead of a pool restarting workers for ever."""
 
     name = "processes"
 
     def __init__(self, workers: int, warm: Callable[[], Any] | None = None):
         self.workers = workers
-        context = multiprocessing.get_context("spawn")
-        # the children copy the environment when they start, which `Pool` does for all of them here
-        with _environment(WORKER_ENV):
-            self.pool = context.Pool(workers, initializer=_worker_setup, initargs=(warm,))
+        self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                                           initializer=_worker_setup, initargs=(warm,))
 
     def imap(self, tasks: Sequence[Callable[[], Any]]) -> Iterator[tuple[int, Any]]:
-        yield from self.pool.imap_unordered(_indexed, list(enumerate(tasks)), chunksize=1)
+        # the children copy the environment when they start, which happens while tasks are submitted
+        with _environment(WORKER_ENV):
+            futures = {self.pool.submit(task): index for index, task in enumerate(tasks)}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield futures[future], future.result()
+        except concurrent.futures.process.BrokenProcessPool:
+            raise WorkerStartError(
+                "a worker process ended abruptly (it could not start, or was killed). A script that uses "
+                "executor='processes' must start the sweep under `if __name__ == \"__main__\":` (spawned "
+                "workers import the script); see the worker's message above") from None
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        # shutdown() would wait for running tasks (minutes); an interrupted or failed sweep stops them now
+        processes = list((self.pool._processes or {}).values())     # no public way before Python 3.14
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join()
 
 
 class DaskExecutor:

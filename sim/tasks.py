@@ -62,7 +62,8 @@ def task_key(task, code: str | None = None) -> str:
 
 @dataclasses.dataclass
 class TaskRun:
-    """What `run_tasks` returns: results in task order, and how many were computed or reused."""
+    """What `run_tasks` returns: results in task order, and how many distinct tasks were computed or reused
+    (`computed + reused` is the number of distinct task keys; identical tasks are run once)."""
 
     results: list
     computed: int
@@ -108,8 +109,10 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
             results[index] = found
         else:
             pending.setdefault(key, []).append(index)
-    reused = len(tasks) - sum(len(v) for v in pending.values())
-    done = reused
+    # computed and reused count distinct tasks (design points that are the same run, as the centre of a
+    # one-at-a-time design, are one task), so computed + reused = the distinct tasks of the sweep
+    reused = len(set(keys)) - len(pending)
+    done = len(tasks) - sum(len(v) for v in pending.values())
     if progress is not None:
         progress(done, len(tasks))
     order = list(pending)

@@ -186,16 +186,39 @@ def _print_table(rows: list[tuple[str, str]], title: str) -> None:
 
 
 def _validate(args) -> int:
-    from sim.params import validate_files
+    from sim.params import ScenarioError, load_scenario
+    from sim.targets import scenario_target_problems
     bad = 0
     for path in args.scenarios:
-        problems = validate_files([path])
+        try:
+            scenario = load_scenario(path)
+            problems = scenario_target_problems(scenario)
+        except ScenarioError as error:
+            problems = error.problems
         if problems:
             bad += 1
             _print_problems(problems)
         else:
+            _print_notices(scenario.notices)
             print(f"{path}: valid")
     return EXIT_INPUT if bad else EXIT_OK
+
+
+def _check_inputs(scenarios) -> None:
+    """Every file the run reads besides the scenarios (already loaded): the localities' targets; then the
+    scenarios' warnings."""
+    from sim.params import ScenarioError
+    from sim.targets import scenario_target_problems
+    problems = [p for scenario in scenarios for p in scenario_target_problems(scenario)]
+    if problems:
+        raise ScenarioError(problems)
+    for scenario in scenarios:
+        _print_notices(scenario.notices)
+
+
+def _print_notices(notices) -> None:
+    for notice in notices:
+        print(f"subsim: warning: {notice}", file=sys.stderr)
 
 
 def _run(args) -> int:
@@ -206,6 +229,7 @@ def _run(args) -> int:
     check_register_options(args.persons, args.population, args.firms, args.drop_invalid)
     scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
                                  reps=args.reps)
+    _check_inputs([scenario])
     out = args.out or Path("results") / scenario.name
     options = _executor_args(args, out)
     with _claim(args, out):                    # checked before hours of simulation, not after
@@ -233,6 +257,7 @@ def _compare(args) -> int:
     import sim
     scenarios = [sim.load_scenario(path, persons=args.persons, months=args.months, seed=args.seed, reps=args.reps)
                  for path in [args.base, *args.reforms]]
+    _check_inputs(scenarios)
     out = args.out or Path("results") / f"compare-{scenarios[0].name}"
     if args.window is None:
         from sim.attribution import DEFAULT_WINDOW

@@ -156,6 +156,16 @@ def load_targets(locality: str | Path) -> list[Target]:
     return targets
 
 
+def scenario_target_problems(scenario) -> list[Problem]:
+    """Problems of the targets file of the folder the scenario's locality was loaded from (none when the
+    locality has no targets file): checked before a run, whose report compares the run against it."""
+    path = scenario.locality_dir / "targets.toml"
+    if not (path.exists() or path.is_symlink()):
+        return []
+    _, problems = read_targets(path, list(scenario.profile["districts"]["population_share"]))
+    return problems
+
+
 def simulated_value(results, target: Target) -> tuple[float, str]:
     """The run's value of one target's moment, and a note when there is none."""
     series, note = moment_series(results, target.metric, target.district)

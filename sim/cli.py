@@ -7,8 +7,11 @@ Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 i
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
+import os
 import sys
+import tempfile
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
@@ -382,10 +385,24 @@ def _claim(args, out: Path, check: bool = True):
         lock.release()
 
 
+SHOWN_PROBLEMS, SHOWN_CHARACTERS = 50, 1_000     # a listing of thousands of rows goes to a file instead
+
+
 def _print_problems(problems) -> None:
     print(f"subsim: {len(problems)} problem{'s' if len(problems) != 1 else ''} found:", file=sys.stderr)
-    for problem in problems:
-        print(f"  {problem}", file=sys.stderr)
+    lines = [str(problem) for problem in problems]
+    for line in lines[:SHOWN_PROBLEMS]:
+        cut = line if len(line) <= SHOWN_CHARACTERS else line[:SHOWN_CHARACTERS] + " …"
+        print(f"  {cut}", file=sys.stderr)
+    if len(lines) > SHOWN_PROBLEMS or any(len(line) > SHOWN_CHARACTERS for line in lines):
+        kinds = collections.Counter(f"{p.file}: {p.message[:120]}" for p in problems)
+        print(f"  … {len(lines) - min(len(lines), SHOWN_PROBLEMS)} more; problems by kind:", file=sys.stderr)
+        for kind, count in kinds.most_common(20):
+            print(f"    {count:>8,} × {kind}", file=sys.stderr)
+        fd, name = tempfile.mkstemp(prefix="subsim-problems-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        print(f"  the full list: {name}", file=sys.stderr)
 
 
 class _progress:

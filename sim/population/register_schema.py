@@ -168,7 +168,8 @@ PERSON_COLUMNS: tuple[Column, ...] = (
     _bool("veteran", "退役军人"),
     _bool("difficulty", "就业困难人员", "是否就业困难人员"),
     Column("firm_id", ("单位编号", "用人单位编号", "单位代码"), "id", en=("employer_id",)),
-    Column("weight", ("权重",), "number", blank="error", low=0.001, high=1e9),
+    # assumption: a row stands for at most a million persons (a whole prefecture in 2 rows); 1e9 is a mistake
+    Column("weight", ("权重",), "number", blank="error", low=0.001, high=1_000_000),
 )
 
 # Personal identifiers: recognised so they are never read, checked, echoed or kept.

@@ -17,8 +17,11 @@ import signal
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+import sim
 from sim.cli import main
+from sim.replicate import warm_up
 from tests.conftest import UI_ONLY
 from tests.test_register import CSV
 
@@ -45,14 +48,20 @@ def _alarm(signum, frame):
     raise _Hang()
 
 
-def _call(argv: list[str]) -> tuple[str, str, str]:
+@pytest.fixture(scope="session")
+def warm_kernels():
+    """Kernels compiled (or loaded from numba's cache) before any case is timed."""
+    warm_up(sim.load_scenario(UI_ONLY, months=1))
+
+
+def _call(argv: list[str], seconds: int = SECONDS) -> tuple[str, str, str]:
     """(outcome, stdout, stderr+logs) of one command, outcome one of ran / clean error / traceback / hang /
     crash."""
     out, err, logs = io.StringIO(), io.StringIO(), io.StringIO()
     handler = logging.StreamHandler(logs)
     logging.getLogger().addHandler(handler)
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(SECONDS)
+    signal.alarm(seconds)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv)
@@ -161,7 +170,8 @@ def _folder_text(out: Path) -> str:
                    if p.is_file() and p.suffix in (".json", ".csv", ".html", ".txt"))
 
 
-def test_mutated_scenarios_and_registers_exit_0_or_2_without_traceback_hang_or_identifier(tmp_path):
+def test_mutated_scenarios_and_registers_exit_0_or_2_without_traceback_hang_or_identifier(tmp_path,
+                                                                                      warm_kernels):
     rng = random.Random(SEED)
     counts = collections.Counter()
     failures = []

@@ -277,10 +277,9 @@ def _parquet(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
         frame = pd.read_parquet(io.BytesIO(raw))
     except Exception:                              # pyarrow raises several types for a damaged file
         raise ValueError("is not a readable Parquet file") from None
-    headers = [str(name) for name in frame.columns]
-    if len(set(headers)) < len(headers):          # a repeated name: the columns cannot be told apart
-        return pd.DataFrame(), headers
-    return pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, dtype=object), headers
+    # a repeated column name is refused above (pyarrow will not make the frame)
+    return (pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, dtype=object),
+            [str(name) for name in frame.columns])
 
 
 def _as_text(series: pd.Series) -> pd.Series:

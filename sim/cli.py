@@ -45,8 +45,8 @@ def _interrupted(args) -> str:
     out = getattr(args, "claimed", None)
     if out is None:
         return "subsim: interrupted; nothing was written"
-    return (f"subsim: interrupted; finished tasks are kept in {out / 'tasks'} and the same command resumes from "
-            f"them ({out} holds no complete results until then)")
+    return (f"subsim: interrupted; {out} holds no complete results; finished tasks (replications, design points) "
+            f"are kept in {out / 'tasks'} and the same command resumes from them")
 
 
 def _parser() -> argparse.ArgumentParser:

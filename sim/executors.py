@@ -27,7 +27,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import threading
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -74,7 +73,7 @@ CONNECT_SECONDS = 10        # assumption: a scheduler on a reachable network ans
 
 def _address_problem(address: str) -> str | None:
     """What is wrong with a scheduler address (scheme, host, port), or None."""
-    scheme, sep, rest = address.partition("://")
+    scheme, sep, _ = address.partition("://")
     if not sep:
         return "no scheme (tcp://)"
     if scheme not in SCHEDULER_SCHEMES:
@@ -98,9 +97,6 @@ def _call(task: Callable[[], Any]) -> Any:
 
 
 def _worker_setup(warm: Callable[[], Any] | None) -> None:
-    # Ctrl-C reaches every process of the terminal: the parent stops the workers, which must not print tracebacks
-    if threading.current_thread() is threading.main_thread():     # a dask worker may call this in a thread
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
     # logging of a spawned worker goes to its stderr; keep numba's compile chatter out of it
     logging.getLogger("numba").setLevel(logging.WARNING)
     if warm is not None:
@@ -130,6 +126,13 @@ class SerialExecutor:
         pass
 
 
+def _pool_worker_setup(warm: Callable[[], Any] | None) -> None:
+    # Ctrl-C reaches every process of the terminal: the parent stops its pool's workers, which must not print
+    # tracebacks (only our own pool's: the workers of a user's dask scheduler keep their Ctrl-C)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_setup(warm)
+
+
 class WorkerStartError(RuntimeError):
     """A worker process died before or while running a task (it could not start, or was killed)."""
 
@@ -144,7 +147,7 @@ class ProcessExecutor:
     def __init__(self, workers: int, warm: Callable[[], Any] | None = None):
         self.workers = workers
         self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                                           initializer=_worker_setup, initargs=(warm,))
+                                                           initializer=_pool_worker_setup, initargs=(warm,))
 
     def imap(self, tasks: Sequence[Callable[[], Any]]) -> Iterator[tuple[int, Any]]:
         # the children copy the environment when they start, which happens while tasks are submitted

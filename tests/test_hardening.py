@@ -317,8 +317,7 @@ def test_computed_and_reused_count_distinct_tasks(tmp_path):
 
 # 15 ---------------------------------------------------------------------------------------------- plausibility
 
-@pytest.mark.parametrize("column, value, words", [("累计缴费月数", "720", "16th birthday"),
-                                                  ("权重", "1e9", "from 0.001 to 1,000,000")])
+@pytest.mark.parametrize("column, value, words", [("权重", "1e9", "from 0.001 to 1,000,000")])
 def test_implausible_register_values_are_refused(scenario, rows, tmp_path, column, value, words):
     rows["年龄"] = "17"
     rows[column] = value

@@ -434,13 +434,6 @@ def _check_persons(table: pd.DataFrame, info: FileInfo, profile: dict, districts
             not_registered |= values["registered"] == 0
         cells.add(~np.isnan(state) & not_registered & (values["ui_recipient"] == 1), mapping["ui_recipient"],
                   "失业保险金 is only paid to registered unemployed persons (state 失业, 是否登记失业 是)")
-    # contributions start at 16 at the earliest (a year of slack: an age in whole years hides up to 11 months)
-    name = "birth_month" if "birth_month" in values else "age"
-    since_16 = start_abs - (values[name] if name == "birth_month" else start_abs - 12 * values[name]) - 16 * 12
-    for months in ("contrib_months", "ui_contrib_months"):
-        if months in values and name in values:
-            cells.add(values[months] > since_16 + (12 if name == "age" else 0), mapping[months],
-                      f"more contribution months than months since the 16th birthday ({mapping[name]})")
     if "contrib_months" in values and "ui_contrib_months" in values:
         cells.add(values["ui_contrib_months"] > values["contrib_months"], mapping["ui_contrib_months"],
                   "must not exceed 累计缴费月数/contrib_months")

@@ -254,7 +254,7 @@ def test_register_options_on_the_command_line(capsys):
     assert main(["run", str(UI_ONLY), "--firms", str(FIRMS)]) == 2
     assert "needs --population" in capsys.readouterr().err
     assert main(["run", str(UI_ONLY), "--population", str(DATA / "no-such-file.csv")]) == 2
-    assert "cannot be read" in capsys.readouterr().err
+    assert "file not found" in capsys.readouterr().err
 
 
 def test_same_register_and_seed_reproduce_bit_for_bit():

@@ -214,8 +214,10 @@ def _read(path: Path, columns: tuple[Column, ...], identifiers: frozenset,
             problems.append(Problem(shown, f"column {_header(written[k], k)}", NO_VALUE,
                                     f"appears twice in the header (columns {normalised.index(h) + 1} and {k + 1}); "
                                     "keep one"))
-    if problems:                               # which of the two columns is meant cannot be known
+    known = {normalise(alias) for column in columns for alias in column.headers}
+    if problems and any(h in known for h in normalised):   # which of the two columns is meant cannot be known
         return None, info, problems
+    problems = []                              # a first row of data, not a header: reported below as such
     headers = [str(h) for h in table.columns]
     normalised = [normalise(h) for h in headers]
     for column in columns:

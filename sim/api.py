@@ -98,11 +98,16 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
 
 def resolve(scenario: Scenario | str | Path, *, persons: int | None = None, months: int | None = None,
             seed: int | None = None, reps: int | None = None) -> Scenario:
-    """The scenario to run: loaded from its file when given a path or any override."""
-    if not isinstance(scenario, Scenario) or any(v is not None for v in (persons, months, seed, reps)):
-        path = scenario.path if isinstance(scenario, Scenario) else scenario
-        scenario = load_scenario(path, persons=persons, months=months, seed=seed, reps=reps)
-    return scenario
+    """The scenario to run: loaded from its file when given a path, or reloaded with any override (a loaded
+    scenario keeps its own overrides, `set` and sizes, where the new ones do not replace them)."""
+    if not isinstance(scenario, Scenario):
+        return load_scenario(scenario, persons=persons, months=months, seed=seed, reps=reps)
+    if all(v is None for v in (persons, months, seed, reps)):
+        return scenario
+    mine = {"persons": scenario.persons, "months": scenario.months, "seed": scenario.seed, "reps": scenario.reps}
+    given = {"persons": persons, "months": months, "seed": seed, "reps": reps}
+    return load_scenario(scenario.path, set=scenario.overrides or None,
+                         **{k: mine[k] if v is None else v for k, v in given.items()})
 
 
 def assemble(scenario: Scenario, parts: list[dict], *, started: float, records: list = (),

@@ -1,18 +1,23 @@
 """Command line: `subsim run | compare | sensitivity | report | validate | calibrate | instruments`. Thin: parses arguments, calls
 the public API, prints.
 
-Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 internal error.
+Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 internal error, 130 interrupted
+(Ctrl-C; finished tasks are kept and the same command resumes).
 """
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
 import os
 import sys
+import tempfile
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130                         # 128 + SIGINT, as a shell reports an interrupted command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(error.problems)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERNAL
+        print(_interrupted(args), file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:                    # output piped into `head`: not an error
         sys.stderr.close()
         return 0
@@ -36,9 +41,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _interrupted(args) -> str:
+    out = getattr(args, "claimed", None)
+    if out is None:
+        return "subsim: interrupted; nothing was written"
+    return (f"subsim: interrupted; {out} holds no complete results; finished tasks (replications, design points) "
+            f"are kept in {out / 'tasks'} and the same command resumes from them")
+
+
 def _parser() -> argparse.ArgumentParser:
+    from sim.version import __version__
     parser = argparse.ArgumentParser(prog="subsim", description="Cost and labour-market effect of employment "
                                                                 "subsidies: a monthly microsimulation.")
+    parser.add_argument("--version", action="version", version=f"subsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and write its results folder")
     run.add_argument("scenario", type=Path)
@@ -108,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
     catalogue = sub.add_parser("instruments", help="print the instrument types with their parameters")
     catalogue.add_argument("type", nargs="?", help="only this type")
     catalogue.set_defaults(handler=_instruments)
+    groups = sub.add_parser("groups", help="print the target-group flags and the funds with their Chinese names")
+    groups.set_defaults(handler=_groups)
     return parser
 
 
@@ -155,20 +172,57 @@ def _instruments(args) -> int:
     return 0
 
 
+def _groups(args) -> int:
+    """The names an instrument's `groups`/`exclude` and `funding` take, with their Chinese names."""
+    from sim.codes import FUND_NAMES_ZH, GROUP_NAMES_ZH
+    _print_table([(flag.name, GROUP_NAMES_ZH[flag]) for flag in GROUP_NAMES_ZH], "target groups (an instrument's target and exclude)")
+    _print_table([(fund.name, name) for fund, name in FUND_NAMES_ZH.items()], "funds (an instrument's funding)")
+    return EXIT_OK
+
+
+def _print_table(rows: list[tuple[str, str]], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    for row in rows:
+        table.add_row(*row)
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
+
+
 def _validate(args) -> int:
-    from sim.params import load_scenario, validate_files
-    from sim.targets import locality_target_problems
+    from sim.params import ScenarioError, load_scenario
+    from sim.targets import scenario_target_problems
     bad = 0
     for path in args.scenarios:
-        problems = validate_files([path])
-        if not problems:                       # the targets file the report will read, too
-            problems = locality_target_problems(load_scenario(path).locality_dir)
+        try:
+            scenario = load_scenario(path)
+            problems = scenario_target_problems(scenario)
+        except ScenarioError as error:
+            problems = error.problems
         if problems:
             bad += 1
             _print_problems(problems)
         else:
+            _print_notices(scenario.notices)
             print(f"{path}: valid")
     return EXIT_INPUT if bad else EXIT_OK
+
+
+def _check_inputs(scenarios) -> None:
+    """Every file the run reads besides the scenarios (already loaded): the localities' targets; then the
+    scenarios' warnings."""
+    from sim.params import ScenarioError
+    from sim.targets import scenario_target_problems
+    problems = [p for scenario in scenarios for p in scenario_target_problems(scenario)]
+    if problems:
+        raise ScenarioError(problems)
+    for scenario in scenarios:
+        _print_notices(scenario.notices)
+
+
+def _print_notices(notices) -> None:
+    for notice in notices:
+        print(f"subsim: warning: {notice}", file=sys.stderr)
 
 
 def _run(args) -> int:
@@ -179,41 +233,36 @@ def _run(args) -> int:
     check_register_options(args.persons, args.population, args.firms, args.drop_invalid)
     scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
                                  reps=args.reps)
+    _check_inputs([scenario])
     out = args.out or Path("results") / scenario.name
-    _check_writable(out)                       # before hours of simulation, not after
-    _check_targets([scenario], args.no_report)
     options = _executor_args(args, out)
-    with _progress(scenario.reps, unit="replications") as advance:
-        results = sim.run(scenario, progress=advance, population=args.population, firms=args.firms,
-                          drop_invalid=args.drop_invalid, **options)
-    for notice in results.notices:
-        print(f"subsim: {notice}", file=sys.stderr)
-    results.save(out)
-    if not args.no_report:
-        from sim.report.build import write_reports
-        write_reports(results, out, args.lang)
+    with _claim(args, out):                    # checked before hours of simulation, not after
+        with _progress(scenario.reps, unit="replications") as advance:
+            results = sim.run(scenario, progress=advance, population=args.population, firms=args.firms,
+                              drop_invalid=args.drop_invalid, **options)
+        for notice in results.notices:
+            print(f"subsim: {notice}", file=sys.stderr)
+        _save(results, out, args)
     _print_summary(summary_rows(results), out)
     return EXIT_OK
 
 
-def _check_targets(scenarios, no_report: bool) -> None:
-    """The targets files the reports will read, checked before the simulation."""
-    from sim.params import ScenarioError
-    from sim.targets import locality_target_problems
-    if not no_report:
-        dirs = dict.fromkeys(s.locality_dir for s in scenarios)
-        problems = [p for d in dirs for p in locality_target_problems(d)]
-        if problems:
-            raise ScenarioError(problems)
+def _save(results, out: Path, args) -> None:
+    """The tables, their completion marker last, then the reports (none of the previous run's is left)."""
+    from sim.report.build import REPORT_FILES, write_reports
+    from sim.results import begin_writing
+    begin_writing(out, REPORT_FILES)
+    results.save(out)
+    if not args.no_report:
+        write_reports(results, out, args.lang)
 
 
 def _compare(args) -> int:
     import sim
     scenarios = [sim.load_scenario(path, persons=args.persons, months=args.months, seed=args.seed, reps=args.reps)
                  for path in [args.base, *args.reforms]]
+    _check_inputs(scenarios)
     out = args.out or Path("results") / f"compare-{scenarios[0].name}"
-    _check_writable(out)
-    _check_targets(scenarios, args.no_report)
     if args.window is None:
         from sim.attribution import DEFAULT_WINDOW
         args.window = DEFAULT_WINDOW
@@ -221,13 +270,11 @@ def _compare(args) -> int:
         from sim.params import Problem, ScenarioError
         raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])
     options = _executor_args(args, out)
-    with _progress(scenarios[0].reps, unit="replications", label="comparing") as advance:
-        comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window, progress=advance,
-                                 **options)
-    comparison.save(out)
-    if not args.no_report:
-        from sim.report.build import write_reports
-        write_reports(comparison, out, args.lang)
+    with _claim(args, out):
+        with _progress(scenarios[0].reps, unit="replications", label="comparing") as advance:
+            comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window,
+                                     progress=advance, **options)
+        _save(comparison, out, args)
     from sim.report.changes import terminal_rows
     _print_summary(terminal_rows(comparison), out)
     return EXIT_OK
@@ -236,16 +283,13 @@ def _compare(args) -> int:
 def _sensitivity(args) -> int:
     import sim
     out = args.out or Path("results") / f"sensitivity-{args.scenario.stem}"
-    _check_writable(out)
     options = _executor_args(args, out)
-    with _progress(None, unit="runs", label="sweeping") as advance:
-        result = sim.sensitivity(args.scenario, args.param, method=args.method, metrics=args.metric or ["cost.total"],
-                                 n=args.n, persons=args.persons, months=args.months, seed=args.seed, reps=args.reps,
-                                 progress=advance, **options)
-    result.save(out)
-    if not args.no_report:
-        from sim.report.build import write_reports
-        write_reports(result, out, args.lang)
+    with _claim(args, out):
+        with _progress(None, unit="runs", label="sweeping") as advance:
+            result = sim.sensitivity(args.scenario, args.param, method=args.method,
+                                     metrics=args.metric or ["cost.total"], n=args.n, persons=args.persons,
+                                     months=args.months, seed=args.seed, reps=args.reps, progress=advance, **options)
+        _save(result, out, args)
     execution = result.manifest["execution"]
     rows = [("method", result.method), ("design points × replications", f"{result.manifest['runs']}"),
             ("runs computed (reused)", f"{execution['tasks_computed']} ({execution['tasks_reused']})")]
@@ -264,14 +308,22 @@ def _index_text(method: str, row) -> str:
 
 def _report(args) -> int:
     from sim.params import Problem, ScenarioError
+    from sim.params.errors import NO_VALUE, display_path
     from sim.report.build import load_saved, write_reports
     folder = args.folder
     if not any((folder / name).exists() for name in ("manifest.json", "comparison.json", "sensitivity.json")):
         raise ScenarioError([Problem("command line", "RESULTS_DIR", str(folder),
                                      "a folder written by `subsim run` (manifest.json), `subsim compare` "
                                      "(comparison.json) or `subsim sensitivity` (sensitivity.json)")])
-    for path in write_reports(load_saved(folder), folder, args.lang):
-        print(f"written {path}")
+    try:
+        saved = load_saved(folder)
+    except (OSError, ValueError, KeyError, TypeError) as error:     # a damaged or foreign file, not a bug here
+        raise ScenarioError([Problem(display_path(folder), "RESULTS_DIR", NO_VALUE,
+                                     f"the saved results cannot be read ({type(error).__name__}: "
+                                     f"{str(error)[:200]}); run the command that wrote the folder again")]) from None
+    with _claim(args, folder, check=False):
+        for path in write_reports(saved, folder, args.lang):
+            print(f"written {path}")
     return EXIT_OK
 
 
@@ -283,7 +335,7 @@ def _calibrate(args) -> int:
         if getattr(args, option) < 1:
             raise ScenarioError([Problem("command line", f"--{option}", getattr(args, option), "must be at least 1")])
     if args.out is not None:
-        _check_writable(args.out)
+        _check_output(args.out)
     with _progress(args.budget, unit="evaluations", label="calibrating") as advance:
         result = sim.calibrate(args.city, scenario=args.scenario, persons=args.persons, seed=args.seed,
                                budget=args.budget, out=args.out, write=args.write,
@@ -303,24 +355,56 @@ def _calibrate(args) -> int:
     return EXIT_OK
 
 
-def _check_writable(out: Path) -> None:
-    """The results folder must be a folder we can write (it is created if missing)."""
+def _check_output(out: Path) -> None:
+    """Every path the run will write can be written (the folder is created if missing)."""
     from sim.params import Problem, ScenarioError
-    problem = None
-    if out.exists() and not out.is_dir():
-        problem = "exists and is not a folder"
-    else:
-        existing = next((p for p in [out, *out.parents] if p.exists()), Path("."))
-        if not os.access(existing, os.W_OK | os.X_OK):
-            problem = f"cannot be written ({existing} is not writable)"
-    if problem:
-        raise ScenarioError([Problem("command line", "--out", str(out), f"the results folder {problem}")])
+    from sim.results import output_problems
+    problems = output_problems(out)
+    if problems:
+        raise ScenarioError([Problem("command line", "--out", str(out), f"the results folder {problem}")
+                             for problem in problems])
+
+
+@contextlib.contextmanager
+def _claim(args, out: Path, check: bool = True):
+    """Hold the results folder for this run: checked, then locked against a second writer."""
+    from sim.params import Problem, ScenarioError
+    from sim.results import FolderBusy, OutputLock
+    if check:
+        _check_output(out)
+    try:
+        lock = OutputLock(out)
+    except FolderBusy as busy:
+        raise ScenarioError([Problem("command line", "--out", str(out), f"another subsim run ({busy.holder}) is "
+                                     "writing this folder; wait for it or choose another --out")]) from None
+    except OSError as error:
+        raise ScenarioError([Problem("command line", "--out", str(out),
+                                     f"the results folder cannot be written ({error.strerror or error})")]) from None
+    args.claimed = out
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+SHOWN_PROBLEMS, SHOWN_CHARACTERS = 50, 1_000     # a listing of thousands of rows goes to a file instead
 
 
 def _print_problems(problems) -> None:
     print(f"subsim: {len(problems)} problem{'s' if len(problems) != 1 else ''} found:", file=sys.stderr)
-    for problem in problems:
-        print(f"  {problem}", file=sys.stderr)
+    lines = [str(problem) for problem in problems]
+    for line in lines[:SHOWN_PROBLEMS]:
+        cut = line if len(line) <= SHOWN_CHARACTERS else line[:SHOWN_CHARACTERS] + " …"
+        print(f"  {cut}", file=sys.stderr)
+    if len(lines) > SHOWN_PROBLEMS or any(len(line) > SHOWN_CHARACTERS for line in lines):
+        kinds = collections.Counter(f"{p.file}: {p.message[:120]}" for p in problems)
+        print(f"  … {len(lines) - min(len(lines), SHOWN_PROBLEMS)} more; problems by kind:", file=sys.stderr)
+        for kind, count in kinds.most_common(20):
+            print(f"    {count:>8,} × {kind}", file=sys.stderr)
+        fd, name = tempfile.mkstemp(prefix="subsim-problems-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        print(f"  the full list: {name}", file=sys.stderr)
 
 
 class _progress:

@@ -139,6 +139,35 @@ class GroupFlag(IntEnum):
     long_term_unemployed_youth = 1 << 23
 
 
+# the groups' names as policy texts write them (labels for `subsim groups` and reports)
+GROUP_NAMES_ZH = {
+    GroupFlag.reg_unemployed: "登记失业人员",
+    GroupFlag.reg_unemployed_6m: "登记失业半年以上人员",
+    GroupFlag.unemployed_12m: "失业一年以上人员",
+    GroupFlag.graduate_year: "毕业年度高校毕业生",
+    GroupFlag.graduate_2y: "离校2年内高校毕业生",
+    GroupFlag.graduate_5y: "毕业5年内高校毕业生",
+    GroupFlag.youth_16_24: "16—24岁青年",
+    GroupFlag.under_20: "20岁以下青年",
+    GroupFlag.p4050: "“4050”人员",
+    GroupFlag.difficulty: "就业困难人员",
+    GroupFlag.disabled: "残疾人",
+    GroupFlag.severely_disabled: "重度残疾人",
+    GroupFlag.dibao: "低保家庭成员",
+    GroupFlag.zero_employment_family: "零就业家庭成员",
+    GroupFlag.poverty_alleviated: "脱贫人口",
+    GroupFlag.relocated: "易地扶贫搬迁群众",
+    GroupFlag.rural_low_income: "农村低收入人口",
+    GroupFlag.returnee: "返乡入乡人员",
+    GroupFlag.migrant_worker: "农民工",
+    GroupFlag.veteran: "退役军人",
+    GroupFlag.near_retirement_5y: "距法定退休年龄不足5年人员",
+    GroupFlag.near_retirement_1y: "距法定退休年龄不足1年人员",
+    GroupFlag.first_time_founder: "首次创业人员",
+    GroupFlag.long_term_unemployed_youth: "长期失业青年",
+}
+
+
 class InstrumentType(IntEnum):
     """The fixed vocabulary of instrument types (DESIGN §6)."""
 

@@ -20,10 +20,14 @@ cache), so the first task's time is not a compilation's.
 """
 from __future__ import annotations
 
+import concurrent.futures
+import concurrent.futures.process
 import contextlib
 import logging
 import multiprocessing
 import os
+import signal
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -55,18 +59,41 @@ def check_options(executor: str, workers: int | None, scheduler: str | None) -> 
     if scheduler is not None:
         if executor != "dask":
             problems.append(Problem("command line", "--scheduler", scheduler, "needs --executor dask"))
-        elif "://" not in scheduler:
-            problems.append(Problem("command line", "--scheduler", scheduler,
-                                    "a scheduler address such as tcp://host:8786"))
+        else:
+            problem = _address_problem(scheduler)
+            if problem:
+                problems.append(Problem("command line", "--scheduler", scheduler,
+                                        f"{problem}; a scheduler address such as tcp://host:8786"))
     return problems
+
+
+SCHEDULER_SCHEMES = ("tcp", "tls")
+CONNECT_SECONDS = 10        # assumption: a scheduler on a reachable network answers well within 10 s
+
+
+def _address_problem(address: str) -> str | None:
+    """What is wrong with a scheduler address (scheme, host, port), or None."""
+    scheme, sep, _ = address.partition("://")
+    if not sep:
+        return "no scheme (tcp://)"
+    if scheme not in SCHEDULER_SCHEMES:
+        return f"unknown scheme {scheme!r} (allowed: {', '.join(SCHEDULER_SCHEMES)})"
+    try:
+        parts = urllib.parse.urlsplit(address)
+        port = parts.port
+    except ValueError:
+        return "the port must be a number from 1 to 65535"
+    if not parts.hostname:
+        return "no host"
+    if port is None or not 1 <= port <= 65535:
+        return "no port (…:8786)"
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return "only scheme, host and port"
+    return None
 
 
 def _call(task: Callable[[], Any]) -> Any:
     return task()
-
-
-def _indexed(item: tuple[int, Callable[[], Any]]) -> tuple[int, Any]:
-    return item[0], item[1]()
 
 
 def _worker_setup(warm: Callable[[], Any] | None) -> None:
@@ -99,24 +126,50 @@ class SerialExecutor:
         pass
 
 
+def _pool_worker_setup(warm: Callable[[], Any] | None) -> None:
+    # Ctrl-C reaches every process of the terminal: the parent stops its pool's workers, which must not print
+    # tracebacks (only our own pool's: the workers of a user's dask scheduler keep their Ctrl-C)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_setup(warm)
+
+
+class WorkerStartError(RuntimeError):
+    """A worker process died before or while running a task (it could not start, or was killed)."""
+
+
 class ProcessExecutor:
-    """A pool of `workers` spawned processes with one numba thread each."""
+    """A pool of `workers` spawned processes with one numba thread each. A worker that dies (a script
+    without the ``__main__`` guard makes every worker fail at start-up) ends the sweep with
+    `WorkerStartError` instead of a pool restarting workers for ever."""
 
     name = "processes"
 
     def __init__(self, workers: int, warm: Callable[[], Any] | None = None):
         self.workers = workers
-        context = multiprocessing.get_context("spawn")
-        # the children copy the environment when they start, which `Pool` does for all of them here
-        with _environment(WORKER_ENV):
-            self.pool = context.Pool(workers, initializer=_worker_setup, initargs=(warm,))
+        self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                                           initializer=_pool_worker_setup, initargs=(warm,))
 
     def imap(self, tasks: Sequence[Callable[[], Any]]) -> Iterator[tuple[int, Any]]:
-        yield from self.pool.imap_unordered(_indexed, list(enumerate(tasks)), chunksize=1)
+        # the children copy the environment when they start, which happens while tasks are submitted
+        with _environment(WORKER_ENV):
+            futures = {self.pool.submit(task): index for index, task in enumerate(tasks)}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield futures[future], future.result()
+        except concurrent.futures.process.BrokenProcessPool:
+            raise WorkerStartError(
+                "a worker process ended abruptly (it could not start, or was killed). A script that uses "
+                "executor='processes' must start the sweep under `if __name__ == \"__main__\":` (spawned "
+                "workers import the script); see the worker's message above") from None
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        # shutdown() would wait for running tasks (minutes); an interrupted or failed sweep stops them now
+        processes = list((self.pool._processes or {}).values())     # no public way before Python 3.14
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join()
 
 
 class DaskExecutor:
@@ -137,7 +190,13 @@ class DaskExecutor:
                                         dashboard_address=None, env=env, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler, timeout=CONNECT_SECONDS)
+            except (OSError, TimeoutError) as error:
+                raise ScenarioError([Problem("command line", "--scheduler", scheduler,
+                                             f"no dask scheduler answered within {CONNECT_SECONDS} s "
+                                             f"({type(error).__name__}); start one (dask scheduler) or check the "
+                                             "address")]) from None
         self.workers = len(self.client.scheduler_info()["workers"])
         self.client.run(_worker_setup, warm)        # once on every worker, before any task
 

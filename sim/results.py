@@ -1,9 +1,12 @@
 """Results of a run: DataFrames, the manifest, and the results folder (DESIGN §9), written atomically."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import re
+import socket
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,7 +62,8 @@ class Results:
 
 
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the writer's host and process in the name: a later run removes only temporaries whose writer is gone
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_WRITER}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
@@ -68,6 +72,101 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_WRITER = f"{socket.gethostname().replace('.', '_')}-{os.getpid()}"
+_TEMPORARY = re.compile(r"^\..+\.(?P<host>[^.]+)-(?P<pid>\d+)\.[^.]+\.tmp$")
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporaries of `atomic_write` in `folder` whose writer is provably gone (a process of
+    this host that no longer runs); a live writer's file, another host's and any other file stay."""
+    removed = []
+    host = _WRITER.rsplit("-", 1)[0]
+    for path in folder.glob(".*.tmp"):
+        match = _TEMPORARY.match(path.name)
+        if match is None or match["host"] != host or _alive(int(match["pid"])):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:                    # another user's live process
+        return True
+    return True
+
+
+MARKERS = ("manifest.json", "comparison.json", "sensitivity.json")   # written last: the folder is complete
+_TABLE_SUFFIXES = (".csv", ".parquet", ".json", ".html", ".xlsx")
+LOCK_FILE = ".subsim.lock"
+
+
+def output_problems(out: Path) -> list[str]:
+    """Why the results folder `out` cannot take a run's files (empty when it can), found before the run by
+    creating the folder and a trial file in it: a file where the folder or its task store (``tasks``)
+    should be, a folder where a table or report should be, a place such as /proc where nothing can be
+    written."""
+    if out.exists() and not out.is_dir():
+        return ["exists and is not a folder"]
+    problems = []
+    if out.is_dir():
+        problems += [f"{entry.name} in it is a folder where the run writes a file" for entry in sorted(out.iterdir())
+                     if entry.suffix.lower() in _TABLE_SUFFIXES and entry.is_dir()]
+        if (out / "tasks").exists() and not (out / "tasks").is_dir():
+            problems.append("tasks in it is a file where the run keeps its task store (a folder)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=f".probe.{_WRITER}.", suffix=".tmp"):
+            pass
+    except (OSError, ValueError) as error:
+        problems.append(f"cannot be written ({getattr(error, 'strerror', None) or error})")
+    return problems
+
+
+class OutputLock:
+    """An exclusive lock on a results folder while a run writes it (released when the process ends, even
+    when killed), so a second run into the same folder stops with a clear error instead of mixing files."""
+
+    def __init__(self, out: Path):
+        self.path = out / LOCK_FILE
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "unknown"
+            self.handle.close()
+            raise FolderBusy(holder) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(_WRITER)
+        self.handle.flush()
+        remove_stale_temporaries(out)
+
+    def release(self) -> None:
+        self.handle.close()
+
+
+class FolderBusy(Exception):
+    """Another run holds the results folder's lock (`holder`: its host and process id)."""
+
+    def __init__(self, holder: str):
+        super().__init__(holder)
+        self.holder = holder
+
+
+def begin_writing(out: Path, reports: tuple[str, ...] = ()) -> None:
+    """Remove the previous run's completion markers and reports before the new files are written: a run
+    stopped while writing leaves a folder without a marker (recognised as incomplete), never new tables
+    beside an old report."""
+    for name in MARKERS + reports:
+        (out / name).unlink(missing_ok=True)
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:

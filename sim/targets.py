@@ -156,13 +156,14 @@ def load_targets(locality: str | Path) -> list[Target]:
     return targets
 
 
-def locality_target_problems(locality_dir: Path | None) -> list[Problem]:
-    """Every problem of a locality's `targets.toml` (none when the locality has no targets file): checked
-    before a run whose report will compare with it, not after the simulation."""
-    if locality_dir is None or not (locality_dir / "targets.toml").is_file():
+def scenario_target_problems(scenario) -> list[Problem]:
+    """Problems of the targets file of the folder the scenario's locality was loaded from (none when the
+    locality has no targets file): checked before a run, whose report compares the run against it."""
+    path = scenario.locality_dir / "targets.toml"
+    if not (path.exists() or path.is_symlink()):
         return []
-    districts = _districts(locality_dir) if (locality_dir / "profile.toml").exists() else None
-    return read_targets(locality_dir / "targets.toml", districts)[1]
+    _, problems = read_targets(path, list(scenario.profile["districts"]["population_share"]))
+    return problems
 
 
 def simulated_value(results, target: Target) -> tuple[float, str]:

@@ -10,7 +10,7 @@ The task kinds live with what they run: `sim.replicate.ReplicationTask`,
 Resume: `run_tasks` stores each result in ``<store>/<sha256>.pkl``, the hash taken over the task's key
 and the code version (package version and the hash of the package's sources, `sim.version`). Files
 are written to a temporary name and renamed, so a killed run leaves finished tasks and at most a stray
-temporary file (removed on the next run), never a half-written result; re-running finds every finished
+temporary file (removed by the next run once its writer is gone), never a half-written result; re-running finds every finished
 task and computes only the rest. The store is trusted input (pickle): keep it inside your results folder.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from sim.executors import executor as open_executor
 from sim.params.compile import canonical_sha256
-from sim.results import atomic_write
+from sim.results import atomic_write, remove_stale_temporaries
 from sim.version import __version__, code_version
 
 STORE_SUFFIX = ".pkl"
@@ -36,8 +36,7 @@ class TaskStore:
     def __init__(self, folder: Path | str):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        for stray in self.folder.glob(".*.tmp"):         # left by a run killed while writing
-            stray.unlink(missing_ok=True)
+        remove_stale_temporaries(self.folder)           # left by a run killed while writing
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}{STORE_SUFFIX}"
@@ -63,7 +62,8 @@ def task_key(task, code: str | None = None) -> str:
 
 @dataclasses.dataclass
 class TaskRun:
-    """What `run_tasks` returns: results in task order, and how many were computed or reused."""
+    """What `run_tasks` returns: results in task order, and how many distinct tasks were computed or reused
+    (`computed + reused` is the number of distinct task keys; identical tasks are run once)."""
 
     results: list
     computed: int
@@ -109,8 +109,10 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
             results[index] = found
         else:
             pending.setdefault(key, []).append(index)
-    reused = len(tasks) - sum(len(v) for v in pending.values())
-    done = reused
+    # computed and reused count distinct tasks (design points that are the same run, as the centre of a
+    # one-at-a-time design, are one task), so computed + reused = the distinct tasks of the sweep
+    reused = len(set(keys)) - len(pending)
+    done = len(tasks) - sum(len(v) for v in pending.values())
     if progress is not None:
         progress(done, len(tasks))
     order = list(pending)

@@ -354,7 +354,7 @@ def test_unreadable_inputs_are_problems(tmp_path: Path) -> None:
     missing = validate_files([tmp_path / "nowhere.toml"])
     assert len(missing) == 1 and "file not found" in str(missing[0])
     folder = validate_files([tmp_path])
-    assert len(folder) == 1 and "cannot read" in str(folder[0])
+    assert len(folder) == 1 and "is a folder, not a regular file" in str(folder[0])
     binary = tmp_path / "binary.toml"
     binary.write_bytes(b"\xff\xfe[scenario]\n")
     latin = validate_files([binary])

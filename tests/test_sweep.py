@@ -51,7 +51,7 @@ def test_workers_run_one_numba_thread_each():
     from sim.executors import DaskExecutor, ProcessExecutor, worker_numba_threads
     pool = ProcessExecutor(2)
     try:
-        assert pool.pool.apply(worker_numba_threads) == 1
+        assert [n for _, n in pool.imap([worker_numba_threads] * 2)] == [1, 1]
     finally:
         pool.close()
     cluster = DaskExecutor(2)

@@ -20,6 +20,7 @@ from sim.codes import Fund, InstrumentType, Payee, group_mask, target_masks
 from sim.params.errors import Problem, ScenarioError
 from sim.params.loader import load_document
 from sim.params.months import by_month_array, month_index
+from sim.params.notices import scenario_notices
 from sim.params.overrides import apply_to_document, locality_key_problems
 from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import ECONOMY, ENVELOPE, INSTRUMENT_COMMON, TYPE_SCHEMAS
@@ -148,6 +149,7 @@ class Scenario:
     city_share: dict[Fund, np.ndarray] = field(default_factory=dict)
     distributions: dict[str, dict] = field(default_factory=dict)
     overrides: dict[str, Any] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()       # warnings for the user (sim.params.notices), not part of the inputs
 
 
 def canonical_sha256(document: Any) -> str:
@@ -275,6 +277,7 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
     if not document["run"]["responses"]:
         behaviour["responses"]["enabled"] = False
     head, run = document["scenario"], document["run"]
+    notices = scenario_notices(loaded, document)
     instruments, economy, budget = compile_months(document, head["start"], head["months"])
     return Scenario(
         path=path.resolve(), name=head["name"], title_zh=head["title_zh"],
@@ -284,7 +287,7 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         profile=profile, behaviour=behaviour, sources=sources, files=tuple(f.resolve() for f in loaded.files),
         economy=economy, budget=budget,
         city_share=_city_share(document["cost_sharing"], profile), distributions=distributions,
-        overrides=dict(set or {}))
+        overrides=dict(set or {}), notices=tuple(notices))
 
 
 def compile_months(document: dict, start: str, months: int) -> tuple[tuple[Instrument, ...], dict, dict]:

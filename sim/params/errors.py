@@ -48,8 +48,8 @@ def display_path(path: str | os.PathLike[str]) -> str:
     """
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
+    except (ValueError, OSError, RuntimeError):      # outside the folder, a link loop, a NUL byte
+        return str(path).replace("\0", "\\0")
 
 
 @dataclass(frozen=True)

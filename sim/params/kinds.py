@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -120,7 +121,17 @@ def _check_str(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
     if field.min is not None and len(value.strip()) < field.min:
         hint = f" ({field.description})" if field.description else ""
         return value, [((), value, f"must not be empty{hint}")]
+    control = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
+    if control is not None:
+        return value, [((), value, f"holds the control character U+{ord(control):04X}; only printable text, tabs "
+                                   "and line breaks are allowed")]
+    if value[:1] in FORMULA_STARTS:
+        return value, [((), value, f"must not start with {', '.join(FORMULA_STARTS)}: a spreadsheet opening the "
+                                   "results would take the text for a formula")]
     return value, []
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _check_month(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.params.errors import NO_VALUE, Problem, display_path
+from sim.params.files import TOML_LIMIT, InputFileError, read_input, safe_resolve
 from sim.params.scenario_schema import is_value_path
 
 KeyPath = tuple[str, ...]
@@ -67,11 +68,12 @@ def read_toml(path: Path, *, key: str = "", value: Any = NO_VALUE,
     where = display_path(referrer) if referrer is not None else display_path(path)
     named = f": {display_path(path)}" if referrer is not None else ""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(where, key, value, f"file not found{named}")]
-    except OSError as exc:
-        return None, [Problem(where, key, value, f"cannot read the file{named}: {exc.strerror or exc}")]
+        data = read_input(path, TOML_LIMIT)
+    except InputFileError as exc:
+        if exc.missing:
+            return None, [Problem(where, key, value, f"file not found{named}")]
+        return None, [Problem(where, key, value, f"the file{' ' + display_path(path) if referrer is not None else ''} {exc.reason}; "
+                                            "a TOML text file is needed")]
     try:
         # utf-8-sig: editors on Windows often save a byte-order mark, which TOML would refuse
         text = data.decode("utf-8-sig")
@@ -159,7 +161,7 @@ def load_document(path: str | Path) -> LoadedDocument:
     key, value, referrer = "", NO_VALUE, None
     seen: list[Path] = []
     while True:
-        resolved = current.resolve()
+        resolved = safe_resolve(current)
         if resolved in seen:
             names = [display_path(p) for p in seen] + [display_path(resolved)]
             result.problems.append(Problem(display_path(seen[-1]), "scenario.extends", value,

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits to the very end (\d would take full-width digits, $ a trailing newline)
+MONTH_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 MONTH_RULE = f'a month "YYYY-MM" (month 01–12, year {FIRST_YEAR}–{LAST_YEAR})'

@@ -43,6 +43,20 @@ def _same_district_keys(values: dict) -> list:
     return problems
 
 
+# a district code is an int8 in the person and firm records (sim.population.arrays; a test holds them equal):
+# widening it would grow every record for a limit no county reaches
+MAX_DISTRICTS = 127
+
+
+def _district_count(values: dict) -> list:
+    share = values.get("districts", {}).get("population_share")
+    if isinstance(share, dict) and len(share) > MAX_DISTRICTS:
+        return [("districts.population_share", f"{len(share)} districts",
+                 f"at most {MAX_DISTRICTS} districts (a district code is one byte in the person record); "
+                 "merge small districts")]
+    return []
+
+
 def _floor_below_ceiling(values: dict) -> list:
     si = values.get("social_insurance", {})
     lo, hi = si.get("base_floor_share"), si.get("base_ceiling_share")
@@ -77,7 +91,7 @@ def _pooled_fund_has_cover(values: dict) -> list:
 
 
 PROFILE_SCHEMA = {
-    "__checks__": (_same_district_keys, _floor_below_ceiling, _retirement_targets_not_below_base,
+    "__checks__": (_same_district_keys, _district_count, _floor_below_ceiling, _retirement_targets_not_below_base,
                    _size_thresholds_increasing, _pooled_fund_has_cover),
     "meta": {
         "name_zh": F("str", description="locality name in Chinese"),

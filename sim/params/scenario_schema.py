@@ -15,6 +15,8 @@ from sim.schema import CHECKS, DERIVED, REQUIRED, Field, Schema
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 """Instrument IDs, scenario names and locality names: safe as file and folder names."""
 
+# a folder name may have 255 bytes; results/compare-<name>/ and sensitivity-<name>/ add a prefix
+MAX_NAME = 100
 NAME_RULE = "must start with a letter or digit and use only letters, digits, '_', '.', '-'"
 
 
@@ -23,6 +25,8 @@ def _name_is_safe(values: dict[str, Any]) -> list[tuple[str, Any, str]]:
     name = values.get("name")
     if isinstance(name, str) and not NAME_PATTERN.match(name):
         return [("name", name, f"{NAME_RULE} (it names the results folder)")]
+    if isinstance(name, str) and len(name) > MAX_NAME:
+        return [("name", name, f"at most {MAX_NAME} characters (it names the results folder)")]
     return []
 
 

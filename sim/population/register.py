@@ -13,6 +13,7 @@ are not shown either. Only counts, row numbers and column names leave this modul
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
@@ -24,6 +25,7 @@ import pandas as pd
 
 from sim.codes import State, WorkLocation
 from sim.params.errors import NO_VALUE, Problem, ScenarioError, display_path
+from sim.params.files import REGISTER_LIMIT, InputFileError, read_input
 from sim.params.months import month_number
 from sim.population.register_schema import (FIRM_COLUMNS, FIRM_IDENTIFIER_HEADERS, IDENTIFIER_HEADERS,
                                             PERSON_COLUMNS, REJECTED_STATES, REQUIRED_PERSON, Column, normalise)
@@ -32,14 +34,14 @@ from sim.population.synthetic import retirement_month_number
 MAX_MESSAGES = 200          # problems shown; the total is always reported
 _IDENTIFIER_LIKE = re.compile(r"\d{9,}|\d{14}[\dxX]")   # identity, phone, bank card numbers
 _MONTH = re.compile(r"^(\d{4})(?:[-/.年]?)(\d{1,2})(?:月(?:\d{1,2}日)?|[-/.]\d{1,2}|\d{2})?$")
-_IDENTIFIER_WORDS = ("身份", "姓名", "手机", "电话", "住址", "证件")
+_IDENTIFIER_WORDS = ("身份", "姓名", "手机", "电话", "住址", "证件", "联系人", "邮箱", "地址")
 
 
 class _Withheld:
     """Stands for a value not shown because it may identify a person."""
 
     def __repr__(self) -> str:
-        return "<value withheld: may identify a person>"
+        return "<value withheld>"
 
 
 WITHHELD = _Withheld()
@@ -195,22 +197,29 @@ def _read(path: Path, columns: tuple[Column, ...], identifiers: frozenset,
     """The file as text cells ('' for empty), its header mapped to fields, and file-level problems."""
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, FileInfo(shown, ""), [Problem(shown, "", NO_VALUE, f"cannot be read ({error.strerror})")]
+        raw = read_input(path, REGISTER_LIMIT)
+    except InputFileError as error:
+        return None, FileInfo(shown, ""), [Problem(shown, "", NO_VALUE, f"{error.reason}; a CSV or Parquet "
+                                                   "file is needed")]
     info = FileInfo(shown, hashlib.sha256(raw).hexdigest())
     try:
-        table = _parquet(raw) if path.suffix.lower() in (".parquet", ".pq") else _csv(raw)
+        table, written = _parquet(raw) if path.suffix.lower() in (".parquet", ".pq") else _csv(raw)
     except ValueError as error:
         return None, info, [Problem(shown, "", NO_VALUE, str(error))]
     info.rows_read = len(table)
-    headers = [str(h) for h in table.columns]
     problems, mapping = [], {}
-    normalised = [normalise(h) for h in headers]
+    normalised = [normalise(h) for h in written]
     for k, h in enumerate(normalised):
-        if normalised.index(h) != k:
-            problems.append(Problem(shown, f"column {_header(headers[k], k)}", NO_VALUE,
-                                    "appears twice in the header; keep one"))
+        if h and normalised.index(h) != k:
+            problems.append(Problem(shown, f"column {_header(written[k], k)}", NO_VALUE,
+                                    f"appears twice in the header (columns {normalised.index(h) + 1} and {k + 1}); "
+                                    "keep one"))
+    known = {normalise(alias) for column in columns for alias in column.headers}
+    if problems and any(h in known for h in normalised):   # which of the two columns is meant cannot be known
+        return None, info, problems
+    problems = []                              # a first row of data, not a header: reported below as such
+    headers = [str(h) for h in table.columns]
+    normalised = [normalise(h) for h in headers]
     for column in columns:
         for alias in column.headers:
             if normalise(alias) in normalised:
@@ -242,7 +251,7 @@ def _read(path: Path, columns: tuple[Column, ...], identifiers: frozenset,
     return table, info, problems
 
 
-def _csv(raw: bytes) -> pd.DataFrame:
+def _csv(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
     if raw.startswith(b"\xef\xbb\xbf"):
         text = raw[3:].decode("utf-8", errors="strict")
     else:
@@ -254,7 +263,10 @@ def _csv(raw: bytes) -> pd.DataFrame:
             except UnicodeDecodeError:
                 raise ValueError("is neither UTF-8 nor GBK/GB18030 text; save it as CSV in one of them") from None
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        # the header as written: pandas renames a repeated header (性别 → 性别.1), which must stop the run
+        header = next(csv.reader(io.StringIO(text)), [])
+        return table, header if len(header) == len(table.columns) else [str(h) for h in table.columns]
     except pd.errors.EmptyDataError:
         raise ValueError("is empty: a header row naming the columns is needed") from None
     except pd.errors.ParserError as error:
@@ -262,12 +274,14 @@ def _csv(raw: bytes) -> pd.DataFrame:
         raise ValueError(f"is not a well-formed CSV table ({str(error).strip()})") from None
 
 
-def _parquet(raw: bytes) -> pd.DataFrame:
+def _parquet(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
     try:
         frame = pd.read_parquet(io.BytesIO(raw))
     except Exception:                              # pyarrow raises several types for a damaged file
         raise ValueError("is not a readable Parquet file") from None
-    return pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, dtype=object)
+    # a repeated column name is refused above (pyarrow will not make the frame)
+    return (pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, dtype=object),
+            [str(name) for name in frame.columns])
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -303,16 +317,18 @@ class _Cells:
         self.order = {h: k for k, h in enumerate(table.columns)}
 
     def add(self, rows: np.ndarray, header: str, message: str, show: bool = True) -> None:
-        """Record `message` for each row index in `rows` at column `header`."""
+        """Record `message` for each row index in `rows` at column `header`. `show`: the cell passed its
+        column's check (a rule across cells failed), so it is a code, number or month and may be shown;
+        any other value may be an identifier in the wrong column and is withheld."""
         identifiers = self.table.attrs["identifiers"]
         for i in np.flatnonzero(rows) if rows.dtype == bool else rows:
             value = self.table[header].iat[i] if header in self.table else NO_VALUE
-            if value is not NO_VALUE and show:
-                if _IDENTIFIER_LIKE.search(value) or any(value.strip() and value.strip() == str(self.table[h].iat[i]).strip()
-                                                         for h in identifiers):
-                    value = WITHHELD
-            elif not show:
+            if value is not NO_VALUE and not normalise(value):
                 value = NO_VALUE
+            elif value is not NO_VALUE and (not show or _IDENTIFIER_LIKE.search(value)
+                                            or any(value.strip() == str(self.table[h].iat[i]).strip()
+                                                   for h in identifiers)):
+                value = WITHHELD
             self.bad[i] = True
             self.found.append((i, self.order.get(header, 0),
                                Problem(self.file, f"row {i + 2}, column {header}", value, message)))
@@ -380,7 +396,7 @@ def _check_column(cells: _Cells, column: Column, header: str, lookup=None, allow
         cells.add(rejected, header, "students and retired persons are outside the working-age population the "
                   "model starts with (school leavers are added from the profile); remove the row")
         bad &= ~rejected
-    cells.add(bad, header, f"must be {allowed or column.allowed()}")
+    cells.add(bad, header, f"must be {allowed or column.allowed()}", show=False)
     if column.blank == "error":
         cells.add(blank, header, f"is empty; must be {allowed or column.allowed()}", show=False)
     if column.blank == "no":
@@ -463,12 +479,13 @@ def _link_firms(cells: _Cells, values: dict, mapping: dict, firm_ids: dict[str, 
     location = values.get("work_location", np.full(len(state), np.nan))
     employed = state == State.EMPLOYED
     if header:
+        # a firm id is any text (a name could stand there): never shown
         cells.add(given & (employer == -2), header, "is not a 单位编号/firm_id of the firms file (or its row there "
-                  "is invalid)")
+                  "is invalid)", show=False)
         cells.add(given & ~employed & ~np.isnan(state), header, "only employees (state 就业) have an employer; "
-                  "leave it empty")
+                  "leave it empty", show=False)
         cells.add(given & employed & (location > WorkLocation.LOCAL), header,
-                  "a job away (工作地点 县外省内/省外) has no local employer; leave it empty")
+                  "a job away (工作地点 县外省内/省外) has no local employer; leave it empty", show=False)
     where = mapping.get("work_location", mapping.get("state"))
     cells.add(employed & ~given & (location == WorkLocation.LOCAL), where,
               "a local employee needs a 单位编号/firm_id of the firms file")
@@ -491,7 +508,7 @@ def _check_firms(table: pd.DataFrame, info: FileInfo, profile: dict, districts: 
             first = {}
             for i, fid in enumerate(ids):
                 if fid and fid in first:
-                    cells.add(np.array([i]), header, f"repeats the firm of row {first[fid] + 2}")
+                    cells.add(np.array([i]), header, f"repeats the firm of row {first[fid] + 2}", show=False)
                 first.setdefault(fid, i)
             values["firm_id"] = ids.to_numpy(object)
         elif column.name == "district":

@@ -168,14 +168,15 @@ PERSON_COLUMNS: tuple[Column, ...] = (
     _bool("veteran", "退役军人"),
     _bool("difficulty", "就业困难人员", "是否就业困难人员"),
     Column("firm_id", ("单位编号", "用人单位编号", "单位代码"), "id", en=("employer_id",)),
-    Column("weight", ("权重",), "number", blank="error", low=0.001, high=1e9),
+    # assumption: a row stands for at most a million persons (a whole prefecture in 2 rows); 1e9 is a mistake
+    Column("weight", ("权重",), "number", blank="error", low=0.001, high=1_000_000),
 )
 
 # Personal identifiers: recognised so they are never read, checked, echoed or kept.
 IDENTIFIER_HEADERS = frozenset(normalise(h) for h in (
     "身份证号", "身份证号码", "公民身份号码", "证件号码", "证件号", "身份证", "姓名", "名字", "手机号", "手机号码",
     "联系电话", "电话", "电话号码", "社会保障号码", "社会保障卡号", "社保卡号", "家庭住址", "住址", "联系地址",
-    "户籍地址", "居住地址", "电子邮箱", "邮箱", "id_number", "id_card", "idcard", "identity_number", "name",
+    "户籍地址", "居住地址", "电子邮箱", "邮箱", "联系人", "紧急联系人", "id_number", "id_card", "idcard", "identity_number", "name",
     "full_name", "phone", "mobile", "telephone", "address", "email", "ssn", "social_security_number"))
 
 FIRM_COLUMNS: tuple[Column, ...] = (

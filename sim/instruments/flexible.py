@@ -13,6 +13,7 @@ def _static(m, k, p, run):
     m["flex_extension_months"][k] = p["extension_months"]
     m["flex_extension_target"][k] = group_mask(p["extension_target"])
     m["flex_near_retirement"][k] = int(round(p["to_retirement_within_years"] * 12))
+    m["flex_groups_at_entry"][k] = p["groups_at_entry"]
     return 0, -1
 
 
@@ -26,7 +27,8 @@ FLEXIBLE_SI_SUBSIDY = Declaration(
     fields=(("flex_max_months", np.int64),             # lifetime months paid
             ("flex_extension_months", np.int64),       # more months for the groups of extension_target
             ("flex_extension_target", np.uint32),
-            ("flex_near_retirement", np.int64)),       # paid on while this close to retirement (months)
+            ("flex_near_retirement", np.int64),        # paid on while this close to retirement (months)
+            ("flex_groups_at_entry", np.uint8)),       # groups tested at the entry, not each month
     static=_static, month=_month)
 
 DECLARATIONS = (FLEXIBLE_SI_SUBSIDY,)

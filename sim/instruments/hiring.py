@@ -27,7 +27,7 @@ HIRING_BONUS = Declaration(
     T.hiring_bonus, "一次性吸纳就业补贴/扩岗补助/岗位补贴", situations=lambda p: HIRE,
     fields=(("bonus_vesting_months", np.int64),        # paid when the hire has lasted this many months
             ("bonus_min_contract_months", np.int64)),  # shorter fixed-term contracts do not qualify (0: any)
-    static=_bonus_static, month=_bonus_month)
+    static=_bonus_static, month=_bonus_month, once_per_person=lambda p: p["once_per_person"])
 
 
 def _hire_si_static(m, k, p, run):
@@ -53,7 +53,7 @@ HIRING_SI_SUBSIDY = Declaration(
             ("hire_si_near_retirement", np.int64),     # paid on while this close to retirement (months)
             ("hire_si_rate", np.float64),              # employer contribution rate of the subsidised lines
             ("hire_si_share", np.float64)),            # share of those contributions subsidised
-    static=_hire_si_static, month=_hire_si_month)
+    static=_hire_si_static, month=_hire_si_month, once_per_person=lambda p: p["once_per_person"])
 
 
 def _tax_static(m, k, p, run):

@@ -96,6 +96,10 @@ HIRING_BONUS: Schema = {
     "min_contract_months": _months("minimum labour-contract length of the hire (open-ended contracts "
                                    "qualify); 0 = any", 0, 0, 120),
     "firm_sizes": _sizes(),
+    "once_per_person": F("bool", default=False,
+                         description="paid for a person's first qualifying hire only (a re-hire of the same "
+                                     "person is not paid again, DOMAIN_NOTES A20: 一次性扩岗补助 one firm per "
+                                     "person); false: every qualifying hire"),
 }
 
 HIRING_SI_SUBSIDY: Schema = {
@@ -109,6 +113,9 @@ HIRING_SI_SUBSIDY: Schema = {
     "to_retirement_within_years": _to_retirement("hires with fewer years than this to statutory retirement at "
                                                  "the hire", "DOMAIN_NOTES A24"),
     "firm_sizes": _sizes(),
+    "once_per_person": F("bool", default=False,
+                         description="paid for one hire of a person only (the hire it is first paid for, through "
+                                     "its months); false: every qualifying hire"),
 }
 
 FLEXIBLE_SI_SUBSIDY: Schema = {
@@ -126,6 +133,11 @@ FLEXIBLE_SI_SUBSIDY: Schema = {
     "extension_months": _months("extra months for persons still in an `extension_target` group when "
                                 "max_months runs out (DOMAIN_NOTES A25: +1 year)", 0, 0, 120),
     "extension_target": F("flags", default=[], description="groups that get the extension"),
+    "groups_at_entry": F("bool", default=False,
+                         description="test the target groups once, at the entry into flexible work (the flags "
+                                     "of the month before), so the subsidy runs its max_months from there (004 "
+                                     "A1§(八): 「离校2年内未就业的高校毕业生灵活就业后…补贴期限最长不超过2年」); "
+                                     "false: the groups of each month"),
 }
 
 STARTUP_GRANT: Schema = {

@@ -219,18 +219,22 @@ def _check_single_instances(instruments: dict[str, dict[str, Any]], report: Repo
             first_enabled[kind] = iid
 
 
+def _once_default(values: dict[str, Any]) -> bool:
+    field = (instrument_schema(values.get("type")) or {}).get("once_per_person")
+    return isinstance(field, Field) and field.default is True
+
+
 def _check_capacity(instruments: dict[str, dict[str, Any]], report: Reporter) -> None:
     """The kernels' month record holds MAX_INSTRUMENTS enabled instruments and persons carry 16 bits
-    for once-per-person allowances."""
+    for once-per-person instruments."""
     enabled = [iid for iid, v in instruments.items() if v.get("enabled", False)]
     if len(enabled) > MAX_INSTRUMENTS:
         report.add(("instruments", enabled[MAX_INSTRUMENTS]), NO_VALUE,
                    f"at most {MAX_INSTRUMENTS} enabled instruments per scenario ({len(enabled)} are enabled)")
-    once = [iid for iid in enabled if instruments[iid].get("type") == "one_time_allowance"
-            and instruments[iid].get("once_per_person", True)]
+    once = [iid for iid in enabled if instruments[iid].get("once_per_person", _once_default(instruments[iid]))]
     if len(once) > 16:
         report.add(("instruments", once[16], "once_per_person"), True,
-                   f"at most 16 enabled one_time_allowance instruments may be once_per_person ({len(once)} are)")
+                   f"at most 16 enabled instruments may be once_per_person ({len(once)} are)")
 
 
 def validate_document(document: Mapping[str, Any], scenario_path: str | Path,

@@ -1,0 +1,134 @@
+"""Golden cases for the Liupanshui fixes of issue 13 (items 2–15): amounts computed by hand from seed 004.
+
+Where a case exercises the bundled scenario's own rule, the instrument's table is taken verbatim from
+scenarios/liupanshui-2023.toml (`bundled`), with full take-up so the hand computation is exact.
+"""
+from __future__ import annotations
+
+import re
+
+from sim.codes import State
+from tests.conftest import LIUPANSHUI
+from tests.instrument_bench import EMPLOYER_RATES, FLOOR, Bench, person
+from tests.test_instruments import instrument
+
+AVERAGE_MONTH = 82_291 / 12          # Guizhou 2022 provincial average wage, a month (profile)
+
+
+def bundled(*ids: str, take_up: float = 1.0) -> str:
+    """The instrument tables `ids` of the bundled scenario, as written there, with `take_up` set."""
+    text = LIUPANSHUI.read_text(encoding="utf-8")
+    blocks = []
+    for iid in ids:
+        match = re.search(rf"^\[instruments\.{re.escape(iid)}\]\n(.*?)(?=^\[|^# ---|\Z)", text, re.S | re.M)
+        assert match, iid
+        block = re.sub(r"^take_up = .*$", f"take_up = {take_up}", match.group(0), flags=re.M)
+        if "take_up = " not in block:                 # application = "none": paid to every eligible case
+            block = block.rstrip("\n") + "\n"
+        blocks.append(block.rstrip("\n") + "\n\n")
+    return "".join(blocks)
+
+
+# ---- item 2: SI-11's two years run from the entry into flexible work --------------------------------
+
+def _si11_months(tmp_path, body_extra: str) -> tuple[int, float]:
+    bench = Bench(tmp_path, bundled("SI-11").replace("groups_at_entry = true", body_extra))
+    # entered flexible work in month 18 as a graduate ≤ 2 years out (left school in month 0)
+    P = person(State.FLEXIBLE, flags=["graduate_2y"], hire_flags=["graduate_2y"], retire_month=400)
+    paid_months, total = 0, 0.0
+    for t in range(18, 48):
+        if t >= 24:                                   # 24 months after leaving school: no longer graduate_2y
+            P[0]["group_flags"] = 0
+        paid = bench.pay(P, t)
+        if paid:
+            paid_months += 1
+            total += paid[("SI-11", "main")]
+        P[0]["state_months"] += 1
+    return paid_months, round(total, 2)
+
+
+def test_si11_graduate_starting_flexible_work_18_months_after_school_gets_24_months(tmp_path):
+    """004 A1§(八) L368 「对离校2年内未就业的高校毕业生灵活就业后缴纳社会保险费的,给予不超过其实际缴费2/3的
+    社会保险补贴,补贴期限最长不超过2年」: a graduate who starts flexible work 18 months after leaving school
+    (still within 2 years) is paid for 24 months from the start, although the graduate_2y flag lapses 6
+    months in."""
+    # 2/3 (004 L368, exactly) × minimum base 60 % of the average wage (DN A26) × 20 % pension rate
+    monthly = round(2 / 3 * 0.6 * AVERAGE_MONTH * 0.20, 2)
+    assert monthly == 548.61
+    assert _si11_months(tmp_path, "groups_at_entry = true") == (24, round(24 * monthly, 2))
+    # the old monthly re-test of the graduate flag: only the 6 months before the flag lapses
+    assert _si11_months(tmp_path, "groups_at_entry = false") == (6, round(6 * monthly, 2))
+
+
+# ---- item 3: the 2/3 share is 2/3, not 0.6667 ---------------------------------------------------------
+
+def test_si11_si12_share_does_not_exceed_two_thirds():
+    """004 A1§(八) L368 「不超过其实际缴费2/3」; 004 A3§(十二) L660 「…缴费的2/3」: the share never exceeds 2/3."""
+    text = LIUPANSHUI.read_text(encoding="utf-8")
+    shares = [float(v) for iid in ("SI-11", "SI-12")
+              for v in re.findall(r"^share = ([0-9.]+)", bundled(iid), re.M)]
+    assert shares == [2 / 3, 2 / 3]
+    assert "0.6667" not in text
+
+
+# ---- item 6: only HS-08 and HS-09 exclude each other ----------------------------------------------------
+
+def test_hs07_hs10_hs11_stack_and_hs08_hs09_do_not(tmp_path):
+    """004 A1§(七) L364 「一次性吸纳就业补贴和一次性扩岗补助不能重复享受」 — the text's only exclusion. A returnee
+    from a 脱贫 household, registered unemployed ≥ 6 months, hired by a micro firm on a 1-year contract and
+    contributing 3 months: HS-07 500 (004 A3§(六)3 L624) + HS-10 500 (004 A2§(七) L480) + HS-11 500 (004
+    A2§(十九) L544) = 1,500. A registered unemployed 20-year-old graduate: HS-09 1,500 only (not HS-08)."""
+    bench = Bench(tmp_path, bundled("HS-09", "HS-08", "HS-07", "HS-10", "HS-11"))
+    P = person(State.EMPLOYED, hire_flags=["reg_unemployed_6m", "returnee", "poverty_alleviated"], employer=0,
+               hire_month=2, contract_months=12, wage=3000)
+    paid = bench.months(P, 2, 8)
+    assert paid == {("HS-07", "main"): 500.0, ("HS-10", "main"): 500.0, ("HS-11", "main"): 500.0}
+    Q = person(State.EMPLOYED, hire_flags=["graduate_2y", "reg_unemployed", "youth_16_24"], employer=0,
+               hire_month=2, contract_months=12, wage=3000)
+    assert bench.months(Q, 2, 8) == {("HS-09", "main"): 1500.0}
+
+
+# ---- item 7: HS-09 and SI-04 once per person ------------------------------------------------------------
+
+def _rehire(P, t):
+    """The same person hired again in month t (a new employment spell)."""
+    P[0]["state_months"] = 0
+    P[0]["hire_month"] = t
+
+
+def test_hs09_paid_for_the_first_hire_of_a_graduate_only(tmp_path):
+    """004 A1§(七) L364 「签订劳动合同并为其缴纳失业、工伤、职工养老保险费1个月以上的企业,按每招用1人不超过1500元的
+    标准发放一次性扩岗补助」; DN A20: one firm per person. The graduate's first hire pays 1,500 after one
+    month; a re-hire of the same graduate pays nothing (HS-08 then applies, 1,000 with a 1-year contract)."""
+    bench = Bench(tmp_path, bundled("HS-09", "HS-08"))
+    P = person(State.EMPLOYED, hire_flags=["graduate_2y"], employer=0, hire_month=2, contract_months=12,
+               wage=3000)
+    assert bench.months(P, 2, 8) == {("HS-09", "main"): 1500.0}
+    _rehire(P, 12)
+    assert bench.months(P, 12, 18) == {("HS-08", "main"): 1000.0}
+    # without the rule: HS-09 again
+    again = Bench(tmp_path, bundled("HS-09", "HS-08").replace("once_per_person = true", "once_per_person = false"))
+    Q = person(State.EMPLOYED, hire_flags=["graduate_2y"], employer=0, hire_month=2, contract_months=12, wage=3000)
+    again.months(Q, 2, 8)
+    _rehire(Q, 12)
+    assert again.months(Q, 12, 18) == {("HS-09", "main"): 1500.0}
+
+
+def test_si04_pays_twelve_months_for_one_hire_of_a_graduate(tmp_path):
+    """004 A1§(七) L364 「对小微企业…吸纳离校2年内未就业的高校毕业生就业,符合条件的给予社会保险补贴」: the
+    employer's pension, medical and UI contributions (DN A24) for 12 months, one hire per graduate. At the
+    floor base 4,114.55 × (16 % + 8.5 % + 0.7 %) = 1,036.87 a month; a re-hire of the same graduate at
+    another small firm is not subsidised again."""
+    bench = Bench(tmp_path, bundled("SI-04"))
+    rate = EMPLOYER_RATES["pension_employer"] + EMPLOYER_RATES["medical_employer"] + EMPLOYER_RATES["ui_employer"]
+    monthly = round(FLOOR * rate, 2)
+    assert monthly == 1036.87
+    P = person(State.EMPLOYED, hire_flags=["graduate_2y"], employer=0, hire_month=0, wage=3000)
+    total = {}
+    for t in range(0, 15):
+        for key, yuan in bench.pay(P, t, size=0).items():
+            total[key] = round(total.get(key, 0.0) + yuan, 2)
+        P[0]["state_months"] += 1
+    assert total == {("SI-04", "main"): round(12 * monthly, 2)}
+    _rehire(P, 20)
+    assert all(bench.pay(P, t, size=0) == {} for t in range(20, 23))

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 
-from sim.codes import State
+import numpy as np
+
+from sim.codes import N_OUTCOMES, NEVER, Education, GroupFlag, Outcome, PersonBit, SizeClass, State, UiStatus
+from sim.kernels import layout as L
+from sim.kernels.firms import firm_month
+from sim.kernels.flags import group_flags
+from sim.kernels.pay import CERTIFIED, SPELL_SHIFT, TRAINED
+from sim.population.arrays import FIRM_DTYPE
 from tests.conftest import LIUPANSHUI
 from tests.instrument_bench import EMPLOYER_RATES, FLOOR, Bench, person
 from tests.test_instruments import instrument
@@ -132,3 +139,86 @@ def test_si04_pays_twelve_months_for_one_hire_of_a_graduate(tmp_path):
     assert total == {("SI-04", "main"): round(12 * monthly, 2)}
     _rehire(P, 20)
     assert all(bench.pay(P, t, size=0) == {} for t in range(20, 23))
+
+
+# ---- item 4: TR-03 pays UI recipients --------------------------------------------------------------------
+
+def test_tr03_pays_a_ui_recipient_who_obtains_a_certificate(tmp_path):
+    """004 M§21 L156 「参加失业保险1年以上的企业职工或领取失业保险金人员取得职业资格证书或职业技能等级证书的,
+    可申请技能提升补贴」: a recipient with no insured months who completes a course (no training subsidy for
+    it) with a primary certificate gets 1,000 (DN A32: 1000/1500/2000); without receipt, nothing."""
+    bench = Bench(tmp_path, bundled("TR-03"))
+    P = person(State.UNEMPLOYED, ui_status=UiStatus.BENEFIT, ui_contrib_months=0, skill=1)
+    applied = TRAINED | CERTIFIED | (1 << SPELL_SHIFT)
+    assert bench.pay(P, 5, applied=applied) == {("TR-03", "main"): 1000.0}
+    Q = person(State.UNEMPLOYED, ui_status=UiStatus.NONE, ui_contrib_months=0, skill=1)
+    assert bench.pay(Q, 5, applied=applied) == {}
+
+
+# ---- item 5: one course is paid once -------------------------------------------------------------------
+
+TRAINING = ("TR-01-syb", "TR-01-gyb", "TR-01-online", "TR-17-prep", "TR-16", "TR-17")
+
+
+def test_a_returnee_start_up_course_is_paid_once_by_its_own_rule(tmp_path):
+    """004 A2§(十二) L504 「返乡创业人员参加创业培训且符合条件的,分别给予每人每天100元(产生你的企业想法培训)、
+    120元(创办你的企业培训)、200元(网络创业培训)的培训补贴」 and 「每人500元的后续一次性跟踪服务费」: a
+    registered-unemployed rural returnee completing SYB with a certificate is paid SYB's 8 days × 120 = 960
+    plus the 500 follow-up fee — not also GYB, the online rate, TR-16 (004 A3§(五)2) or TR-17 (004 A2§(十八))."""
+    bench = Bench(tmp_path, bundled(*TRAINING))
+    P = person(State.UNEMPLOYED, hire_flags=["returnee", "reg_unemployed", "migrant_worker"])
+    paid = bench.pay(P, 2, applied=TRAINED | CERTIFIED | (1 << SPELL_SHIFT))
+    assert paid == {("TR-01-syb", "main"): 960.0, ("TR-01-syb", "training_followup"): 500.0}
+
+
+def test_a_vocational_course_of_an_unemployed_migrant_worker_is_paid_once(tmp_path):
+    """004 A3§(五)2 L604 「对符合条件的落实职业培训补贴、生活费补贴」 (TR-16: 700 + 500 on a certificate, DN A33)
+    and 004 A2§(十八) L536 「证书直补」 (TR-17: 1,200): a registered-unemployed rural worker's certified course
+    is paid by TR-16 alone, 1,200 in all."""
+    bench = Bench(tmp_path, bundled(*TRAINING))
+    P = person(State.UNEMPLOYED, hire_flags=["reg_unemployed", "migrant_worker"])
+    paid = bench.pay(P, 2, applied=TRAINED | CERTIFIED | (1 << SPELL_SHIFT))
+    assert paid == {("TR-16", "main"): 700.0, ("TR-16", "training_appraisal"): 500.0}
+
+
+# ---- item 8: JS-03 for leavers of the three school types -------------------------------------------------
+
+def test_js03_pays_a_vocational_school_leaver_in_difficulty_and_not_a_high_school_leaver(tmp_path):
+    """004 A1§(十五) L408 「对市内普通高等院校、中等职业学校、技工院校在毕业年度有就业创业意愿并积极求职创业的就业
+    困难应届毕业生,给予求职创业补贴」: a 中职 leaver from a 低保 household is paid 1,000 (DN A37 proxy) in the
+    month of leaving; a senior-high leaver of the same household is not."""
+    bench = Bench(tmp_path, bundled("JS-03"))
+    P = person(State.UNEMPLOYED, flags=["dibao", "school_graduate_year"], school_leave_month=6,
+               bits=PersonBit.GRADUATE_COHORT)
+    assert bench.months(P, 0, 12) == {("JS-03", "main"): 1000.0}
+    Q = person(State.UNEMPLOYED, flags=["dibao"], school_leave_month=6, bits=PersonBit.GRADUATE_COHORT)
+    assert bench.months(Q, 0, 12) == {}
+
+
+def test_school_graduate_year_flag_covers_the_three_school_types():
+    """The flag JS-03 tests: 中职 (技工院校 counted with it), 大专 and 本科+ leavers in their leaving year."""
+    flags = {edu: int(group_flags(18, 12, State.UNEMPLOYED, 0, 0, 240, 0, edu, 14, 0, 0, 0, 600, 480, 600, 0,
+                                  False)) for edu in Education}
+    has = {edu for edu, f in flags.items() if f & GroupFlag.school_graduate_year}
+    assert has == {Education.SECONDARY_VOCATIONAL, Education.COLLEGE, Education.BACHELOR_PLUS}
+    # left school in the previous calendar year: no longer
+    earlier = int(group_flags(18, 12, State.UNEMPLOYED, 0, 0, 240, 0, Education.COLLEGE, 10, 0, 0, 0, 600, 480,
+                              600, 0, False))
+    assert not earlier & GroupFlag.school_graduate_year
+
+
+# ---- issue 12: large firm records close in part ---------------------------------------------------------
+
+def test_a_large_firm_record_never_closes_whole_and_a_micro_one_does():
+    """Assumption (behaviour firms.partial_closure_sizes, default large): a large record stands for many
+    real firms; with an exit probability of 1 the micro record closes and the large one stays alive."""
+    F = np.zeros(2, FIRM_DTYPE)
+    F["alive"], F["size_class"], F["insured"], F["exit_month"] = 1, (SizeClass.MICRO, SizeClass.LARGE), 5, NEVER
+    mult = np.zeros((L.N_MULT, L.MULT_WIDTH))
+    mult[L.M_FIRM_EXIT, :4] = 1.0
+    mult[L.M_FIRM_PARTIAL_CLOSURE, SizeClass.LARGE] = 1.0
+    beh = np.zeros(L.N_BEH)
+    outcomes = np.zeros(N_OUTCOMES, np.int64)
+    firm_month(3, np.uint64(7), F, beh, mult, 1.0, 1.0, np.arange(2), np.zeros(2, np.int64), outcomes)
+    assert list(F["alive"]) == [0, 1]
+    assert outcomes[Outcome.firm_exits] == 1

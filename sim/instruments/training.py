@@ -35,6 +35,7 @@ TRAINING_SUBSIDY = Declaration(
 def _skill_static(m, k, p, run):
     m["skill_min_ui_months"][k] = p["min_ui_months"]
     m["skill_max_per_year"][k] = p["max_per_year"]
+    m["skill_recipients"][k] = p["ui_recipients"]
     return 0, -1
 
 
@@ -46,6 +47,7 @@ SKILL_UPGRADE_SUBSIDY = Declaration(
     T.skill_upgrade_subsidy, "技能提升补贴", situations=lambda p: (L.L_SKILL,),
     fields=(("skill_min_ui_months", np.int64),         # UI contribution months required
             ("skill_max_per_year", np.int64),          # certificates paid per person and calendar year
+            ("skill_recipients", np.uint8),            # UI recipients qualify without the insured months
             ("skill_level_fen", np.int64, L.N_SKILL_LEVELS)),   # amount by certificate level
     static=_skill_static, month=_skill_month)
 

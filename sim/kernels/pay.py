@@ -373,9 +373,11 @@ def _training_month(p, i, t, spell, M, A):
 @njit(cache=True)
 def _training_completed(p, i, t, spell, certified, M, A):
     """Course subsidy, follow-up fee and appraisal subsidy when a course ends (claimed at its start;
-    `spell` = the course's months before this one, so it started in t − spell − 1)."""
+    `spell` = the course's months before this one, so it started in t − spell − 1). Returns whether a
+    training subsidy paid for the course."""
     d = p.district
     start = t - spell - 1
+    paid = False
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
         if not M.ins_active[k] or (M.training_certificate_required[k] and not certified):
@@ -385,6 +387,8 @@ def _training_completed(p, i, t, spell, certified, M, A):
             book(p, A, M, k, CostLine.training_followup, d, M.training_followup_fen[k, d])
             if certified:
                 book(p, A, M, k, CostLine.training_appraisal, d, M.training_appraisal_fen[k])
+            paid = True
+    return paid
 
 
 @njit(cache=True)
@@ -441,15 +445,18 @@ def _graduating(p, i, t, M, A):
 
 @njit(cache=True)
 def skill_upgrade(p, i, t, M, A):
-    """技能提升补贴 for a certificate just obtained (p.skill is the new level, 1–3)."""
+    """技能提升补贴 for a certificate just obtained (p.skill is the new level, 1–3): insured for the
+    months required, or drawing 失业保险金 where the instrument admits recipients."""
     if p.upgrade_year != M.year_start:
         p.upgrade_year = M.year_start
         p.upgrades = 0
     d = p.district
     level = max(min(np.int64(p.skill), 3), 1) - 1
+    recipient = p.ui_status == L.UI_BENEFIT
     for j in range(M.list_len[L.L_SKILL]):
         k = M.lists[L.L_SKILL, j]
-        if M.ins_active[k] and p.ui_contrib_months >= M.skill_min_ui_months[k] \
+        if M.ins_active[k] and (p.ui_contrib_months >= M.skill_min_ui_months[k]
+                                or (recipient and M.skill_recipients[k])) \
                 and p.upgrades < M.skill_max_per_year[k] \
                 and claims(p, i, M, k, t, p.group_flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.skill_level_fen[k, level])
@@ -477,7 +484,12 @@ def pay_person(p, i, t, applied, size, base, M, A):
     `size` is the employer's size class and `base` the declared contribution base (−1 and 0 without a
     local employer)."""
     if applied & TRAINED:
-        _training_completed(p, i, t, np.int64(applied >> SPELL_SHIFT), (applied & CERTIFIED) != 0, M, A)
+        certified = (applied & CERTIFIED) != 0
+        paid = _training_completed(p, i, t, np.int64(applied >> SPELL_SHIFT), certified, M, A)
+        # a UI recipient's certificate from a course no training subsidy paid: 技能提升补贴 (one course, one
+        # subsidy; employees' certificates: persons `_finish`)
+        if certified and not paid and p.ui_status == L.UI_BENEFIT and M.list_len[L.L_SKILL] > 0:
+            skill_upgrade(p, i, t, M, A)
     if applied & INTERN_HIRED:
         _intern_hired(p, i, t, np.int64(applied >> SPELL_SHIFT), M, A)
     if applied & CLOSED and p.loan_yuan > 0:

@@ -206,6 +206,9 @@ SKILL_UPGRADE_SUBSIDY: Schema = {
     "min_ui_months": _months("UI contribution months required (DOMAIN_NOTES A32: ≥ 1 year)", 12, 0, 600),
     "max_per_year": F("int", unit="subsidies", min=1, max=12, default=3,
                       description="per person and calendar year (DOMAIN_NOTES A32: ≤ 3)"),
+    "ui_recipients": F("bool", default=False,
+                       description="persons drawing 失业保险金 qualify too (seed 004 M§21 「企业职工或领取失业保险金"
+                                   "人员」), for a certificate from a course no training subsidy paid"),
 }
 
 INTERNSHIP_SUBSIDY: Schema = {

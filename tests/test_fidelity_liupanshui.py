@@ -14,7 +14,9 @@ from sim.kernels import layout as L
 from sim.kernels.firms import firm_month
 from sim.kernels.flags import group_flags
 from sim.kernels.pay import CERTIFIED, SPELL_SHIFT, TRAINED
+from sim.params import load_scenario
 from sim.population.arrays import FIRM_DTYPE
+from sim.report.tables import window_table
 from tests.conftest import LIUPANSHUI
 from tests.instrument_bench import EMPLOYER_RATES, FLOOR, Bench, person
 from tests.test_instruments import instrument
@@ -222,3 +224,20 @@ def test_a_large_firm_record_never_closes_whole_and_a_micro_one_does():
     firm_month(3, np.uint64(7), F, beh, mult, 1.0, 1.0, np.arange(2), np.zeros(2, np.int64), outcomes)
     assert list(F["alive"]) == [0, 1]
     assert outcomes[Outcome.firm_exits] == 1
+
+
+# ---- item 14: the report lists every window that departs from the text ------------------------------------
+
+def test_report_lists_the_four_measures_extended_beyond_their_text_and_the_as_written_reform_none():
+    """004 M§10 L96, M§21 L156, A1§(七) L364: SR-05, TR-03, HS-08 and HS-09 end 「…2023年12月31日」 in the text;
+    the baseline runs them to 2025-12 (national renewals), and the report says so. The bundled reform
+    liupanshui-2023-as-written runs the text's windows, so its report lists none."""
+    base = window_table({"resolved_scenario": load_scenario(LIUPANSHUI).document}, "en")
+    assert sorted(base["Instrument"]) == ["HS-08", "HS-09", "SR-05", "TR-03"]
+    assert set(base["Text's window"]) == {"2023-01 – 2023-12"} and set(base["Modelled window"]) == {"2023-01 – 2025-12"}
+    assert base["Reason"].str.len().min() > 20
+    written = load_scenario(LIUPANSHUI.with_name("liupanshui-2023-as-written.toml"))
+    assert window_table({"resolved_scenario": written.document}, "en").empty
+    # in force up to the month before the run (2024-01 = month 0) and no longer
+    assert {i.id: i.last for i in written.instruments if i.id in ("HS-08", "HS-09", "SR-05", "TR-03")} == \
+        {"HS-08": -1, "HS-09": -1, "SR-05": -1, "TR-03": -1}

@@ -155,6 +155,9 @@ def _instrument(iid: str, body: Any, walker: Walker, start: str | None,
     if since and valid and month_number(since) > month_number(valid[0]):
         report.add(path + ("since",), since, f"must not be after the first month of valid ({valid[0]}): "
                    "since says when the instrument or its predecessor came into force")
+    if values.get("text_valid") and not values.get("text_valid_reason"):
+        report.add(path + ("text_valid_reason",), NO_VALUE, "required with text_valid: why valid departs from "
+                   "the text's window (a citation or 'assumption: …')")
     if since and not values.get("since_source"):
         report.add(path + ("since_source",), NO_VALUE, "required with since: the law, document or "
                    "DOMAIN_NOTES row that dates it, or 'assumption: …'")

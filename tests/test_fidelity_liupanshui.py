@@ -9,7 +9,8 @@ import re
 
 import numpy as np
 
-from sim.codes import N_OUTCOMES, NEVER, Education, GroupFlag, Outcome, PersonBit, SizeClass, State, UiStatus
+from sim.codes import (N_OUTCOMES, NEVER, Education, GroupFlag, Outcome, PersonBit, SizeClass, State, UiStatus,
+                       WorkLocation)
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month
 from sim.kernels.flags import group_flags
@@ -241,3 +242,24 @@ def test_report_lists_the_four_measures_extended_beyond_their_text_and_the_as_wr
     # in force up to the month before the run (2024-01 = month 0) and no longer
     assert {i.id: i.last for i in written.instruments if i.id in ("HS-08", "HS-09", "SR-05", "TR-03")} == \
         {"HS-08": -1, "HS-09": -1, "SR-05": -1, "TR-03": -1}
+
+
+# ---- item 11: TP-01's income condition on 脱贫人口 -----------------------------------------------------------
+
+def test_transport_subsidy_for_poverty_alleviated_workers_follows_the_income_condition(tmp_path):
+    """004 A2§(二) L456 「对跨县务工且稳定就业3个月及以上的脱贫人口(年度农民人均纯收入在万元以上)…给予不超过500元/人
+    的一次性交通补助。给予年度农民人均纯收入在万元以下的低收入跨省务工脱贫劳动力…1000元/人」: a 脱贫 worker with
+    income ≥ 10,000 gets 500 after 3 months away (cross-county or cross-province); one below 10,000 gets
+    1,000 cross-province and nothing cross-county. The income is a share (TP-02's draw), here forced."""
+    def paid(low_income: bool, location: WorkLocation) -> dict:
+        body = bundled("TP-02", "TP-01-poverty")
+        if not low_income:                            # TP-02's draw says "income ≥ 10,000": it never takes
+            body = body.replace("[instruments.TP-02]\n", "[instruments.TP-02]\nenabled = false\n")
+        bench = Bench(tmp_path, body)
+        P = person(State.EMPLOYED, hire_flags=["poverty_alleviated"], work_location=location,
+                   prev_state=State.UNEMPLOYED)
+        return bench.months(P, 0, 8)
+    assert paid(False, WorkLocation.CROSS_COUNTY) == {("TP-01-poverty", "main"): 500.0}
+    assert paid(False, WorkLocation.CROSS_PROVINCE) == {("TP-01-poverty", "main"): 500.0}
+    assert paid(True, WorkLocation.CROSS_PROVINCE) == {("TP-02", "main"): 1000.0}
+    assert paid(True, WorkLocation.CROSS_COUNTY) == {}

@@ -137,6 +137,7 @@ class GroupFlag(IntEnum):
     near_retirement_1y = 1 << 21
     first_time_founder = 1 << 22
     long_term_unemployed_youth = 1 << 23
+    school_graduate_year = 1 << 24      # left a college, university or secondary vocational school this year
 
 
 # the groups' names as policy texts write them (labels for `subsim groups` and reports)
@@ -217,7 +218,7 @@ def target_masks(entries) -> tuple[int, tuple[int, ...]]:
 ALL_GROUPS = 0xFFFFFFFF     # every GroupFlag bit (an untargeted instrument's reach)
 
 MAX_INSTRUMENTS = 64    # enabled instruments per scenario (the kernels' month record holds this many)
-MAX_ALL_OF_GROUPS = 4   # all-of entries per instrument `target` (the kernels' eligibility test reads this many)
+MAX_ALL_OF_GROUPS = 5   # all-of entries per instrument `target` (the kernels' eligibility test reads this many)
 
 # Types the engine can run (all of them; validation still checks membership).
 IMPLEMENTED_TYPES = frozenset(InstrumentType)
@@ -342,6 +343,7 @@ class Slot(IntEnum):
     BUSINESS_SECTOR = 31     # agriculture or not, keyed by the business's start month
     LOAN_CAPACITY = 32       # a new guaranteed loan fits the guarantee fund's capacity
     CERTIFY = 33             # a registered unemployed person in a category applies and is certified (认定)
+    CLOSURE_LAYOFF = 34      # an employee of a firm record that closes in part loses the job to a closure
     # firm decisions
     FIRM_EXIT = 40
     FIRM_BIRTH = 41

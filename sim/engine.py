@@ -160,6 +160,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         m = month[0]
         m["t"], m["year_start"] = t, year_start
         m["sep_multiplier"] = economy["separation_multiplier"][t]
+        m["firm_exit_multiplier"] = economy["firm_exit_multiplier"][t]
         cohort = year_start + grad_month - 1
         m["cohort_month"] = cohort if cohort <= t else NEVER
         ui.fill_month(m, t)

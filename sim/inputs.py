@@ -114,6 +114,8 @@ def multiplier_tables(behaviour: dict) -> np.ndarray:
     _table(mult[L.M_JF_HUKOU], jf["hukou_multiplier"], HUKOU_KEYS)
     _table(mult[L.M_FIRM_EXIT], firms["exit_by_size"], SIZE_KEYS)
     _table(mult[L.M_FIRM_NEW_VACANCIES], firms["new_firm_vacancies"], SIZE_KEYS)
+    _table(mult[L.M_FIRM_PARTIAL_CLOSURE], {k: float(k in firms["partial_closure_sizes"]) for k in SIZE_KEYS},
+           SIZE_KEYS)
     return mult
 
 

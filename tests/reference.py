@@ -164,6 +164,7 @@ def group_flags(t, year_start, state, bits, household, age, spell, education, sc
     left = t - school_leave_month
     higher = ((education == 4) | (education == 5)) & (left >= 0)
     put(G.graduate_year, higher & (school_leave_month >= year_start))
+    put(G.school_graduate_year, (education >= 3) & (left >= 0) & (school_leave_month >= year_start))
     put(G.graduate_2y, higher & (left < 24))
     put(G.graduate_5y, higher & (left < 60))
     put(G.youth_16_24, (age >= 16 * 12) & (age < 25 * 12))

@@ -123,7 +123,7 @@ def test_all_of_target_compiles_to_masks():
     ('[["reg_unemployed"]]', "an all-of entry needs at least two group flags"),
     ('[["reg_unemployed", "youth_17"]]', "unknown group flag 'youth_17'"),
     ('[["reg_unemployed", "youth_16_24"], ["youth_16_24", "reg_unemployed"]]', "entry listed twice"),
-    ('[["a1", "b"], ["c", "d"], ["e", "f"], ["g", "h"], ["i", "j"]]', "at most 4 all-of entries"),
+    ('[["a1", "b"], ["c", "d"], ["e", "f"], ["g", "h"], ["i", "j"], ["k", "l"]]', "at most 5 all-of entries"),
     ("[3]", "an entry is a group-flag name or a list of them"),
 ])
 def test_bad_all_of_targets_are_reported(tmp_path, target, message):

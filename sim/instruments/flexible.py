@@ -14,6 +14,7 @@ def _static(m, k, p, run):
     m["flex_extension_months"][k] = p["extension_months"]
     m["flex_extension_target"][k] = group_mask(p["extension_target"])
     m["flex_near_retirement"][k] = int(round(p["to_retirement_within_years"] * 12))
+    m["flex_groups_at_entry"][k] = p["groups_at_entry"]
     return 0, -1
 
 
@@ -38,6 +39,11 @@ FLEXIBLE_SI_SUBSIDY_PARAMETERS: Schema = {
     "extension_months": months_field("extra months for persons still in an `extension_target` group when "
                                       "max_months runs out (DOMAIN_NOTES A25: +1 year)", 0, 0, 120),
     "extension_target": Field("flags", default=[], description="groups that get the extension"),
+    "groups_at_entry": Field("bool", default=False,
+                             description="test the target groups once, at the entry into flexible work (the "
+                                         "flags of the month before), so the subsidy runs its max_months from "
+                                         "there (004 A1§(八): 「离校2年内未就业的高校毕业生灵活就业后…补贴期限最长"
+                                         "不超过2年」); false: the groups of each month"),
 }
 
 
@@ -46,7 +52,8 @@ FLEXIBLE_SI_SUBSIDY = Declaration(
     fields=(("flex_max_months", np.int64),             # lifetime months paid
             ("flex_extension_months", np.int64),       # more months for the groups of extension_target
             ("flex_extension_target", np.uint32),
-            ("flex_near_retirement", np.int64)),       # paid on while this close to retirement (months)
+            ("flex_near_retirement", np.int64),        # paid on while this close to retirement (months)
+            ("flex_groups_at_entry", np.uint8)),       # groups tested at the entry, not each month
     static=_static, month=_month, claim_months=lambda p: p["max_months"] + p["extension_months"])
 
 DECLARATIONS = (FLEXIBLE_SI_SUBSIDY,)

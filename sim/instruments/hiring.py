@@ -33,6 +33,10 @@ HIRING_BONUS_PARAMETERS: Schema = {
     "min_contract_months": months_field("minimum labour-contract length of the hire (open-ended contracts "
                                          "qualify); 0 = any", 0, 0, 120),
     "firm_sizes": sizes_field(),
+    "once_per_person": Field("bool", default=False,
+                             description="paid for a person's first qualifying hire only (a re-hire of the same "
+                                         "person is not paid again, DOMAIN_NOTES A20: 一次性扩岗补助 one firm per "
+                                         "person); false: every qualifying hire"),
 }
 
 
@@ -40,7 +44,7 @@ HIRING_BONUS = Declaration(
     T.hiring_bonus, "一次性吸纳就业补贴/扩岗补助/岗位补贴", schema=HIRING_BONUS_PARAMETERS, situations=lambda p: HIRE,
     fields=(("bonus_vesting_months", np.int64),        # paid when the hire has lasted this many months
             ("bonus_min_contract_months", np.int64)),  # shorter fixed-term contracts do not qualify (0: any)
-    static=_bonus_static, month=_bonus_month)
+    static=_bonus_static, month=_bonus_month, once_per_person=lambda p: p["once_per_person"])
 
 
 def _hire_si_static(m, k, p, run):
@@ -71,6 +75,9 @@ HIRING_SI_SUBSIDY_PARAMETERS: Schema = {
     "to_retirement_within_years": to_retirement_field("hires with fewer years than this to statutory retirement at "
                                                       "the hire", "DOMAIN_NOTES A24"),
     "firm_sizes": sizes_field(),
+    "once_per_person": Field("bool", default=False,
+                             description="paid for one hire of a person only (the hire it is first paid for, "
+                                         "through its months); false: every qualifying hire"),
 }
 
 
@@ -80,7 +87,8 @@ HIRING_SI_SUBSIDY = Declaration(
             ("hire_si_near_retirement", np.int64),     # paid on while this close to retirement (months)
             ("hire_si_rate", np.float64),              # employer contribution rate of the subsidised lines
             ("hire_si_share", np.float64)),            # share of those contributions subsidised
-    static=_hire_si_static, month=_hire_si_month, claim_months=lambda p: p["max_months"])
+    static=_hire_si_static, month=_hire_si_month, claim_months=lambda p: p["max_months"],
+    once_per_person=lambda p: p["once_per_person"])
 
 
 def _tax_static(m, k, p, run):

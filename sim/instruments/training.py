@@ -52,6 +52,7 @@ TRAINING_SUBSIDY = Declaration(
 def _skill_static(m, k, p, run):
     m["skill_min_ui_months"][k] = p["min_ui_months"]
     m["skill_max_per_year"][k] = p["max_per_year"]
+    m["skill_recipients"][k] = p["ui_recipients"]
     return 0, -1
 
 
@@ -66,6 +67,9 @@ SKILL_UPGRADE_SUBSIDY_PARAMETERS: Schema = {
     "min_ui_months": months_field("UI contribution months required (DOMAIN_NOTES A32: ≥ 1 year)", 12, 0, 600),
     "max_per_year": Field("int", unit="subsidies", min=1, max=12, default=3,
                           description="per person and calendar year (DOMAIN_NOTES A32: ≤ 3)"),
+    "ui_recipients": Field("bool", default=False,
+                           description="persons drawing 失业保险金 qualify too (seed 004 M§21 「企业职工或领取失业保险金"
+                                       "人员」), for a certificate from a course no training subsidy paid"),
 }
 
 
@@ -73,6 +77,7 @@ SKILL_UPGRADE_SUBSIDY = Declaration(
     T.skill_upgrade_subsidy, "技能提升补贴", schema=SKILL_UPGRADE_SUBSIDY_PARAMETERS, situations=lambda p: (L.L_SKILL,),
     fields=(("skill_min_ui_months", np.int64),         # UI contribution months required
             ("skill_max_per_year", np.int64),          # certificates paid per person and calendar year
+            ("skill_recipients", np.uint8),            # UI recipients qualify without the insured months
             ("skill_level_fen", np.int64, L.N_SKILL_LEVELS)),   # amount by certificate level
     static=_skill_static, month=_skill_month)
 

@@ -50,7 +50,9 @@ def firm_month(t, run_key, F, beh, mult, exit_multiplier, vacancy_multiplier, or
         r = F[f]
         size = r.size_class
         if r.alive:
-            if uniform(key, f, Slot.FIRM_EXIT) < mult[L.M_FIRM_EXIT, size] * exit_multiplier:
+            # records of the partial-closure classes never close whole (their workers: persons `_decide`)
+            if mult[L.M_FIRM_PARTIAL_CLOSURE, size] == 0 \
+                    and uniform(key, f, Slot.FIRM_EXIT) < mult[L.M_FIRM_EXIT, size] * exit_multiplier:
                 r.alive = 0
                 r.exit_month = t
                 r.vacancies = 0

@@ -29,6 +29,8 @@ def group_flags(t, year_start, state, bits, household, age, spell, education, sc
         if age < 25 * 12:
             flags |= GroupFlag.long_term_unemployed_youth
     left = t - school_leave_month
+    if education >= Education.SECONDARY_VOCATIONAL and left >= 0 and school_leave_month >= year_start:
+        flags |= GroupFlag.school_graduate_year
     if (education == Education.COLLEGE or education == Education.BACHELOR_PLUS) and left >= 0:
         if school_leave_month >= year_start:
             flags |= GroupFlag.graduate_year

@@ -100,7 +100,8 @@ M_JF_REGISTRATION = 7
 M_JF_HUKOU = 8
 M_FIRM_EXIT = 9
 M_FIRM_NEW_VACANCIES = 10
-N_MULT = 11
+M_FIRM_PARTIAL_CLOSURE = 11   # 1: a record of this size class closes in part (its workers one by one), 0: whole
+N_MULT = 12
 MULT_WIDTH = 8
 
 # ---- UI benefit status (persons.ui_status), plain ints for the kernels ----------------------------
@@ -183,6 +184,7 @@ def month_dtype(n_districts: int, n_schedule: int, type_fields: list = ()) -> np
         ("cohort_month", np.int64),         # this calendar year's graduation month (NEVER before it)
         ("public_job_ratio", np.float64),   # rationing of entries into public-welfare posts
         ("sep_multiplier", np.float64),     # economy-wide separation multiplier (downturns)
+        ("firm_exit_multiplier", np.float64),   # economy-wide firm-exit multiplier (partial closures)
         ("theta", np.float64, (n_districts,)),  # vacancy rationing of job finding, by district
         # contribution rules
         ("floor_yuan", np.float64), ("ceiling_yuan", np.float64),  # monthly contribution base bounds

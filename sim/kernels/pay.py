@@ -90,15 +90,29 @@ def _spell_candidates(M, start, flags):
     return bits
 
 
+@njit(cache=True)
+def _unclaimed(p, M, bits):
+    """`bits` without the once-per-person instruments the person claimed before: a claim made in an
+    earlier spell rules the instrument out for this one (one made in this spell keeps paying it)."""
+    claimed = np.int64(p.claimed)
+    if claimed == 0:
+        return bits
+    for k in range(M.n_ins):
+        bit = M.ins_claim_bit[k]
+        if bit >= 0 and (claimed >> bit) & 1:
+            bits &= ~(np.uint64(1) << np.uint64(k))
+    return bits
+
+
 @njit(cache=True, inline="always")
 def _candidates(p, t, M):
     """The candidate bits of the person's current spell, computed in its first month that needs them.
-    A spell is known by its start month and state; the entry flags (`hire_flags`) change only with a
-    new spell, so the bits stay right for the whole spell."""
+    A spell is known by its start month and state; the entry flags (`hire_flags`) and the claims made
+    before it change only with a new spell, so the bits stay right for the whole spell."""
     start = t - np.int64(p.state_months)
     key = np.int32(start * 16 + p.state)
     if p.spell_key != key:
-        p.spell_candidates = _spell_candidates(M, start, p.hire_flags)
+        p.spell_candidates = _unclaimed(p, M, _spell_candidates(M, start, p.hire_flags))
         p.spell_key = key
     return p.spell_candidates
 
@@ -111,13 +125,21 @@ def _agriculture(p, i, M, start):
     return uniform(key, i, Slot.BUSINESS_SECTOR) < M.beh[L.SE_AGRICULTURE]
 
 
+@njit(cache=True, inline="always")
+def _flex_flags(p, M, k):
+    """The flags a flexible-work subsidy tests: those at the entry into flexible work or this month's."""
+    return p.hire_flags if M.flex_groups_at_entry[k] else p.group_flags
+
+
 @njit(cache=True)
 def _takes(p, i, M, k, month, flags, size):
     """Instrument k's claim for the event of `month`: in force then, the person in its groups, the
     type's own conditions met, and taken up."""
+    kind = M.ins_kind[k]
+    if kind == T.flexible_si_subsidy:                 # each member of a group with its own flags
+        flags = _flex_flags(p, M, k)
     if not _open(M, k, month, flags):
         return False
-    kind = M.ins_kind[k]
     if size >= 0 and (M.ins_sizes[k] >> size) & 1 == 0:
         return False
     if kind == T.hiring_bonus:
@@ -184,6 +206,14 @@ def _once(p, M, k):
 
 
 @njit(cache=True, inline="always")
+def _mark(p, M, k):
+    """Record the claim of a once-per-person hiring instrument (its later spells lose it: `_unclaimed`)."""
+    bit = M.ins_claim_bit[k]
+    if bit >= 0:
+        p.claimed = np.uint16(np.int64(p.claimed) | (np.int64(1) << bit))
+
+
+@njit(cache=True, inline="always")
 def _employed(state):
     return (state == State.EMPLOYED or state == State.SELF_EMPLOYED or state == State.FLEXIBLE
             or state == State.PUBLIC_JOB)
@@ -207,10 +237,12 @@ def _employment_linked(p, i, t, size, base, spell, M, A):
         if kind == T.hiring_bonus:
             if local and since == M.bonus_vesting_months[k] and claims(p, i, M, k, start, flags, size, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                _mark(p, M, k)
         elif kind == T.hiring_si_subsidy:
             if local and (since < M.hire_si_max_months[k] or p.retire_month - start <= M.hire_si_near_retirement[k]) \
                     and claims(p, i, M, k, start, flags, size, spell):
                 book(p, A, M, k, CostLine.main, d, to_fen(base * M.hire_si_rate[k] * M.hire_si_share[k]))
+                _mark(p, M, k)
         elif kind == T.tax_credit:
             if local and since < M.tax_months[k] and claims(p, i, M, k, start, flags, size, spell):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
@@ -305,16 +337,19 @@ def _loan_closed(p, i, t, M, A):
 @njit(cache=True)
 def _flexible(p, i, t, M, A):
     """Flexible-work SI subsidy: monthly, counted against the person's lifetime months. Its groups are
-    tested with the current flags, so no candidate bits: `_open` is tested first, inline, each month."""
+    tested with the current flags (or those at the entry into flexible work, `flex_groups_at_entry`), so
+    no candidate bits: `_open` is tested first, inline, each month. The extension's groups are this
+    month's."""
     d = p.district
     start = t - np.int64(p.state_months)
-    flags = p.group_flags
     paid = False
     for j in range(M.list_len[L.L_FLEXIBLE]):
         k = M.lists[L.L_FLEXIBLE, j]
+        flags = _flex_flags(p, M, k)
         if not M.ins_active[k] or not _open(M, k, start, flags):
             continue
-        limit = M.flex_max_months[k] + (M.flex_extension_months[k] if flags & M.flex_extension_target[k] else 0)
+        extended = p.group_flags & M.flex_extension_target[k]
+        limit = M.flex_max_months[k] + (M.flex_extension_months[k] if extended else 0)
         if (p.flex_subsidy_months < limit or p.retire_month - t <= M.flex_near_retirement[k]) \
                 and claims(p, i, M, k, start, flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
@@ -338,9 +373,11 @@ def _training_month(p, i, t, spell, M, A):
 @njit(cache=True)
 def _training_completed(p, i, t, spell, certified, M, A):
     """Course subsidy, follow-up fee and appraisal subsidy when a course ends (claimed at its start;
-    `spell` = the course's months before this one, so it started in t − spell − 1)."""
+    `spell` = the course's months before this one, so it started in t − spell − 1). Returns whether a
+    training subsidy paid for the course."""
     d = p.district
     start = t - spell - 1
+    paid = False
     for j in range(M.list_len[L.L_TRAINING]):
         k = M.lists[L.L_TRAINING, j]
         if not M.ins_active[k] or (M.training_certificate_required[k] and not certified):
@@ -350,6 +387,8 @@ def _training_completed(p, i, t, spell, certified, M, A):
             book(p, A, M, k, CostLine.training_followup, d, M.training_followup_fen[k, d])
             if certified:
                 book(p, A, M, k, CostLine.training_appraisal, d, M.training_appraisal_fen[k])
+            paid = True
+    return paid
 
 
 @njit(cache=True)
@@ -406,15 +445,18 @@ def _graduating(p, i, t, M, A):
 
 @njit(cache=True)
 def skill_upgrade(p, i, t, M, A):
-    """技能提升补贴 for a certificate just obtained (p.skill is the new level, 1–3)."""
+    """技能提升补贴 for a certificate just obtained (p.skill is the new level, 1–3): insured for the
+    months required, or drawing 失业保险金 where the instrument admits recipients."""
     if p.upgrade_year != M.year_start:
         p.upgrade_year = M.year_start
         p.upgrades = 0
     d = p.district
     level = max(min(np.int64(p.skill), 3), 1) - 1
+    recipient = p.ui_status == L.UI_BENEFIT
     for j in range(M.list_len[L.L_SKILL]):
         k = M.lists[L.L_SKILL, j]
-        if M.ins_active[k] and p.ui_contrib_months >= M.skill_min_ui_months[k] \
+        if M.ins_active[k] and (p.ui_contrib_months >= M.skill_min_ui_months[k]
+                                or (recipient and M.skill_recipients[k])) \
                 and p.upgrades < M.skill_max_per_year[k] \
                 and claims(p, i, M, k, t, p.group_flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.skill_level_fen[k, level])
@@ -442,7 +484,12 @@ def pay_person(p, i, t, applied, size, base, M, A):
     `size` is the employer's size class and `base` the declared contribution base (−1 and 0 without a
     local employer)."""
     if applied & TRAINED:
-        _training_completed(p, i, t, np.int64(applied >> SPELL_SHIFT), (applied & CERTIFIED) != 0, M, A)
+        certified = (applied & CERTIFIED) != 0
+        paid = _training_completed(p, i, t, np.int64(applied >> SPELL_SHIFT), certified, M, A)
+        # a UI recipient's certificate from a course no training subsidy paid: 技能提升补贴 (one course, one
+        # subsidy; employees' certificates: persons `_finish`)
+        if certified and not paid and p.ui_status == L.UI_BENEFIT and M.list_len[L.L_SKILL] > 0:
+            skill_upgrade(p, i, t, M, A)
     if applied & INTERN_HIRED:
         _intern_hired(p, i, t, np.int64(applied >> SPELL_SHIFT), M, A)
     if applied & CLOSED and p.loan_yuan > 0:

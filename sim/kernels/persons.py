@@ -61,8 +61,10 @@ def _decide(p, i, key, M, firm, A):
     t = M.t
     if p.state == State.EMPLOYED:
         local = p.employer >= 0
-        forced = local and firm.alive == 0
         size = firm.size_class if local else 0
+        forced = local and (firm.alive == 0 or (
+            M.mult[L.M_FIRM_PARTIAL_CLOSURE, size] > 0     # a record closing in part: this worker's share
+            and uniform(key, i, Slot.CLOSURE_LAYOFF) < M.mult[L.M_FIRM_EXIT, size] * M.firm_exit_multiplier))
         h = D.separation_hazard(local, t - p.birth_month, size, t - p.hire_month, M)
         cut = M.beh[L.RESP_REFUND_LAYOFF] if local and (M.refund_sizes >> size) & 1 else 0.0
         event, involuntary = D.decide_employed(key, i, forced, h, cut, M)

@@ -201,5 +201,14 @@ BEHAVIOUR_SCHEMA = {
                           description="vacancies a firm posts each month, per insured employee"),
         "new_firm_vacancies": F("table", choices=SIZE_KEYS, min=0, max=10_000,
                                 description="vacancies posted by a firm in its first month"),
+        "partial_closure_sizes": F("choice_list", choices=SIZE_KEYS, default=["large"],
+                                   description="size classes whose firm records close in part: a record "
+                                               "stands for many real firms of the sample's weight, which close "
+                                               "independently, so each month each of its workers loses the "
+                                               "job to a closure with the exit probability and the record "
+                                               "lives on; the other classes' records close whole. Default "
+                                               "large: assumption — one large record holds ≈ 1 % of the "
+                                               "sample's insured jobs, and its whole closure is a mass layoff "
+                                               "of tens of thousands no real month shows (docs/decisions.md)"),
     },
 }

@@ -89,6 +89,13 @@ INSTRUMENT_COMMON: Schema = {
     "payee": Field("enum", choices=tuple(Payee.__members__), description="who receives the money"),
     "valid": Field("month_range", default=DERIVED,
                    description="[first, last] month in force (实施期限); default: the whole run"),
+    "text_valid": Field("month_range", default=DERIVED,
+                        description="the window the policy text states, when `valid` departs from it (e.g. a "
+                        "measure the text ends in 2023, modelled to 2025 on a national renewal); the report "
+                        "lists every such instrument. Needs text_valid_reason. Default: none (`valid` is the "
+                        "text's window)"),
+    "text_valid_reason": Field("str", default="", description="why `valid` departs from `text_valid` (a "
+                               "citation or 'assumption: …'); required with text_valid"),
     "application": Field("enum", choices=APPLICATIONS, default="required",
                          description="required: the payee must apply, so `take_up` is given; none: paid "
                          "without application (免申即享, 直补快办: data matching), to every eligible case"),

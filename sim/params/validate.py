@@ -155,6 +155,9 @@ def _instrument(iid: str, body: Any, walker: Walker, start: str | None,
     if since and valid and month_number(since) > month_number(valid[0]):
         report.add(path + ("since",), since, f"must not be after the first month of valid ({valid[0]}): "
                    "since says when the instrument or its predecessor came into force")
+    if values.get("text_valid") and not values.get("text_valid_reason"):
+        report.add(path + ("text_valid_reason",), NO_VALUE, "required with text_valid: why valid departs from "
+                   "the text's window (a citation or 'assumption: …')")
     if since and not values.get("since_source"):
         report.add(path + ("since_source",), NO_VALUE, "required with since: the law, document or "
                    "DOMAIN_NOTES row that dates it, or 'assumption: …'")
@@ -219,18 +222,22 @@ def _check_single_instances(instruments: dict[str, dict[str, Any]], report: Repo
             first_enabled[kind] = iid
 
 
+def _once_default(values: dict[str, Any]) -> bool:
+    field = (instrument_schema(values.get("type")) or {}).get("once_per_person")
+    return isinstance(field, Field) and field.default is True
+
+
 def _check_capacity(instruments: dict[str, dict[str, Any]], report: Reporter) -> None:
     """The kernels' month record holds MAX_INSTRUMENTS enabled instruments and persons carry 16 bits
-    for once-per-person allowances."""
+    for once-per-person instruments."""
     enabled = [iid for iid, v in instruments.items() if v.get("enabled", False)]
     if len(enabled) > MAX_INSTRUMENTS:
         report.add(("instruments", enabled[MAX_INSTRUMENTS]), NO_VALUE,
                    f"at most {MAX_INSTRUMENTS} enabled instruments per scenario ({len(enabled)} are enabled)")
-    once = [iid for iid in enabled if instruments[iid].get("type") == "one_time_allowance"
-            and instruments[iid].get("once_per_person", True)]
+    once = [iid for iid in enabled if instruments[iid].get("once_per_person", _once_default(instruments[iid]))]
     if len(once) > 16:
         report.add(("instruments", once[16], "once_per_person"), True,
-                   f"at most 16 enabled one_time_allowance instruments may be once_per_person ({len(once)} are)")
+                   f"at most 16 enabled instruments may be once_per_person ({len(once)} are)")
 
 
 def validate_document(document: Mapping[str, Any], scenario_path: str | Path,

@@ -138,6 +138,9 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     sections.append((t("outcomes"), table_html(outcomes, rates)))
     sections.append((t("targets"), targets_section(results, lang)))
     sections.append((backtest.t(lang, "heading"), backtest_section(results, lang)))
+    windows = tables.window_table(m, lang)
+    if len(windows):
+        sections.append((t("windows"), table_html(windows) + f'<p class="note">{t("windows_note")}</p>'))
     if with_appendix:
         sections.append((t("appendix"), legend_html(lang) + table_html(tables.parameters_table(m, lang), scroll=True)))
     return sections

@@ -193,6 +193,17 @@ def parameters_table(manifest: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("parameter"), t("value"), t("source"), t("key")])
 
 
+def window_table(manifest: dict, lang: str) -> pd.DataFrame:
+    """Instruments whose modelled window (`valid`) departs from the one their text states (`text_valid`),
+    with the reason."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    rows = [(ins_id, spec.get("name_zh", ""), " – ".join(spec["text_valid"]), " – ".join(spec.get("valid", [])),
+             spec.get("text_valid_reason", ""))
+            for ins_id, spec in manifest["resolved_scenario"].get("instruments", {}).items()
+            if spec.get("text_valid") and spec.get("text_valid") != spec.get("valid") and spec.get("enabled", True)]
+    return pd.DataFrame(rows, columns=[t("instrument"), t("name"), t("text_window"), t("model_window"), t("reason")])
+
+
 def _flatten(document, prefix: str):
     """(key path, value) of a scenario section; a table of month → value (a by-month schedule) is one value."""
     if isinstance(document, dict) and document and not all(k[:1].isdigit() for k in document):

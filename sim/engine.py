@@ -15,7 +15,8 @@ import numpy as np
 
 from sim.codes import Fund, InstrumentType, N_COST_LINES, N_OUTCOMES, Outcome
 from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
-from sim.instruments import Envelopes, InstrumentTable, fixed_award, month_dtype, placement_fees, stabilization_refund
+from sim.instruments import (Envelopes, InstrumentTable, RefundGroups, fixed_award, month_dtype, placement_fees,
+                             stabilization_refund)
 from sim.instruments.public_job import stated_posts
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
@@ -152,6 +153,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     posts = stated / population.weight if stated else inputs.public_job_posts
     district_shares = np.array(list(scenario.profile["districts"]["population_share"].values()), np.float64)
     fund = _UiFund(scenario, population.weight, ui.fund_shares)
+    refund_groups = RefundGroups(len(F))
     record.ui_fund_opening_fen = fund.balance
     start_abs = month_number(scenario.start)
     first, last_close = (resume.month, resume.last_close) if resume is not None else (0, 0)
@@ -203,10 +205,13 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         placements_year += chunks["placements"].sum(axis=0)
         # 7. instruments paid to firms and institutions
         cover = fund.gate_cover(t, first, record)
-        for k, ins in enumerate(instruments):
+        if month_of_year == 1:
+            refund_groups.new_year()
+        for k in table.order:                 # rank order: an exclusive group's first claim is made first
+            ins = instruments[k]
             if ins.type == InstrumentType.stabilization_refund:
                 stabilization_refund(ins, k, t, month_of_year, F, key, ui.benefit[t], cover, record.ledger_fen[t],
-                                     record.ledger_count[t])
+                                     record.ledger_count[t], refund_groups)
             elif ins.type == InstrumentType.fixed_award:
                 fixed_award(ins, k, t, month_of_year, district_shares, record.direct_fen[t], record.direct_count[t])
             elif ins.type == InstrumentType.placement_fee and (month_of_year == 12 or t == T - 1):

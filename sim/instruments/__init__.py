@@ -13,9 +13,9 @@ The kernel rules read the named fields in sim.kernels.pay. Layer: above sim.para
 from sim.instruments.awards import fixed_award, placement_fees
 from sim.instruments.declaration import instrument_key
 from sim.instruments.envelopes import Envelopes
-from sim.instruments.refund import stabilization_refund
+from sim.instruments.refund import RefundGroups, stabilization_refund
 from sim.instruments.registry import DECLARATION, month_dtype
 from sim.instruments.table import InstrumentTable
 
-__all__ = ["DECLARATION", "Envelopes", "InstrumentTable", "fixed_award", "instrument_key", "month_dtype",
+__all__ = ["DECLARATION", "Envelopes", "InstrumentTable", "RefundGroups", "fixed_award", "instrument_key", "month_dtype",
            "placement_fees", "stabilization_refund"]

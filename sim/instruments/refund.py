@@ -13,11 +13,32 @@ STABILIZATION_REFUND = Declaration(
     T.stabilization_refund, "稳岗返还", person_level=False, refund_response=True)
 
 
+class RefundGroups:
+    """Firms paid this calendar year by a member of each exclusive group: a firm gets one refund of a
+    group a year (the first member in the group's order that pays it; the engine calls the refunds in
+    that order, priority first)."""
+
+    def __init__(self, n_firms: int):
+        self.n_firms = n_firms
+        self.paid: dict[str, np.ndarray] = {}
+
+    def of(self, group: str) -> np.ndarray:
+        """The group's mask of firms paid this year (all False for a new group)."""
+        if group not in self.paid:
+            self.paid[group] = np.zeros(self.n_firms, bool)
+        return self.paid[group]
+
+    def new_year(self) -> None:
+        for mask in self.paid.values():
+            mask[:] = False
+
+
 def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray, run_key: np.uint64,
                          benefit_fen: np.ndarray, cover: float, ledger_fen: np.ndarray,
-                         ledger_count: np.ndarray) -> None:
+                         ledger_count: np.ndarray, groups: RefundGroups) -> None:
     """稳岗返还 in its pay month: every alive firm that passes the tests is paid (sample fen, by the
-    firm's district) the refund computed on last year's accounts (firms.year_end_close)."""
+    firm's district) the refund computed on last year's accounts (firms.year_end_close). A firm already
+    paid this year by a member of the instrument's `exclusive_group` is not paid again."""
     p = ins.params
     if month_of_year != p["pay_month"] or not ins.active[t] or cover < p["min_fund_months"]:
         return
@@ -34,6 +55,8 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
                 & (F["contrib_months"] >= p["min_contribution_months"])
                 & (((firm_sizes(p) >> F["size_class"].astype(np.int64)) & 1) == 1)
                 & (draws < ins.take_up[t]))
+    if ins.exclusive_group:
+        eligible &= ~groups.of(ins.exclusive_group)
     sme = F["size_class"] < SizeClass.LARGE
     share = np.where(sme, p["share"].get("sme", 0.0), p["share"].get("large", 0.0))
     if p["basis"] == "ui_contributions":
@@ -43,6 +66,8 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
     else:
         amount = np.floor(p["benefit_months"] * benefit_fen[F["district"]] * insured + 0.5)
     amount = np.where(eligible, amount, 0).astype(np.int64)
+    if ins.exclusive_group:
+        groups.of(ins.exclusive_group)[:] |= amount > 0
     districts = F["district"].astype(np.int64)
     np.add.at(ledger_fen[k, 0], districts, amount)
     np.add.at(ledger_count[k, 0], districts, (amount > 0).astype(np.int64))

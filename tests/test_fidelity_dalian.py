@@ -1,0 +1,48 @@
+"""Dalian 2020 (seed 003): golden cases of the fidelity fixes (issue 13 items 27–31), computed by hand
+from the text."""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.codes import SizeClass
+from sim.instruments import RefundGroups, stabilization_refund
+from tests.instrument_bench import Bench
+from tests.test_instruments import _firms, instrument
+
+SR = (instrument("SR-01", "stabilization_refund", "firm",
+                 'basis = "ui_contributions"\nshare = { sme = 1.0, large = 0.5 }\npay_month = 9\n'
+                 'exclusive_group = "refund"\npriority = 1')
+      + instrument("SR-02", "stabilization_refund", "firm",
+                   'basis = "ui_benefit_months"\nbenefit_months = 6\npay_month = 9\n'
+                   'exclusive_group = "refund"\npriority = 2'))
+
+
+def test_sr01_sr02_a_firm_gets_one_refund_of_the_group_the_first_in_its_order(tmp_path):
+    """003 §(三) L19: SR-01 「返還標準提高至企業及其職工上年度繳納失業保險費的100%」 and SR-02
+    「按6個月的當地月人均失業保險金和參保職工人數給予穩崗返還」 are alternatives (exclusive group
+    "refund"): a firm eligible for both is paid once, by SR-02 (priority 2, claimed first); a firm
+    SR-02 does not reach (layoffs 15 % with 31 insured > 5.5 %: neither) or that SR-02 misses gets
+    SR-01 only if it passes SR-01's own tests."""
+    bench = Bench(tmp_path, SR)
+    sr01, sr02 = bench.instruments
+    ui_last = 1_481_238                                            # fen of UI contributions last year
+    F = _firms([(SizeClass.SMALL, 20, 0.0, ui_last, 24),          # both: SR-02 only
+                (SizeClass.MEDIUM, 31, 0.15, ui_last, 24)])       # neither (layoffs)
+    benefit_fen = np.array([170_100, 158_400, 158_400, 158_400])
+    ledger_fen = np.zeros((2, 10, 4), np.int64)
+    count = np.zeros_like(ledger_fen)
+    groups = RefundGroups(len(F))
+    for k, ins in ((1, sr02), (0, sr01)):                          # the engine's rank order
+        stabilization_refund(ins, k, 8, 9, F, np.uint64(1), benefit_fen, 30.0, ledger_fen, count, groups)
+    assert ledger_fen[1].sum() == 6 * 170_100 * 20                # SR-02: 6 × 1,701 yuan × 20 insured
+    assert ledger_fen[0].sum() == 0                               # SR-01: the firm already has SR-02
+    assert count.sum() == 1
+    # without the group both would pay: SR-01 100 % of 14,812.38 yuan
+    alone = np.zeros_like(ledger_fen)
+    stabilization_refund(sr01, 0, 8, 9, F, np.uint64(1), benefit_fen, 30.0, alone, count, RefundGroups(len(F)))
+    assert alone[0].sum() == ui_last
+    # a new calendar year: the group's marks are cleared and the firm can be paid again
+    groups.new_year()
+    again = np.zeros_like(ledger_fen)
+    stabilization_refund(sr01, 0, 20, 9, F, np.uint64(1), benefit_fen, 30.0, again, count, groups)
+    assert again[0].sum() == ui_last

@@ -47,6 +47,8 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
     firm_month = np.uint64(month_key(np.uint64(run_key), EntityKind.FIRM, t))
     key = np.uint64(fold(firm_month, np.int64(instrument_key(ins.id))))
     uniforms(key, 0, n, Slot.INSTRUMENT, draws)
+    in_difficulty = np.empty(n)                # the firm is among those the variant targets
+    uniforms(key, 0, n, Slot.INSTRUMENT_DETAIL, in_difficulty)
     insured = F["insured_avg_last"]
     small = insured <= p["small_firm_insured_max"]
     limit = np.where(small, np.maximum(p["small_firm_layoff_rate_max"], p["layoff_rate_max"][t]),
@@ -54,7 +56,7 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
     eligible = ((F["alive"] == 1) & (insured > 0) & (F["layoff_rate_last"] <= limit)
                 & (F["contrib_months"] >= p["min_contribution_months"])
                 & (((firm_sizes(p) >> F["size_class"].astype(np.int64)) & 1) == 1)
-                & (draws < ins.take_up[t]))
+                & (draws < ins.take_up[t]) & (in_difficulty < p["difficult_firm_share"]))
     if ins.exclusive_group:
         eligible &= ~groups.of(ins.exclusive_group)
     sme = F["size_class"] < SizeClass.LARGE

@@ -85,6 +85,12 @@ STABILIZATION_REFUND: Schema = {
     "min_fund_months": F("float", unit="months", min=0.0, max=600.0, default=12.0,
                          description="备付 gate: paid only if the UI fund's months of cover at the end of the "
                                      "previous month reach this (DOMAIN_NOTES A1, A6: ≥ 1 year)"),
+    "difficult_firm_share": F("float", unit="share of firms", min=0.0, max=1.0, default=1.0,
+                              name_zh="困难企业占比",
+                              description="share of the firms passing the other tests that the variant "
+                                          "targets, e.g. firms in temporary difficulty (面临暂时性生产经营困难, "
+                                          "DOMAIN_NOTES A2): drawn per firm and pay month, apart from the "
+                                          "take-up draw; 1 = every firm (the regular refund)"),
     "firm_sizes": _sizes(),
 }
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.codes import SizeClass
+from sim.codes import SizeClass, State
 from sim.instruments import RefundGroups, stabilization_refund
-from tests.instrument_bench import Bench
+from tests.instrument_bench import Bench, person
 from tests.test_instruments import _firms, instrument
 
 SR = (instrument("SR-01", "stabilization_refund", "firm",
@@ -46,3 +46,23 @@ def test_sr01_sr02_a_firm_gets_one_refund_of_the_group_the_first_in_its_order(tm
     again = np.zeros_like(ledger_fen)
     stabilization_refund(sr01, 0, 20, 9, F, np.uint64(1), benefit_fen, 30.0, again, count, groups)
     assert again[0].sum() == ui_last
+
+
+def test_ui06_dibao_taper_follows_the_first_entry_into_employment_only(tmp_path):
+    """003 §(十七)¶2 L77 「對首次實現就業(含自謀職業)或者自主創業…的,…實施低保漸退,自就業或者創業的當月起,
+    6個月內不計算勞動收入」: 6 months of the kept 低保 (678 yuan, assumption) after the first entry; a second
+    entry (after losing that job) pays nothing."""
+    bench = Bench(tmp_path, instrument("UI-06", "dibao_taper", "household",
+                                       'target = ["dibao"]\namount = 678\nmonths = 6\nfirst_time_only = true'))
+    P = person(State.EMPLOYED, hire_flags=["dibao"], employer=0, prev_state=State.UNEMPLOYED)
+    assert bench.months(P, 0, 11) == {("UI-06", "main"): 6 * 678.0}
+    # the job ends, a new job begins in month 20 (a new spell: state_months back to 0)
+    P[0]["state_months"] = 0
+    assert bench.months(P, 20, 31) == {}
+    # without first_time_only (Jixi UI-08, Jiulongpo UI-07): every entry from outside employment pays
+    again = Bench(tmp_path, instrument("UI-08", "dibao_taper", "household",
+                                       'target = ["dibao"]\namount = 678\nmonths = 6'))
+    Q = person(State.EMPLOYED, hire_flags=["dibao"], employer=0, prev_state=State.UNEMPLOYED)
+    assert again.months(Q, 0, 11) == {("UI-08", "main"): 6 * 678.0}
+    Q[0]["state_months"] = 0
+    assert again.months(Q, 20, 31) == {("UI-08", "main"): 6 * 678.0}

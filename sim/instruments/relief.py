@@ -30,6 +30,7 @@ def _dibao_static(m, k, p, run):
 DIBAO_TAPER = Declaration(
     T.dibao_taper, "低保渐退", situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("dibao_months", np.int64),),              # months 低保 continues after taking a job
-    static=_dibao_static, month=amount(lambda p, t: p["amount"][t]))
+    static=_dibao_static, month=amount(lambda p, t: p["amount"][t]),
+    once_per_person=lambda p: p["first_time_only"])
 
 DECLARATIONS = (CONTRIBUTION_RELIEF, DIBAO_TAPER)

@@ -184,6 +184,22 @@ def _once(p, M, k):
 
 
 @njit(cache=True, inline="always")
+def _first_entry(p, M, k, since):
+    """For an instrument paid over the first months of a person's first entry only (首次实现就业: it holds a
+    claim bit): the entry month claims the bit, or, when an earlier entry claimed it, drops the instrument
+    from this spell's candidates; a later month of the spell pays only if its entry month claimed."""
+    bit = M.ins_claim_bit[k]
+    if bit < 0:
+        return True
+    if since > 0:
+        return (np.int64(p.claimed) >> bit) & 1 == 1
+    if _once(p, M, k):
+        return True
+    p.spell_candidates &= ~(np.uint64(1) << np.uint64(k))
+    return False
+
+
+@njit(cache=True, inline="always")
 def _employed(state):
     return (state == State.EMPLOYED or state == State.SELF_EMPLOYED or state == State.FLEXIBLE
             or state == State.PUBLIC_JOB)
@@ -220,7 +236,7 @@ def _employment_linked(p, i, t, size, base, spell, M, A):
                 A.placements[M.ins_slot[k], d] += 1
         elif kind == T.dibao_taper:      # from outside employment (a job-to-flexible move is not an entry)
             if since < M.dibao_months[k] and not _employed(p.prev_state) \
-                    and claims(p, i, M, k, start, flags, NO_SIZE, spell):
+                    and claims(p, i, M, k, start, flags, NO_SIZE, spell) and _first_entry(p, M, k, since):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == T.one_time_allowance:
             event = M.allowance_event[k]

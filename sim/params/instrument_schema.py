@@ -269,6 +269,9 @@ CONTRIBUTION_RELIEF: Schema = {
 DIBAO_TAPER: Schema = {
     "amount": _amount("monthly amount per household while it continues", name_zh="渐退标准"),
     "months": _months("months after entry into employment (seed 003 §(十六): 6)", 6, 1, 60),
+    "first_time_only": F("bool", default=False,
+                         description="only after the person's first entry into employment or business in the "
+                                     "run (首次实现就业, seed 003 §(十七)¶2); false: after every entry"),
 }
 
 PLACEMENT_FEE: Schema = {

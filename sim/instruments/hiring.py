@@ -7,6 +7,7 @@ import numpy as np
 
 from sim.codes import InstrumentType as T
 from sim.instruments.declaration import Declaration, per_district
+from sim.kernels.money import fen_array as fen
 from sim.kernels import layout as L
 
 HIRE = (L.L_EMPLOYMENT, L.L_HIRE_VALUE)
@@ -56,9 +57,24 @@ HIRING_SI_SUBSIDY = Declaration(
     static=_hire_si_static, month=_hire_si_month)
 
 
+TAX_VINTAGES = 8        # amounts a tax credit can change through in one run (effective months)
+LATER = np.iinfo(np.int64).max   # vintage slot not used
+
+
 def _tax_static(m, k, p, run):
+    """The credit a hire or business keeps for its whole period is the one in force in its first month
+    (财税〔2019〕22号 lets credits granted under 财税〔2017〕49号 run on to their end, recalled): one
+    monthly amount per vintage, from the run month its effective month begins."""
     months = int(round(p["max_years"] * 12))
     m["tax_months"][k] = months
+    monthly = fen(np.asarray(p["per_year"]) * np.asarray(p["usable_share"]) / 12)
+    begins = [0] + [t for t in range(1, len(monthly)) if monthly[t] != monthly[t - 1]]
+    if len(begins) > TAX_VINTAGES:
+        raise ValueError(f"tax_credit: per_year × usable_share changes {len(begins) - 1} times in the run; "
+                         f"at most {TAX_VINTAGES - 1} effective months are supported")
+    m["tax_vintage_from"][k] = LATER
+    m["tax_vintage_from"][k, :len(begins)] = begins
+    m["tax_vintage_fen"][k, :len(begins)] = monthly[begins]
     return months, -1
 
 
@@ -70,7 +86,9 @@ def _tax_month(m, k, p, t, run):
 
 TAX_CREDIT = Declaration(
     T.tax_credit, "税收扣减", situations=lambda p: HIRE if p["applies_to"] == "hire" else (L.L_BUSINESS,),
-    fields=(("tax_months", np.int64),),                # months of the hire or business credited
+    fields=(("tax_months", np.int64),                  # months of the hire or business credited
+            ("tax_vintage_from", np.int64, TAX_VINTAGES),   # run month each vintage's amount applies from
+            ("tax_vintage_fen", np.int64, TAX_VINTAGES)),   # monthly credit of hires made from then
     static=_tax_static, month=_tax_month)
 
 DECLARATIONS = (HIRING_BONUS, HIRING_SI_SUBSIDY, TAX_CREDIT)

@@ -184,6 +184,18 @@ def _once(p, M, k):
 
 
 @njit(cache=True, inline="always")
+def _tax_vintage_fen(M, k, start):
+    """Monthly tax credit of a hire or business that began in run month `start`: the amount in force then
+    (its vintage; before the first effective month, the first amount)."""
+    fen = M.tax_vintage_fen[k, 0]
+    for j in range(1, M.tax_vintage_from.shape[1]):
+        if M.tax_vintage_from[k, j] > start:
+            break
+        fen = M.tax_vintage_fen[k, j]
+    return fen
+
+
+@njit(cache=True, inline="always")
 def _first_entry(p, M, k, since):
     """For an instrument paid over the first months of a person's first entry only (首次实现就业: it holds a
     claim bit): the entry month claims the bit, or, when an earlier entry claimed it, drops the instrument
@@ -229,7 +241,7 @@ def _employment_linked(p, i, t, size, base, spell, M, A):
                 book(p, A, M, k, CostLine.main, d, to_fen(base * M.hire_si_rate[k] * M.hire_si_share[k]))
         elif kind == T.tax_credit:
             if local and since < M.tax_months[k] and claims(p, i, M, k, start, flags, size, spell):
-                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, _tax_vintage_fen(M, k, start))
         elif kind == T.placement_fee:
             if p.state == State.EMPLOYED and since == M.placement_vesting_months[k] \
                     and claims(p, i, M, k, start, flags, NO_SIZE, spell):
@@ -276,7 +288,7 @@ def _business(p, i, t, spell, M, A):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == T.tax_credit:
             if age < M.tax_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
-                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, _tax_vintage_fen(M, k, start))
         elif kind == T.one_time_allowance:
             if age == M.allowance_wait_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell) \
                     and _once(p, M, k):

@@ -143,9 +143,10 @@ UI_BENEFIT: Schema = {
     "carry_over": Field("bool", default=True, description="unused months carry into the next claim "
                         "(DOMAIN_NOTES A15)"),
     "continue_to_retirement_within_months": Field(
-        "int", unit="months", min=0, max=120, default=12,
+        "int", unit="months", min=0, max=120, default=12, by_month=True,
         description="if at expiry fewer months than this remain to statutory retirement, the benefit "
-        "continues to retirement; 0 disables (seed 003 §(十七), DOMAIN_NOTES A17)"),
+        "continues to retirement; 0 disables (seed 003 §(十七), DOMAIN_NOTES A17); by effective month "
+        "(the national rule dates from 2019-12)"),
     "medical_rate": Field("float", unit="share of base", min=0.0, max=0.3, default=0.08,
                           by_month=True, name_zh="代缴医疗保险费率",
                           description="basic medical (incl. maternity) contribution paid on the "

@@ -66,3 +66,15 @@ def test_ui06_dibao_taper_follows_the_first_entry_into_employment_only(tmp_path)
     assert again.months(Q, 0, 11) == {("UI-08", "main"): 6 * 678.0}
     Q[0]["state_months"] = 0
     assert again.months(Q, 20, 31) == {("UI-08", "main"): 6 * 678.0}
+
+
+def test_tr11_a_certified_difficulty_trainee_is_paid_the_living_allowance(tmp_path):
+    """003 §(十六)¶1 L67 「對參加線上培訓的建檔立卡貧困勞動力、就業困難人員、零就業家庭成員,培訓期間…參照當地
+    農村居民最低生活保障標準…給予生活費補貼」: a certified 就业困难人员 who enters a course from registered
+    unemployment keeps the flag in the course's entry flags (the status lasts through a course), so the
+    allowance (500 a month, assumption) is paid for each course month: 3 months → 1,500."""
+    bench = Bench(tmp_path, instrument("TR-11", "training_subsidy", "person",
+                                       'target = ["poverty_alleviated", "difficulty", "zero_employment_family"]\n'
+                                       'amount = 0\nliving_allowance = 500'))
+    P = person(State.TRAINING, hire_flags=["difficulty", "reg_unemployed"], prev_state=State.UNEMPLOYED)
+    assert bench.months(P, 0, 2) == {("TR-11", "training_living"): 3 * 500.0}

@@ -31,7 +31,8 @@ CHECKS = ("active_spending_per_resident", "ui_benefit_months_per_claim", "reempl
 
 CATEGORIES = ("certification is at its upper bound (0.5 a month) and the ratio does not rise with it: the "
               "registered unemployed in Jiulongpo's 就业困难人员 categories (profile groups.difficulty_any_of) are too "
-              "few to reach Chongqing's published ratio; the categories or their job finding need a refit")
+              "few to reach Chongqing's published ratio; adding 离校未就业高校毕业生 (graduate_2y, as 002 §(十四) "
+              "counts them) raised it from 0.106 to 0.115 (< 0.124); their job finding needs a refit")
 LAYOFF = ("a single large firm record exits in 2025-06 at 100,000 persons (a mass layoff: unemployment 4.5 % → 6.5 %, "
           "UI benefit cost ×3, 2025 entries inflated and 2024's short of the target); firm exits of the largest size "
           "class need a size-specific, partial-closure hazard")

@@ -31,7 +31,7 @@ def test_sr01_sr02_a_firm_gets_one_refund_of_the_group_the_first_in_its_order(tm
     benefit_fen = np.array([170_100, 158_400, 158_400, 158_400])
     ledger_fen = np.zeros((2, 10, 4), np.int64)
     count = np.zeros_like(ledger_fen)
-    groups = RefundGroups(len(F))
+    groups = RefundGroups()
     for k, ins in ((1, sr02), (0, sr01)):                          # the engine's rank order
         stabilization_refund(ins, k, 8, 9, F, np.uint64(1), benefit_fen, 30.0, ledger_fen, count, groups)
     assert ledger_fen[1].sum() == 6 * 170_100 * 20                # SR-02: 6 × 1,701 yuan × 20 insured
@@ -39,7 +39,7 @@ def test_sr01_sr02_a_firm_gets_one_refund_of_the_group_the_first_in_its_order(tm
     assert count.sum() == 1
     # without the group both would pay: SR-01 100 % of 14,812.38 yuan
     alone = np.zeros_like(ledger_fen)
-    stabilization_refund(sr01, 0, 8, 9, F, np.uint64(1), benefit_fen, 30.0, alone, count, RefundGroups(len(F)))
+    stabilization_refund(sr01, 0, 8, 9, F, np.uint64(1), benefit_fen, 30.0, alone, count, RefundGroups())
     assert alone[0].sum() == ui_last
     # a new calendar year: the group's marks are cleared and the firm can be paid again
     groups.new_year()

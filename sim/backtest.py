@@ -153,7 +153,8 @@ def result_problems(results) -> list[str]:
     """Negative payments, balances or cover, and missing or infinite numbers where a value is defined,
     in the run's costs, budget, outcomes and funds (one line per table and column)."""
     problems = []
-    money = ("amount_yuan", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan", "payments")
+    money = ("amount_yuan", "claimed_yuan", "unfunded_yuan", "central_yuan", "provincial_yuan", "city_yuan",
+             "district_yuan", "payments")
     for name in ("costs", "budget"):
         frame = getattr(results, name)
         for column in money:

@@ -186,7 +186,7 @@ class ComparisonTask:
             if self.attribution:
                 rows.append(attr.attribute_replication(
                     scenario, self.rep, done.state, done.record, trace, done.part["costs"],
-                    lambda s, r: costs_table(r, month_labels(s), s.city_share), self.window)
+                    lambda s, r: costs_table(r, month_labels(s), s.city_share, s.transfer_share), self.window)
                     .assign(scenario=scenario.name))
         return {"parts": parts, "attribution": pd.concat(rows, ignore_index=True) if rows else None}
 

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from sim.codes import Fund, N_COST_LINES, N_OUTCOMES, Outcome
-from sim.instruments import OutsideMonth
+from sim.instruments import OutsideMonth, RefundGroups
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.persons import certify_initial, person_month, refresh_flags
@@ -128,6 +128,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         paid_fraction=np.ones((T, len(Fund))), loan_fen=np.zeros((T, n_slots), np.int64))
     placements_year = np.zeros((n_slots, n_districts), np.int64)
     posts, district_shares = packed.public_job_posts, packed.district_shares
+    refund_groups = RefundGroups()
     record.ui_fund_opening_fen = fund.balance
     start_abs = month_number(scenario.start)
     first, last_close = (resume.month, resume.last_close) if resume is not None else (0, 0)
@@ -180,9 +181,12 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         placements_year += chunks["placements"].sum(axis=0)
         # 7. instruments paid to firms and institutions
         cover = fund.gate_cover(t, first, record)
+        if month_of_year == 1:
+            refund_groups.new_year()
         table.pay_outside(OutsideMonth(t, month_of_year, t == T - 1, F, key, ui.benefit[t], cover, district_shares,
                                        population.weight, placements_year, record.ledger_fen[t],
-                                       record.ledger_count[t], record.direct_fen[t], record.direct_count[t]))
+                                       record.ledger_count[t], record.direct_fen[t], record.direct_count[t],
+                                       refund_groups))
         if month_of_year == 12:
             placements_year[:] = 0
         # 8. funds: budget envelopes, the UI fund account, guarantee capacity

@@ -13,7 +13,8 @@ from sim.codes import REVENUE_FORGONE_FUNDS, CostLine, Fund
 REVENUE_FORGONE = frozenset(fund.name for fund in REVENUE_FORGONE_FUNDS)
 
 COST_COLUMNS = ["month", "instrument", "type", "funding", "district", "payee", "line", "amount_yuan", "payments",
-                "beneficiaries", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan", "amount_fen_sample"]
+                "beneficiaries", "claimed_yuan", "unfunded_yuan", "central_yuan", "provincial_yuan", "city_yuan",
+                "district_yuan", "amount_fen_sample"]
 
 
 def split_fen(amount: int, shares: dict[Fund, float]) -> dict[Fund, int]:
@@ -59,12 +60,15 @@ def split_fen_array(amounts: np.ndarray, shares: dict[Fund, float]) -> np.ndarra
     return parts
 
 
-def costs_table(record, month_labels: list[str], city_share: dict | None = None) -> pd.DataFrame:
+def costs_table(record, month_labels: list[str], city_share: dict | None = None,
+                transfer_share: dict | None = None) -> pd.DataFrame:
     """Long cost table: one row per month × instrument × cost line × fund × district with payments.
 
     `claimed_yuan` is what the rules entitle claimants to; `amount_yuan` what is paid after budget
-    envelopes (`unfunded_yuan` the difference); `city_yuan` / `district_yuan` split the payment by the
-    scenario's cost sharing (`city_share`: fund → share per district; funds not listed: all city).
+    envelopes (`unfunded_yuan` the difference); `central_yuan` / `provincial_yuan` / `city_yuan` /
+    `district_yuan` split the payment by the scenario's cost sharing: the transfers first
+    (`transfer_share`: fund → (central, provincial) shares), then the rest between city and district
+    (`city_share`: fund → city share per district); funds not listed: all city.
     `amount_fen_sample` is the claim in fen of the simulated sample (0 for awards and fees, which are
     computed in real money). Vectorised per instrument: one row per nonzero cell and fund."""
     sample = _cells(record.ledger_count, record.ledger_fen, record.ledger_count, record, weighted=True)
@@ -97,11 +101,19 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None)
     # monthly lines pay each person at most once a month, so payments and beneficiaries coincide
     frame["beneficiaries"] = frame["payments"]
     share = np.ones(len(frame))
+    central, provincial = np.zeros(len(frame)), np.zeros(len(frame))
     for fund, by_district in (city_share or {}).items():
         rows = cells["fund"] == int(fund)
         share[rows] = np.asarray(by_district, np.float64)[cells["d"][rows]]
-    frame["city_yuan"] = (frame["amount_yuan"] * share).round(2)
-    frame["district_yuan"] = (frame["amount_yuan"] - frame["city_yuan"]).round(2)
+    for fund, (to_central, to_provincial) in (transfer_share or {}).items():
+        rows = cells["fund"] == int(fund)
+        central[rows], provincial[rows] = to_central, to_provincial
+    amount = frame["amount_yuan"]
+    frame["central_yuan"] = (amount * central).round(2)
+    frame["provincial_yuan"] = (amount * provincial).round(2)
+    local = amount - frame["central_yuan"] - frame["provincial_yuan"]
+    frame["city_yuan"] = (local * share).round(2)
+    frame["district_yuan"] = (local - frame["city_yuan"]).round(2)
     return frame[COST_COLUMNS]
 
 
@@ -165,16 +177,19 @@ def budget_table(costs: pd.DataFrame, names_zh: dict[str, str]) -> pd.DataFrame:
     grouped = (frame.groupby(["year", "instrument", "type", "line", "funding"], sort=True)
                .agg(amount_fen_sample=("amount_fen_sample", "sum"), amount_yuan=("amount_yuan", "sum"),
                     payments=("payments", "sum"), claimed_yuan=("claimed_yuan", "sum"),
-                    unfunded_yuan=("unfunded_yuan", "sum"), city_yuan=("city_yuan", "sum"),
+                    unfunded_yuan=("unfunded_yuan", "sum"), central_yuan=("central_yuan", "sum"),
+                    provincial_yuan=("provincial_yuan", "sum"), city_yuan=("city_yuan", "sum"),
                     district_yuan=("district_yuan", "sum"))
                .reset_index())
-    for column in ("amount_yuan", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan"):
+    for column in ("amount_yuan", "claimed_yuan", "unfunded_yuan", "central_yuan", "provincial_yuan", "city_yuan",
+                   "district_yuan"):
         grouped[column] = grouped[column].round(2)
     grouped["amount_wan"] = (grouped["amount_yuan"] / 10_000).round(4)
     grouped.insert(2, "name_zh", grouped["instrument"].map(names_zh))
     grouped["kind"] = np.where(is_cash(grouped["funding"]), "cash", "revenue_forgone")
     return grouped[["year", "instrument", "name_zh", "type", "line", "funding", "kind", "amount_yuan", "amount_wan",
-                    "payments", "claimed_yuan", "unfunded_yuan", "city_yuan", "district_yuan", "amount_fen_sample"]]
+                    "payments", "claimed_yuan", "unfunded_yuan", "central_yuan", "provincial_yuan", "city_yuan",
+                    "district_yuan", "amount_fen_sample"]]
 
 
 def funds_table(record, month_labels: list[str], costs: pd.DataFrame, ui_pooling: str = "local") -> pd.DataFrame:

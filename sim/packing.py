@@ -108,8 +108,12 @@ class UiSchedule:
             self.schedule_years[:len(schedule)] = schedule[:, 0]
             self.schedule_months[:len(schedule)] = schedule[:, 1].astype(np.int64)
         self.params = p
+        # by effective month (a table compiles to one value per month; the schema default is a number)
+        self.continue_within = np.broadcast_to(
+            np.asarray(p["continue_to_retirement_within_months"]).astype(np.int64), (T,))
 
     def fill_month(self, m, t: int) -> None:
+        m["continue_within"] = self.continue_within[t]
         m["ui_active"] = bool(self.active[t])
         m["ui_take_up"] = self.take_up[t]
         m["benefit_fen"], m["medical_fen"] = self.benefit[t], self.medical[t]
@@ -133,6 +137,5 @@ def fill_static(m, key, inputs: KernelInputs, ui: UiSchedule) -> None:
     m["min_contribution_months"] = p["min_contribution_months"]
     m["schedule_years"], m["schedule_months"] = ui.schedule_years, ui.schedule_months
     m["max_months"], m["carry_over"] = p["max_months"], p["carry_over"]
-    m["continue_within"] = p["continue_to_retirement_within_months"]
     m["aid_months"], m["aid_for_ineligible"] = p["aid_months"], p["aid_for_ineligible"]
     m["registration_required"] = p["registration_required"]

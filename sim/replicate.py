@@ -85,7 +85,7 @@ def replication_tables(scenario: Scenario, record) -> tuple[pd.DataFrame, pd.Dat
     """(costs, outcomes, funds) of one replication's record; with replications, tagged with `rep`."""
     labels = month_labels(scenario)
     calendar = np.array([calendar_month(scenario.start, t) for t in range(scenario.months)])
-    c = costs_table(record, labels, scenario.city_share)
+    c = costs_table(record, labels, scenario.city_share, scenario.transfer_share)
     recorded_share = scenario.behaviour["statistics"]["recorded_share_new_jobs"]
     o = outcomes_table(outcome_values(record.outcomes, calendar, recorded_share_new_jobs=recorded_share), labels,
                        record.population.weight)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim.codes import PersonBit, SizeClass, State, WorkLocation
-from sim.instruments import placement_fees, stabilization_refund
+from sim.instruments import RefundGroups, placement_fees, stabilization_refund
 from sim.kernels.pay import CERTIFIED, CLOSED, INTERN_HIRED, SPELL_SHIFT, TRAINED
 from sim.population.arrays import FIRM_DTYPE
 from tests.instrument_bench import EMPLOYER_RATES, FLOOR, MIN_WAGE, Bench, person
@@ -51,14 +51,14 @@ def test_sr05_sme_with_30_insured_and_no_layoffs_gets_60_percent_of_last_years_u
     ledger_fen = np.zeros((1, 10, 4), np.int64)
     count = np.zeros_like(ledger_fen)
     ins = bench.instruments[0]
-    stabilization_refund(ins, 0, 5, 6, F, np.uint64(1), np.zeros(4, np.int64), 30.0, ledger_fen, count)
+    stabilization_refund(ins, 0, 5, 6, F, np.uint64(1), np.zeros(4, np.int64), 30.0, ledger_fen, count, RefundGroups())
     expected = 888_743 + 888_743 + 4_443_714           # 0.6 × 1,481,238 fen, twice; 0.3 × 14,812,380
     assert ledger_fen[0, 0].sum() == expected
     assert count[0, 0].sum() == 3
     # 备付 gate: a fund with 10 months of cover (< 12, DN A6) pays nothing; other months pay nothing
     gated = np.zeros_like(ledger_fen)
-    stabilization_refund(ins, 0, 5, 6, F, np.uint64(1), np.zeros(4, np.int64), 10.0, gated, count)
-    stabilization_refund(ins, 0, 4, 5, F, np.uint64(1), np.zeros(4, np.int64), 30.0, gated, count)
+    stabilization_refund(ins, 0, 5, 6, F, np.uint64(1), np.zeros(4, np.int64), 10.0, gated, count, RefundGroups())
+    stabilization_refund(ins, 0, 4, 5, F, np.uint64(1), np.zeros(4, np.int64), 30.0, gated, count, RefundGroups())
     assert gated.sum() == 0
 
 
@@ -70,7 +70,7 @@ def test_sr02_difficulty_variant_pays_six_months_of_benefit_per_insured_worker(t
     benefit_fen = np.array([170_100, 158_400, 158_400, 158_400])   # 90 % of the minimum wage, by district
     ledger_fen = np.zeros((1, 10, 4), np.int64)
     stabilization_refund(bench.instruments[0], 0, 5, 6, F, np.uint64(1), benefit_fen, 30.0, ledger_fen,
-                         np.zeros_like(ledger_fen))
+                         np.zeros_like(ledger_fen), RefundGroups())
     assert ledger_fen.sum() == 6 * 170_100 * 20                  # 6 × 1,701 yuan × 20 insured
 
 

@@ -12,10 +12,10 @@ their constants and money rounding), below sim.params (whose validation reads th
 sim.engine.
 """
 from sim.instruments.awards import fixed_award, placement_fees
-from sim.instruments.declaration import OutsideMonth, instrument_key
+from sim.instruments.declaration import OutsideMonth, RefundGroups, instrument_key
 from sim.instruments.refund import stabilization_refund
 from sim.instruments.registry import DECLARATION, month_dtype
 from sim.instruments.table import InstrumentTable
 
-__all__ = ["DECLARATION", "InstrumentTable", "OutsideMonth", "fixed_award", "instrument_key", "month_dtype",
-           "placement_fees", "stabilization_refund"]
+__all__ = ["DECLARATION", "InstrumentTable", "OutsideMonth", "RefundGroups", "fixed_award", "instrument_key",
+           "month_dtype", "placement_fees", "stabilization_refund"]

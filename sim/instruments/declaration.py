@@ -70,6 +70,27 @@ def one_off(p: dict) -> int:
     return 0
 
 
+class RefundGroups:
+    """Firms paid this calendar year by a member of each exclusive group of the payments made outside the
+    person pass (稳岗返还 variants a firm gets one of): the first member in the group's order that pays a
+    firm (`InstrumentTable.pay_outside` runs them in that order, priority first). sim.engine clears the
+    marks each January."""
+
+    def __init__(self):
+        self.paid: dict[str, np.ndarray] = {}
+
+    def of(self, group: str, n_firms: int) -> np.ndarray:
+        """The group's mask of firms paid this year (all False for a new group)."""
+        mask = self.paid.get(group)
+        if mask is None or len(mask) != n_firms:
+            mask = self.paid[group] = np.zeros(n_firms, bool)
+        return mask
+
+    def new_year(self) -> None:
+        for mask in self.paid.values():
+            mask[:] = False
+
+
 @dataclass
 class OutsideMonth:
     """What the payments made outside the person pass read and write in month t (sim.engine builds it
@@ -89,6 +110,7 @@ class OutsideMonth:
     ledger_count: np.ndarray
     direct_fen: np.ndarray          # [slot, district] real fen
     direct_count: np.ndarray
+    refund_groups: RefundGroups     # firms already paid this year by an exclusive group's member
 
 
 @dataclass(frozen=True)

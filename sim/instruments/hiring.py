@@ -9,6 +9,7 @@ from sim.codes import InstrumentType as T
 from sim.instruments.declaration import Declaration, SI_EMPLOYER_LINES, amount_field, months_field, per_district, \
     share_field, sizes_field, to_retirement_field
 from sim.kernels import layout as L
+from sim.kernels.money import fen_array as fen
 from sim.schema import Field, Schema
 
 HIRE = (L.L_EMPLOYMENT, L.L_HIRE_VALUE)
@@ -91,9 +92,24 @@ HIRING_SI_SUBSIDY = Declaration(
     once_per_person=lambda p: p["once_per_person"])
 
 
+TAX_VINTAGES = 8        # amounts a tax credit can change through in one run (effective months)
+LATER = np.iinfo(np.int64).max   # vintage slot not used
+
+
 def _tax_static(m, k, p, run):
+    """The credit a hire or business keeps for its whole period is the one in force in its first month
+    (财税〔2019〕22号 lets credits granted under 财税〔2017〕49号 run on to their end, recalled): one
+    monthly amount per vintage, from the run month its effective month begins."""
     months = int(round(p["max_years"] * 12))
     m["tax_months"][k] = months
+    monthly = fen(np.asarray(p["per_year"]) * np.asarray(p["usable_share"]) / 12)
+    begins = [0] + [t for t in range(1, len(monthly)) if monthly[t] != monthly[t - 1]]
+    if len(begins) > TAX_VINTAGES:
+        raise ValueError(f"tax_credit: per_year × usable_share changes {len(begins) - 1} times in the run; "
+                         f"at most {TAX_VINTAGES - 1} effective months are supported")
+    m["tax_vintage_from"][k] = LATER
+    m["tax_vintage_from"][k, :len(begins)] = begins
+    m["tax_vintage_fen"][k, :len(begins)] = monthly[begins]
     return months, -1
 
 
@@ -116,7 +132,9 @@ TAX_CREDIT_PARAMETERS: Schema = {
 TAX_CREDIT = Declaration(
     T.tax_credit, "税收扣减", schema=TAX_CREDIT_PARAMETERS,
     situations=lambda p: HIRE if p["applies_to"] == "hire" else (L.L_BUSINESS,),
-    fields=(("tax_months", np.int64),),                # months of the hire or business credited
+    fields=(("tax_months", np.int64),                  # months of the hire or business credited
+            ("tax_vintage_from", np.int64, TAX_VINTAGES),   # run month each vintage's amount applies from
+            ("tax_vintage_fen", np.int64, TAX_VINTAGES)),   # monthly credit of hires made from then
     static=_tax_static, month=_tax_month,
     claim_months=lambda p: int(round(p["max_years"] * 12)))
 

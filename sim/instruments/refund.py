@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import EntityKind, InstrumentType as T, SizeClass, Slot
-from sim.instruments.declaration import Declaration, OutsideMonth, firm_sizes, instrument_key, months_field, sizes_field
+from sim.instruments.declaration import (Declaration, OutsideMonth, RefundGroups, firm_sizes, instrument_key,
+                                         months_field, sizes_field)
 from sim.rng import fold, month_key, uniforms
 from sim.schema import Field, Schema
 
@@ -44,13 +45,19 @@ STABILIZATION_REFUND_PARAMETERS: Schema = {
     "min_fund_months": Field("float", unit="months", min=0.0, max=600.0, default=12.0,
                              description="备付 gate: paid only if the UI fund's months of cover at the end of the "
                                          "previous month reach this (DOMAIN_NOTES A1, A6: ≥ 1 year)"),
+    "difficult_firm_share": Field("float", unit="share of firms", min=0.0, max=1.0, default=1.0,
+                                  name_zh="困难企业占比",
+                                  description="share of the firms passing the other tests that the variant "
+                                              "targets, e.g. firms in temporary difficulty (面临暂时性生产经营困难, "
+                                              "DOMAIN_NOTES A2): drawn per firm and pay month, apart from the "
+                                              "take-up draw; 1 = every firm (the regular refund)"),
     "firm_sizes": sizes_field(),
 }
 
 
 def _pay(ins, k: int, month: OutsideMonth) -> None:
     stabilization_refund(ins, k, month.t, month.month_of_year, month.firms, month.run_key, month.benefit_fen,
-                         month.cover, month.ledger_fen, month.ledger_count)
+                         month.cover, month.ledger_fen, month.ledger_count, month.refund_groups)
 
 
 STABILIZATION_REFUND = Declaration(
@@ -60,9 +67,10 @@ STABILIZATION_REFUND = Declaration(
 
 def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray, run_key: np.uint64,
                          benefit_fen: np.ndarray, cover: float, ledger_fen: np.ndarray,
-                         ledger_count: np.ndarray) -> None:
+                         ledger_count: np.ndarray, groups: RefundGroups) -> None:
     """稳岗返还 in its pay month: every alive firm that passes the tests is paid (sample fen, by the
-    firm's district) the refund computed on last year's accounts (firms.year_end_close)."""
+    firm's district) the refund computed on last year's accounts (firms.year_end_close). A firm already
+    paid this year by a member of the instrument's `exclusive_group` is not paid again."""
     p = ins.params
     if month_of_year != p["pay_month"] or not ins.active[t] or cover < p["min_fund_months"]:
         return
@@ -71,6 +79,8 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
     firm_month = np.uint64(month_key(np.uint64(run_key), EntityKind.FIRM, t))
     key = np.uint64(fold(firm_month, np.int64(instrument_key(ins.id))))
     uniforms(key, 0, n, Slot.INSTRUMENT, draws)
+    in_difficulty = np.empty(n)                # the firm is among those the variant targets
+    uniforms(key, 0, n, Slot.INSTRUMENT_DETAIL, in_difficulty)
     insured = F["insured_avg_last"]
     small = insured <= p["small_firm_insured_max"]
     limit = np.where(small, np.maximum(p["small_firm_layoff_rate_max"], p["layoff_rate_max"][t]),
@@ -78,7 +88,9 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
     eligible = ((F["alive"] == 1) & (insured > 0) & (F["layoff_rate_last"] <= limit)
                 & (F["contrib_months"] >= p["min_contribution_months"])
                 & (((firm_sizes(p) >> F["size_class"].astype(np.int64)) & 1) == 1)
-                & (draws < ins.take_up[t]))
+                & (draws < ins.take_up[t]) & (in_difficulty < p["difficult_firm_share"]))
+    if ins.exclusive_group:
+        eligible &= ~groups.of(ins.exclusive_group, n)
     sme = F["size_class"] < SizeClass.LARGE
     share = np.where(sme, p["share"].get("sme", 0.0), p["share"].get("large", 0.0))
     if p["basis"] == "ui_contributions":
@@ -88,6 +100,8 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
     else:
         amount = np.floor(p["benefit_months"] * benefit_fen[F["district"]] * insured + 0.5)
     amount = np.where(eligible, amount, 0).astype(np.int64)
+    if ins.exclusive_group:
+        groups.of(ins.exclusive_group, n)[:] |= amount > 0
     districts = F["district"].astype(np.int64)
     np.add.at(ledger_fen[k, 0], districts, amount)
     np.add.at(ledger_count[k, 0], districts, (amount > 0).astype(np.int64))

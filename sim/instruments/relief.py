@@ -40,6 +40,9 @@ def _dibao_static(m, k, p, run):
 DIBAO_TAPER_PARAMETERS: Schema = {
     "amount": amount_field("monthly amount per household while it continues", name_zh="渐退标准"),
     "months": months_field("months after entry into employment (seed 003 §(十六): 6)", 6, 1, 60),
+    "first_time_only": Field("bool", default=False,
+                             description="only after the person's first entry into employment or business in "
+                                         "the run (首次实现就业, seed 003 §(十七)¶2); false: after every entry"),
 }
 
 
@@ -47,6 +50,7 @@ DIBAO_TAPER = Declaration(
     T.dibao_taper, "低保渐退", schema=DIBAO_TAPER_PARAMETERS, situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("dibao_months", np.int64),),              # months 低保 continues after taking a job
     static=_dibao_static, month=amount(lambda p, t: p["amount"][t]),
-    claim_months=lambda p: p["months"])
+    claim_months=lambda p: p["months"],
+    once_per_person=lambda p: p["first_time_only"])
 
 DECLARATIONS = (CONTRIBUTION_RELIEF, DIBAO_TAPER)

@@ -49,8 +49,10 @@ class InstrumentTable:
         # public posts (real persons) the instruments state; 0 when none does (the behaviour's capacity)
         self.stated_posts = sum(DECLARATION[ins.type].stated_posts(ins.params) for ins in instruments
                                 if ins.type in DECLARATION)
-        self.paid_outside = [(k, ins, DECLARATION[ins.type].pay_outside) for k, ins in enumerate(instruments)
-                             if ins.type in DECLARATION and DECLARATION[ins.type].pay_outside is not None]
+        # in rank order: an exclusive group's first member pays first (稳岗返还 variants, RefundGroups)
+        self.paid_outside = [(k, instruments[k], DECLARATION[instruments[k].type].pay_outside) for k in self.order
+                             if instruments[k].type in DECLARATION
+                             and DECLARATION[instruments[k].type].pay_outside is not None]
         self.loan_room = {}          # guaranteed_loan k → guarantee capacity left (yuan), None = unlimited
         self.min_wage = inputs.min_wage.astype(np.float64)
         self.lpr_percent = 0.0       # this month's loan prime rate (fill_month)
@@ -123,7 +125,7 @@ class InstrumentTable:
         m["refund_sizes"] = refund_sizes
 
     def pay_outside(self, month: OutsideMonth) -> None:
-        """The month's payments to firms, institutions and agencies, in ledger-slot order."""
+        """The month's payments to firms, institutions and agencies, in rank order (priority, then slot)."""
         for k, ins, pay in self.paid_outside:
             pay(ins, k, month)
 

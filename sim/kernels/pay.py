@@ -214,6 +214,34 @@ def _mark(p, M, k):
 
 
 @njit(cache=True, inline="always")
+def _tax_vintage_fen(M, k, start):
+    """Monthly tax credit of a hire or business that began in run month `start`: the amount in force then
+    (its vintage; before the first effective month, the first amount)."""
+    fen = M.tax_vintage_fen[k, 0]
+    for j in range(1, M.tax_vintage_from.shape[1]):
+        if M.tax_vintage_from[k, j] > start:
+            break
+        fen = M.tax_vintage_fen[k, j]
+    return fen
+
+
+@njit(cache=True, inline="always")
+def _first_entry(p, M, k, since):
+    """For an instrument paid over the first months of a person's first entry only (首次实现就业: it holds a
+    claim bit): the entry month claims the bit, or, when an earlier entry claimed it, drops the instrument
+    from this spell's candidates; a later month of the spell pays only if its entry month claimed."""
+    bit = M.ins_claim_bit[k]
+    if bit < 0:
+        return True
+    if since > 0:
+        return (np.int64(p.claimed) >> bit) & 1 == 1
+    if _once(p, M, k):
+        return True
+    p.spell_candidates &= ~(np.uint64(1) << np.uint64(k))
+    return False
+
+
+@njit(cache=True, inline="always")
 def _employed(state):
     return (state == State.EMPLOYED or state == State.SELF_EMPLOYED or state == State.FLEXIBLE
             or state == State.PUBLIC_JOB)
@@ -245,14 +273,14 @@ def _employment_linked(p, i, t, size, base, spell, M, A):
                 _mark(p, M, k)
         elif kind == T.tax_credit:
             if local and since < M.tax_months[k] and claims(p, i, M, k, start, flags, size, spell):
-                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, _tax_vintage_fen(M, k, start))
         elif kind == T.placement_fee:
             if p.state == State.EMPLOYED and since == M.placement_vesting_months[k] \
                     and claims(p, i, M, k, start, flags, NO_SIZE, spell):
                 A.placements[M.ins_slot[k], d] += 1
         elif kind == T.dibao_taper:      # from outside employment (a job-to-flexible move is not an entry)
             if since < M.dibao_months[k] and not _employed(p.prev_state) \
-                    and claims(p, i, M, k, start, flags, NO_SIZE, spell):
+                    and claims(p, i, M, k, start, flags, NO_SIZE, spell) and _first_entry(p, M, k, since):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == T.one_time_allowance:
             event = M.allowance_event[k]
@@ -292,7 +320,7 @@ def _business(p, i, t, spell, M, A):
                 book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
         elif kind == T.tax_credit:
             if age < M.tax_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell):
-                book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
+                book(p, A, M, k, CostLine.main, d, _tax_vintage_fen(M, k, start))
         elif kind == T.one_time_allowance:
             if age == M.allowance_wait_months[k] and claims(p, i, M, k, start, flags, NO_SIZE, spell) \
                     and _once(p, M, k):

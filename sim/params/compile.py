@@ -120,7 +120,11 @@ class Scenario:
     budget : dict of Fund to (numpy.ndarray, str)
         Funds with an envelope: the annual budget in force in each run month (yuan) and the rule.
     city_share : dict of Fund to numpy.ndarray
-        Per fund the sharing applies to: the city's share of outlays in each district (profile order).
+        Per fund the sharing applies to: the city's share of outlays net of transfers in each district
+        (profile order).
+    transfer_share : dict of Fund to tuple of float
+        Per fund the sharing applies to: the (central, provincial) shares of outlays financed by
+        transfers before the city/district split.
     distributions : dict of str to dict
         Uncertain behaviour parameters: dotted key → distribution (`sim.uncertainty`).
     overrides : dict of str to Any
@@ -147,6 +151,7 @@ class Scenario:
     economy: dict[str, np.ndarray] = field(default_factory=dict)
     budget: dict[Fund, tuple[np.ndarray, str]] = field(default_factory=dict)
     city_share: dict[Fund, np.ndarray] = field(default_factory=dict)
+    transfer_share: dict[Fund, tuple[float, float]] = field(default_factory=dict)
     distributions: dict[str, dict] = field(default_factory=dict)
     overrides: dict[str, Any] = field(default_factory=dict)
     notices: tuple[str, ...] = ()       # warnings for the user (sim.params.notices), not part of the inputs
@@ -286,7 +291,8 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
         document=document, sha256=canonical_sha256(document), instruments=instruments,
         profile=profile, behaviour=behaviour, sources=sources, files=tuple(f.resolve() for f in loaded.files),
         economy=economy, budget=budget,
-        city_share=_city_share(document["cost_sharing"], profile), distributions=distributions,
+        city_share=_city_share(document["cost_sharing"], profile),
+        transfer_share=_transfer_share(document["cost_sharing"]), distributions=distributions,
         overrides=dict(set or {}), notices=tuple(notices))
 
 
@@ -312,6 +318,11 @@ def _city_share(section: dict, profile: dict) -> dict[Fund, np.ndarray]:
     districts = list(profile.get("districts", {}).get("population_share", {}))
     shares = np.array([section["city_share"].get(d, section["default_city_share"]) for d in districts])
     return {Fund[name]: _readonly(shares.copy()) for name in section["funds"]}
+
+
+def _transfer_share(section: dict) -> dict[Fund, tuple[float, float]]:
+    shares = (float(section["central_share"]), float(section["provincial_share"]))
+    return {Fund[name]: shares for name in section["funds"]}
 
 
 def _sharing_districts(section: dict, profile: dict, path: Path) -> list[Problem]:

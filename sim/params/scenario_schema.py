@@ -154,9 +154,10 @@ UI_BENEFIT: Schema = {
     "carry_over": Field("bool", default=True, description="unused months carry into the next claim "
                         "(DOMAIN_NOTES A15)"),
     "continue_to_retirement_within_months": Field(
-        "int", unit="months", min=0, max=120, default=12,
+        "int", unit="months", min=0, max=120, default=12, by_month=True,
         description="if at expiry fewer months than this remain to statutory retirement, the benefit "
-        "continues to retirement; 0 disables (seed 003 §(十七), DOMAIN_NOTES A17)"),
+        "continues to retirement; 0 disables (seed 003 §(十七), DOMAIN_NOTES A17); by effective month "
+        "(the national rule dates from 2019-12)"),
     "medical_rate": Field("float", unit="share of base", min=0.0, max=0.3, default=0.08,
                           by_month=True, name_zh="代缴医疗保险费率",
                           description="basic medical (incl. maternity) contribution paid on the "
@@ -215,11 +216,28 @@ ENVELOPE: Schema = {
 BUDGET: Schema = {fund: ENVELOPE for fund in BUDGET_FUNDS}
 """[budget.<fund>]: annual envelopes (DESIGN §4); the UI fund is an account, not an envelope."""
 
+def _transfers_within_whole(values: dict) -> list:
+    central, provincial = values.get("central_share"), values.get("provincial_share")
+    if isinstance(central, (int, float)) and isinstance(provincial, (int, float)) and central + provincial > 1:
+        return [("provincial_share", provincial,
+                 f"central_share + provincial_share must not exceed 1 (central_share is {central})")]
+    return []
+
+
 COST_SHARING: Schema = {
+    CHECKS: (_transfers_within_whole,),
+    "central_share": Field("float", unit="share", min=0.0, max=1.0, default=0.0,
+                           description="share of the shared funds' outlays financed by central transfers "
+                                       "(中央就业补助资金) before the city/district split (e.g. Changzhou: "
+                                       "「在统筹中央、省就业补助资金后,其余…」, 001 closing paragraph)"),
+    "provincial_share": Field("float", unit="share", min=0.0, max=1.0, default=0.0,
+                              description="share financed by provincial transfers (省级就业补助资金) before "
+                                          "the city/district split"),
     "city_share": Field("table", unit="share", min=0.0, max=1.0, default={},
-                        description="per district code: the share of each payment in that district borne by "
-                                    "the city budget, the rest by the district (e.g. Changzhou: three "
-                                    "districts 0.5, the others 0, 001 closing paragraph)"),
+                        description="per district code: the share of each payment in that district, net of "
+                                    "the central and provincial transfers, borne by the city budget, the rest "
+                                    "by the district (e.g. Changzhou: three districts 0.5, the others 0, 001 "
+                                    "closing paragraph)"),
     "default_city_share": Field("float", unit="share", min=0.0, max=1.0, default=1.0,
                                 description="city share in districts not listed"),
     "funds": Field("choice_list", choices=tuple(f.name for f in Fund), default=[f.name for f in Fund

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.codes import MAX_INSTRUMENTS, InstrumentType
+from sim.instruments import DECLARATION
 from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.kinds import check_value, suggest
 from sim.params.months import is_month, month_label, month_number
@@ -222,9 +223,15 @@ def _check_single_instances(instruments: dict[str, dict[str, Any]], report: Repo
             first_enabled[kind] = iid
 
 
-def _once_default(values: dict[str, Any]) -> bool:
-    field = (instrument_schema(values.get("type")) or {}).get("once_per_person")
-    return isinstance(field, Field) and field.default is True
+def _holds_claim_bit(values: dict[str, Any]) -> bool:
+    """Whether an instrument records its claims in a person's claim bit, as its declaration says
+    (once_per_person, first_time_only …), with the schema's defaults for keys not given."""
+    kind = values.get("type")
+    if kind not in InstrumentType.__members__ or InstrumentType[kind] not in DECLARATION:
+        return False
+    schema = instrument_schema(kind) or {}
+    params = {key: values.get(key, node.default) for key, node in schema.items() if isinstance(node, Field)}
+    return bool(DECLARATION[InstrumentType[kind]].once_per_person(params))
 
 
 def _check_capacity(instruments: dict[str, dict[str, Any]], report: Reporter) -> None:
@@ -234,10 +241,11 @@ def _check_capacity(instruments: dict[str, dict[str, Any]], report: Reporter) ->
     if len(enabled) > MAX_INSTRUMENTS:
         report.add(("instruments", enabled[MAX_INSTRUMENTS]), NO_VALUE,
                    f"at most {MAX_INSTRUMENTS} enabled instruments per scenario ({len(enabled)} are enabled)")
-    once = [iid for iid in enabled if instruments[iid].get("once_per_person", _once_default(instruments[iid]))]
+    once = [iid for iid in enabled if _holds_claim_bit(instruments[iid])]
     if len(once) > 16:
-        report.add(("instruments", once[16], "once_per_person"), True,
-                   f"at most 16 enabled instruments may be once_per_person ({len(once)} are)")
+        report.add(("instruments", once[16], "type"), instruments[once[16]].get("type"),
+                   f"at most 16 enabled instruments may be paid once per person (once_per_person, first_time_only; "
+                   f"{len(once)} are)")
 
 
 def validate_document(document: Mapping[str, Any], scenario_path: str | Path,

@@ -1,0 +1,50 @@
+"""Jixi 2018 (seed 000): golden cases of the fidelity fixes (issue 13 items 16–20), computed by hand
+from the text and the national rules it applies."""
+from __future__ import annotations
+
+from sim.codes import State
+from sim.params import load_scenario
+from tests.instrument_bench import Bench, person
+from tests.test_instruments import instrument
+
+TX03 = instrument("TX-03", "tax_credit", "firm",
+                  'target = ["reg_unemployed_6m"]\nper_year = { "2024-01" = 4000, "2025-01" = 6000 }')
+
+
+def test_tx03_a_hire_keeps_the_credit_in_force_when_hired(tmp_path):
+    """000 §(十五) L25 「按照规定加大税收政策支持力度,鼓励企业吸纳困难群体就业」: 按照规定 = 财税〔2017〕49号
+    (4,000 a person-year) and, from 2019-01, 财税〔2019〕22号 (6,000); credits granted under the old rule
+    run on to their 3 years' end (recalled). Bench months: 2024-01 stands for 2018-07, 2025-01 for 2019-01.
+    A hire of 2024-07 is credited 4,000 / 12 = 333.33 a month for all 36 months (11,999.88), also after
+    the new amount takes effect; a hire of 2025-01 gets 6,000 / 12 = 500 a month (18,000)."""
+    bench = Bench(tmp_path, TX03)
+    early = person(State.EMPLOYED, hire_flags=["reg_unemployed_6m"], employer=0, hire_month=6)
+    assert bench.months(early, 6, 47) == {("TX-03", "main"): 36 * 333.33}
+    late = person(State.EMPLOYED, hire_flags=["reg_unemployed_6m"], employer=0, hire_month=12)
+    assert bench.months(late, 12, 47) == {("TX-03", "main"): 36 * 500.0}
+
+
+def test_ui_continuation_to_retirement_applies_from_its_effective_month(tmp_path):
+    """The benefit's continuation to retirement (「距法定退休年龄不足1年的,可继续发放失业保险金至法定退休
+    年龄」, national rule of 2019-12, 国发〔2019〕28号 recalled; DN A17) is applied from its effective month:
+    a recipient whose 24-month entitlement ends before it stops; one whose entitlement ends after it,
+    with 6 months to retirement, is paid on to retirement. Bench month 2025-12 stands for 2019-12."""
+    bench = Bench(tmp_path, instrument("UI-jixi-national", "ui_benefit", "person",
+                                       'continue_to_retirement_within_months = { "2024-01" = 0, "2025-12" = 12 }'))
+    m = bench.M[0]
+    within = []
+    for t in (0, 22, 23, 30):
+        bench.ui.fill_month(m, t)
+        within.append(int(m["continue_within"]))
+    assert within == [0, 0, 12, 12]                 # 2024-01, 2025-11: not yet; 2025-12 on: 12 months
+
+
+def test_hs14_takes_up_the_share_of_difficulty_hires_the_text_names():
+    """000 §(十二) L22 「对单位新增岗位吸纳去产能分流人员的,按照规定给予企业吸纳就业扶持政策」 and §(六) L14
+    (new-form firms): HS-14 pays only the named share of certified difficulty hires, 0.5 (claim) × 0.15
+    (去产能 leavers ≈ 0.10, new-form firms ≈ 0.05) = 0.075; graduates hired by social organisations
+    (§(十一) L21) are HS-14-grad, 0.5 × 0.03 = 0.015."""
+    scenario = load_scenario("scenarios/jixi-2018.toml")
+    take_up = {ins.id: float(ins.take_up[0]) for ins in scenario.instruments}
+    assert take_up["HS-14"] == 0.5 * 0.15
+    assert take_up["HS-14-grad"] == 0.5 * 0.03

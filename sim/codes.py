@@ -234,6 +234,36 @@ FUND_NAMES_ZH = {
 }
 
 
+GROUP_NAMES_ZH = {
+    GroupFlag.reg_unemployed: "登记失业人员",
+    GroupFlag.reg_unemployed_6m: "登记失业半年以上人员",
+    GroupFlag.unemployed_12m: "失业一年以上人员",
+    GroupFlag.graduate_year: "毕业年度高校毕业生",
+    GroupFlag.graduate_2y: "离校2年内未就业高校毕业生",
+    GroupFlag.graduate_5y: "离校5年内高校毕业生",
+    GroupFlag.youth_16_24: "16—24岁青年",
+    GroupFlag.under_20: "20岁以下人员",
+    GroupFlag.p4050: "“4050”人员",
+    GroupFlag.difficulty: "就业困难人员",
+    GroupFlag.disabled: "残疾人",
+    GroupFlag.severely_disabled: "重度残疾人",
+    GroupFlag.dibao: "低保家庭成员",
+    GroupFlag.zero_employment_family: "零就业家庭成员",
+    GroupFlag.poverty_alleviated: "脱贫人口",
+    GroupFlag.relocated: "易地扶贫搬迁群众",
+    GroupFlag.rural_low_income: "农村低收入人口",
+    GroupFlag.returnee: "返乡入乡人员",
+    GroupFlag.migrant_worker: "农民工",
+    GroupFlag.veteran: "退役军人",
+    GroupFlag.near_retirement_5y: "距法定退休年龄不足5年人员",
+    GroupFlag.near_retirement_1y: "距法定退休年龄不足1年人员",
+    GroupFlag.first_time_founder: "首次创业人员",
+    GroupFlag.long_term_unemployed_youth: "长期失业青年",
+}
+"""Chinese names of the target groups: the parameter workbook and the app show them, and scenario files
+accept them as aliases of the English names (sim.params.kinds)."""
+
+
 class Payee(IntEnum):
     person = 0
     firm = 1
@@ -244,6 +274,21 @@ class Payee(IntEnum):
     institution = 6
     household = 7
     agency = 8
+
+
+PAYEE_NAMES_ZH = {
+    Payee.person: "个人",
+    Payee.firm: "企业",
+    Payee.borrower: "借款人",
+    Payee.provider: "培训机构",
+    Payee.host: "见习单位",
+    Payee.employer: "用人单位",
+    Payee.institution: "经办机构",
+    Payee.household: "家庭",
+    Payee.agency: "人力资源服务机构",
+}
+"""Chinese names of the payees (aliases in scenario files, as GROUP_NAMES_ZH)."""
+
 
 
 class CostLine(IntEnum):

@@ -28,6 +28,7 @@ LAYERS = [
                  "sim.targets_schema", "sim.targets", "sim.backtest", "sim.calibrate"]),
     ("report", ["sim.report"]),
     ("entry points", ["sim", "sim.cli"]),
+    ("app", ["sim.app"]),
 ]
 
 

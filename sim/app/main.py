@@ -203,6 +203,8 @@ def make_app(results: Path) -> App:
                 return pd.DataFrame(columns=TABLE_COLUMNS)
             frame = pd.DataFrame(parameter_rows(scenario.document))
             frame["取值"] = frame["取值"].map(lambda v: "" if v is None else str(v))
+            # the full citation is in the workbook; the table keeps rows one or two lines high
+            frame["依据/来源"] = frame["依据/来源"].map(lambda v: v if len(str(v)) <= 60 else str(v)[:60] + "…")
             return frame[TABLE_COLUMNS]
 
         @render.data_frame

@@ -39,6 +39,26 @@ def weighted_yuan(fen_sample: np.ndarray | int, weight: float) -> np.ndarray:
     return np.floor(np.asarray(fen_sample, np.float64) * weight + 0.5) / 100.0
 
 
+def split_fen_array(amounts: np.ndarray, shares: dict[Fund, float]) -> np.ndarray:
+    """`split_fen` of many amounts at once: int64[len(amounts), len(shares)], funds in `shares`' order.
+
+    The same arithmetic in the same order as `split_fen`, so every part is identical to its result."""
+    funds = list(shares)
+    share = np.array([shares[f] for f in funds], np.float64)
+    total = sum(shares.values())
+    amounts = np.asarray(amounts, np.int64)
+    exact = amounts[:, None].astype(np.float64) * share[None, :] / total
+    parts = np.floor(exact).astype(np.int64)
+    left = amounts - parts.sum(axis=1)
+    order = np.argsort(-(exact - parts), axis=1, kind="stable")     # largest remainder first, ties: listed first
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(len(funds))[None, :].repeat(len(amounts), axis=0), axis=1)
+    parts += rank < np.maximum(left, 0)[:, None]
+    residue = amounts - parts.sum(axis=1)
+    parts[:, funds.index(max(shares, key=shares.get))] += residue
+    return parts
+
+
 def costs_table(record, month_labels: list[str], city_share: dict | None = None) -> pd.DataFrame:
     """Long cost table: one row per month × instrument × cost line × fund × district with payments.
 
@@ -46,43 +66,92 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None)
     envelopes (`unfunded_yuan` the difference); `city_yuan` / `district_yuan` split the payment by the
     scenario's cost sharing (`city_share`: fund → share per district; funds not listed: all city).
     `amount_fen_sample` is the claim in fen of the simulated sample (0 for awards and fees, which are
-    computed in real money)."""
+    computed in real money). Vectorised per instrument: one row per nonzero cell and fund."""
     weight = record.population.weight
-    districts = record.population.district_codes
-    fraction = record.paid_fraction
-    rows = []
-
-    def add(t, s, line, d, fund, part_claimed_yuan, part_paid_yuan, n, fen_sample):
-        instrument = record.instruments[s]
-        rows.append((month_labels[t], instrument.id, instrument.type.name, fund.name, districts[d],
-                     instrument.payee.name, CostLine(line).name, part_paid_yuan, part_claimed_yuan, n, fen_sample,
-                     fund))
-
-    for t, s, line, d in zip(*np.nonzero(record.ledger_count)):
-        amount = int(record.ledger_fen[t, s, line, d])
-        n = int(round(record.ledger_count[t, s, line, d] * weight))
-        for fund, part in split_fen(amount, record.instruments[s].funding).items():
-            paid = int(np.floor(part * fraction[t, fund]))
-            add(t, s, line, d, fund, float(weighted_yuan(part, weight)), float(weighted_yuan(paid, weight)), n, part)
-    for t, s, d in zip(*np.nonzero(record.direct_fen)):
-        n = int(record.direct_count[t, s, d])
-        for fund, part in split_fen(int(record.direct_fen[t, s, d]), record.instruments[s].funding).items():
-            paid = int(np.floor(part * fraction[t, fund]))
-            add(t, s, CostLine.main, d, fund, part / 100, paid / 100, n, 0)
-    frame = pd.DataFrame(rows, columns=["month", "instrument", "type", "funding", "district", "payee", "line",
-                                        "amount_yuan", "claimed_yuan", "payments", "amount_fen_sample", "fund"])
+    sample = _cells(record.ledger_count, record.ledger_fen, record.ledger_count, record, weighted=True)
+    direct_fen = record.direct_fen[:, :, None, :]               # awards and fees: one line (main)
+    direct = _cells(record.direct_count[:, :, None, :], direct_fen, direct_fen, record, weighted=False)
+    cells = {k: np.concatenate([sample[k], direct[k]]) for k in sample}
+    instruments = record.instruments
+    names = {"month": np.array(month_labels, dtype=object),
+             "instrument": np.array([ins.id for ins in instruments], dtype=object),
+             "line": np.array([line.name for line in CostLine], dtype=object),
+             "funding": np.array([f.name for f in Fund], dtype=object),
+             "district": np.array(record.population.district_codes, dtype=object)}
+    index = {"month": cells["t"], "instrument": cells["slot"], "line": cells["line"], "funding": cells["fund"],
+             "district": cells["d"]}
+    # rows sorted by month, instrument, line, fund and district names (stable: ties keep the cell order)
+    order = np.lexsort([_rank(names[key])[index[key]] for key in reversed(SORT_KEYS)])
+    cells = {k: v[order] for k, v in cells.items()}
+    slot = cells["slot"]
+    frame = pd.DataFrame({
+        "month": names["month"][cells["t"]],
+        "instrument": names["instrument"][slot],
+        "type": np.array([ins.type.name for ins in instruments], dtype=object)[slot],
+        "funding": names["funding"][cells["fund"]],
+        "district": names["district"][cells["d"]],
+        "payee": np.array([ins.payee.name for ins in instruments], dtype=object)[slot],
+        "line": names["line"][cells["line"]],
+        "amount_yuan": cells["paid_yuan"], "claimed_yuan": cells["claimed_yuan"],
+        "payments": cells["n"], "amount_fen_sample": cells["fen_sample"]})
     frame["unfunded_yuan"] = (frame["claimed_yuan"] - frame["amount_yuan"]).round(2)
     # monthly lines pay each person at most once a month, so payments and beneficiaries coincide
     frame["beneficiaries"] = frame["payments"]
     share = np.ones(len(frame))
-    codes = {code: d for d, code in enumerate(districts)}
-    for k, (fund, d) in enumerate(zip(frame["fund"], frame["district"])):
-        if city_share and fund in city_share:
-            share[k] = city_share[fund][codes[d]]
+    for fund, by_district in (city_share or {}).items():
+        rows = cells["fund"] == int(fund)
+        share[rows] = np.asarray(by_district, np.float64)[cells["d"][rows]]
     frame["city_yuan"] = (frame["amount_yuan"] * share).round(2)
     frame["district_yuan"] = (frame["amount_yuan"] - frame["city_yuan"]).round(2)
-    return frame[COST_COLUMNS].sort_values(["month", "instrument", "line", "funding", "district"],
-                                           kind="stable").reset_index(drop=True)
+    return frame[COST_COLUMNS]
+
+
+SORT_KEYS = ("month", "instrument", "line", "funding", "district")
+
+
+def _rank(names: np.ndarray) -> np.ndarray:
+    """Position of each name in sorted order (equal names, equal rank)."""
+    return np.unique(names, return_inverse=True)[1]
+
+
+def _cells(count: np.ndarray, fen: np.ndarray, present: np.ndarray, record, weighted: bool) -> dict[str, np.ndarray]:
+    """Every nonzero cell of `present` [T, slot, line, district] split between its instrument's funds,
+    in the order (cell in C order, fund as listed). `weighted`: the amounts are fen of the simulated
+    sample (scaled by the person weight); else real fen (awards, fees)."""
+    weight = record.population.weight
+    t, s, line, d = np.nonzero(present)
+    keys = {"t": [], "slot": [], "line": [], "d": [], "fund": [], "order": [], "n": [],
+            "claimed_yuan": [], "paid_yuan": [], "fen_sample": []}
+    for slot in np.unique(s):
+        cell = np.flatnonzero(s == slot)
+        funding = record.instruments[slot].funding
+        parts = split_fen_array(fen[t[cell], slot, line[cell], d[cell]], funding)
+        funds = np.array([int(f) for f in funding], np.int64)
+        fraction = record.paid_fraction[t[cell][:, None], funds[None, :]]
+        paid = np.floor(parts * fraction).astype(np.int64)
+        n = count[t[cell], slot, line[cell], d[cell]]
+        n = np.rint(n * weight).astype(np.int64) if weighted else n.astype(np.int64)
+        repeat = lambda a: np.repeat(a, len(funds))                    # noqa: E731 (cell-major, fund-minor)
+        keys["t"].append(repeat(t[cell]))
+        keys["slot"].append(repeat(s[cell]))
+        keys["line"].append(repeat(line[cell]))
+        keys["d"].append(repeat(d[cell]))
+        keys["fund"].append(np.tile(funds, len(cell)))
+        keys["order"].append(repeat(cell) * 64 + np.tile(np.arange(len(funds)), len(cell)))
+        keys["n"].append(repeat(n))
+        flat_parts, flat_paid = parts.ravel(), paid.ravel()
+        if weighted:
+            keys["claimed_yuan"].append(weighted_yuan(flat_parts, weight))
+            keys["paid_yuan"].append(weighted_yuan(flat_paid, weight))
+            keys["fen_sample"].append(flat_parts)
+        else:
+            keys["claimed_yuan"].append(flat_parts / 100)
+            keys["paid_yuan"].append(flat_paid / 100)
+            keys["fen_sample"].append(np.zeros(len(flat_parts), np.int64))
+    empty = {"claimed_yuan": np.float64, "paid_yuan": np.float64}
+    out = {k: np.concatenate(v) if v else np.zeros(0, empty.get(k, np.int64)) for k, v in keys.items()}
+    order = np.argsort(out.pop("order"), kind="stable")
+    return {k: v[order] for k, v in out.items()}
 
 
 def is_cash(funding: pd.Series) -> pd.Series:

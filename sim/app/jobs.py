@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sim
+from sim.params import ScenarioError
+from sim.report.build import write_reports
+
 STAGING_PREFIX = ".staging-"
 
 
 def _work(spec: dict[str, Any], queue) -> None:
     """The child process: load, simulate, write; every step reported on `queue`."""
-    import sim                                  # in the child: numba and the model load here, not in the app
-    from sim.params import ScenarioError
-    from sim.report.build import write_reports
     try:
         queue.put(("stage", "load", 0, 0))
         size = {key: spec.get(key) for key in ("persons", "months", "seed", "reps")}

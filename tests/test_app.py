@@ -24,7 +24,7 @@ from tests.conftest import ROOT
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = os.environ.get("SUBSIM_APP_SCREENSHOTS")
 pytestmark = pytest.mark.slow
-WAIT_MS = 240_000          # a run starts a fresh process (numba loads its cache): generous on a busy machine
+WAIT_MS = 900_000   # a run starts a fresh process, which compiles the kernels once per code version: generous
 
 
 def _free_port() -> int:
@@ -148,7 +148,8 @@ def test_main_path_reform_compare_and_workbook(app_server, browser, tmp_path):
     view.tab("compare")
     page.evaluate(f"() => Shiny.setInputValue('reforms', [{str(reform)!r}])")
     page.click("#start_compare")
-    page.wait_for_selector("#compare_progress #run-result", timeout=WAIT_MS)
+    page.wait_for_selector("#compare_progress #run-result, #compare_progress .validation-message", timeout=WAIT_MS)
+    assert page.locator("#compare_progress .validation-message").count() == 0, page.locator("#compare_progress").inner_text()
     page.wait_for_selector("#compare_headline .bslib-value-box")
     assert "lps-refund-sme-90" in page.locator("#compare_headline").inner_text()
     view.shot("compare")

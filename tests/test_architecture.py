@@ -27,8 +27,7 @@ LAYERS = [
     ("studies", ["sim.attribution", "sim.compare", "sim.metrics", "sim.sweep", "sim.sensitivity", "sim.moments",
                  "sim.targets_schema", "sim.targets", "sim.backtest", "sim.calibrate"]),
     ("report", ["sim.report"]),
-    ("entry points", ["sim", "sim.cli"]),
-    ("app", ["sim.app"]),
+    ("entry points", ["sim", "sim.cli", "sim.app"]),
 ]
 
 

@@ -199,7 +199,7 @@ def refund_gates(results) -> pd.DataFrame:
 
     The gate reads the UI fund's cover at the end of the previous month (the opening cover from the
     profile in the first month), or the pooled fund's cover (profile ``ui_fund.pooled_cover_months``)
-    when the fund is pooled above the area — as the engine does (`sim.engine._UiFund.gate_cover`)."""
+    when the fund is pooled above the area — as the engine does (`sim.funds.UiFund.gate_cover`)."""
     m = results.manifest
     fund = m["locality_profile"]["ui_fund"]
     pooled = fund.get("pooling", "local") != "local"

@@ -259,7 +259,8 @@ def _compare(args) -> int:
     if not args.no_report:
         from sim.report.build import write_reports
         write_reports(comparison, out, args.lang)
-    print(f"comparison written to {out}/")
+    from sim.report.changes import terminal_rows
+    _print_summary(terminal_rows(comparison), out)
     return EXIT_OK
 
 
@@ -285,8 +286,8 @@ def _sensitivity(args) -> int:
 
 
 def _index_text(method: str, row) -> str:
-    if method == "oat":
-        return f"swing {row.swing:,.4g}"
+    if method == "oat":     # money metrics in 万元, never in raw yuan with an exponent
+        return f"swing {row.swing / 1e4:,.1f} 万元" if row.metric.startswith("cost.") else f"swing {row.swing:,.4g}"
     if method == "morris":
         return f"mu* {row.mu_star:,.4g}  sigma {row.sigma:,.4g}"
     return f"S1 {row.S1:.3f}  ST {row.ST:.3f}"

@@ -1,9 +1,10 @@
 """The month loop (DESIGN §5): slices parameter arrays and calls the kernels in the documented order.
 
 `PROCESSES` is the order, in one list (like LIAM2's `processes`); `simulate` follows it literally.
-Everything the loop needs is allocated before it starts (population, accumulators, the month record);
-inside it the month record is rewritten in place and accumulators are zeroed, nothing is allocated
-but a few per-district scalars.
+Everything the loop needs is built before it starts: the population, then the kernel inputs in one
+step (`sim.packing.pack`: the month record, instrument table, ui_benefit schedule, funds), then the
+accumulators; inside it the month record is rewritten in place and accumulators are zeroed, nothing is
+allocated but a few per-district scalars and the month's `OutsideMonth` (views of the record's rows).
 """
 from __future__ import annotations
 
@@ -13,23 +14,18 @@ from typing import Callable
 
 import numpy as np
 
-from sim.codes import Fund, InstrumentType, N_COST_LINES, N_OUTCOMES, Outcome
-from sim.inputs import KernelInputs, kernel_inputs, ui_instrument
-from sim.instruments import Envelopes, InstrumentTable, fixed_award, month_dtype, placement_fees, stabilization_refund
-from sim.instruments.public_job import stated_posts
+from sim.codes import Fund, N_COST_LINES, N_OUTCOMES, Outcome
+from sim.instruments import OutsideMonth
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
-from sim.kernels.money import fen_array as _fen
 from sim.kernels.persons import certify_initial, person_month, refresh_flags
-from sim.ledger import split_fen
+from sim.packing import pack
 from sim.params import Scenario
-from sim.params.scenario_schema import MAX_SCHEDULE_ROWS, UI_BENEFIT
-from sim.population.arrays import NEVER
 from sim.params.months import calendar_month, month_number
+from sim.population.arrays import NEVER
 from sim.population.register import Register
 from sim.population.register_population import register_population
 from sim.population.synthetic import Population, synthesize
-from sim.rng import run_key
 
 PROCESSES = (
     "1 calendar: in January (after the first month) the firms' year-end close — last year's "
@@ -108,34 +104,17 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     `observe` and `progress` count from it too. sim.warmup uses this for the reported months."""
     started = time.perf_counter()
     T = scenario.months
-    inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=T,
-                           persons=scenario.persons)
-    if population is not None:
-        population = population.copy()
-    elif register is not None:
-        population = register_population(register, scenario.profile, scenario.behaviour, start=scenario.start,
-                                         months=T, seed=scenario.seed, replication=replication)
-    else:
-        population = synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons,
-                                start=scenario.start, months=T, seed=scenario.seed, replication=replication)
+    population = _starting_population(scenario, replication, population, register)
+    packed = pack(scenario, population, replication)
     built = time.perf_counter()
     P, F = population.persons.data, population.firms.data
-    n_districts = len(population.district_codes)
-    instruments = tuple(ins for ins in scenario.instruments if ins.enabled)
-    n_slots = max(len(instruments), 1)
-    ui = _UiSchedule(scenario, instruments, inputs, n_districts)
-    table = InstrumentTable(scenario, instruments, inputs, population.weight, n_districts)
-    envelopes = Envelopes(scenario, instruments, population.weight)
-
-    order = np.argsort(F["district"], kind="stable").astype(np.int32)
-    district_start = np.searchsorted(F["district"][order], np.arange(n_districts + 1)).astype(np.int64)
+    inputs, instruments, ui, table = packed.inputs, packed.instruments, packed.ui, packed.table
+    n_districts, n_slots, key, month = packed.n_districts, packed.n_slots, packed.key, packed.month
+    order, district_start = packed.order, packed.district_start
+    envelopes, fund = packed.envelopes, packed.fund
     cum_vacancies = np.zeros(len(order), np.int64)
     chunks = np.zeros(N_CHUNKS, L.chunk_dtype(n_districts, n_slots, N_OUTCOMES, N_COST_LINES))
     firm_chunks = np.zeros((N_CHUNKS, len(F)), L.FIRM_ACC_DTYPE)
-    month = np.zeros(1, month_dtype(n_districts, len(ui.schedule_years)))
-    key = np.uint64(run_key(scenario.seed, replication))
-    _fill_static(month[0], key, inputs, ui)
-    table.fill_static(month[0])
 
     record = RunRecord(
         scenario=scenario, replication=replication, population=population, instruments=instruments,
@@ -148,10 +127,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         direct_count=np.zeros((T, n_slots, n_districts), np.int64),
         paid_fraction=np.ones((T, len(Fund))), loan_fen=np.zeros((T, n_slots), np.int64))
     placements_year = np.zeros((n_slots, n_districts), np.int64)
-    stated = stated_posts(instruments)
-    posts = stated / population.weight if stated else inputs.public_job_posts
-    district_shares = np.array(list(scenario.profile["districts"]["population_share"].values()), np.float64)
-    fund = _UiFund(scenario, population.weight, ui.fund_shares)
+    posts, district_shares = packed.public_job_posts, packed.district_shares
     record.ui_fund_opening_fen = fund.balance
     start_abs = month_number(scenario.start)
     first, last_close = (resume.month, resume.last_close) if resume is not None else (0, 0)
@@ -203,15 +179,9 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         placements_year += chunks["placements"].sum(axis=0)
         # 7. instruments paid to firms and institutions
         cover = fund.gate_cover(t, first, record)
-        for k, ins in enumerate(instruments):
-            if ins.type == InstrumentType.stabilization_refund:
-                stabilization_refund(ins, k, t, month_of_year, F, key, ui.benefit[t], cover, record.ledger_fen[t],
-                                     record.ledger_count[t])
-            elif ins.type == InstrumentType.fixed_award:
-                fixed_award(ins, k, t, month_of_year, district_shares, record.direct_fen[t], record.direct_count[t])
-            elif ins.type == InstrumentType.placement_fee and (month_of_year == 12 or t == T - 1):
-                placement_fees(ins, k, t, placements_year[k], population.weight, record.direct_fen[t],
-                               record.direct_count[t])
+        table.pay_outside(OutsideMonth(t, month_of_year, t == T - 1, F, key, ui.benefit[t], cover, district_shares,
+                                       population.weight, placements_year, record.ledger_fen[t],
+                                       record.ledger_count[t], record.direct_fen[t], record.direct_count[t]))
         if month_of_year == 12:
             placements_year[:] = 0
         # 8. funds: budget envelopes, the UI fund account, guarantee capacity
@@ -237,6 +207,18 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     return _from(record, first)
 
 
+def _starting_population(scenario: Scenario, replication: int, population: Population | None,
+                         register: Register | None) -> Population:
+    """A copy of `population`, the rows of `register`, or the synthetic population (see `simulate`)."""
+    if population is not None:
+        return population.copy()
+    if register is not None:
+        return register_population(register, scenario.profile, scenario.behaviour, start=scenario.start,
+                                   months=scenario.months, seed=scenario.seed, replication=replication)
+    return synthesize(scenario.profile, scenario.behaviour, persons=scenario.persons, start=scenario.start,
+                      months=scenario.months, seed=scenario.seed, replication=replication)
+
+
 def _from(record: RunRecord, first: int) -> RunRecord:
     """The record without the months before `first` (not run when resuming)."""
     if first:
@@ -253,28 +235,6 @@ def _loans_outstanding(P: np.ndarray, n_slots: int) -> np.ndarray:
     running = P["loan_yuan"] > 0
     np.add.at(out, P["loan_ins"][running].astype(np.int64), P["loan_yuan"][running].astype(np.int64) * 100)
     return out
-
-
-def _fill_static(m, key, inputs: KernelInputs, ui: "_UiSchedule") -> None:
-    """Month-record fields that stay fixed through the run."""
-    m["beh"], m["mult"] = inputs.beh, inputs.mult
-    m["wage_noise"], m["edu_premium"] = inputs.wage_noise, inputs.edu_premium
-    m["difficulty_any_of"] = inputs.difficulty_any_of
-    m["run_key"] = key
-    m["theta"] = 1.0
-    m["public_job_ratio"] = 1.0
-    m["floor_yuan"], m["ceiling_yuan"] = inputs.floor_yuan, inputs.ceiling_yuan
-    m["ui_rate"], m["si_rate"] = inputs.ui_rate, inputs.si_rate
-    m["min_wage"] = inputs.min_wage
-    p = ui.params
-    m["ui_slot"] = ui.slot
-    m["ui_target"], m["ui_exclude"] = ui.target, ui.exclude
-    m["min_contribution_months"] = p["min_contribution_months"]
-    m["schedule_years"], m["schedule_months"] = ui.schedule_years, ui.schedule_months
-    m["max_months"], m["carry_over"] = p["max_months"], p["carry_over"]
-    m["continue_within"] = p["continue_to_retirement_within_months"]
-    m["aid_months"], m["aid_for_ineligible"] = p["aid_months"], p["aid_for_ineligible"]
-    m["registration_required"] = p["registration_required"]
 
 
 def _tightness(district_start, cum_vacancies, search_mass: np.ndarray) -> np.ndarray:
@@ -298,84 +258,3 @@ def _public_job_ratio(posts: float, holders: int, mass: float) -> float:
     if mass <= 0:
         return 1.0 if free > 0 else 0.0
     return min(1.0, free / mass)
-
-
-class _UiSchedule:
-    """Per-month inputs of the ui_benefit instrument (amounts rounded to the fen once per district)."""
-
-    def __init__(self, scenario: Scenario, instruments: tuple, inputs: KernelInputs, n_districts: int):
-        T = scenario.months
-        spec = ui_instrument(instruments)
-        self.fund_shares: dict[int, dict[Fund, float]] = {k: ins.funding for k, ins in enumerate(instruments)}
-        empty = np.zeros((T, n_districts), np.int64)
-        # fixed length (unused thresholds never reached) so the month record's layout, and with it the
-        # compiled kernel, does not change with the schedule
-        self.schedule_years = np.full(MAX_SCHEDULE_ROWS, np.inf)
-        self.schedule_months = np.zeros(MAX_SCHEDULE_ROWS, np.int64)
-        self.target = spec.target_mask if spec is not None else 0
-        self.exclude = spec.exclude_mask if spec is not None else 0
-        if spec is None:                       # inactive all run; the schema's defaults fill the record
-            self.active = np.zeros(T, bool)
-            self.slot, self.take_up = 0, np.zeros(T)
-            self.benefit = self.medical = self.aid = self.top_up = empty
-            p = {key: field.default for key, field in UI_BENEFIT.items() if not key.startswith("__")}
-        else:
-            p = spec.params
-            self.active = spec.active.copy()
-            self.slot = instruments.index(spec)
-            self.take_up = spec.take_up
-            min_wage = inputs.min_wage.astype(np.float64)
-            benefit_yuan = p["ratio"][:, None] * min_wage[None, :]
-            self.benefit = _fen(benefit_yuan)
-            base = benefit_yuan if p["medical_base"] == "benefit" else np.full_like(benefit_yuan, inputs.floor_yuan)
-            self.medical = _fen(p["medical_rate"][:, None] * base)
-            self.aid = _fen(p["aid_ratio"][:, None] * benefit_yuan)
-            self.top_up = _fen(np.repeat(p["top_up"][:, None], n_districts, axis=1))
-            schedule = np.asarray(p["duration_schedule"], np.float64)   # ≤ MAX_SCHEDULE_ROWS (validated)
-            self.schedule_years[:len(schedule)] = schedule[:, 0]
-            self.schedule_months[:len(schedule)] = schedule[:, 1].astype(np.int64)
-        self.params = p
-
-    def fill_month(self, m, t: int) -> None:
-        m["ui_active"] = bool(self.active[t])
-        m["ui_take_up"] = self.take_up[t]
-        m["benefit_fen"], m["medical_fen"] = self.benefit[t], self.medical[t]
-        m["aid_fen"], m["top_up_fen"] = self.aid[t], self.top_up[t]
-
-
-class _UiFund:
-    """The UI fund account in fen of the simulated sample (real fen ÷ weight), exact in integers."""
-
-    def __init__(self, scenario: Scenario, weight: float, fund_shares: dict[int, dict[Fund, float]]):
-        fund = scenario.profile["ui_fund"]
-        self.balance = int(round(fund["opening_balance"] * 100 / weight))
-        prior = int(round(fund["prior_monthly_outlay"] * 100 / weight))
-        self.window = [prior] * 12          # trailing 12 months of outlays for 备付月数
-        self.opening_cover = self.balance / prior if prior > 0 else np.inf
-        # a fund pooled above the area: the 备付 gate reads the pool's cover, not the area's own flows
-        self.pooled_cover = None if fund["pooling"] == "local" else fund["pooled_cover_months"]
-        self.shares = fund_shares
-
-    def gate_cover(self, t: int, first: int, record: RunRecord) -> float:
-        """Months of cover the 备付 gate of month t reads: the previous month's end (the opening cover in
-        the run's first month `first`), or the pooled fund's cover when the fund is pooled above the area."""
-        if self.pooled_cover is not None:
-            return self.pooled_cover
-        return record.ui_fund_cover[t - 1] if t > first else self.opening_cover
-
-    def month(self, t: int, record: RunRecord) -> None:
-        revenue = int(record.revenue_fen[t].sum())
-        outlay = 0
-        cells = record.ledger_fen[t]
-        for slot, shares in self.shares.items():
-            if Fund.ui_fund not in shares:
-                continue
-            for amount in cells[slot].ravel():
-                if amount:
-                    outlay += split_fen(int(amount), shares)[Fund.ui_fund]
-        self.balance += revenue - outlay
-        self.window = self.window[1:] + [outlay]
-        average = sum(self.window) / 12
-        record.ui_fund_outlay_fen[t] = outlay
-        record.ui_fund_balance_fen[t] = self.balance
-        record.ui_fund_cover[t] = self.balance / average if average > 0 else np.inf

@@ -9,7 +9,7 @@ the same walker and error style as every other input file.
 from __future__ import annotations
 
 from sim.moments import MOMENT_NAMES
-from sim.params.schema import Field
+from sim.schema import Field
 
 F = Field
 

@@ -30,9 +30,9 @@ balance and prior outlays (the warm-up's simulated account is discarded), and bu
 with the first reported month. A run from a person register starts from the register (no warm-up).
 
 **Length.** `[run] warmup_months`, by default long enough for the longest duration of an enabled
-continuing instrument of the warm-up rules (`DURATION_KEYS`: a stock of spells that last at most D
-months is in steady state D months after its inflow began) and for a complete calendar year of firm
-accounts before the first reported month; 0 is a cold start.
+continuing instrument of the warm-up rules (each declaration's `claim_months`: a stock of spells that
+last at most D months is in steady state D months after its inflow began) and for a complete calendar
+year of firm accounts before the first reported month; 0 is a cold start.
 
 **Built once, reused.** `starting_state` is keyed by everything it depends on (`warm_key`: locality
 files, warm-up rules, seed, replication, persons, start, months, warm-up length) and the last one is
@@ -57,23 +57,12 @@ from sim.params.loader import load_document
 from sim.params.months import calendar_month, month_label, month_number
 from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import instrument_schema
-from sim.params.schema import Field
 from sim.population.arrays import Firms, Persons
 from sim.population.register import Register
 from sim.population.synthetic import Population, synthesize
+from sim.schema import Field
 
-# Months a claim of each continuing type can last (parameter keys summed; tax credits in years).
-DURATION_KEYS = {
-    InstrumentType.ui_benefit: ("max_months", "aid_months"),
-    InstrumentType.hiring_si_subsidy: ("max_months",),
-    InstrumentType.flexible_si_subsidy: ("max_months", "extension_months"),
-    InstrumentType.public_job: ("max_months", "extension_months"),
-    InstrumentType.rent_subsidy: ("start_after_months", "max_months"),
-    InstrumentType.guaranteed_loan: ("term_months", "deferral_months"),
-    InstrumentType.internship_subsidy: ("months",),
-    InstrumentType.dibao_taper: ("months",),
-    InstrumentType.tax_credit: ("max_years",),
-}
+UI_CLAIM_KEYS = ("max_months", "aid_months")   # ui_benefit's longest claim; other types declare theirs
 NO_SPELL = np.iinfo(np.int32).min        # a spell key no spell has: candidate bits are recomputed
 
 
@@ -132,10 +121,10 @@ def rules_document(scenario: Scenario) -> dict:
 
 
 def duration_months(instrument_type: InstrumentType, values: dict) -> int:
-    """Longest claim of one instrument (0 for one-off payments)."""
-    keys = DURATION_KEYS.get(instrument_type, ())
-    months = sum(values[key] for key in keys)
-    return int(round(months * 12)) if instrument_type == InstrumentType.tax_credit else int(months)
+    """Longest claim of one instrument (0 for one-off payments): its declaration's `claim_months`."""
+    if instrument_type == InstrumentType.ui_benefit:
+        return int(sum(values[key] for key in UI_CLAIM_KEYS))
+    return int(DECLARATION[instrument_type].claim_months(values))
 
 
 def default_months(scenario: Scenario) -> tuple[int, str]:
@@ -341,6 +330,6 @@ def load(path: str | Path) -> WarmState:
                      tuple(header["claim_bits"]), header["claims_from"])
 
 
-__all__ = ["WarmState", "DURATION_KEYS", "default_months", "describe", "duration_months", "load",
+__all__ = ["WarmState", "default_months", "describe", "duration_months", "load",
            "rules_document", "run", "save", "start_population", "starting_state", "timeline", "warm_key",
            "warmup_months"]

@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from sim.codes import NEVER, N_COST_LINES, N_OUTCOMES, CostLine, GroupFlag, State
-from sim.engine import _fill_static, _UiSchedule
+from sim.packing import UiSchedule, fill_static
 from sim.inputs import kernel_inputs
 from sim.instruments import InstrumentTable, month_dtype
 from sim.kernels import layout as L
@@ -67,10 +67,10 @@ class Bench:
         self.instruments = tuple(ins for ins in s.instruments if ins.enabled)
         self.inputs = kernel_inputs(s.profile, s.behaviour, start=s.start, months=s.months, persons=s.persons)
         n_districts = len(s.profile["districts"]["population_share"])
-        self.ui = _UiSchedule(s, self.instruments, self.inputs, n_districts)
+        self.ui = UiSchedule(s, self.instruments, self.inputs, n_districts)
         self.table = InstrumentTable(s, self.instruments, self.inputs, 1.0, n_districts)
         self.M = np.zeros(1, month_dtype(n_districts, len(self.ui.schedule_years)))
-        _fill_static(self.M[0], np.uint64(2024), self.inputs, self.ui)
+        fill_static(self.M[0], np.uint64(2024), self.inputs, self.ui)
         self.table.fill_static(self.M[0])
         self.CA = np.zeros(1, L.chunk_dtype(n_districts, max(len(self.instruments), 1), N_OUTCOMES, N_COST_LINES))
 

@@ -14,15 +14,17 @@ SIM = ROOT / "sim"
 
 # The layers, bottom first. A module may import its own layer and the layers below it, never one above;
 # an entry names a module or a package (with everything in it). Every module of sim/ must be listed: a
-# new module is placed here on purpose. docs/developing.md explains each layer.
+# new module is placed here on purpose. docs/developing.md explains each layer. The instruments sit below
+# the parameters because each type declares its parameter schema, which validation reads; the kernels
+# and the accounts below them import only the foundation.
 LAYERS = [
-    ("foundation", ["sim.version", "sim.codes", "sim.rng", "sim.stats"]),
-    ("parameters", ["sim.params"]),
-    ("population", ["sim.population"]),
+    ("foundation", ["sim.version", "sim.codes", "sim.rng", "sim.stats", "sim.schema"]),
     ("kernels", ["sim.kernels"]),
     ("accounts", ["sim.ledger", "sim.outcomes"]),
     ("instruments", ["sim.instruments"]),
-    ("engine", ["sim.inputs", "sim.engine", "sim.warmup"]),
+    ("parameters", ["sim.params"]),
+    ("population", ["sim.population"]),
+    ("engine", ["sim.inputs", "sim.funds", "sim.packing", "sim.engine", "sim.warmup"]),
     ("runs", ["sim.results", "sim.uncertainty", "sim.executors", "sim.tasks", "sim.replicate", "sim.api"]),
     ("studies", ["sim.attribution", "sim.compare", "sim.metrics", "sim.sweep", "sim.sensitivity", "sim.moments",
                  "sim.targets_schema", "sim.targets", "sim.backtest", "sim.calibrate"]),

@@ -38,7 +38,7 @@ def unused_parameters(schemas: dict, sources: dict[str, str]) -> list[str]:
 
 def test_every_declared_parameter_is_read_by_its_packing():
     sources = _declaration_sources()
-    sources["ui_benefit"] = (SIM / "engine.py").read_text(encoding="utf-8")   # packed by sim.engine._UiSchedule
+    sources["ui_benefit"] = (SIM / "packing.py").read_text(encoding="utf-8")   # packed by sim.packing.UiSchedule
     assert set(sources) == set(TYPE_SCHEMAS)
     assert unused_parameters(TYPE_SCHEMAS, sources) == []
 

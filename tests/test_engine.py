@@ -39,12 +39,12 @@ def test_ui_fund_balance_identity_holds_every_month(small_record):
 
 def test_every_payment_is_exactly_one_months_amount(small_record, small_scenario):
     """Ledger totals equal the sum of individual payments: fen = count × the month's district amount."""
-    from sim.engine import _UiSchedule
+    from sim.packing import UiSchedule
     from sim.inputs import kernel_inputs
     r = small_record
     inputs = kernel_inputs(small_scenario.profile, small_scenario.behaviour, start=small_scenario.start,
                            months=small_scenario.months, persons=small_scenario.persons)
-    ui = _UiSchedule(small_scenario, r.instruments, inputs, len(r.population.district_codes))
+    ui = UiSchedule(small_scenario, r.instruments, inputs, len(r.population.district_codes))
     slot = ui.slot
     for line, amounts in ((CostLine.main, ui.benefit), (CostLine.ui_medical, ui.medical), (CostLine.ui_aid, ui.aid)):
         assert (r.ledger_fen[:, slot, line, :] == r.ledger_count[:, slot, line, :] * amounts).all()

@@ -32,11 +32,11 @@ def test_accounting_identities_hold_for_any_run(seed, persons, months, start, tm
             - record.ui_fund_outlay_fen).all()
     assert (record.ui_fund_outlay_fen == record.ledger_fen.sum(axis=(1, 2, 3))).all()
     # every payment is exactly one month's amount of the person's district
-    from sim.engine import _UiSchedule
+    from sim.packing import UiSchedule
     from sim.inputs import kernel_inputs
     inputs = kernel_inputs(scenario.profile, scenario.behaviour, start=scenario.start, months=scenario.months,
                            persons=scenario.persons)
-    ui = _UiSchedule(scenario, record.instruments, inputs, len(record.population.district_codes))
+    ui = UiSchedule(scenario, record.instruments, inputs, len(record.population.district_codes))
     for line, amounts in ((0, ui.benefit), (1, ui.medical), (2, ui.aid)):
         assert (record.ledger_fen[:, ui.slot, line] == record.ledger_count[:, ui.slot, line] * amounts).all()
 
@@ -54,6 +54,6 @@ def test_zero_amounts_give_zero_cost_and_cost_scales_with_the_benefit(ratio, med
     # the cost of the benefit line scales with the ratio: count × round(ratio × minimum wage) per district
     base = simulate(sim.load_scenario("tests/fixtures/liupanshui-ui-only.toml", persons=1500, months=6, seed=seed))
     assert (record.ledger_count[:, :, 0] == base.ledger_count[:, :, 0]).all()
-    from sim.engine import _fen
+    from sim.packing import _fen
     minimum = np.array(list(record.scenario.profile["districts"]["minimum_wage"].values()), np.float64)
     assert (record.ledger_fen[:, 0, 0] == record.ledger_count[:, 0, 0] * _fen(ratio * minimum)).all()

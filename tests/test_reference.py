@@ -21,6 +21,7 @@ if str(REPO) not in sys.path:
 
 import sim  # noqa: E402
 import sim.engine  # noqa: E402
+import sim.packing  # noqa: E402
 from sim import rng  # noqa: E402
 from sim.codes import CostLine, EntityKind, GroupFlag, InstrumentType, Outcome, Slot  # noqa: E402
 from sim.engine import simulate  # noqa: E402
@@ -47,13 +48,13 @@ def _run(monkeypatch, scenario, harness: R.SideBySide, *, n_chunks: int | None =
     if n_chunks is not None:
         monkeypatch.setattr(sim.engine, "N_CHUNKS", n_chunks)
     if inputs_hook is not None:
-        real = sim.engine.kernel_inputs
+        real = sim.packing.kernel_inputs
 
         def kernel_inputs(*args, **kwargs):
             inputs = real(*args, **kwargs)
             inputs_hook(inputs)
             return inputs
-        monkeypatch.setattr(sim.engine, "kernel_inputs", kernel_inputs)
+        monkeypatch.setattr(sim.packing, "kernel_inputs", kernel_inputs)
     record = simulate(scenario)
     assert harness.months == list(range(scenario.months)), "the person pass did not run every month"
     assert not harness.mismatches, "reference ≠ kernel:\n" + "\n".join(harness.mismatches[:5])
@@ -152,7 +153,7 @@ def _stress_overrides(t: int, m) -> dict:
     if t in (4, 5):
         o["ui_active"] = False                        # the instrument out of force
     if t >= 6:                                        # short entitlements (2–4 months): many expiries
-        o["schedule_months"] = np.resize(np.array([2, 3, 4], np.int64), sim.engine.MAX_SCHEDULE_ROWS)
+        o["schedule_months"] = np.resize(np.array([2, 3, 4], np.int64), sim.packing.MAX_SCHEDULE_ROWS)
     if 6 <= t < 12:                                   # claims limited to a target group, minus an excluded one
         o["ui_target"] = int(GroupFlag.youth_16_24 | GroupFlag.p4050)
         o["ui_exclude"] = int(GroupFlag.migrant_worker)

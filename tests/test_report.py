@@ -1,6 +1,8 @@
 """The HTML report and the Excel workbook (DESIGN §10): read back, rendered in a real headless Chromium."""
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 
@@ -10,6 +12,7 @@ from openpyxl import load_workbook
 
 import sim
 from sim.cli import main
+from sim.params.scenario_schema import TYPE_SCHEMAS
 from sim.report.build import write_reports
 from tests.conftest import ROOT
 
@@ -33,7 +36,8 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     results = sim.results.Results.load(run_folder)
     book = load_workbook(run_folder / "workbook.xlsx")
     # the fixture's locality (Liupanshui) has targets, so 目标完成 is there
-    assert book.sheetnames == ["汇总", "年度预算", "月度支出", "资金收支", "就业结果", "目标完成", "基线与公开数据对比",
+    assert book.sheetnames == ["汇总", "年度预算", "月度支出", "资金收支", "就业补助资金按功能科目", "就业补助资金按资金层级",
+                               "失业保险基金收支预算表", "绩效目标申报表", "就业结果", "目标完成", "基线与公开数据对比",
                                "参数与来源"]
     sheets = pd.read_excel(run_folder / "workbook.xlsx", sheet_name=None)
     budget = sheets["年度预算"]
@@ -55,10 +59,100 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     assert {"检验", "年度", "模型值", "下限", "上限", "通过", "说明"} <= set(checks.columns)
     assert "无负值、无缺失(结果文件)" in set(checks["检验"])
     params = sheets["参数与来源"]
-    assert params["参数"].str.startswith("instruments.HB-A.").any()
+    assert params["参数键"].str.startswith("instruments.HB-A.").any()
+    amount = params[params["参数键"] == "instruments.HB-A.amount"].iloc[0]
+    assert amount["参数"] == "HB-A 一次性吸纳就业补贴 · 补贴标准" and amount["数值"] == "1000"
     assert params["来源"].notna().all()
     for name, frame in sheets.items():
         assert len(frame), name
+
+
+def _sheet(path, name) -> list[tuple]:
+    """The rows of a workbook sheet as cell values (all tables of the sheet, blank rows included)."""
+    return list(load_workbook(path)[name].iter_rows(values_only=True))
+
+
+def _table(rows: list[tuple], first: str) -> pd.DataFrame:
+    """The table of a sheet whose header row starts with `first` (up to the next blank row)."""
+    start = next(k for k, row in enumerate(rows) if row[0] == first)
+    end = next((k for k in range(start + 1, len(rows)) if rows[k][0] is None), len(rows))
+    header = [c for c in rows[start] if c is not None]
+    return pd.DataFrame([row[:len(header)] for row in rows[start + 1:end]], columns=header)
+
+
+def test_bureau_sheets_match_the_results_files_cell_by_cell(run_folder):
+    """就业补助资金 by 功能科目 code and by level, 社预08 and the 绩效目标申报表 against budget.csv, costs.csv,
+    funds.csv and outcomes.csv (the files, not the code that built the sheets)."""
+    book = run_folder / "workbook.xlsx"
+    budget = pd.read_csv(run_folder / "budget.csv")
+    costs = pd.read_csv(run_folder / "costs.csv")
+    funds = pd.read_csv(run_folder / "funds.csv")
+    outcomes = pd.read_csv(run_folder / "outcomes.csv")
+    reps = costs["rep"].nunique()
+    employment = budget[budget["funding"] == "employment_fund"]
+
+    codes = _table(_sheet(book, "就业补助资金按功能科目"), "年度")
+    for year, group in employment.groupby("year"):
+        total = codes[(codes["年度"] == str(year)) & (codes["功能科目编码"] == "20807")]
+        assert total["金额(万元)"].iloc[0] == pytest.approx(group["amount_yuan"].sum() / 1e4, abs=0.006)
+        items = codes[(codes["年度"] == str(year)) & (codes["功能科目编码"] != "20807")]
+        assert items["金额(万元)"].sum() == pytest.approx(group["amount_yuan"].sum() / 1e4, abs=0.05)
+        # the fixture's hiring bonus is booked under 2080799 其他就业补助支出
+        hb = items[items["功能科目编码"] == "2080799"]
+        assert hb["功能科目名称"].iloc[0] == "其他就业补助支出" and "HB-A" in hb["政策项目"].iloc[0]
+        assert hb["金额(万元)"].iloc[0] == pytest.approx(group.loc[group["instrument"] == "HB-A", "amount_yuan"].sum()
+                                                     / 1e4, abs=0.006)
+
+    levels = _table(_sheet(book, "就业补助资金按资金层级"), "年度")
+    cash = costs[(costs["funding"] == "employment_fund")].assign(year=costs["month"].str.slice(0, 4))
+    for year, group in cash.groupby("year"):
+        row = levels[(levels["年度"] == year) & (levels["资金渠道"] == "就业补助资金")].iloc[0]
+        assert row["合计(万元)"] == pytest.approx(group["amount_yuan"].sum() / reps / 1e4, abs=0.006)
+        assert row["市级(万元)"] == pytest.approx(group["city_yuan"].sum() / reps / 1e4, abs=0.006)
+        assert row["县(区)级(万元)"] == pytest.approx(group["district_yuan"].sum() / reps / 1e4, abs=0.006)
+        assert row["中央(万元)"] is None and row["省级(万元)"] is None        # transfers not in the results yet
+
+    rows = _sheet(book, "失业保险基金收支预算表")
+    sy08 = _table(rows, "项目").set_index("项目")
+    ui = funds[funds["fund"] == "ui_fund"].assign(year=funds["month"].str.slice(0, 4))
+    ui_costs = budget[budget["funding"] == "ui_fund"]
+    for year, group in ui.groupby("year"):
+        column = sy08[f"{year}(万元)"]
+        closing = group[group["month"] == group["month"].max()]
+        assert column["收入合计"] == pytest.approx(group["revenue"].sum() / reps / 1e4, abs=0.006)
+        assert column["  失业保险费收入"] == column["收入合计"]
+        assert column["支出合计"] == pytest.approx(group["outlays"].sum() / reps / 1e4, abs=0.006)
+        assert column["年末滚存结余"] == pytest.approx(closing["balance"].mean() / 1e4, abs=0.006)
+        assert column["期初余额"] + column["本年收支结余"] == pytest.approx(column["年末滚存结余"], abs=0.02)
+        assert column["年末备付月数"] == pytest.approx(closing["months_of_cover"].mean(), abs=0.006)
+        assert column["  利息收入"] is None                                 # not modelled: blank, not zero
+        spending = ["  失业保险金", "  基本医疗保险费", "  稳定岗位补贴", "  技能提升补贴", "  其他支出"]
+        assert sum(column[k] for k in spending) == pytest.approx(column["支出合计"], abs=0.05)
+        benefit = ui_costs[(ui_costs["year"] == int(year)) & (ui_costs["type"] == "ui_benefit")
+                           & (ui_costs["line"] == "main")]["amount_yuan"].sum()
+        assert column["  失业保险金"] == pytest.approx(benefit / 1e4, abs=0.006)
+        assert column["备付 ≥ 12 个月"] == ("是" if column["年末备付月数"] >= 12 else "否")
+    first = sy08[f"{ui['year'].min()}(万元)"]["期初余额"]
+    manifest = sim.results.Results.load(run_folder).manifest
+    assert first == pytest.approx(manifest["locality_profile"]["ui_fund"]["opening_balance"] / 1e4, abs=0.02)
+
+    perf_rows = _sheet(book, "绩效目标申报表")
+    perf = _table(perf_rows, "年度")
+    assert list(perf.columns) == ["年度", "单位名称", "项目名称", "预算数(万元)", "年度目标", "一级指标", "二级指标", "三级指标",
+                                  "指标性质", "指标值", "度量单位", "权重", "指标方向性", "数据来源"]
+    for year, group in employment.groupby("year"):
+        mine = perf[perf["年度"] == str(year)]
+        assert mine["预算数(万元)"].iloc[0] == pytest.approx(group["amount_yuan"].sum() / 1e4, abs=0.006)
+        count = mine[mine["三级指标"] == "HB-A 一次性吸纳就业补贴 享受人次"]["指标值"].iloc[0]
+        assert count == round(group.loc[group["line"] == "main", "payments"].sum())
+        raw = next(r for r in perf_rows if r[0] == str(year) and r[7] == "HB-A 一次性吸纳就业补贴 享受人次")
+        assert isinstance(raw[9], int)                                      # persons stored as whole numbers
+        last = outcomes[outcomes["month"].str.startswith(str(year))]["month"].max()
+        jobs = outcomes[(outcomes["month"] == last) & (outcomes["metric"] == "new_urban_jobs_ytd")]["value"].mean()
+        assert mine[mine["三级指标"] == "城镇新增就业(年累计)"]["指标值"].iloc[0] == round(jobs)
+        satisfaction = mine[mine["一级指标"] == "满意度指标"].iloc[0]
+        assert pd.isna(satisfaction["指标值"]) and satisfaction["数据来源"] == "(由填报单位填写)"
+    assert perf["数据来源"].str.contains(r"\.csv").sum() == len(perf) - perf["年度"].nunique()
 
 
 def test_comparison_workbook_has_the_differences_and_attribution(tmp_path):
@@ -67,7 +161,18 @@ def test_comparison_workbook_has_the_differences_and_attribution(tmp_path):
                       encoding="utf-8")
     comparison = sim.compare(HIRING, reform, persons=1500, months=13, reps=2, attribution=True)
     write_reports(comparison, tmp_path / "out")
+    book = load_workbook(tmp_path / "out" / "workbook.xlsx")
+    assert book.sheetnames[:2] == ["摘要", "参数变更一览表"]
     sheets = pd.read_excel(tmp_path / "out" / "workbook.xlsx", sheet_name=None)
+    changes = sheets["参数变更一览表"]
+    assert len(changes) == 1
+    row = changes.iloc[0]
+    assert (row["参数键"], row["基准值"], row["改革值"]) == ("instruments.HB-B.amount", 1500, 3000)
+    assert row["参数"] == "HB-B 一次性扩岗补助 · " + TYPE_SCHEMAS["hiring_bonus"]["amount"].name_zh
+    summary = " ".join(sheets["摘要"]["摘要"])
+    assert "改变 1 个参数" in summary and "现金支出变化" in summary and "HB-B" in summary
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert page.index("<h2>摘要</h2>") < page.index("<h2>参数变更一览表</h2>") < page.index("核心差异")
     diff = sheets["情景对比"]
     assert {"情景", "类别", "年度", "项目", "基准", "改革", "差异", "区间下限", "区间上限"} <= set(diff.columns)
     total = diff[(diff["项目"] == "现金支出合计") & (diff["年度"] == "全期")]
@@ -115,3 +220,51 @@ def test_report_renders_in_headless_chromium_without_errors(run_folder, tmp_path
         assert heading in headings, (heading, headings)
     assert charts >= 3
     assert headings[0] == "核心指标" and width == pytest.approx(4 * size, rel=0.1)
+
+
+def test_report_prints_to_pdf_with_every_table_row_unclipped(run_folder, tmp_path):
+    """Print media in headless Chromium: no table is cut by a scroll box (every row lies inside its
+    container, which shows all its content), headers repeat (thead is a table-header-group), and the page
+    prints to an A4 PDF of several pages."""
+    assert CHROMIUM, "Debian's chromium is needed for this test (.ci/run installs it)"
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto((run_folder / "report.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        layout = page.evaluate("""() => {
+            const out = {rows: 0, clipped: [], heads: []};
+            for (const table of document.querySelectorAll('table')) {
+                out.heads.push(getComputedStyle(table.tHead).display);
+                for (let el = table.parentElement; el; el = el.parentElement) {
+                    const style = getComputedStyle(el);
+                    if (style.overflowY !== 'visible' && el.scrollHeight > el.clientHeight + 1)
+                        out.clipped.push(table.rows.length);
+                }
+                for (const row of table.tBodies[0].rows) {
+                    out.rows += 1;
+                    if (row.getBoundingClientRect().height <= 0) out.clipped.push(row.innerText);
+                }
+            }
+            return out;
+        }""")
+        pdf = page.pdf(format="A4", print_background=True)
+        page.screenshot(path=str(tmp_path / "print.png"), full_page=False)
+        browser.close()
+    tables_in_html = (run_folder / "report.html").read_text(encoding="utf-8").count("<tr>")
+    assert layout["rows"] > 100 and not layout["clipped"], layout["clipped"][:5]
+    assert set(layout["heads"]) == {"table-header-group"}
+    assert layout["rows"] <= tables_in_html
+    assert pdf[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 5
+
+
+def test_chinese_report_headings_and_headers_have_no_english(run_folder):
+    """Every heading and column header of the Chinese report is Chinese: Latin words only from the
+    whitelist (P5/P50/P95, sha256, instrument codes such as SR-05, numbers)."""
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    whitelist = re.compile(r"^(P5|P50|P95|sha256|[A-Z]{2,}(-[A-Za-z0-9]+)+)$")
+    texts = [html.unescape(m[1]) for m in re.findall(r"<(th|h1|h2|h3)>(.*?)</\1>", page)]
+    assert len(texts) > 50
+    english = {(w, t) for t in texts for w in re.findall(r"[A-Za-z][A-Za-z0-9_\-]*", t) if not whitelist.match(w)}
+    assert not english, sorted(english)[:10]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim.codes import CostLine, UiStatus
-from sim.engine import MAX_SCHEDULE_ROWS as MAX_SCHEDULE, _fen
+from sim.packing import MAX_SCHEDULE_ROWS as MAX_SCHEDULE, _fen
 from sim.kernels.layout import chunk_dtype, month_dtype
 from sim.kernels.ui import PAID_AID, PAID_BENEFIT, PAID_NONE, entitlement_months, pay_month, try_claim
 from sim.population.arrays import PERSON_DTYPE

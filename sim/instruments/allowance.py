@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import InstrumentType as T
-from sim.instruments.declaration import DISTRICTS, Declaration, per_district
+from sim.instruments.declaration import DISTRICTS, Declaration, amount_field, months_field, per_district
 from sim.kernels import layout as L
+from sim.schema import Field, Schema
 
 EVENTS = {"graduating": L.EVENT_GRADUATING, "employed_away": L.EVENT_EMPLOYED_AWAY,
           "employed": L.EVENT_EMPLOYED, "business_start": L.EVENT_BUSINESS_START}
@@ -25,8 +26,22 @@ def _month(m, k, p, t, run):
     m["allowance_cross_province_fen"][k] = per_district(run, p["cross_province_amount"][t])
 
 
+ALLOWANCE_EVENTS = ("graduating", "employed_away", "employed", "business_start")
+
+ONE_TIME_ALLOWANCE_PARAMETERS: Schema = {
+    "event": Field("enum", choices=ALLOWANCE_EVENTS, description="graduating: the month a school leaver "
+                   "enters the labour market; employed_away: rural labour after wait_months working outside "
+                   "the county; employed: an entry into employment; business_start: a new business"),
+    "amount": amount_field("amount (cross-county destination for employed_away)", name_zh="补贴标准"),
+    "cross_province_amount": amount_field("employed_away: amount for a cross-province destination", 0.0),
+    "wait_months": months_field("months the event must have lasted (e.g. employed ≥ 3 months)", 0, 0, 60),
+    "once_per_person": Field("bool", default=True, description="at most once per person in the run"),
+}
+
+
 ONE_TIME_ALLOWANCE = Declaration(
-    T.one_time_allowance, "求职创业补贴/交通补助", situations=lambda p: SITUATION[p["event"]],
+    T.one_time_allowance, "求职创业补贴/交通补助", schema=ONE_TIME_ALLOWANCE_PARAMETERS,
+    situations=lambda p: SITUATION[p["event"]],
     fields=(("allowance_wait_months", np.int64),       # months after the event before payment
             ("allowance_event", np.int64),             # EVENT_* of sim.kernels.layout
             ("allowance_cross_province_fen", np.int64, DISTRICTS)),   # amount for work in another province

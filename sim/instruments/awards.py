@@ -1,17 +1,32 @@
-"""Payments to institutions and agencies: fixed awards (fixed_award, paid by sim.engine in `award_month`)
-and agencies' placement fees (placement_fee: the person pass counts vested placements, sim.kernels.pay
-`_employment_linked`; the fees are paid at the year's last run month by `placement_fees`)."""
+"""Payments to institutions and agencies: fixed awards (fixed_award, paid in `award_month` by
+`fixed_award`) and agencies' placement fees (placement_fee: the person pass counts vested placements,
+sim.kernels.pay `_employment_linked`; the fees are paid at the year's last run month by
+`placement_fees`). Both are called by their declarations' `pay_outside` after the person pass."""
 from __future__ import annotations
 
 import numpy as np
 
 from sim.codes import InstrumentType as T
-from sim.instruments.declaration import Declaration, fen
+from sim.instruments.declaration import Declaration, OutsideMonth, amount_field, fen, months_field, share_field
 from sim.kernels import layout as L
 from sim.ledger import split_fen
+from sim.schema import CHECKS, Field, Schema
+
+FIXED_AWARD_PARAMETERS: Schema = {
+    "amount": amount_field("amount per award", name_zh="奖补标准"),
+    "count": Field("float", unit="awards per year", min=0.0, max=1e6, default=1.0, by_month=True,
+                   description="awards made each year (by effective month)"),
+    "award_month": Field("int", unit="calendar month", min=1, max=12, default=12,
+                         description="calendar month the awards are paid; assumption: December"),
+}
+
+
+def _pay_awards(ins, k: int, month: OutsideMonth) -> None:
+    fixed_award(ins, k, month.t, month.month_of_year, month.district_shares, month.direct_fen, month.direct_count)
+
 
 FIXED_AWARD = Declaration(
-    T.fixed_award, "奖补", person_level=False)
+    T.fixed_award, "奖补", schema=FIXED_AWARD_PARAMETERS, person_level=False, pay_outside=_pay_awards)
 
 
 def _placement_static(m, k, p, run):
@@ -20,11 +35,38 @@ def _placement_static(m, k, p, run):
     return p["vesting_months"], -1
 
 
+def _tiers_increasing(values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    tiers = values.get("tiers", [])
+    if any(b[0] <= a[0] for a, b in zip(tiers, tiers[1:])):
+        return [("tiers", tiers, "placement thresholds (the x of each pair) must increase")]
+    return []
+
+
+PLACEMENT_FEE_PARAMETERS: Schema = {
+    "via_agency_share": share_field("share of qualifying hires placed by agencies; assumption: 0.1", 0.1,
+                                     by_month=False),
+    "vesting_months": months_field("months the placement must last", 6, 0, 60),
+    "tiers": Field("schedule", unit="yuan per placement", min=0, max=100_000,
+                   default=[[20, 200], [50, 300], [100, 400]],
+                   description="pairs [placements in the year, yuan per placement] (seed 003 §(二十)); "
+                               "fewer than the first threshold: nothing"),
+    "cap_per_agency": amount_field("yearly cap per agency", 100_000.0),
+    "agencies": Field("int", unit="agencies", min=1, max=100_000, default=20,
+                      description="agencies sharing the placements equally; assumption: 20"),
+    CHECKS: (_tiers_increasing,),
+}
+
+
+def _pay_fees(ins, k: int, month: OutsideMonth) -> None:
+    if month.month_of_year == 12 or month.last_month:
+        placement_fees(ins, k, month.t, month.placements_year[k], month.weight, month.direct_fen, month.direct_count)
+
+
 PLACEMENT_FEE = Declaration(
-    T.placement_fee, "职业介绍补贴", situations=lambda p: (L.L_EMPLOYMENT,),
+    T.placement_fee, "职业介绍补贴", schema=PLACEMENT_FEE_PARAMETERS, situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("placement_vesting_months", np.int64),    # months a placement must last to count
             ("placement_via_agency_share", np.float64)),   # share of hires placed by an agency
-    static=_placement_static)
+    static=_placement_static, pay_outside=_pay_fees)
 
 
 def fixed_award(ins, k: int, t: int, month_of_year: int, district_shares: np.ndarray, direct_fen: np.ndarray,

@@ -1,24 +1,57 @@
 """What an instrument type declares (one `Declaration` per type, in its family's module).
 
-A declaration holds everything about a type outside its kernel rule (sim.kernels.pay) and its parameter
-schema (sim.params.instrument_schema): the situations that trigger it, its **named kernel fields** (one
-array per field in the month record, indexed by the instrument's position k), and how its parameters are
-packed into them — once per run (`static`) and each month (`month`). `sim.instruments.registry` gathers
-the declarations; `sim.instruments.table.InstrumentTable` runs them.
+A declaration holds everything about a type outside its kernel rule (sim.kernels.pay): its parameter
+schema (`schema`, type-specific keys only; sim.params.scenario_schema adds the common ones), the
+situations that trigger it, its **named kernel fields** (one array per field in the month record,
+indexed by the instrument's position k), and how its parameters are packed into them — once per run
+(`static`) and each month (`month`). `sim.instruments.registry` gathers the declarations;
+`sim.instruments.table.InstrumentTable` runs them.
+
+Schema defaults that are not plain bookkeeping name their source (DOMAIN_NOTES row or `assumption:`); a
+scenario that relies on a default for a number its seed leaves open (按规定) says so in its own `source`.
+Semantics of each type are documented in docs/instruments.md. The field helpers below (`amount_field` …)
+are the shapes the schemas share.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import numpy as np
 
 from sim.codes import InstrumentType
 from sim.kernels.money import fen_array as fen
-from sim.params.instrument_schema import SIZES
+from sim.schema import Field, Schema
 
 DISTRICTS = "districts"     # field shape marker: one value per district (K, n_districts)
+SIZES = ("micro", "small", "medium", "large")
+SI_EMPLOYER_LINES = ("pension_employer", "medical_employer", "ui_employer", "injury_employer")
+
+
+def sizes_field(default=SIZES, what="firms") -> Field:
+    return Field("choice_list", choices=SIZES, default=list(default),
+                 description=f"size classes of the {what} that qualify (工信部联企业〔2011〕300号 on insured "
+                             "headcount); default: all")
+
+
+def amount_field(description: str, default: Any = 0.0, name_zh: str = "", unit: str = "yuan") -> Field:
+    return Field("float", unit=unit, min=0.0, max=100_000_000.0, default=default, by_month=True,
+                 description=description, name_zh=name_zh)
+
+
+def months_field(description: str, default: int, lo: int = 0, hi: int = 600) -> Field:
+    return Field("int", unit="months", min=lo, max=hi, default=default, description=description)
+
+
+def share_field(description: str, default: float | Any, by_month: bool = True, name_zh: str = "") -> Field:
+    return Field("float", unit="share", min=0.0, max=1.0, default=default, by_month=by_month,
+                 description=description, name_zh=name_zh)
+
+
+def to_retirement_field(who: str, source: str) -> Field:
+    return Field("float", unit="years", min=0.0, max=20.0, default=5.0,
+                 description=f"{who} are subsidised until retirement ({source})")
 
 
 def no_static(m, k: int, p: dict, run) -> tuple[int, int]:
@@ -33,12 +66,41 @@ def no_situations(p: dict) -> tuple[int, ...]:
     return ()
 
 
+def one_off(p: dict) -> int:
+    return 0
+
+
+@dataclass
+class OutsideMonth:
+    """What the payments made outside the person pass read and write in month t (sim.engine builds it
+    after the person pass; arrays are this month's rows of the run's record, written in place)."""
+
+    t: int
+    month_of_year: int
+    last_month: bool                # the run's last month
+    firms: np.ndarray               # the firm records (after this month's person pass)
+    run_key: np.uint64
+    benefit_fen: np.ndarray         # this month's UI benefit by district
+    cover: float                    # UI fund months of cover the 备付 gate reads
+    district_shares: np.ndarray     # population share by district
+    weight: float                   # real persons per simulated person
+    placements_year: np.ndarray     # [slot, district] vested placements so far this calendar year
+    ledger_fen: np.ndarray          # [slot, line, district] sample fen
+    ledger_count: np.ndarray
+    direct_fen: np.ndarray          # [slot, district] real fen
+    direct_count: np.ndarray
+
+
 @dataclass(frozen=True)
 class Declaration:
     """One instrument type.
 
     type : the InstrumentType.
     name_zh : the type's Chinese name (the catalogue of `subsim instruments`).
+    schema : the type's own parameters (sim.schema), validated by sim.params.
+    rule : the kernel rule that pays it (the InstrumentType the branches of sim.kernels.pay compare
+        `ins_kind[k]` with): its own type by default; an existing type's to reuse that rule unchanged, the
+        packing then writing that type's named fields.
     situations : params → the sim.kernels.layout L_* lists the instrument joins (the events it pays on).
     fields : named kernel fields, (name, dtype) for one value per instrument, (name, dtype, DISTRICTS)
         for one per district, (name, dtype, n) for n values. Names start with the type's field prefix.
@@ -49,10 +111,17 @@ class Declaration:
     person_level : paid by the person pass (False: paid to firms or institutions by sim.engine).
     startup_response : its being in force raises business entry (behaviour `responses`).
     refund_response : its being in force lowers layoffs in the size classes it covers.
+    once_per_person : params → its claims are recorded in a claim bit (at most once per person in the run).
+    claim_months : params → the longest a claim lasts, in months (0 for one-off payments): the default
+        warm-up covers it (sim.warmup).
+    pay_outside : (instrument, k, OutsideMonth) → None; pays firms, institutions or agencies after the
+        person pass each month (None: the type pays nothing outside it).
+    stated_posts : params → public posts (real persons) the instrument states (0: none stated).
     """
 
     type: InstrumentType
     name_zh: str
+    schema: Schema = field(default_factory=dict)
     situations: Callable[[dict], tuple[int, ...]] = no_situations
     fields: tuple = ()
     static: Callable = no_static
@@ -61,6 +130,15 @@ class Declaration:
     startup_response: bool = False
     refund_response: bool = False
     once_per_person: Callable[[dict], bool] = lambda p: False
+    claim_months: Callable[[dict], int] = one_off
+    pay_outside: Callable | None = None
+    stated_posts: Callable[[dict], float] = lambda p: 0.0
+    rule: InstrumentType | None = None
+
+    @property
+    def kernel_rule(self) -> InstrumentType:
+        """The type whose branch in sim.kernels.pay pays this one."""
+        return self.type if self.rule is None else self.rule
 
     def field_specs(self, n_instruments: int, n_districts: int) -> list[tuple]:
         """The fields as numpy dtype entries."""

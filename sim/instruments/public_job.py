@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import InstrumentType as T, group_mask
-from sim.instruments.declaration import DISTRICTS, Declaration, fen, per_district
+from sim.instruments.declaration import DISTRICTS, Declaration, fen, months_field, per_district, share_field
 from sim.kernels import layout as L
+from sim.schema import Field, Schema
 
 
 def _static(m, k, p, run):
@@ -22,20 +23,31 @@ def _month(m, k, p, t, run):
     m["public_job_si_fen"][k] = per_district(run, p["si_subsidy_share"][t] * run.inputs.floor_yuan * run.employer_rate)
 
 
+PUBLIC_JOB_PARAMETERS: Schema = {
+    "post_subsidy_share": Field("float", unit="share of minimum wage", min=0.0, max=3.0, default=1.0,
+                                by_month=True, name_zh="岗位补贴",
+                                description="monthly post subsidy (DOMAIN_NOTES A36: 60–100 % of minimum wage)"),
+    "si_subsidy_share": share_field("share of the employer's contributions at the floor base that is subsidised "
+                                     "(DOMAIN_NOTES A36)", 1.0),
+    "max_months": months_field("months per person (DOMAIN_NOTES A36: ≤ 3 years)", 36, 1, 600),
+    "extension_months": months_field("extra months for `extension_target` groups", 0, 0, 120),
+    "extension_target": Field("flags", default=[], description="groups that get the extension"),
+    "max_placements": Field("int", unit="placements", min=1, max=100, default=2,
+                            description="placements per person that may be paid (DOMAIN_NOTES A36)"),
+    "posts": Field("float", unit="posts", min=0.0, max=10_000_000.0, default=0.0,
+                   description="posts in the city; 0 = the behaviour file's public_job.posts_share"),
+}
+
+
 PUBLIC_JOB = Declaration(
-    T.public_job, "公益性岗位", situations=lambda p: (L.L_PUBLIC,),
+    T.public_job, "公益性岗位", schema=PUBLIC_JOB_PARAMETERS, situations=lambda p: (L.L_PUBLIC,),
     fields=(("public_job_max_months", np.int64),
             ("public_job_extension_months", np.int64),  # more months for the groups of extension_target
             ("public_job_extension_target", np.uint32),
             ("public_job_max_placements", np.int64),    # earlier placements beyond which none is paid
             ("public_job_si_fen", np.int64, DISTRICTS)),   # employer SI subsidy per month
-    static=_static, month=_month)
-
-
-def stated_posts(instruments: tuple) -> float:
-    """Posts (real persons) stated by the enabled public_job instruments; 0 when none states them (the
-    behaviour's capacity applies)."""
-    return sum(ins.params["posts"] for ins in instruments if ins.type == T.public_job and ins.params["posts"] > 0)
+    static=_static, month=_month,
+    claim_months=lambda p: p["max_months"] + p["extension_months"], stated_posts=lambda p: p["posts"])
 
 
 DECLARATIONS = (PUBLIC_JOB,)

@@ -1,16 +1,61 @@
 """稳岗返还 (stabilization_refund): paid to firms in its pay month from their year-end accounts
-(sim.kernels.firms.year_end_close), by sim.engine through `stabilization_refund`. Its being in force lowers
-layoffs in the size classes it covers (behaviour `responses`)."""
+(sim.kernels.firms.year_end_close), by `stabilization_refund` (its declaration's `pay_outside`). Its
+being in force lowers layoffs in the size classes it covers (behaviour `responses`)."""
 from __future__ import annotations
 
 import numpy as np
 
 from sim.codes import EntityKind, InstrumentType as T, SizeClass, Slot
-from sim.instruments.declaration import Declaration, firm_sizes, instrument_key
+from sim.instruments.declaration import Declaration, OutsideMonth, firm_sizes, instrument_key, months_field, sizes_field
 from sim.rng import fold, month_key, uniforms
+from sim.schema import Field, Schema
+
+STABILIZATION_REFUND_PARAMETERS: Schema = {
+    "basis": Field("enum", choices=("ui_contributions", "ui_benefit_months", "si_contribution_months"),
+                   default="ui_contributions",
+                   description="ui_contributions: share × last year's UI contributions (firm + staff); "
+                               "ui_benefit_months: benefit_months × the average monthly UI benefit × average "
+                               "insured staff; si_contribution_months: share × contribution_months × the "
+                               "average month of all SI contributions (firm + staff) last year"),
+    "share": Field("table", unit="share", min=0.0, max=1.0, choices=("sme", "large"),
+                   default={"sme": 0.6, "large": 0.3}, name_zh="返还比例",
+                   description="refund share by size class (sme = micro, small and medium); default 60/30: "
+                               "人社部发〔2024〕40号 (DOMAIN_NOTES A8, A9)"),
+    "benefit_months": Field("float", unit="months", min=0.0, max=24.0, default=6.0,
+                            description="months of UI benefit per insured worker (basis ui_benefit_months); "
+                                        "DOMAIN_NOTES A2, A3"),
+    "contribution_months": Field("float", unit="months", min=0.0, max=24.0, default=3.0,
+                                 description="months of SI contributions (basis si_contribution_months); "
+                                             "DOMAIN_NOTES A3"),
+    "pay_month": Field("int", unit="calendar month", min=1, max=12, default=6,
+                       description="calendar month of the yearly payment; assumption: June (DOMAIN_NOTES: "
+                                   "one month in Q2–Q4)"),
+    "layoff_rate_max": Field("float", unit="rate", min=0.0, max=1.0, default=0.055, by_month=True,
+                             description="last year's layoff rate (involuntary separations ÷ average insured "
+                                         "staff) must not exceed this; 5.5 % national surveyed-unemployment "
+                                         "target (DOMAIN_NOTES A4)"),
+    "small_firm_insured_max": Field("int", unit="insured staff", min=0, max=100_000, default=30,
+                                    description="firms with at most this many insured staff use the small-firm "
+                                                "layoff limit (DOMAIN_NOTES A4)"),
+    "small_firm_layoff_rate_max": Field("float", unit="rate", min=0.0, max=1.0, default=0.20,
+                                        description="layoff-rate limit of small firms (DOMAIN_NOTES A4)"),
+    "min_contribution_months": months_field("months the firm has paid contributions (DOMAIN_NOTES A1, A9: ≥ 12)",
+                                             12),
+    "min_fund_months": Field("float", unit="months", min=0.0, max=600.0, default=12.0,
+                             description="备付 gate: paid only if the UI fund's months of cover at the end of the "
+                                         "previous month reach this (DOMAIN_NOTES A1, A6: ≥ 1 year)"),
+    "firm_sizes": sizes_field(),
+}
+
+
+def _pay(ins, k: int, month: OutsideMonth) -> None:
+    stabilization_refund(ins, k, month.t, month.month_of_year, month.firms, month.run_key, month.benefit_fen,
+                         month.cover, month.ledger_fen, month.ledger_count)
+
 
 STABILIZATION_REFUND = Declaration(
-    T.stabilization_refund, "稳岗返还", person_level=False, refund_response=True)
+    T.stabilization_refund, "稳岗返还", schema=STABILIZATION_REFUND_PARAMETERS, person_level=False,
+    refund_response=True, pay_outside=_pay)
 
 
 def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray, run_key: np.uint64,

@@ -1,7 +1,8 @@
-"""All instrument declarations, and the month record built from them.
+"""All instrument declarations, their parameter schemas, and the month record built from them.
 
 Each family module lists its types in `DECLARATIONS`; `FAMILIES` below is the one list of family modules.
-ui_benefit has no declaration here: sim.engine packs it into the record's `ui_*` fields (at most one).
+ui_benefit has no declaration here: its schema is sim.params.scenario_schema.UI_BENEFIT and sim.engine
+packs it into the record's `ui_*` fields (at most one).
 """
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from sim.instruments import allowance, awards, flexible, hiring, internship, pub
     training
 from sim.instruments.declaration import Declaration
 from sim.kernels import layout as L
+from sim.schema import Schema
 
 FAMILIES = (refund, hiring, flexible, startup, training, internship, public_job, allowance, relief, awards)
 DECLARATION: dict[InstrumentType, Declaration] = {d.type: d for family in FAMILIES for d in family.DECLARATIONS}
+TYPE_SCHEMAS: dict[str, Schema] = {t.name: DECLARATION[t].schema for t in sorted(DECLARATION)}
+"""Type-specific parameters by type name (InstrumentType order), for sim.params' validation."""
 
 
 def kernel_fields(n_districts: int) -> list[tuple]:

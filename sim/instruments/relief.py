@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import InstrumentType as T
-from sim.instruments.declaration import Declaration, amount
+from sim.instruments.declaration import Declaration, SI_EMPLOYER_LINES, amount, amount_field, months_field, \
+    share_field, sizes_field
 from sim.kernels import layout as L
+from sim.schema import Field, Schema
 
 
 def _relief_month(m, k, p, t, run):
@@ -15,8 +17,16 @@ def _relief_month(m, k, p, t, run):
     m["relief_ui_rate"][k] = share * run.si["ui_employer"] if "ui_employer" in p["lines"] else 0.0
 
 
+CONTRIBUTION_RELIEF_PARAMETERS: Schema = {
+    "lines": Field("choice_list", choices=SI_EMPLOYER_LINES, default=list(SI_EMPLOYER_LINES),
+                   description="employer contribution lines relieved"),
+    "share": share_field("share of those contributions waived (1 = 免征, 0.5 = 减半)", 1.0, name_zh="减免比例"),
+    "firm_sizes": sizes_field(),
+}
+
+
 CONTRIBUTION_RELIEF = Declaration(
-    T.contribution_relief, "社保费减免", situations=lambda p: (L.L_RELIEF,),
+    T.contribution_relief, "社保费减免", schema=CONTRIBUTION_RELIEF_PARAMETERS, situations=lambda p: (L.L_RELIEF,),
     fields=(("relief_rate", np.float64),               # contribution rate relieved (all its lines)
             ("relief_ui_rate", np.float64)),           # of which UI: the fund's revenue falls by it
     month=_relief_month)
@@ -27,9 +37,16 @@ def _dibao_static(m, k, p, run):
     return p["months"], -1
 
 
+DIBAO_TAPER_PARAMETERS: Schema = {
+    "amount": amount_field("monthly amount per household while it continues", name_zh="渐退标准"),
+    "months": months_field("months after entry into employment (seed 003 §(十六): 6)", 6, 1, 60),
+}
+
+
 DIBAO_TAPER = Declaration(
-    T.dibao_taper, "低保渐退", situations=lambda p: (L.L_EMPLOYMENT,),
+    T.dibao_taper, "低保渐退", schema=DIBAO_TAPER_PARAMETERS, situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("dibao_months", np.int64),),              # months 低保 continues after taking a job
-    static=_dibao_static, month=amount(lambda p, t: p["amount"][t]))
+    static=_dibao_static, month=amount(lambda p, t: p["amount"][t]),
+    claim_months=lambda p: p["months"])
 
 DECLARATIONS = (CONTRIBUTION_RELIEF, DIBAO_TAPER)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import InstrumentType as T
-from sim.instruments.declaration import Declaration, amount, per_district
+from sim.instruments.declaration import Declaration, amount, amount_field, months_field, per_district, share_field
 from sim.kernels import layout as L
+from sim.schema import Field, Schema
 
 SECTORS = {"any": L.SECTOR_ANY, "agriculture": L.SECTOR_AGRICULTURE, "non_agriculture": L.SECTOR_NON_AGRICULTURE}
 BUSINESS = (L.L_BUSINESS,)
@@ -20,8 +21,19 @@ def _grant_static(m, k, p, run):
     return 0, -1
 
 
+STARTUP_GRANT_PARAMETERS: Schema = {
+    "amount": amount_field("one-time grant", name_zh="补贴标准"),
+    "operating_months": months_field("business age at which it is paid (the business must still operate)", 12,
+                                      0, 120),
+    "sector": Field("enum", choices=("any", "agriculture", "non_agriculture"), default="any",
+                    description="businesses of this sector only (agriculture share: behaviour "
+                                "self_employment.agriculture_share)"),
+    "first_time_only": Field("bool", default=True, description="only first-time founders (首次创业)"),
+}
+
+
 STARTUP_GRANT = Declaration(
-    T.startup_grant, "一次性创业补贴", situations=lambda p: BUSINESS,
+    T.startup_grant, "一次性创业补贴", schema=STARTUP_GRANT_PARAMETERS, situations=lambda p: BUSINESS,
     fields=(("grant_operating_months", np.int64),      # paid when the business has run this long
             ("grant_sector", np.int64),                # SECTOR_* of sim.kernels.layout
             ("grant_first_time_only", np.uint8)),
@@ -37,13 +49,24 @@ def _rent_static(m, k, p, run):
     return 0, -1
 
 
+RENT_SUBSIDY_PARAMETERS: Schema = {
+    "cap_month": amount_field("monthly cap: pays min(rent, cap)", name_zh="月补贴上限"),
+    "typical_rent": amount_field("monthly rent of a founder's premises; assumption: 800 yuan", 800.0),
+    "renting_share": share_field("share of founders who rent premises; assumption: 0.5", 0.5, by_month=False),
+    "start_after_months": months_field("months of operation before the first payment", 0, 0, 120),
+    "max_months": months_field("months paid", 36, 1, 255),
+    "first_time_only": Field("bool", default=True, description="only first-time founders"),
+}
+
+
 RENT_SUBSIDY = Declaration(
-    T.rent_subsidy, "场租补贴", situations=lambda p: BUSINESS,
+    T.rent_subsidy, "场租补贴", schema=RENT_SUBSIDY_PARAMETERS, situations=lambda p: BUSINESS,
     fields=(("rent_start_after", np.int64),            # business months before the first payment
             ("rent_max_months", np.int64),
             ("rent_renting_share", np.float64),        # share of new businesses renting premises
             ("rent_first_time_only", np.uint8)),
-    static=_rent_static, month=amount(lambda p, t: min(p["typical_rent"][t], p["cap_month"][t])))
+    static=_rent_static, month=amount(lambda p, t: min(p["typical_rent"][t], p["cap_month"][t])),
+    claim_months=lambda p: p["start_after_months"] + p["max_months"])
 
 
 def _loan_static(m, k, p, run):
@@ -78,8 +101,35 @@ def loan_room_after(p: dict, outstanding_fen: int, weight: float) -> float:
     return p["leverage"] * p["guarantee_fund_yuan"] - outstanding_fen * weight / 100
 
 
+GUARANTEED_LOAN_PARAMETERS: Schema = {
+    "limit": amount_field("maximum principal per borrower (DOMAIN_NOTES A27)", 200_000.0, name_zh="贷款额度"),
+    "min_share_of_limit": share_field("loans are drawn uniformly between this share of the limit and the limit; "
+                                       "assumption: 0.5 (mean 75 % of the limit)", 0.5, by_month=False),
+    "term_months": months_field("term (DOMAIN_NOTES A28: individuals ≤ 3 years)", 36, 1, 120),
+    "spread_bp": Field("float", unit="basis points", min=-500.0, max=1000.0, default=50.0, by_month=True,
+                       description="lending rate = 1-year LPR + spread (DOMAIN_NOTES A29: LPR + 50 bp)"),
+    "subsidy_rule": Field("enum", choices=("lpr_minus", "share"), default="lpr_minus",
+                          description="lpr_minus: the borrower pays LPR − borrower_discount_bp, the budget the "
+                                      "rest (DOMAIN_NOTES A30); share: the budget pays subsidy_share of the interest"),
+    "borrower_discount_bp": Field("float", unit="basis points", min=0.0, max=1000.0, default=150.0, by_month=True,
+                                  description="DOMAIN_NOTES A30: borrower pays ≤ LPR − 150 bp"),
+    "subsidy_share": share_field("share of interest subsidised (subsidy_rule = share)", 0.5),
+    "deferral_share": share_field("share of loans extended at term end (展期), without interest subsidy; "
+                                   "assumption: 0.1", 0.1, by_month=False),
+    "deferral_months": months_field("length of an extension (seed 004: ≤ 1 year)", 12, 0, 60),
+    "default_share": share_field("share of businesses failing with a loan outstanding that default; assumption: "
+                                  "0.3 (DOMAIN_NOTES B12 gives no rate)", 0.3, by_month=False),
+    "compensation_share": share_field("share of a defaulted principal the guarantee fund pays (代偿); assumption: "
+                                       "0.8", 0.8, by_month=False),
+    "guarantee_fund_yuan": Field("float", unit="yuan", min=0.0, max=1e12, default=0.0,
+                                 description="guarantee-fund capital; 0 = new lending unlimited"),
+    "leverage": Field("float", unit="× fund", min=0.0, max=100.0, default=5.0,
+                      description="outstanding principal ≤ leverage × fund (DOMAIN_NOTES A31: 5×)"),
+}
+
+
 GUARANTEED_LOAN = Declaration(
-    T.guaranteed_loan, "创业担保贷款", situations=lambda p: BUSINESS,
+    T.guaranteed_loan, "创业担保贷款", schema=GUARANTEED_LOAN_PARAMETERS, situations=lambda p: BUSINESS,
     fields=(("loan_term_months", np.int64),
             ("loan_deferral_months", np.int64),        # extension of the term for deferred repayment
             ("loan_deferral_share", np.float64),       # share of loans deferred at term
@@ -88,6 +138,7 @@ GUARANTEED_LOAN = Declaration(
             ("loan_min_share_of_limit", np.float64),   # loan sizes uniform in [this, 1] × limit
             ("loan_interest_subsidy", np.float64),     # annual rate the budget pays on the principal
             ("loan_capacity", np.float64)),            # share of new loans the guarantee fund can cover
-    static=_loan_static, month=_loan_month, startup_response=True)
+    static=_loan_static, month=_loan_month, startup_response=True,
+    claim_months=lambda p: p["term_months"] + p["deferral_months"])
 
 DECLARATIONS = (STARTUP_GRANT, RENT_SUBSIDY, GUARANTEED_LOAN)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import ALL_GROUPS, InstrumentType as T, group_union
-from sim.instruments.declaration import firm_sizes, instrument_key
+from sim.instruments.declaration import OutsideMonth, firm_sizes, instrument_key
 from sim.instruments.registry import DECLARATION
 from sim.instruments.startup import loan_room_after
 from sim.kernels import layout as L
@@ -46,6 +46,11 @@ class InstrumentTable:
         self.retention = scenario.behaviour["internship"]["retention_probability"]
         self.person_level = any(ins.type in DECLARATION and DECLARATION[ins.type].person_level
                                 for ins in instruments)
+        # public posts (real persons) the instruments state; 0 when none does (the behaviour's capacity)
+        self.stated_posts = sum(DECLARATION[ins.type].stated_posts(ins.params) for ins in instruments
+                                if ins.type in DECLARATION)
+        self.paid_outside = [(k, ins, DECLARATION[ins.type].pay_outside) for k, ins in enumerate(instruments)
+                             if ins.type in DECLARATION and DECLARATION[ins.type].pay_outside is not None]
         self.loan_room = {}          # guaranteed_loan k → guarantee capacity left (yuan), None = unlimited
         self.min_wage = inputs.min_wage.astype(np.float64)
         self.lpr_percent = 0.0       # this month's loan prime rate (fill_month)
@@ -64,7 +69,7 @@ class InstrumentTable:
                 continue
             p = ins.params
             declaration = DECLARATION[ins.type]
-            m["ins_kind"][k] = ins.type
+            m["ins_kind"][k] = declaration.kernel_rule
             m["ins_first"][k], m["ins_last"][k] = ins.first, ins.last
             m["ins_key"][k] = instrument_key(ins.id)
             m["ins_target"][k], m["ins_exclude"][k] = ins.target_mask, ins.exclude_mask
@@ -116,6 +121,11 @@ class InstrumentTable:
                     refund_sizes |= firm_sizes(ins.params)
         m["startup_mask"] = startup_mask
         m["refund_sizes"] = refund_sizes
+
+    def pay_outside(self, month: OutsideMonth) -> None:
+        """The month's payments to firms, institutions and agencies, in ledger-slot order."""
+        for k, ins, pay in self.paid_outside:
+            pay(ins, k, month)
 
     def after_month(self, t: int, loan_fen: np.ndarray) -> None:
         """Guarantee capacity for next month's new loans."""

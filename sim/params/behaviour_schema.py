@@ -6,7 +6,7 @@ characteristics. A person's hazard is the base rate times the product of its mul
 from __future__ import annotations
 
 from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SIZE_KEYS, SKILL_KEYS
-from sim.params.schema import Field
+from sim.schema import Field
 
 F = Field
 

@@ -23,9 +23,9 @@ from sim.params.months import by_month_array, month_index
 from sim.params.overrides import apply_to_document, locality_key_problems
 from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import ECONOMY, ENVELOPE, INSTRUMENT_COMMON, TYPE_SCHEMAS
-from sim.params.schema import DERIVED, REQUIRED, Field, Schema
 from sim.params.validate import OVERRIDE_FILE, validate_document
 from sim.params.workbook import locate
+from sim.schema import DERIVED, REQUIRED, Field, Schema
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,7 +20,7 @@ def check_distribution(field, spec: Any, value: Any) -> tuple[dict, list[tuple[t
 
     Parameters
     ----------
-    field : sim.params.schema.Field
+    field : sim.schema.Field
         The parameter's declaration (a single number: kind float or int, not by month).
     spec : Any
         The table as read.

@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.codes import FUND_NAMES_ZH, GROUP_NAMES_ZH, MAX_ALL_OF_GROUPS, PAYEE_NAMES_ZH, Fund, GroupFlag
 from sim.params.months import MONTH_RULE, is_month, month_number
-from sim.params.schema import KINDS, Field
+from sim.schema import KINDS, Field
 
 Issue = tuple[tuple[str, ...], Any, str]
 

@@ -16,7 +16,7 @@ from sim.params.behaviour_schema import BEHAVIOUR_SCHEMA
 from sim.params.errors import Problem
 from sim.params.kinds import suggest
 from sim.params.profile_schema import PROFILE_SCHEMA
-from sim.params.schema import Field, schema_keys
+from sim.schema import Field, schema_keys
 
 SET_FILE = "<set>"
 LOCALITY_PREFIXES = {"behaviour": BEHAVIOUR_SCHEMA, "profile": PROFILE_SCHEMA}

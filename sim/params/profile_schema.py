@@ -6,7 +6,7 @@ between states is in the behaviour file.
 """
 from __future__ import annotations
 
-from sim.params.schema import Field
+from sim.schema import Field
 
 AGE_BANDS = ("16-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64")
 EDUCATION_KEYS = ("primary_or_less", "junior_high", "senior_high", "secondary_vocational", "college",

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from sim.codes import IMPLEMENTED_TYPES, Fund, InstrumentType, Payee
-from sim.params.instrument_schema import TYPE_SCHEMAS as OTHER_TYPE_SCHEMAS
-from sim.params.schema import CHECKS, DERIVED, REQUIRED, Field, Schema
+from sim.instruments.registry import TYPE_SCHEMAS as OTHER_TYPE_SCHEMAS
+from sim.schema import CHECKS, DERIVED, REQUIRED, Field, Schema
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 """Instrument IDs, scenario names and locality names: safe as file and folder names."""

@@ -25,8 +25,8 @@ from sim.params.distributions import check_distribution
 from sim.params.errors import Problem
 from sim.params.kinds import format_number, suggest
 from sim.params.loader import read_toml
-from sim.params.schema import KINDS, Field, Schema
 from sim.params.walk import KeyPath, Reporter, Walker
+from sim.schema import KINDS, Field, Schema
 
 LEAF_KEYS = ("value", "source", "note", "unit", "status", "calibrate", "distribution")
 OVERRIDE_SOURCE = "override: set on the command line or through load_scenario(set=…)"

@@ -19,8 +19,8 @@ LAST_MONTH = 2100 * 12 + 11            # month labels run to 2100-12
 from sim.params.scenario_schema import (APPLICATIONS, ECONOMY, IMPLEMENTED_NAMES, INSTRUMENT_COMMON, NAME_PATTERN, RUN,
                                         SCENARIO, TOP_LEVEL, instrument_schema,
                                         BUDGET, COST_SHARING)
-from sim.params.schema import REQUIRED, Field
 from sim.params.walk import KeyPath, Reporter, Walker, key_text
+from sim.schema import REQUIRED, Field
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 """The repository holding this package: the last place searched for calibration/<locality>/."""

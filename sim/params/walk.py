@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.kinds import check_value, suggest
-from sim.params.schema import CHECKS, DERIVED, REQUIRED, Field, Schema, schema_keys
+from sim.schema import CHECKS, DERIVED, REQUIRED, Field, Schema, schema_keys
 
 KeyPath = tuple[str, ...]
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")

@@ -34,7 +34,7 @@ from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.months import is_month, month_label, month_number
 from sim.params.rewrite import toml_inline
 from sim.params.scenario_schema import SECTIONS, TYPE_SCHEMAS, node_at
-from sim.params.schema import DERIVED, REQUIRED, Field
+from sim.schema import DERIVED, REQUIRED, Field
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 GUIDE, CONFIG, PARAMS, LISTS = "说明", "配置", "参数", "可选值"

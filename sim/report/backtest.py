@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from sim.backtest import baseline_checks, refund_gates
+from sim.report.labels import relation_name
 from sim.report.tables import recorded_targets
 from sim.targets import compare_targets
 
@@ -22,7 +23,7 @@ POOLING_EN = {"municipal": "municipal", "provincial": "provincial"}
 
 TEXT = {
     "zh": {
-        "heading": "基线与公开数据对比", "checks": "基线检验(issue 12 验收标准)", "published": "与公开数据对比",
+        "heading": "基线与公开数据对比", "checks": "基线检验(验收标准)", "published": "与公开数据对比",
         "gates": "备付门槛(稳岗返还是否发放由基金备付月数决定)",
         "check": "检验", "city": "地区", "year": "年度", "value": "模型值", "low": "下限", "high": "上限",
         "passed": "通过", "note": "说明", "yes": "是", "no": "否",
@@ -93,7 +94,7 @@ def published_table(results, lang: str) -> pd.DataFrame | None:
     return pd.DataFrame({
         t(lang, "indicator"): table["name_zh"] if lang == "zh" else table["name"],
         t(lang, "published_value"): table["value"], t(lang, "value"): table["simulated"].round(4),
-        t(lang, "gap"): table["gap"].round(4), t(lang, "relation"): table["relation"],
+        t(lang, "gap"): table["gap"].round(4), t(lang, "relation"): [relation_name(r, lang) for r in table["relation"]],
         t(lang, "tolerance"): table["tolerance"],
         t(lang, "met"): [t(lang, "yes") if m else t(lang, "no") for m in table["met"]],
         t(lang, "source"): table["source"]})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sim.instruments.registry import DECLARATION
 from sim.params.scenario_schema import INSTRUMENT_COMMON, TYPE_SCHEMAS
-from sim.params.schema import DERIVED, REQUIRED, Field
+from sim.schema import DERIVED, REQUIRED, Field
 
 TYPE_NAMES_ZH = {"ui_benefit": "失业保险金"} | {d.type.name: d.name_zh for d in DECLARATION.values()}
 

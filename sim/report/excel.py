@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.report import backtest, tables
+from sim.report import backtest, bureau, changes, tables
 from sim.report.labels import fund_name, line_name, text
 
-SHEETS = ("汇总", "年度预算", "月度支出", "资金收支", "就业结果", "情景对比", "反事实归因", "目标完成", "基线与公开数据对比",
-          "参数与来源",
-          "敏感性分析", "设计点")
+SHEETS = ("摘要", "参数变更一览表", "汇总", "年度预算", "月度支出", "资金收支", "就业补助资金按功能科目",
+          "就业补助资金按资金层级", "失业保险基金收支预算表", "绩效目标申报表", "就业结果", "情景对比", "反事实归因",
+          "目标完成", "基线与公开数据对比", "参数与来源", "敏感性分析", "设计点")
 
 
 def monthly_long(results, lang: str) -> pd.DataFrame:
@@ -35,13 +35,34 @@ def run_sheets(results, lang: str) -> dict[str, pd.DataFrame]:
         "年度预算": tables.budget_by_instrument(results, lang),
         "月度支出": monthly_long(results, lang),
         "资金收支": fund_sheet(results, lang),
-        "就业结果": tables.outcomes_by_year(results, lang).drop(columns="__metric"),
     }
+    sheets |= bureau_sheets(results, lang)
+    sheets["就业结果"] = tables.outcomes_by_year(results, lang).drop(columns="__metric")
     targets = tables.targets_table(results, lang)
     if targets is not None:
         sheets["目标完成"] = targets
     sheets |= backtest.sheets(results, lang)
     sheets["参数与来源"] = tables.parameters_table(results.manifest, lang)
+    return sheets
+
+
+def note(text_: str) -> pd.DataFrame:
+    """A one-cell table holding a note (written under a sheet's tables)."""
+    return pd.DataFrame({"说明": [text_]})
+
+
+def bureau_sheets(results, lang: str, attribution: pd.DataFrame | None = None) -> dict[str, list[pd.DataFrame]]:
+    """The bureau's formats (sim.report.bureau): 就业补助资金 by 功能科目 code and by level, the 社预08 UI fund
+    budget (with the replications and months under the 12-month gate) and the 绩效目标申报表."""
+    b = lambda key: bureau.t(lang, key)                      # noqa: E731
+    levels_note = b("levels_note_net") if bureau.levels_available(results.costs) else b("levels_note")
+    sheets = {"就业补助资金按功能科目": [bureau.employment_by_code(results, lang), note(b("code_note"))],
+              "就业补助资金按资金层级": [bureau.spending_by_level(results, lang), note(levels_note)]}
+    ui = bureau.ui_fund_budget(results, lang)
+    if ui is not None:
+        shortfalls = bureau.cover_shortfalls(results, lang)
+        sheets["失业保险基金收支预算表"] = [ui] + ([shortfalls] if shortfalls is not None else [])
+    sheets["绩效目标申报表"] = bureau.performance_targets(results, lang, attribution)
     return sheets
 
 
@@ -56,8 +77,11 @@ def fund_sheet(results, lang: str) -> list[pd.DataFrame]:
 
 def comparison_sheets(comparison, lang: str) -> dict[str, pd.DataFrame]:
     """The base scenario's sheets, plus 情景对比 (differences) and 反事实归因 (attribution)."""
-    sheets = run_sheets(comparison.results[comparison.base], lang)
-    ordered = {}
+    base = comparison.results[comparison.base]
+    sheets = run_sheets(base, lang)
+    sheets["绩效目标申报表"] = bureau.performance_targets(base, lang, comparison.attribution, comparison.base)
+    summary = pd.DataFrame({"摘要" if lang == "zh" else "Summary": changes.summary_paragraphs(comparison, lang)})
+    ordered = {"摘要": summary, "参数变更一览表": changes.parameter_changes_table(comparison, lang)}
     for name, frame in sheets.items():
         if name == "参数与来源":
             ordered["情景对比"] = tables.differences_table(comparison, lang).drop(columns=["__key", "__category"])

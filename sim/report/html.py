@@ -7,9 +7,9 @@ import html
 import numpy as np
 import pandas as pd
 
-from sim.report import backtest, figures, tables
+from sim.report import backtest, bureau, changes, figures, tables
 from sim.report.figures import CSS_FONTS
-from sim.report.labels import text
+from sim.report.labels import citation_legend, text
 
 CSS = f"""
 body {{ font-family: {CSS_FONTS}; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.5; }}
@@ -27,11 +27,27 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowr
 .note {{ font-size: .85em; color: #555; }}
 .scroll {{ max-height: 32em; overflow-y: auto; }}
 figure {{ margin: 1em 0; }}
+figure svg {{ max-width: 100%; height: auto; }}
+.summary p {{ margin: .4em 0; }}
+@page {{ size: A4; margin: 14mm 12mm 16mm 12mm;
+  @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 9pt; color: #555; }} }}
+@media print {{
+  body {{ margin: 0; max-width: none; font-size: 10pt; }}
+  .scroll {{ max-height: none; overflow: visible; }}
+  table {{ font-size: 8pt; width: 100%; }}
+  thead {{ display: table-header-group; }}
+  tr, .kpi, figure {{ break-inside: avoid; }}
+  h2, h3 {{ break-after: avoid; }}
+  h2 {{ margin-top: 1.2em; }}
+  figure svg {{ max-width: 100%; max-height: 120mm; }}
+  td {{ word-break: break-word; }}
+}}
 """
 
 
-def number(value, rate: bool = False) -> str:
-    """A cell: thousands separators, two decimals for money, percentages for rates, — for missing."""
+def number(value, rate: bool = False, money: bool = False) -> str:
+    """A cell: thousands separators; money (a column in 元 or 万元) always with two decimals; a whole float
+    (a count) without decimals; percentages with two decimals for rates; — for missing."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "—"
     if isinstance(value, (bool, np.bool_)):
@@ -40,8 +56,12 @@ def number(value, rate: bool = False) -> str:
         return f"{value:,}"
     if isinstance(value, (float, np.floating)):
         if rate:
-            return f"{value:.1%}"
-        return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:,.2f}"
+            return f"{value:.2%}"
+        if money:
+            return f"{value:,.2f}"
+        if float(value).is_integer():
+            return f"{value:,.0f}"
+        return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
     return html.escape(str(value))
 
 
@@ -52,6 +72,7 @@ def table_html(frame: pd.DataFrame | None, rate_rows: pd.Series | None = None, s
         return ""
     columns = [c for c in frame.columns if not str(c).startswith("__")]
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    money = {c: any(unit in str(c) for unit in ("万元", "(元)", "yuan")) for c in columns}
     body = []
     for k, (_, row) in enumerate(frame.iterrows()):
         rate = bool(rate_rows.iloc[k]) if rate_rows is not None else False
@@ -59,7 +80,8 @@ def table_html(frame: pd.DataFrame | None, rate_rows: pd.Series | None = None, s
         for c in columns:
             value = row[c]
             numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-            cells.append(f'<td class="n">{number(value, rate)}</td>' if numeric else f"<td>{number(value)}</td>")
+            cells.append(f'<td class="n">{number(value, rate, money[c])}</td>' if numeric
+                         else f"<td>{number(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return f'<div class="scroll">{table}</div>' if scroll else table
@@ -95,12 +117,13 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
                 (t("setting"), table_html(tables.setting_table(m, lang)) + f'<p class="note">{t("run_note")}</p>')]
     by_fund = tables.budget_by_fund(results, lang)
     budget = tables.budget_by_instrument(results, lang)
-    top = results.budget.groupby(["instrument", "name_zh"])["amount_yuan"].sum().sort_values(ascending=False)
+    top = results.budget.groupby("instrument")["amount_yuan"].sum().sort_values(ascending=False)
     top = top[top != 0].head(25)
+    names = tables.instrument_names(m, lang)
     bars = ""
     if len(top):
-        labels = [f"{i} {n}" for i, n in top.index]
-        bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget"), t("amount_wan")))
+        labels = [f"{i} {names.get(i, '')}" for i in top.index]
+        bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget_chart"), t("amount_wan")))
     sections.append((t("budget_fund"), table_html(by_fund)))
     sections.append((t("budget"), bars + table_html(budget, scroll=True)))
     monthly = tables.monthly_by_fund(results, lang)
@@ -108,6 +131,7 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
         sections.append((t("monthly"), _figure(figures.monthly_by_fund(monthly, t("monthly"), t("amount_wan")))
                          + table_html(monthly, scroll=True)))
     sections.append((t("ui_fund"), ui_fund_section(results, lang)))
+    sections += bureau_sections(results, lang)
     outcomes = tables.outcomes_by_year(results, lang)
     rates = outcomes["__metric"].isin(["surveyed_unemployment_rate", "graduate_destination_rate",
                                        "graduate_employment_rate"])
@@ -115,8 +139,16 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     sections.append((t("targets"), targets_section(results, lang)))
     sections.append((backtest.t(lang, "heading"), backtest_section(results, lang)))
     if with_appendix:
-        sections.append((t("appendix"), table_html(tables.parameters_table(m, lang), scroll=True)))
+        sections.append((t("appendix"), legend_html(lang) + table_html(tables.parameters_table(m, lang), scroll=True)))
     return sections
+
+
+def legend_html(lang: str) -> str:
+    """The legend of the citation codes the sources use."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    legend = pd.DataFrame(citation_legend(lang), columns=[t("code"), t("document"), t("file")])
+    return (f"<h3>{html.escape(t('legend'))}</h3>" + table_html(legend)
+            + f'<p class="note">{html.escape(t("legend_note"))}</p>')
 
 
 def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
@@ -136,11 +168,11 @@ def headline_cards(results, lang: str) -> list[tuple[str, str, str]]:
     for _, row in outcomes.iterrows():
         metric = row["__metric"]
         rate = metric == "surveyed_unemployment_rate"
-        value = f"{row[value_col]:.1%}" if rate else f"{row[value_col]:,.0f}"
+        value = f"{row[value_col]:.2%}" if rate else f"{row[value_col]:,.0f}"
         band = ""
         if t("low") in outcomes.columns:
             lo, hi = row[t("low")], row[t("high")]
-            band = f"P5–P95 {lo:.1%} – {hi:.1%}" if rate else f"P5–P95 {lo:,.0f} – {hi:,.0f}"
+            band = f"P5–P95 {lo:.2%} – {hi:.2%}" if rate else f"P5–P95 {lo:,.0f} – {hi:,.0f}"
         cards.append((f"{row[t('year')]} {t(labels[metric])}", value, band))
     ui = tables.ui_fund_table(results, lang)
     if backtest.pooling(results) != "local":          # no balance or cover of its own
@@ -166,6 +198,25 @@ def ui_fund_section(results, lang: str) -> str:
     ui = tables.ui_fund_table(results, lang)
     return (_figure(figures.ui_fund(ui, t("ui_fund"), t("balance_wan"), t("months_of_cover")))
             + table_html(ui, scroll=True) + gate_part)
+
+
+def bureau_sections(results, lang: str, attribution: pd.DataFrame | None = None,
+                    scenario: str | None = None) -> list[tuple[str, str]]:
+    """The bureau's formats (sim.report.bureau), with their notes."""
+    b = lambda key: html.escape(bureau.t(lang, key))        # noqa: E731
+    t = lambda key: text(lang, key)                          # noqa: E731
+    levels_note = b("levels_note_net") if bureau.levels_available(results.costs) else b("levels_note")
+    sections = [(t("by_code"), table_html(bureau.employment_by_code(results, lang))
+                 + f'<p class="note">{b("code_note")}</p>'),
+                (t("by_level"), table_html(bureau.spending_by_level(results, lang)) + f'<p class="note">{levels_note}</p>')]
+    ui = bureau.ui_fund_budget(results, lang)
+    if ui is not None:
+        shortfalls = bureau.cover_shortfalls(results, lang)
+        extra = "" if shortfalls is None else f"<h3>{b('gate_detail')}</h3>" + table_html(shortfalls)
+        sections.append((t("sy08"), table_html(ui) + f'<p class="note">{html.escape(t("sy08_note"))}</p>' + extra))
+    sections.append((t("performance"), table_html(bureau.performance_targets(results, lang, attribution, scenario))
+                     + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
+    return sections
 
 
 def backtest_section(results, lang: str) -> str:
@@ -207,7 +258,11 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     base = comparison.results[comparison.base]
     setting = tables.setting_table(base.manifest, lang)
     setting.loc[len(setting)] = [t("reform"), ", ".join(comparison.reforms)]
-    sections = [(t("kpi_diff"), kpi_cards(difference_cards(comparison, lang))),
+    summary = "".join(f"<p>{html.escape(p)}</p>" for p in changes.summary_paragraphs(comparison, lang))
+    sections = [(t("summary"), f'<div class="summary">{summary}</div>'),
+                (t("changes"), table_html(changes.parameter_changes_table(comparison, lang))
+                 or f'<p class="note">{html.escape(changes.TEXT[lang]["no_change"])}</p>'),
+                (t("kpi_diff"), kpi_cards(difference_cards(comparison, lang))),
                 (t("setting"), table_html(setting) + f'<p class="note">{t("compare_note")}</p>')]
     diff = tables.differences_table(comparison, lang, changed_only=True)
     sections.append((t("differences"), _differences_charts(comparison, lang) + f'<p class="note">{t("diff_note")}</p>'
@@ -217,15 +272,20 @@ def comparison_report(comparison, lang: str = "zh") -> str:
         note = t("attribution_note").format(window=meta.get("attribution_window_months"))
         sections.append((t("attribution"), _attribution_chart(comparison, lang) + f'<p class="note">{note}</p>'
                          + table_html(attribution, scroll=True)))
+    base_performance = bureau.performance_targets(base, lang, comparison.attribution, comparison.base)
+    sections.append((f"{t('base')}: {comparison.base} — {t('performance')}", table_html(base_performance)
+                     + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
     for name, results in comparison.results.items():
         label = f"{t('base') if name == comparison.base else t('reform')}: {name}"
         for heading, content in run_sections(results, lang, with_appendix=False):
-            if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets")):
+            if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets"), t("by_code"), t("sy08")):
                 sections.append((f"{label} — {heading}", content))
     for name, results in comparison.results.items():
-        sections.append((f"{t('appendix')} — {name}", table_html(tables.parameters_table(results.manifest, lang),
-                                                                scroll=True)))
-    title = f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}"
+        sections.append((f"{t('appendix')} — {name}", legend_html(lang)
+                         + table_html(tables.parameters_table(results.manifest, lang), scroll=True)))
+    titles = {name: res.manifest.get("title_zh") or name for name, res in comparison.results.items()}
+    title = (f"{t('compare_title')} — {titles[comparison.base]} 与 {'、'.join(titles[r] for r in comparison.reforms)}"
+             if lang == "zh" else f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}")
     return document(title, sections, lang)
 
 
@@ -246,7 +306,8 @@ def difference_cards(comparison, lang: str) -> list[tuple[str, str, str]]:
             if row.empty:
                 continue
             row = row.iloc[0]
-            show = (lambda v: f"{v * 100:+.2f} pp") if rate else (lambda v: f"{v * scale:+,.1f}")
+            points = "个百分点" if lang == "zh" else "pp"
+            show = (lambda v: f"{v * 100:+.2f} {points}") if rate else (lambda v: f"{v * scale:+,.1f}")
             band = (f"90% {show(row['ci_low'])} … {show(row['ci_high'])}" if np.isfinite(row["ci_low"]) else "")
             cards.append((f"{reform}: {label} {t('difference')}", show(row["difference"]), band))
     return cards
@@ -315,10 +376,12 @@ def _sensitivity_chart(method: str, metric: str, group: pd.DataFrame, lang: str)
     t = lambda key: text(lang, key)                          # noqa: E731
     labels = group["parameter"].tolist()
     if method == "oat":
+        # money metrics (cost.*) in 万元 with the unit on the axis, not in raw yuan
+        scale, axis = (1e-4, f"{metric} ({t('wan')})") if metric.startswith("cost.") else (1.0, metric)
         central = group["metric_central"].to_numpy(np.float64)
-        return _figure(figures.tornado(labels, group["metric_low"].to_numpy(np.float64) - central,
-                                       group["metric_high"].to_numpy(np.float64) - central,
-                                       f"{metric}: {t('tornado')}", metric, t("at_low"), t("at_high")))
+        return _figure(figures.tornado(labels, (group["metric_low"].to_numpy(np.float64) - central) * scale,
+                                       (group["metric_high"].to_numpy(np.float64) - central) * scale,
+                                       f"{metric}: {t('tornado')}", axis, t("at_low"), t("at_high")))
     if method == "morris":
         none = np.full(len(group), np.nan)
         series = {"μ*": (group["mu_star"].to_numpy(np.float64), group["mu_star_low"].to_numpy(np.float64),

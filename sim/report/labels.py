@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sim.codes import FUND_NAMES_ZH, CostLine, Fund
 from sim.outcomes import METRIC_BY_NAME
+from sim.params.scenario_schema import INSTRUMENT_COMMON, TYPE_SCHEMAS
 
 LANGS = ("zh", "en")
 
@@ -48,6 +49,17 @@ TEXT = {
                       "其余取中心值;Morris 给出平均绝对基本效应 μ* 与标准差 σ;Sobol 给出一阶指数 S1 与总效应指数 ST,"
                       "区间为 95% 自助法置信区间。"),
         "tornado": "龙卷风图:参数取上下限时指标相对中心值的变化", "at_low": "取下限", "at_high": "取上限",
+        "budget_chart": "测算全期支出最大的 25 个政策项目(各年合计,万元)",
+        "by_code": "就业补助资金(按政府收支分类科目 功能科目)", "by_level": "就业补助资金(按资金层级)",
+        "sy08": "失业保险基金收支预算表(社预08)", "performance": "项目支出绩效目标申报表(预填)",
+        "sy08_note": ("按社预08 表式列示,金额为各次重复均值(万元);未建模的收支项留空。期初余额 = 年末滚存结余 − 本年收支结余;"
+                      "上年度滚存结余备付期限不足 12 个月时不发放稳岗返还与技能提升补贴。"),
+        "performance_note": ("指标值全部取自结果文件(“数据来源”列);单位名称、权重与满意度指标由填报单位填写。"
+                             "数量指标为支付人次(按月发放的项目为人月),不是去重人数。"),
+        "summary": "摘要", "changes": "参数变更一览表", "key": "参数键", "scenario_file": "情景文件",
+        "legend": "引用代码说明", "code": "代码", "document": "文件", "file": "仓库中的文件",
+        "legend_note": ("条款写法:M§10 为正文第10项措施,A1§(七) 为附件1第(七)条,§(九)¶3 为第(九)条第3段,L39 为文件第39行;"
+                        "“assumption”为本模型的假设,“derived”为推算。"),
     },
     "en": {
         "run_title": "Employment-subsidy budget projection", "compare_title": "Policy scenario comparison",
@@ -103,6 +115,19 @@ TEXT = {
                       "spread σ; Sobol gives first-order S1 and total ST indices with 95 % bootstrap intervals."),
         "tornado": "Tornado: change of the metric from its central value at each parameter's low and high",
         "at_low": "at low", "at_high": "at high",
+        "budget_chart": "The 25 largest instruments, whole run (all years, 10k yuan)",
+        "by_code": "Employment subsidy fund by budget function code", "by_level": "Employment subsidy fund by level",
+        "sy08": "UI fund revenue and spending budget (form 社预08)", "performance": "Performance targets (pre-filled)",
+        "sy08_note": ("In the layout of form 社预08, means over replications (10k yuan); rows the model does not simulate "
+                      "are blank. Opening balance = closing balance − surplus of the year; with under 12 months of "
+                      "cover at the end of the previous year no refund or skill-upgrade subsidy is paid."),
+        "performance_note": ("Every value comes from a results file (column Source); unit, weights and satisfaction are "
+                             "for the unit to fill in. Quantities are payments (person-months for monthly "
+                             "instruments), not distinct persons."),
+        "summary": "Summary", "changes": "Changed parameters", "key": "Key", "scenario_file": "scenario file",
+        "legend": "Citation codes", "code": "Code", "document": "Document", "file": "File in the repository",
+        "legend_note": ("Clauses: M§10 main-text measure 10, A1§(七) annex 1 article (七), §(九)¶3 article (九) paragraph "
+                        "3, L39 line 39 of the file; “assumption” is this model's, “derived” computed."),
     },
 }
 
@@ -125,6 +150,47 @@ UNITS = {"zh": {"persons": "人", "persons/month": "人", "share": "%", "yuan": 
                 "firms": "firms", "firms/month": "firms", "posts": "posts"}}
 
 
+# The citation codes of the scenarios and calibration files (docs/policy_catalogue.md §0): seed code →
+# (document title, file under docs/seeds/); `DN` is a row of docs/domain_notes.md.
+SEED_TITLES = {
+    "000": ("鸡西市《关于做好当前和今后一段时期就业创业工作的实施意见》(2018)", "docs/seeds/000_491a0ddbe42c3406.txt"),
+    "001": ("常州市《关于进一步推进就业创业工作高质量发展的实施意见》(2024)", "docs/seeds/001_f750de1b91a1a462.txt"),
+    "002": ("九龙坡就组发〔2020〕1号《2020年九龙坡区就业工作要点》", "docs/seeds/002_49b49415754f1abf.txt"),
+    "003": ("大连市《关于进一步做好稳就业工作的实施意见》(2020)", "docs/seeds/003_d9e9f52033f98669.txt"),
+    "004": ("《六盘水市促进高质量充分就业工作方案》(2023)", "docs/seeds/004_b78a61525f0130f6.txt"),
+}
+DN_TITLE = ("领域说明(国家规定与行为证据)", "docs/domain_notes.md")
+
+
+def citation(source: str, lang: str) -> str:
+    """A source as a readable citation: in Chinese a leading seed code becomes the document's title
+    (`004 M§10` → 《六盘水市…》 M§10) and `DN A19` becomes 领域说明 A19; the rest stays as written."""
+    if lang != "zh" or not isinstance(source, str):
+        return source
+    code = source[:3]
+    if code in SEED_TITLES and source[3:4] in (" ", ""):
+        return f"{SEED_TITLES[code][0]} {source[4:]}".strip()
+    if source.startswith("DN "):
+        return f"{DN_TITLE[0]} {source[3:]}"
+    return source
+
+
+def citation_legend(lang: str) -> list[tuple[str, str, str]]:
+    """(code, document, file) of every citation code the sources use."""
+    rows = [(code, title, path) for code, (title, path) in SEED_TITLES.items()]
+    return rows + [("DN", DN_TITLE[0] if lang == "zh" else "Domain notes (national rules, behavioural evidence)",
+                    DN_TITLE[1]), ("POLICY_CATALOGUE §…", "政策工具目录" if lang == "zh" else "Policy catalogue",
+                                   "docs/policy_catalogue.md")]
+
+
+RELATIONS = {"zh": {"at_least": "不低于", "at_most": "不高于", "about": "约为"},
+             "en": {"at_least": "at least", "at_most": "at most", "about": "about"}}
+
+
+def relation_name(relation: str, lang: str) -> str:
+    return RELATIONS[lang].get(relation, relation)
+
+
 def text(lang: str, key: str) -> str:
     return TEXT[lang][key]
 
@@ -145,3 +211,44 @@ def metric_name(metric: str, lang: str) -> str:
     if m is None:
         return metric
     return m.name_zh if lang == "zh" else metric.replace("_", " ")
+
+# Chinese names of instrument keys whose schema field has no `name_zh` (the reports' appendix and
+# 参数变更一览表 show these; the schema's own name wins where it has one).
+KEY_NAMES_ZH = {
+    "agencies": "机构数", "aid_for_ineligible": "不符合领金条件者发放失业补助金", "aid_months": "失业补助金月数",
+    "application": "申领方式", "applies_to": "适用对象", "award_month": "奖补发放月", "base_share": "基础比例",
+    "basis": "计算基数", "benefit_months": "领取月数", "borrower_discount_bp": "借款人利率优惠(基点)",
+    "cap_per_agency": "每家机构上限", "carry_over": "结转", "certificate_required": "须取得证书",
+    "compensation_share": "代偿比例", "continue_to_retirement_within_months": "距退休月数内延续领取",
+    "contribution_months": "缴费月数", "contribution_rate": "费率", "count": "数量",
+    "cross_province_amount": "跨省标准", "days": "天数", "default_share": "默认比例", "deferral_months": "缓缴月数",
+    "deferral_share": "缓缴比例", "duration_schedule": "领取期限表", "enabled": "是否启用", "event": "触发事件",
+    "exclude": "排除人群", "exclusive_group": "互斥组", "extension_months": "延长月数", "extension_target": "延长适用人群",
+    "firm_sizes": "企业规模", "first_time_only": "仅限首次", "funding": "资金渠道",
+    "guarantee_fund_yuan": "担保基金(元)", "high_retention_rate": "高留用率门槛", "high_retention_share": "高留用率比例",
+    "layoff_rate_max": "裁员率上限", "leverage": "放大倍数", "lines": "支出科目", "max_months": "最长月数",
+    "max_per_year": "每年上限", "max_placements": "介绍人数上限", "max_years": "最长年限", "medical_base": "医疗保险缴费基数",
+    "min_contract_months": "最短合同期(月)", "min_contribution_months": "最短缴费月数",
+    "min_fund_months": "基金备付门槛(月)", "min_share_of_limit": "不低于上限的比例", "min_ui_months": "最短参保月数",
+    "months": "月数", "once_per_person": "每人限一次", "operating_months": "经营月数", "pay_month": "发放月",
+    "payee": "支付对象", "per_day": "每日标准", "posts": "岗位数", "priority": "优先次序", "registration_required": "须登记",
+    "remaining_period": "剩余期限", "renting_share": "租房比例", "sector": "行业", "si_subsidy_share": "社保补贴比例",
+    "since": "起始月份", "small_firm_insured_max": "小微企业参保人数上限", "small_firm_layoff_rate_max": "小微企业裁员率上限",
+    "spread_bp": "利差(基点)", "start_after_months": "起始于第几个月后", "subsidy_rule": "补贴规则",
+    "subsidy_share": "补贴比例", "take_up": "申领率", "target": "适用人群", "term_months": "期限(月)", "tiers": "分档",
+    "to_retirement_within_years": "距退休年数内", "type": "政策类型", "valid": "有效期", "amount": "补贴标准",
+    "share": "返还比例", "budget": "预算", "annual_yuan": "年度预算(元)", "policy": "超支处理",
+    "city_share": "市级分担比例", "default_city_share": "未列明地区的市级分担比例", "funds": "适用资金",
+}
+
+
+def param_name(instrument_type: str | None, key: str, lang: str) -> str:
+    """A parameter's name for the reports: in Chinese the schema's `name_zh` (or KEY_NAMES_ZH, or the
+    key itself when neither has one), in English the key."""
+    if lang != "zh":
+        return key
+    leaf = key.split(".")[-1]
+    schema = {**INSTRUMENT_COMMON, **TYPE_SCHEMAS.get(instrument_type or "", {})}
+    field = schema.get(leaf)
+    name = getattr(field, "name_zh", "") or KEY_NAMES_ZH.get(leaf, "")
+    return name or key

@@ -44,7 +44,7 @@ def summary_rows(results) -> list[tuple[str, str]]:
         for name in ("new_urban_jobs_ytd", "reemployed_unemployed_ytd", "difficulty_employed_ytd"):
             rows.append((f"{month} {METRIC_BY_NAME[name].name_zh}", f"{row[name]:,.0f} 人"))
         rows.append((f"{month} {METRIC_BY_NAME['surveyed_unemployment_rate'].name_zh}",
-                     f"{row['surveyed_unemployment_rate']:.1%}"))
+                     f"{row['surveyed_unemployment_rate']:.2%}"))
     funds = results.funds
     ui = funds[funds["fund"] == "ui_fund"]
     if "rep" in ui:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.ledger import is_cash
 from sim.outcomes import METRIC_BY_NAME, RATE_METRICS
-from sim.report.labels import fund_name, line_name, metric_name, text
+from sim.report.labels import citation, fund_name, line_name, metric_name, param_name, relation_name, text
 from sim.targets import compare_targets, load_targets
 
 KPI_METRICS = ("new_urban_jobs_ytd", "surveyed_unemployment_rate", "reemployed_unemployed_ytd", "difficulty_employed_ytd")
@@ -26,15 +26,22 @@ def _reps(frame: pd.DataFrame) -> pd.DataFrame:
     return frame if "rep" in frame else frame.assign(rep=0)
 
 
+def instrument_names(manifest: dict, lang: str) -> dict[str, str]:
+    """Instrument ID → its name in the report's language (`name_en` in English when the scenario gives
+    one, else `name_zh`)."""
+    specs = manifest["resolved_scenario"].get("instruments", {})
+    return {iid: (spec.get("name_en") if lang == "en" else None) or spec.get("name_zh", "") for iid, spec in specs.items()}
+
+
 def setting_table(manifest: dict, lang: str) -> pd.DataFrame:
     """What was run: scenario, period, size, seed, replications, weight, time, input hash."""
     t = lambda key: text(lang, key)                          # noqa: E731
     rows = [(t("scenario"), f"{manifest['scenario']} {manifest.get('title_zh', '')}".strip()),
             (t("period"), f"{manifest['start']} + {manifest['months']} {t('months_unit')}"),
-            (t("persons"), f"{manifest['persons']:,}"), (t("weight"), f"{manifest['weight']:.4g}"),
-            (t("seed"), str(manifest["seed"])), (t("reps"), str(manifest["replications"])),
+            (t("persons"), int(manifest["persons"])), (t("weight"), round(float(manifest["weight"]), 4)),
+            (t("seed"), str(manifest["seed"])), (t("reps"), int(manifest["replications"])),
             (t("created"), manifest.get("created_utc", "")), (t("sha"), manifest.get("scenario_sha256", ""))]
-    return pd.DataFrame(rows, columns=[t("item"), t("value")])
+    return pd.DataFrame(rows, columns=[t("item"), t("value")], dtype=object)   # numbers stay numbers
 
 
 def budget_by_instrument(results, lang: str) -> pd.DataFrame:
@@ -42,7 +49,8 @@ def budget_by_instrument(results, lang: str) -> pd.DataFrame:
     t = lambda key: text(lang, key)                          # noqa: E731
     b = results.budget.copy()
     out = pd.DataFrame({
-        t("year"): b["year"].astype(str), t("instrument"): b["instrument"], t("name"): b["name_zh"],
+        t("year"): b["year"].astype(str), t("instrument"): b["instrument"],
+        t("name"): b["instrument"].map(instrument_names(results.manifest, lang)).fillna(b["name_zh"]),
         t("line"): [line_name(x, lang) for x in b["line"]], t("fund"): [fund_name(x, lang) for x in b["funding"]],
         t("amount_wan"): (b["amount_yuan"] / 1e4).round(2), t("amount_yuan"): b["amount_yuan"].round(2)})
     if "p5" in b:
@@ -124,12 +132,17 @@ def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
     frame = frame.sort_values(["order", "year"])
     unit = [text(lang, "share_unit") if m in RATE_METRICS else text(lang, "persons_unit") for m in frame["metric"]]
     out = pd.DataFrame({t("metric"): [metric_name(m, lang) for m in frame["metric"]], t("year"): frame["year"],
-                        t("value"): frame["mean"].round(4), t("unit"): unit})
+                        t("value"): _rounded(frame["mean"], frame["metric"]), t("unit"): unit})
     if o["rep"].nunique() > 1:
-        out[t("low")] = frame["p5"].round(4).to_numpy()
-        out[t("high")] = frame["p95"].round(4).to_numpy()
+        out[t("low")] = _rounded(frame["p5"], frame["metric"]).to_numpy()
+        out[t("high")] = _rounded(frame["p95"], frame["metric"]).to_numpy()
     out["__metric"] = frame["metric"].to_numpy()
     return out.reset_index(drop=True)
+
+
+def _rounded(values: pd.Series, metrics: pd.Series) -> pd.Series:
+    """Persons and counts to whole numbers, shares to four decimals (0.0552 shows as 5.52 %)."""
+    return pd.Series(np.where(metrics.isin(RATE_METRICS), values.round(4), values.round(0)), index=values.index)
 
 
 def recorded_targets(results) -> list | None:
@@ -153,32 +166,38 @@ def targets_table(results, lang: str) -> pd.DataFrame | None:
     table = compare_targets(results, targets)
     t = lambda key: text(lang, key)                          # noqa: E731
     name = table["name_zh"] if lang == "zh" else table["name"]
-    return pd.DataFrame({t("metric"): name, t("relation"): table["relation"], t("target"): table["value"],
+    return pd.DataFrame({t("metric"): name, t("relation"): [relation_name(r, lang) for r in table["relation"]],
+                         t("target"): table["value"],
                          t("simulated"): table["simulated"].round(4), t("tolerance"): table["tolerance"],
                          t("met"): [t("yes") if m else t("no") for m in table["met"]], t("source"): table["source"]})
 
 
 def parameters_table(manifest: dict, lang: str) -> pd.DataFrame:
     """Every parameter of the run with its value and source: the scenario's instruments (source of the
-    instrument), then the locality profile and behaviour (source of each value)."""
+    instrument), then the locality profile and behaviour (source of each value). The Chinese report names
+    each instrument parameter in Chinese (`labels.param_name`) and renders sources as readable citations;
+    the key stays in its own column."""
     t = lambda key: text(lang, key)                          # noqa: E731
     rows = []
     skip = {"source", "note", "name_zh", "name_en", "catalogue_id"}
+    names = instrument_names(manifest, lang)
     for ins_id, spec in manifest["resolved_scenario"].get("instruments", {}).items():
         for key, value in spec.items():
-            if key not in skip:
-                rows.append((f"instruments.{ins_id}.{key}", _value(value), spec.get("source", "")))
+            if key not in skip and not key.endswith("_source"):
+                source = spec.get(f"{key}_source") or spec.get("source", "")
+                rows.append((f"{ins_id} {names.get(ins_id, '')} · {param_name(spec.get('type'), key, lang)}",
+                             _value(value), citation(source, lang), f"instruments.{ins_id}.{key}"))
     for section in ("scenario", "run", "economy", "budget", "cost_sharing"):
         for key, value in _flatten(manifest["resolved_scenario"].get(section, {}), section):
-            rows.append((key, _value(value), "scenario file"))
+            rows.append((param_name(None, key, lang), _value(value), t("scenario_file"), key))
     documents = {"profile": manifest.get("locality_profile", {}), "behaviour": manifest.get("locality_behaviour", {})}
     for key, source in manifest.get("parameter_sources", {}).items():   # every locality leaf has its source
         prefix, *path = key.split(".")
         value = documents.get(prefix, {})
         for part in path:
             value = value.get(part, "") if isinstance(value, dict) else ""
-        rows.append((key, _value(value), source))
-    return pd.DataFrame(rows, columns=[t("parameter"), t("value"), t("source")])
+        rows.append((key, _value(value), citation(source, lang), key))
+    return pd.DataFrame(rows, columns=[t("parameter"), t("value"), t("source"), t("key")])
 
 
 def _flatten(document, prefix: str):

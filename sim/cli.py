@@ -1,4 +1,4 @@
-"""Command line: `subsim run | compare | sensitivity | report | validate | calibrate | instruments`. Thin: parses arguments, calls
+"""Command line: `subsim run | compare | sensitivity | report | validate | calibrate | instruments | workbook | app`. Thin: parses arguments, calls
 the public API, prints.
 
 Exit codes: 0 success, 2 invalid input (every problem listed, no traceback), 1 internal error, 130 interrupted
@@ -120,6 +120,18 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--write", action="store_true",
                      help="also replace calibration/<city>/behaviour.toml with the calibrated file")
     cal.set_defaults(handler=_calibrate)
+    book = sub.add_parser("workbook", help="write a scenario as an Excel parameter workbook, or convert a "
+                                           "workbook to TOML")
+    book.add_argument("source", type=Path, help="a scenario (TOML or workbook)")
+    book.add_argument("--out", type=Path, metavar="FILE.xlsx", help="the workbook to write")
+    book.add_argument("--toml", type=Path, metavar="OUT.toml", help="convert the workbook SOURCE to this TOML file")
+    book.set_defaults(handler=_workbook)
+    app = sub.add_parser("app", help="start the analyst app on 127.0.0.1 and open it in the browser")
+    app.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    app.add_argument("--results", type=Path, default=Path("results"),
+                     help="folder of saved runs (default results/)")
+    app.set_defaults(handler=_app)
     catalogue = sub.add_parser("instruments", help="print the instrument types with their parameters")
     catalogue.add_argument("type", nargs="?", help="only this type")
     catalogue.set_defaults(handler=_instruments)
@@ -187,6 +199,42 @@ def _print_table(rows: list[tuple[str, str]], title: str) -> None:
     for row in rows:
         table.add_row(*row)
     Console(width=None if sys.stdout.isatty() else 120).print(table)
+
+
+def _workbook(args) -> int:
+    from sim.params import ScenarioError, load_scenario
+    from sim.params.loader import load_document
+    from sim.params.workbook import is_workbook, workbook_to_toml, write_workbook
+    if (args.out is None) == (args.toml is None):
+        print("subsim workbook: give exactly one of --out FILE.xlsx (write a workbook) or --toml OUT.toml "
+              "(convert a workbook)", file=sys.stderr)
+        return EXIT_INPUT
+    if args.toml is not None:
+        if not is_workbook(args.source):
+            print(f"subsim workbook: {args.source}: --toml converts a workbook (.xlsx), not {args.source.suffix or 'this file'}",
+                  file=sys.stderr)
+            return EXIT_INPUT
+        written, problems = workbook_to_toml(args.source, args.toml)
+        if problems:
+            raise ScenarioError(problems)
+        load_scenario(written)               # the converted file must be a valid scenario, as the workbook was
+        print(f"wrote {written}")
+        return EXIT_OK
+    if not args.out.suffix.lower() == ".xlsx":
+        print(f"subsim workbook: --out {args.out}: the workbook must end in .xlsx", file=sys.stderr)
+        return EXIT_INPUT
+    load_scenario(args.source)               # only a valid scenario becomes a template
+    document = load_document(args.source).document
+    document["scenario"].pop("extends", None)   # the merged document is complete: the workbook stands alone
+    write_workbook(document, args.out)
+    print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def _app(args) -> int:
+    from sim.app import serve
+    serve(port=args.port, results=args.results, open_browser=not args.no_browser)
+    return EXIT_OK
 
 
 def _validate(args) -> int:

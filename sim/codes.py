@@ -140,7 +140,6 @@ class GroupFlag(IntEnum):
     school_graduate_year = 1 << 24      # left a college, university or secondary vocational school this year
 
 
-# the groups' names as policy texts write them (labels for `subsim groups` and reports)
 GROUP_NAMES_ZH = {
     GroupFlag.reg_unemployed: "登记失业人员",
     GroupFlag.reg_unemployed_6m: "登记失业半年以上人员",
@@ -166,7 +165,10 @@ GROUP_NAMES_ZH = {
     GroupFlag.near_retirement_1y: "距法定退休年龄不足1年人员",
     GroupFlag.first_time_founder: "首次创业人员",
     GroupFlag.long_term_unemployed_youth: "长期失业青年",
+    GroupFlag.school_graduate_year: "毕业年度中职、技工院校和高校毕业生",
 }
+"""Chinese names of the target groups: the parameter workbook and the app show them, and scenario files
+accept them as aliases of the English names (sim.params.kinds)."""
 
 
 class InstrumentType(IntEnum):
@@ -264,6 +266,7 @@ FUND_NAMES_ZH = {
 }
 
 
+
 class Payee(IntEnum):
     person = 0
     firm = 1
@@ -274,6 +277,21 @@ class Payee(IntEnum):
     institution = 6
     household = 7
     agency = 8
+
+
+PAYEE_NAMES_ZH = {
+    Payee.person: "个人",
+    Payee.firm: "企业",
+    Payee.borrower: "借款人",
+    Payee.provider: "培训机构",
+    Payee.host: "见习单位",
+    Payee.employer: "用人单位",
+    Payee.institution: "经办机构",
+    Payee.household: "家庭",
+    Payee.agency: "人力资源服务机构",
+}
+"""Chinese names of the payees (aliases in scenario files, as GROUP_NAMES_ZH)."""
+
 
 
 class CostLine(IntEnum):

@@ -29,7 +29,7 @@ LAYERS = [
     ("studies", ["sim.attribution", "sim.compare", "sim.sweep", "sim.sensitivity", "sim.moments",
                  "sim.targets_schema", "sim.targets", "sim.backtest", "sim.calibrate"]),
     ("report", ["sim.report"]),
-    ("entry points", ["sim", "sim.cli"]),
+    ("entry points", ["sim", "sim.cli", "sim.app"]),
 ]
 
 

@@ -25,6 +25,7 @@ from sim.params.overrides import apply_to_document, locality_key_problems
 from sim.params.overrides import split as split_overrides
 from sim.params.scenario_schema import ECONOMY, ENVELOPE, INSTRUMENT_COMMON, TYPE_SCHEMAS
 from sim.params.validate import OVERRIDE_FILE, validate_document
+from sim.params.workbook import locate
 from sim.schema import DERIVED, REQUIRED, Field, Schema
 
 
@@ -274,7 +275,8 @@ def load_scenario(path: str | Path, *, months: int | None = None, persons: int |
     if not locality_problems and checked.locality_dir is not None:
         locality_problems += _sharing_districts(checked.document.get("cost_sharing", {}), profile, path)
     if set_problems or checked.problems or locality_problems:
-        raise ScenarioError(set_problems + checked.problems + locality_problems)
+        # a value from a workbook is named by its sheet, row and column
+        raise ScenarioError(locate(set_problems + checked.problems + locality_problems, loaded.files))
     document = checked.document
     document["scenario"].pop("extends", None)
     if set:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sim.codes import MAX_ALL_OF_GROUPS, Fund, GroupFlag
+from sim.codes import FUND_NAMES_ZH, GROUP_NAMES_ZH, MAX_ALL_OF_GROUPS, PAYEE_NAMES_ZH, Fund, GroupFlag
 from sim.params.months import MONTH_RULE, is_month, month_number
 from sim.schema import KINDS, Field
 
@@ -23,7 +23,17 @@ Issue = tuple[tuple[str, ...], Any, str]
 FUND_NAMES = tuple(Fund.__members__)
 FLAG_NAMES = tuple(GroupFlag.__members__)
 SHARES_TOLERANCE = 1e-6
+ALIASES = {zh: code.name for table in (FUND_NAMES_ZH, GROUP_NAMES_ZH, PAYEE_NAMES_ZH) for code, zh in table.items()}
+"""Chinese name → English name of every fund, target group and payee: accepted wherever the English name is
+(an analyst writes 就业补助资金 for employment_fund); stored as the English name."""
+assert len(ALIASES) == len(FUND_NAMES_ZH) + len(GROUP_NAMES_ZH) + len(PAYEE_NAMES_ZH), "a Chinese name used twice"
 FUND_SPLIT_TOLERANCE = 1e-9
+
+
+def english_name(name: Any, allowed: Sequence[str]) -> Any:
+    """The English name of a Chinese alias when that is one of `allowed`, else `name` unchanged."""
+    english = ALIASES.get(name) if isinstance(name, str) else None
+    return english if english in allowed else name
 
 
 def suggest(word: str, allowed: Sequence[str], *, always_list: bool = False) -> str:
@@ -155,6 +165,7 @@ def _check_month_range(field: Field, value: Any, name: str) -> tuple[Any, list[I
 def _check_flags(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
     if not isinstance(value, list):
         return value, [((), value, _expected(field, value))]
+    value = [english_name(flag, FLAG_NAMES) for flag in value]
     issues: list[Issue] = []
     for flag in value:
         if not isinstance(flag, str):
@@ -181,11 +192,11 @@ def _check_groups(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]
             if len(entry) < 2:
                 issues.append(((), value, f"an all-of entry needs at least two group flags, got {entry!r} "
                                "(write a single flag as a plain name)"))
-            checked, flag_issues = _check_flags(field, entry, name)
+            entry, flag_issues = _check_flags(field, entry, name)
             issues.extend(((), value, f"in all-of entry {entry!r}: {message}") for _, _, message in flag_issues)
             entries.append(tuple(sorted(f for f in entry if isinstance(f, str))))
         elif isinstance(entry, str):
-            _, flag_issues = _check_flags(field, [entry], name)
+            [entry], flag_issues = _check_flags(field, [entry], name)
             issues.extend(flag_issues)
             entries.append(entry)
         else:
@@ -204,6 +215,7 @@ def _check_choice_list(field: Field, value: Any, name: str) -> tuple[Any, list[I
     choices = field.choices or ()
     if not isinstance(value, list):
         return value, [((), value, _expected(field, value, f"a list of: {', '.join(choices)}"))]
+    value = [english_name(item, choices) for item in value]
     issues: list[Issue] = []
     for item in value:
         if not isinstance(item, str) or item not in choices:
@@ -215,6 +227,9 @@ def _check_choice_list(field: Field, value: Any, name: str) -> tuple[Any, list[I
 
 
 def _check_fund_split(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
+    value = english_name(value, FUND_NAMES)
+    if isinstance(value, dict):
+        value = {english_name(fund, FUND_NAMES): share for fund, share in value.items()}
     if isinstance(value, str):
         if value in Fund.__members__:
             return value, []
@@ -240,6 +255,7 @@ def _check_enum(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
     choices = field.choices or ()
     if not isinstance(value, str):
         return value, [((), value, _expected(field, value, f"one of: {', '.join(choices)}"))]
+    value = english_name(value, choices)
     if value not in choices:
         return value, [((), value, f"unknown {name or 'name'} {value!r}"
                         + suggest(value, choices, always_list=True))]

@@ -1,4 +1,4 @@
-"""Reading scenario TOML files and resolving ``[scenario] extends`` chains.
+"""Reading scenario files (TOML, or an Excel parameter workbook: sim.params.workbook) and resolving ``[scenario] extends`` chains.
 
 A reform names its parent in ``[scenario] extends`` (relative to the reform's own file) and overrides
 only what changes. Merging is by key: sections (tables the schema declares as sections, such as
@@ -20,6 +20,7 @@ from typing import Any
 from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.files import TOML_LIMIT, InputFileError, read_input, safe_resolve
 from sim.params.scenario_schema import is_value_path
+from sim.params.workbook import is_workbook, read_workbook
 
 KeyPath = tuple[str, ...]
 Origins = dict[KeyPath, Path]
@@ -167,8 +168,11 @@ def load_document(path: str | Path) -> LoadedDocument:
             result.problems.append(Problem(display_path(seen[-1]), "scenario.extends", value,
                                            "extends cycle: " + " → ".join(names)))
             break
-        document, problems = read_toml(current, key=key, value=value, referrer=referrer)
-        if document is None:
+        if is_workbook(current) and current.is_file():     # an Excel parameter workbook holds the same document
+            document, problems, _ = read_workbook(current)
+        else:
+            document, problems = read_toml(current, key=key, value=value, referrer=referrer)
+        if document is None or problems:
             result.problems.extend(problems)
             break
         seen.append(resolved)

@@ -110,7 +110,10 @@ def test_bureau_sheets_match_the_results_files_cell_by_cell(run_folder):
         assert row["合计(万元)"] == pytest.approx(group["amount_yuan"].sum() / reps / 1e4, abs=0.006)
         assert row["市级(万元)"] == pytest.approx(group["city_yuan"].sum() / reps / 1e4, abs=0.006)
         assert row["县(区)级(万元)"] == pytest.approx(group["district_yuan"].sum() / reps / 1e4, abs=0.006)
-        assert row["中央(万元)"] is None and row["省级(万元)"] is None        # transfers not in the results yet
+        assert row["中央(万元)"] == pytest.approx(group["central_yuan"].sum() / reps / 1e4, abs=0.006)
+        assert row["省级(万元)"] == pytest.approx(group["provincial_yuan"].sum() / reps / 1e4, abs=0.006)
+        parts = sum(row[f"{level}(万元)"] for level in ("中央", "省级", "市级", "县(区)级"))
+        assert parts == pytest.approx(row["合计(万元)"], abs=0.03)
 
     rows = _sheet(book, "失业保险基金收支预算表")
     sy08 = _table(rows, "项目").set_index("项目")

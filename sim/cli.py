@@ -256,12 +256,12 @@ def _validate(args) -> int:
     return EXIT_INPUT if bad else EXIT_OK
 
 
-def _check_inputs(scenarios) -> None:
-    """Every file the run reads besides the scenarios (already loaded): the localities' targets; then the
-    scenarios' warnings."""
+def _check_inputs(scenarios, no_report: bool) -> None:
+    """Every file the run reads besides the scenarios (already loaded): the localities' targets, which only
+    the report reads; then the scenarios' warnings."""
     from sim.params import ScenarioError
     from sim.targets import scenario_target_problems
-    problems = [p for scenario in scenarios for p in scenario_target_problems(scenario)]
+    problems = [] if no_report else [p for scenario in scenarios for p in scenario_target_problems(scenario)]
     if problems:
         raise ScenarioError(problems)
     for scenario in scenarios:
@@ -281,7 +281,7 @@ def _run(args) -> int:
     check_register_options(args.persons, args.population, args.firms, args.drop_invalid)
     scenario = sim.load_scenario(args.scenario, persons=args.persons, months=args.months, seed=args.seed,
                                  reps=args.reps)
-    _check_inputs([scenario])
+    _check_inputs([scenario], args.no_report)
     out = args.out or Path("results") / scenario.name
     options = _executor_args(args, out)
     with _claim(args, out):                    # checked before hours of simulation, not after
@@ -309,7 +309,7 @@ def _compare(args) -> int:
     import sim
     scenarios = [sim.load_scenario(path, persons=args.persons, months=args.months, seed=args.seed, reps=args.reps)
                  for path in [args.base, *args.reforms]]
-    _check_inputs(scenarios)
+    _check_inputs(scenarios, args.no_report)
     out = args.out or Path("results") / f"compare-{scenarios[0].name}"
     if args.window is None:
         from sim.attribution import DEFAULT_WINDOW

@@ -269,7 +269,7 @@ def start_population(state: WarmState, line: Scenario) -> Population:
     P["loan_ins"][loans] = np.maximum(moved, 0)
     P["loan_yuan"][np.flatnonzero(loans)[moved < 0]] = 0
     bits = _once_per_person(enabled)
-    claimed = P["claimed"].astype(np.int64)
+    claimed = P["claimed"].astype(np.int64) & ~_claimed_in_current_spell(state, P, enabled)
     out = np.zeros(len(P), np.int64)
     for old, iid in enumerate(state.claim_bits):
         if iid in bits:
@@ -278,6 +278,25 @@ def start_population(state: WarmState, line: Scenario) -> Population:
     P["spell_key"] = NO_SPELL
     P["paid_mask"] = 0
     return population
+
+
+def _claimed_in_current_spell(state: WarmState, P: np.ndarray, enabled) -> np.ndarray:
+    """Claim bits (warm-up positions) of continuing once-per-person instruments whose claim was made in
+    the person's current spell. The reported months recompute every spell's candidates, and
+    `pay._unclaimed` drops an instrument whose bit is set: these bits are cleared so the spell keeps
+    paying (its next payment sets the bit again). A claim belongs to the current spell when the spell's
+    candidate cache is the current spell's (its key as `pay._candidates` forms it in the warm-up's last
+    month) and holds the instrument: one claimed in an earlier spell was no candidate of this one."""
+    key = (state.months - 1 - P["state_months"].astype(np.int64)) * 16 + P["state"].astype(np.int64)
+    current = P["spell_key"].astype(np.int64) == key
+    continuing = {ins.id for ins in enabled if ins.type in DECLARATION and DECLARATION[ins.type].claim_months(ins.params) > 0}
+    slot = {iid: k for k, iid in enumerate(state.slots)}
+    out = np.zeros(len(P), np.int64)
+    for bit, iid in enumerate(state.claim_bits):
+        if iid in continuing and iid in slot:
+            candidate = (P["spell_candidates"] >> np.uint64(slot[iid])) & np.uint64(1) == 1
+            out |= np.where(current & candidate, np.int64(1) << bit, 0)
+    return out
 
 
 def run(scenario: Scenario, replication: int = 0, *, state: WarmState | None = None, observe=None, progress=None,

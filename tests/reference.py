@@ -301,14 +301,17 @@ def takes(M, k: int, month: int, ids, flags, size, contract_months, trace_note=N
     return ok & (instrument_draw(M["run_key"], M["ins_key"][k], month, ids, Slot.INSTRUMENT) < M["ins_take_up"][k])
 
 
-def claims(M, k: int, month: int, ids, flags, size, contract_months, trace_note=None):
-    """pay.claims: instrument k takes AND no instrument of its exclusive group ranked before it takes."""
+def claims(M, k: int, month: int, ids, flags, size, contract_months, trace_note=None, candidates=None):
+    """pay.claims: instrument k takes AND no instrument of its exclusive group ranked before it takes
+    (`candidates`: the spell's candidate bits per person; a member without its bit is not tested)."""
     ok = takes(M, k, month, ids, flags, size, contract_months, trace_note)
     group = int(M["ins_group"][k])
     if group >= 0:
         for j in range(int(M["n_ins"])):
             if j != k and M["ins_group"][j] == group and M["ins_rank"][j] < M["ins_rank"][k]:
                 first = takes(M, j, month, ids, flags, size, contract_months)
+                if candidates is not None:
+                    first &= (candidates >> np.uint64(j)) & np.uint64(1) == 1
                 if trace_note:
                     trace_note("group_blocked", np.count_nonzero(ok & first))
                 ok &= ~first
@@ -917,6 +920,12 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
             is_open = ((start[new] >= M["ins_first"][k]) & (start[new] <= M["ins_last"][k])
                        & in_groups(M, k, p["hire_flags"][new]))
             bits |= np.where(is_open, np.uint64(1) << np.uint64(k), np.uint64(0))
+        # pay._unclaimed: a once-per-person instrument claimed in an earlier spell is no candidate
+        claimed = P["claimed"][new].astype(np.int64)
+        for k in range(int(M["n_ins"])):
+            bit = int(M["ins_claim_bit"][k])
+            if bit >= 0:
+                bits &= ~np.where((claimed >> bit) & 1 == 1, np.uint64(1) << np.uint64(k), np.uint64(0))
         P["spell_candidates"][new] = bits
         P["spell_key"][new] = key[new]
 
@@ -939,14 +948,20 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
             # hiring_bonus: paid once, when the hire has lasted vesting_months, claimed with
             # the flags at hire (hire_flags) for the hire month
             wait = int(M["bonus_vesting_months"][k])
-            sel = np.flatnonzero(local_job & (since == wait))
+            # pay._has(spell, k): outside its window or groups `claims` says no anyway; what is left of the
+            # candidate test is pay._unclaimed (claimed before: paid once, at vesting, so in an earlier spell)
+            bit = int(M["ins_claim_bit"][k])
+            unclaimed = (P["claimed"].astype(np.int64) >> bit) & 1 == 0 if bit >= 0 else True
+            sel = np.flatnonzero(local_job & (since == wait) & unclaimed)
             month = t - wait
 
             def bonus_note(what, count, k=k):
                 note(f"bonus:{what}", int(count))
             ok = claims(M, k, month, sel, p["hire_flags"][sel], firm_size[sel], p["contract_months"][sel],
-                        bonus_note if trace is not None else None)
+                        bonus_note if trace is not None else None, P["spell_candidates"][sel])
             paid = sel[ok]
+            if bit >= 0:                                                   # pay._mark: once per person
+                P["claimed"][paid] |= np.uint16(1 << bit)
             amount = np.asarray(M["ins_amount_fen"][k], np.int64)[district[paid]]
             paid, amount = paid[amount > 0], amount[amount > 0]            # zero amounts are not payments
             slot = int(M["ins_slot"][k])

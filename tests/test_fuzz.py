@@ -116,15 +116,17 @@ def _mutate_scenario(text: str, rng: random.Random) -> str | bytes:
     return "\n".join(lines) + "\n"
 
 
-def _special(path: Path, kind: str) -> None:
+def _special(path: Path, kind: str) -> Path:
+    """A special file at `path`: a FIFO, a symlink to /dev/zero, a symlink loop or a folder."""
     if kind == "fifo":
         os.mkfifo(path)
     elif kind == "zero":
         path.symlink_to("/dev/zero")
     elif kind == "loop":
         path.symlink_to(path.name)
-    elif kind == "folder":
+    else:
         path.mkdir()
+    return path
 
 
 def _mutate_register(frame: pd.DataFrame, rng: random.Random) -> tuple[pd.DataFrame, str | None]:

@@ -1,7 +1,6 @@
 """Issue 15, item by item: each test reproduces the original failure (special files are made in tmp_path)."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -27,22 +26,12 @@ from sim.results import OutputLock, begin_writing, remove_stale_temporaries
 from sim.tasks import TaskStore, run_tasks
 from sim.sweep import FunctionTask
 from tests.conftest import ROOT, UI_ONLY
-from tests.test_fuzz import _call, warm_kernels  # noqa: F401  (a fixture)
+from tests.test_fuzz import _call, _special, warm_kernels  # noqa: F401  (a fixture)
 from tests.test_register import CSV
 
 SPECIALS = ("fifo", "zero", "loop", "folder")
 
 
-def _special(path: Path, kind: str) -> Path:
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "zero":
-        path.symlink_to("/dev/zero")
-    elif kind == "loop":
-        path.symlink_to(path.name)
-    else:
-        path.mkdir()
-    return path
 
 
 @pytest.fixture(autouse=True)

@@ -192,6 +192,7 @@ class InstrumentType(IntEnum):
     contribution_relief = 15
     dibao_taper = 16
     placement_fee = 17
+    firm_guaranteed_loan = 18
 
 
 def group_mask(names) -> int:
@@ -307,6 +308,7 @@ class CostLine(IntEnum):
     training_appraisal = 7    # 鉴定补贴
     intern_retention = 8      # 留用奖补 to hosts
     public_job_si = 9         # social-insurance subsidy of a public-welfare post
+    ui_migrant_allowance = 10  # 失业农民工一次性生活补助 (one-off, insured under a year)
 
 
 N_COST_LINES = len(CostLine)

@@ -64,8 +64,8 @@ class RunRecord:
     ui_fund_cover: np.ndarray       # float64[T] 备付月数
     ui_fund_opening_fen: int
     theta: np.ndarray               # float64[T, district] job-finding rationing applied
-    direct_fen: np.ndarray = None   # int64[T, slot, district]: real fen of awards and placement fees
-    direct_count: np.ndarray = None  # int64[T, slot, district]: their real counts
+    direct_fen: np.ndarray = None   # int64[T, slot, line, district]: real fen of awards, fees and firm loans
+    direct_count: np.ndarray = None  # int64[T, slot, line, district]: their real counts
     paid_fraction: np.ndarray = None  # float64[T, fund]: share of claims paid under budget envelopes
     loan_fen: np.ndarray = None     # int64[T, slot]: guaranteed principal outstanding (sample fen)
     timings: dict = field(default_factory=dict)
@@ -123,8 +123,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         outcomes=np.zeros((T, N_OUTCOMES), np.int64), revenue_fen=np.zeros((T, n_districts), np.int64),
         ui_fund_outlay_fen=np.zeros(T, np.int64), ui_fund_balance_fen=np.zeros(T, np.int64),
         ui_fund_cover=np.zeros(T, np.float64), ui_fund_opening_fen=0, theta=np.ones((T, n_districts)),
-        direct_fen=np.zeros((T, n_slots, n_districts), np.int64),
-        direct_count=np.zeros((T, n_slots, n_districts), np.int64),
+        direct_fen=np.zeros((T, n_slots, N_COST_LINES, n_districts), np.int64),
+        direct_count=np.zeros((T, n_slots, N_COST_LINES, n_districts), np.int64),
         paid_fraction=np.ones((T, len(Fund))), loan_fen=np.zeros((T, n_slots), np.int64))
     placements_year = np.zeros((n_slots, n_districts), np.int64)
     posts, district_shares = packed.public_job_posts, packed.district_shares
@@ -186,7 +186,7 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         table.pay_outside(OutsideMonth(t, month_of_year, t == T - 1, F, key, ui.benefit[t], cover, district_shares,
                                        population.weight, placements_year, record.ledger_fen[t],
                                        record.ledger_count[t], record.direct_fen[t], record.direct_count[t],
-                                       refund_groups))
+                                       refund_groups, inputs.lpr[t]))
         if month_of_year == 12:
             placements_year[:] = 0
         # 8. funds: budget envelopes, the UI fund account, guarantee capacity

@@ -72,8 +72,7 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None,
     `amount_fen_sample` is the claim in fen of the simulated sample (0 for awards and fees, which are
     computed in real money). Vectorised per instrument: one row per nonzero cell and fund."""
     sample = _cells(record.ledger_count, record.ledger_fen, record.ledger_count, record, weighted=True)
-    direct_fen = record.direct_fen[:, :, None, :]               # awards and fees: one line (main)
-    direct = _cells(record.direct_count[:, :, None, :], direct_fen, direct_fen, record, weighted=False)
+    direct = _cells(record.direct_count, record.direct_fen, record.direct_fen, record, weighted=False)
     cells = {k: np.concatenate([sample[k], direct[k]]) for k in sample}
     instruments = record.instruments
     names = {"month": np.array(month_labels, dtype=object),

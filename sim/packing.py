@@ -90,7 +90,7 @@ class UiSchedule:
         if spec is None:                       # inactive all run; the schema's defaults fill the record
             self.active = np.zeros(T, bool)
             self.slot, self.take_up = 0, np.zeros(T)
-            self.benefit = self.medical = self.aid = self.top_up = empty
+            self.benefit = self.medical = self.aid = self.top_up = self.migrant_allowance = empty
             p = {key: field.default for key, field in UI_BENEFIT.items() if not key.startswith("__")}
         else:
             p = spec.params
@@ -104,6 +104,7 @@ class UiSchedule:
             self.medical = _fen(p["medical_rate"][:, None] * base)
             self.aid = _fen(p["aid_ratio"][:, None] * benefit_yuan)
             self.top_up = _fen(np.repeat(p["top_up"][:, None], n_districts, axis=1))
+            self.migrant_allowance = _fen(p["migrant_allowance_months"][:, None] * benefit_yuan)
             schedule = np.asarray(p["duration_schedule"], np.float64)   # ≤ MAX_SCHEDULE_ROWS (validated)
             self.schedule_years[:len(schedule)] = schedule[:, 0]
             self.schedule_months[:len(schedule)] = schedule[:, 1].astype(np.int64)
@@ -118,6 +119,7 @@ class UiSchedule:
         m["ui_take_up"] = self.take_up[t]
         m["benefit_fen"], m["medical_fen"] = self.benefit[t], self.medical[t]
         m["aid_fen"], m["top_up_fen"] = self.aid[t], self.top_up[t]
+        m["migrant_allowance_fen"] = self.migrant_allowance[t]
 
 
 def fill_static(m, key, inputs: KernelInputs, ui: UiSchedule) -> None:

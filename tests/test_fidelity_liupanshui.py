@@ -9,12 +9,14 @@ import re
 
 import numpy as np
 
-from sim.codes import (N_OUTCOMES, NEVER, Education, GroupFlag, Outcome, PersonBit, SizeClass, State, UiStatus,
-                       WorkLocation)
+from sim.codes import (N_COST_LINES, N_OUTCOMES, NEVER, CostLine, Education, GroupFlag, Outcome, PersonBit,
+                       SizeClass, State, UiStatus, WorkLocation)
+from sim.instruments.startup import firm_loans
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month
 from sim.kernels.flags import group_flags
 from sim.kernels.pay import CERTIFIED, SPELL_SHIFT, TRAINED
+from sim.kernels.persons import _claim
 from sim.params import load_scenario
 from sim.population.arrays import FIRM_DTYPE
 from sim.report.tables import window_table
@@ -263,3 +265,57 @@ def test_transport_subsidy_for_poverty_alleviated_workers_follows_the_income_con
     assert paid(False, WorkLocation.CROSS_PROVINCE) == {("TP-01-poverty", "main"): 500.0}
     assert paid(True, WorkLocation.CROSS_PROVINCE) == {("TP-02", "main"): 1000.0}
     assert paid(True, WorkLocation.CROSS_COUNTY) == {}
+
+
+def test_su12_firm_loans_interest_subsidy_and_guarantee_payouts_over_their_vintages(tmp_path):
+    """004 A3§(十) L648 「…的小微企业,可按规定申请不超过300万元的创业担保贷款」: 1 loan a month (12 a year) of
+    1,500,000 (half the 3,000,000 cap), term 24 months; the budget pays LPR + 50 bp − (LPR − 150 bp) = 2 % a
+    year; 5 % of the loans default evenly over the term and the fund repays 80 % of their principal."""
+    bench = Bench(tmp_path, instrument("SU-12", "firm_guaranteed_loan", "firm",
+                                       'limit = 3_000_000\nloans_per_year = 12\nvalid = ["2024-01", "2025-06"]'))
+    ins = bench.instruments[0]
+    shares = np.array([0.25, 0.25, 0.25, 0.25])
+
+    def month(t):
+        direct = np.zeros((1, N_COST_LINES, 4), np.int64)
+        count = np.zeros_like(direct)
+        firm_loans(ins, 0, t, 3.45, shares, direct, count)
+        return direct[0, CostLine.main].sum() / 100, direct[0, CostLine.loan_compensation].sum() / 100
+
+    assert month(0) == (0.0, 0.0)                       # no loan has run a month yet
+    # month 1: the January loan's first month: 1,500,000 × 2 % / 12; 1 × 0.05 / 24 defaults × 1,200,000
+    assert month(1) == (2_500.0, 2_500.0)
+    # month 24 (2026-01, the instrument no longer in force: no interest): the 18 vintages 2024-01 … 2025-06
+    # are 7 … 24 months old; each month 0.05/24 of each defaults: 18 × 0.05 / 24 × 1,200,000 = 45,000
+    assert month(24) == (0.0, 45_000.0)
+    # month 18 (2025-07, out of force from this month): interest stops, compensation goes on
+    assert month(18)[0] == 0.0
+    # month 17 (in force): vintages 0 … 16, 17 … 1 months old: alive Σ (1 − 0.05 (m − 1) / 24), m = 1 … 17
+    alive = sum(1 - 0.05 * (m - 1) / 24 for m in range(1, 18))
+    assert month(17) == (round(alive * 2_500, 2), 17 * 2_500.0)
+
+
+# ---- item 10: UI-10's 失业农民工一次性生活补助 ----------------------------------------------------------------
+
+def test_ui10_migrant_workers_insured_under_a_year_get_the_one_off_living_allowance(tmp_path):
+    """004 M§21 L156 「做好失业保险金发放、基本医疗保险费(含生育保险费)代缴和失业农民工一次性生活补助等常规性保生活
+    待遇发放工作」: a registered, involuntarily unemployed migrant worker of 钟山 with 7 months of UI
+    contributions (fewer than the benefit's 12) is paid once 2 months (assumption) × 0.9 × 1,890 = 3,402; an
+    urban-hukou worker with 7 months and a migrant with none get nothing; one with 13 months draws the benefit."""
+    bench = Bench(tmp_path, bundled("UI-10"))
+    m, A = bench.M[0], bench.CA[0]
+    bench.ui.fill_month(m, 0)
+    slot = bench.instruments.index(next(ins for ins in bench.instruments if ins.id == "UI-10"))
+
+    def claim(flags, months):
+        P = person(State.UNEMPLOYED, flags=flags, ui_contrib_months=months, bits=PersonBit.REGISTERED)
+        bench.CA.view(np.uint8).fill(0)
+        _claim(P[0], 0, np.uint64(1), m, A)
+        return A["ledger_fen"][slot, CostLine.ui_migrant_allowance].sum() / 100, P[0]
+
+    paid, p = claim(["migrant_worker", "reg_unemployed"], 7)
+    assert paid == 2 * 1_701.0 and p["ui_contrib_months"] == 0 and p["ui_status"] == UiStatus.EXHAUSTED
+    assert claim(["reg_unemployed"], 7)[0] == 0.0
+    assert claim(["migrant_worker", "reg_unemployed"], 0)[0] == 0.0
+    paid, p = claim(["migrant_worker", "reg_unemployed"], 13)
+    assert paid == 0.0 and p["ui_status"] == UiStatus.BENEFIT

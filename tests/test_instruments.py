@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.codes import PersonBit, SizeClass, State, WorkLocation
+from sim.codes import N_COST_LINES, PersonBit, SizeClass, State, WorkLocation
 from sim.instruments import RefundGroups, placement_fees, stabilization_refund
 from sim.kernels.pay import CERTIFIED, CLOSED, INTERN_HIRED, SPELL_SHIFT, TRAINED
 from sim.population.arrays import FIRM_DTYPE
@@ -290,8 +290,8 @@ def test_ps01_placement_fee_tiers_and_cap():
     class Ins:
         params = {"agencies": 10, "tiers": [[20, 200], [50, 300], [100, 400]],
                   "cap_per_agency": np.array([100_000.0])}
-    direct = np.zeros((1, 4), np.int64)
-    count = np.zeros((1, 4), np.int64)
+    direct = np.zeros((1, N_COST_LINES, 4), np.int64)
+    count = np.zeros((1, N_COST_LINES, 4), np.int64)
     placement_fees(Ins, 0, 0, np.array([600, 0, 0, 0]), 1.0, direct, count)   # 60 per agency: 300 each
     assert direct.sum() == 10 * 60 * 300 * 100
     direct[:] = 0
@@ -303,8 +303,8 @@ def test_aw01_fixed_awards_are_paid_in_their_month(tmp_path):
     # 004 M§26: 充分就业社区 awards 100,000 (a count per year)
     from sim.instruments import fixed_award
     bench = Bench(tmp_path, instrument("AW-01", "fixed_award", "institution", 'amount = 100000\ncount = 5\naward_month = 12'))
-    direct = np.zeros((1, 4), np.int64)
-    count = np.zeros((1, 4), np.int64)
+    direct = np.zeros((1, N_COST_LINES, 4), np.int64)
+    count = np.zeros((1, N_COST_LINES, 4), np.int64)
     shares = np.array([0.25, 0.25, 0.25, 0.25])
     fixed_award(bench.instruments[0], 0, 10, 11, shares, direct, count)
     assert direct.sum() == 0

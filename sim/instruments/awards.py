@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.codes import InstrumentType as T
+from sim.codes import CostLine, InstrumentType as T
 from sim.instruments.declaration import Declaration, OutsideMonth, amount_field, fen, months_field, share_field
 from sim.kernels import layout as L
 from sim.ledger import split_fen
@@ -79,8 +79,8 @@ def fixed_award(ins, k: int, t: int, month_of_year: int, district_shares: np.nda
     if month_of_year != p["award_month"] or not ins.active[t]:
         return
     total = int(fen(p["count"][t] * p["amount"][t]))
-    _spread(total, district_shares, direct_fen[k])
-    _spread(int(round(p["count"][t])), district_shares, direct_count[k])
+    spread(total, district_shares, direct_fen[k, CostLine.main])
+    spread(int(round(p["count"][t])), district_shares, direct_count[k, CostLine.main])
 
 
 def placement_fees(ins, k: int, t: int, placements_year: np.ndarray, weight: float, direct_fen: np.ndarray,
@@ -99,11 +99,11 @@ def placement_fees(ins, k: int, t: int, placements_year: np.ndarray, weight: flo
             rate = yuan
     cap = p["cap_per_agency"][t]
     fee = min(rate * per_agency, cap) * p["agencies"]
-    _spread(int(fen(fee)), placements_year / placements_year.sum(), direct_fen[k])
-    direct_count[k] += np.rint(placements_year * weight).astype(np.int64) if rate > 0 else 0
+    spread(int(fen(fee)), placements_year / placements_year.sum(), direct_fen[k, CostLine.main])
+    direct_count[k, CostLine.main] += np.rint(placements_year * weight).astype(np.int64) if rate > 0 else 0
 
 
-def _spread(total: int, shares: np.ndarray, out: np.ndarray) -> None:
+def spread(total: int, shares: np.ndarray, out: np.ndarray) -> None:
     parts = split_fen(total, {d: float(s) for d, s in enumerate(shares) if s > 0})
     for d, part in parts.items():
         out[d] += part

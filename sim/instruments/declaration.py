@@ -108,9 +108,10 @@ class OutsideMonth:
     placements_year: np.ndarray     # [slot, district] vested placements so far this calendar year
     ledger_fen: np.ndarray          # [slot, line, district] sample fen
     ledger_count: np.ndarray
-    direct_fen: np.ndarray          # [slot, district] real fen
+    direct_fen: np.ndarray          # [slot, line, district] real fen
     direct_count: np.ndarray
     refund_groups: RefundGroups     # firms already paid this year by an exclusive group's member
+    lpr_percent: float              # this month's 1-year loan prime rate (guaranteed-loan interest)
 
 
 @dataclass(frozen=True)

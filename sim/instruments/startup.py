@@ -1,12 +1,15 @@
-"""Start-up instruments: 一次性创业补贴 (startup_grant), 场租补贴 (rent_subsidy) and 创业担保贷款
-(guaranteed_loan: interest subsidy, guarantee-fund compensation). Kernel rules: sim.kernels.pay `_takes`
+"""Start-up instruments: 一次性创业补贴 (startup_grant), 场租补贴 (rent_subsidy), 创业担保贷款 to founders
+(guaranteed_loan: interest subsidy, guarantee-fund compensation) and 小微企业创业担保贷款 to firms
+(firm_guaranteed_loan, paid outside the person pass by `firm_loans`). Kernel rules: sim.kernels.pay `_takes`
 (first business, sector, renting), `_business`, `_loan_month`, `_loan_closed`."""
 from __future__ import annotations
 
 import numpy as np
 
-from sim.codes import InstrumentType as T
-from sim.instruments.declaration import Declaration, amount, amount_field, months_field, per_district, share_field
+from sim.codes import CostLine, InstrumentType as T
+from sim.instruments.awards import spread
+from sim.instruments.declaration import (Declaration, OutsideMonth, amount, amount_field, fen, months_field,
+                                         per_district, share_field, sizes_field)
 from sim.kernels import layout as L
 from sim.schema import Field, Schema
 
@@ -141,4 +144,70 @@ GUARANTEED_LOAN = Declaration(
     static=_loan_static, month=_loan_month, startup_response=True,
     claim_months=lambda p: p["term_months"] + p["deferral_months"])
 
-DECLARATIONS = (STARTUP_GRANT, RENT_SUBSIDY, GUARANTEED_LOAN)
+
+FIRM_GUARANTEED_LOAN_PARAMETERS: Schema = {
+    "limit": amount_field("maximum principal per firm (DOMAIN_NOTES A27: firms 3,000,000)", 3_000_000.0,
+                          name_zh="贷款额度"),
+    "mean_share_of_limit": share_field("mean principal as a share of the limit; assumption: 0.5", 0.5,
+                                       by_month=False),
+    "loans_per_year": Field("float", unit="loans per year", min=0.0, max=1e6, default=0.0, by_month=True,
+                            name_zh="年发放笔数",
+                            description="new loans to qualifying firms a year (real firms; by effective month): "
+                                        "the volume, from a figure or a labelled assumption"),
+    "term_months": months_field("term (DOMAIN_NOTES A28: firms ≤ 2 years)", 24, 1, 120),
+    "spread_bp": GUARANTEED_LOAN_PARAMETERS["spread_bp"],
+    "subsidy_rule": GUARANTEED_LOAN_PARAMETERS["subsidy_rule"],
+    "borrower_discount_bp": GUARANTEED_LOAN_PARAMETERS["borrower_discount_bp"],
+    "subsidy_share": GUARANTEED_LOAN_PARAMETERS["subsidy_share"],
+    "default_share": share_field("share of loans that default over their term, evenly over its months; "
+                                  "assumption: 0.05 (DOMAIN_NOTES B12: suggested cumulative loss 3–8 %)", 0.05,
+                                  by_month=False),
+    "compensation_share": GUARANTEED_LOAN_PARAMETERS["compensation_share"],
+    "firm_sizes": sizes_field(("micro", "small"), "borrowing firms (小微企业); documents the scope, the volume is "
+                                                   "loans_per_year"),
+}
+
+
+def _pay_firm_loans(ins, k: int, month: OutsideMonth) -> None:
+    firm_loans(ins, k, month.t, month.lpr_percent, month.district_shares, month.direct_fen, month.direct_count)
+
+
+def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndarray, direct_fen: np.ndarray,
+               direct_count: np.ndarray) -> None:
+    """小微企业创业担保贷款 in month t, in expected real money over the loans' vintages (no draws: the volume is a
+    stated count of real firms, far below one simulated firm). A vintage is the month s the loans were made:
+    loans_per_year[s] / 12 × take_up[s] loans of mean_share_of_limit × limit[s], when the instrument was in
+    force in s (run months from 0: a warm start carries the loans made in the warm-up). In months 1 … term
+    after s the budget pays the interest subsidy on the loans still running, while the instrument is in
+    force; default_share of the loans default evenly over the term (each month's defaulters stop paying
+    interest from the next month) and the guarantee fund repays compensation_share of their principal
+    (代偿, line loan_compensation). Spread over districts by population share."""
+    p = ins.params
+    term = p["term_months"]
+    rate = interest_subsidy(p, t, lpr_percent) if ins.active[t] else 0.0
+    interest, running, compensation, defaulted = 0.0, 0.0, 0.0, 0.0
+    for s in range(max(0, t - term), t):
+        if not ins.active[s]:
+            continue
+        loans = p["loans_per_year"][s] / 12 * ins.take_up[s]
+        principal = p["mean_share_of_limit"] * p["limit"][s]
+        months = t - s                                      # 1 … term
+        alive = loans * (1 - p["default_share"] * (months - 1) / term)
+        running += alive
+        interest += alive * principal * rate / 12
+        failing = loans * p["default_share"] / term
+        defaulted += failing
+        compensation += failing * principal * p["compensation_share"]
+    if interest > 0:
+        spread(int(fen(interest)), district_shares, direct_fen[k, CostLine.main])
+        spread(int(round(running)), district_shares, direct_count[k, CostLine.main])
+    if compensation > 0:
+        spread(int(fen(compensation)), district_shares, direct_fen[k, CostLine.loan_compensation])
+        spread(int(round(defaulted)), district_shares, direct_count[k, CostLine.loan_compensation])
+
+
+FIRM_GUARANTEED_LOAN = Declaration(
+    T.firm_guaranteed_loan, "小微企业创业担保贷款", schema=FIRM_GUARANTEED_LOAN_PARAMETERS, person_level=False,
+    pay_outside=_pay_firm_loans, claim_months=lambda p: p["term_months"])
+
+DECLARATIONS = (STARTUP_GRANT, RENT_SUBSIDY, GUARANTEED_LOAN, FIRM_GUARANTEED_LOAN)

@@ -201,6 +201,7 @@ def month_dtype(n_districts: int, n_schedule: int, type_fields: list = ()) -> np
         ("medical_fen", np.int64, (n_districts,)),
         ("aid_fen", np.int64, (n_districts,)),
         ("top_up_fen", np.int64, (n_districts,)),
+        ("migrant_allowance_fen", np.int64, (n_districts,)),   # one-off, insured under a year
         ("min_contribution_months", np.int64),
         ("schedule_years", np.float64, (n_schedule,)),
         ("schedule_months", np.int64, (n_schedule,)),

@@ -29,7 +29,7 @@ from sim.kernels.flags import group_flags
 from sim.kernels.money import to_fen
 from sim.kernels.pay import (CERTIFIED, CLOSED, INTERN_HIRED, SPELL_SHIFT, TRAINED, hiring_subsidy_share, pay_person,
                              relief, skill_upgrade)
-from sim.kernels.ui import PAID_AID, PAID_BENEFIT, pay_month, try_claim
+from sim.kernels.ui import PAID_AID, PAID_BENEFIT, migrant_allowance, pay_month, try_claim
 from sim.rng import month_key, uniform
 
 MAX_I16 = 32767
@@ -177,6 +177,8 @@ def _claim(p, i, key, M, A):
         return
     if try_claim(p, M):
         A.outcomes[Outcome.ui_claims_new] += 1
+    else:
+        migrant_allowance(p, M, A)
 
 
 @njit(cache=True)

@@ -6,7 +6,9 @@ Rules (defaults; all are scenario parameters of the `ui_benefit` type):
   unused months carry over to the next claim, capped at 24; contribution years restart after a claim;
 - benefit = ratio × district minimum wage; the fund also pays the medical contribution on behalf;
 - at expiry, a person with less than `continue_within` months to retirement keeps the benefit until
-  retirement; others may draw 失业补助金 (aid) for `aid_months`.
+  retirement; others may draw 失业补助金 (aid) for `aid_months`;
+- a migrant worker refused the benefit for too few contribution months (but some) may be paid the
+  one-off 失业农民工一次性生活补助 (`migrant_allowance_fen`).
 
 `p` is a person record, `M` the month record (layout.month_dtype), `A` a chunk record.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from sim.codes import CostLine
+from sim.codes import CostLine, GroupFlag
 from sim.kernels.layout import UI_AID, UI_BENEFIT, UI_EXHAUSTED, UI_TO_RETIREMENT
 
 PAID_NONE = 0
@@ -54,6 +56,20 @@ def try_claim(p, M):
     else:
         p.ui_status = UI_EXHAUSTED
     return False
+
+
+@njit(cache=True)
+def migrant_allowance(p, M, A):
+    """失业农民工一次性生活补助 for a claimant refused the benefit: a migrant worker (hukou not local urban)
+    with some UI contributions but fewer than the benefit needs is paid the one-off allowance, and the
+    months it rewards are used up (as a benefit claim uses them)."""
+    d = p.district
+    fen = M.migrant_allowance_fen[d]
+    if fen > 0 and p.ui_contrib_months > 0 and p.ui_contrib_months < M.min_contribution_months \
+            and (p.group_flags & GroupFlag.migrant_worker):
+        A.ledger_fen[M.ui_slot, CostLine.ui_migrant_allowance, d] += fen
+        A.ledger_count[M.ui_slot, CostLine.ui_migrant_allowance, d] += 1
+        p.ui_contrib_months = 0
 
 
 @njit(cache=True)

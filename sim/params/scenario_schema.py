@@ -173,6 +173,13 @@ UI_BENEFIT: Schema = {
     "aid_for_ineligible": Field("bool", default=False,
                                 description="also pay 失业补助金 to insured unemployed with too few "
                                 "contribution months"),
+    "migrant_allowance_months": Field(
+        "float", unit="months of UI benefit", min=0.0, max=24.0, default=0.0, by_month=True,
+        name_zh="失业农民工一次性生活补助",
+        description="one-off living allowance to an involuntarily unemployed migrant worker (migrant_worker: "
+        "hukou not local urban) insured for fewer than min_contribution_months, in months of this month's "
+        "benefit, paid when the claim is made (registered, taken up; the months of contributions are used "
+        "up); 《失业保险条例》 Art. 21 leaves the amount to the province; default none"),
     "top_up": Field("float", unit="yuan/month", min=0.0, max=100_000.0, default=0.0, by_month=True,
                     name_zh="临时提高/价格临时补贴",
                     description="temporary top-up per recipient (UI-01, UI-05); default none"),

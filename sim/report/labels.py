@@ -147,7 +147,8 @@ LINE_NAMES = {
     "zh": {CostLine.main: "主体支付", CostLine.ui_medical: "代缴医疗保险费", CostLine.ui_aid: "失业补助金",
            CostLine.ui_top_up: "临时价格补贴", CostLine.loan_compensation: "担保代偿", CostLine.training_living: "生活费补贴",
            CostLine.training_followup: "跟踪服务费", CostLine.training_appraisal: "鉴定补贴",
-           CostLine.intern_retention: "见习留用奖补", CostLine.public_job_si: "公益岗位社保补贴"},
+           CostLine.intern_retention: "见习留用奖补", CostLine.public_job_si: "公益岗位社保补贴",
+           CostLine.ui_migrant_allowance: "失业农民工一次性生活补助"},
     "en": {line: line.name.replace("_", " ") for line in CostLine},
 }
 UNITS = {"zh": {"persons": "人", "persons/month": "人", "share": "%", "yuan": "万元", "months": "月", "firms": "户",

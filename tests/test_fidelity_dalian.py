@@ -78,3 +78,41 @@ def test_tr11_a_certified_difficulty_trainee_is_paid_the_living_allowance(tmp_pa
                                        'amount = 0\nliving_allowance = 500'))
     P = person(State.TRAINING, hire_flags=["difficulty", "reg_unemployed"], prev_state=State.UNEMPLOYED)
     assert bench.months(P, 0, 2) == {("TR-11", "training_living"): 3 * 500.0}
+
+
+# ---- item 30: SI-08 / PW-01 extend only the entitlements that run out in 2020 ----------------------------
+# The bench's calendar starts in 2024-01, so its first year stands for the text's 2020: the windows below
+# are the text's 「实施期限爲2020年1月1日至12月31日」 moved by four years.
+
+def test_si08_flexible_si_extension_only_for_entitlements_running_out_in_the_window(tmp_path):
+    """003 §(十二)¶1 L47 「對就業困難人員享受靈活就業社會保險補貼政策期滿仍未實現穩定就業的,政策享受期限延長1年,
+    實施期限爲2020年1月1日至12月31日」: 2/3 × 0.6 × 6,857.58 × 20 % = 548.61 a month, 36 months (DN A25); a
+    person whose 36 months run out inside the window gets 12 more, one whose months run out after it none."""
+    bench = Bench(tmp_path, instrument("SI-08", "flexible_si_subsidy", "person",
+                                       'since = "2020-01"\nsince_source = "assumption: test"\ntarget = ["difficulty"]\nextension_months = 12\n'
+                                       'extension_target = ["difficulty"]\nextension_expiry = ["2024-01", "2024-12"]'))
+    month = 548.61
+
+    def paid(used, first, last):
+        P = person(State.FLEXIBLE, flags=["difficulty"], flex_subsidy_months=used)
+        return bench.months(P, first, last).get(("SI-08", "main"), 0.0)
+
+    assert paid(30, 0, 23) == round(18 * month, 2)    # 6 regular months, runs out in month 6: + 12
+    assert paid(30, 12, 23) == round(6 * month, 2)    # runs out in month 18, after the window: none
+    assert paid(38, 12, 23) == round(10 * month, 2)   # ran out in month 10 (inside): 10 of its 12 left
+
+
+def test_pw01_public_post_extension_only_for_entitlements_running_out_in_the_window(tmp_path):
+    """003 §(十五)¶2 L65 「對從事公益性崗位政策期滿仍未實現穩定就業的就業困難人員,政策享受期限可延長1年,實施期限爲
+    2020年1月1日至12月31日」: a post held 30 months at the window's start runs out in month 6 and is paid 12
+    months more (18 in all); one that runs out in month 18 is paid its 6 regular months only."""
+    bench = Bench(tmp_path, instrument("PW-01", "public_job", "employer",
+                                       'since = "2020-01"\nsince_source = "assumption: test"\ntarget = ["difficulty"]\nextension_months = 12\n'
+                                       'extension_target = ["difficulty"]\nextension_expiry = ["2024-01", "2024-12"]'))
+
+    def months_paid(first, last):
+        P = person(State.PUBLIC_JOB, flags=["difficulty"], hire_flags=["difficulty"], state_months=30)
+        return bench.months(P, first, last).get(("PW-01", "main"), 0.0) / 1_890
+
+    assert months_paid(0, 23) == 18
+    assert months_paid(12, 23) == 6

@@ -54,6 +54,16 @@ def to_retirement_field(who: str, source: str) -> Field:
                  description=f"{who} are subsidised until retirement ({source})")
 
 
+EVERY_EXPIRY = ["1900-01", "2999-12"]
+
+
+def extension_expiry_field() -> Field:
+    return Field("month_range", default=EVERY_EXPIRY,
+                 description="the extension applies only to entitlements whose max_months run out in these "
+                             "months (e.g. 「实施期限为2020年1月1日至12月31日」 of an extension); default: any month; "
+                             "compiled to run months [first, last]")
+
+
 def no_static(m, k: int, p: dict, run) -> tuple[int, int]:
     return 0, -1
 

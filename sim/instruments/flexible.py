@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import InstrumentType as T, group_mask
-from sim.instruments.declaration import Declaration, months_field, per_district, share_field, to_retirement_field
+from sim.instruments.declaration import (Declaration, extension_expiry_field, months_field, per_district,
+                                         share_field, to_retirement_field)
 from sim.kernels import layout as L
 from sim.schema import Field, Schema
 
@@ -15,6 +16,7 @@ def _static(m, k, p, run):
     m["flex_extension_target"][k] = group_mask(p["extension_target"])
     m["flex_near_retirement"][k] = int(round(p["to_retirement_within_years"] * 12))
     m["flex_groups_at_entry"][k] = p["groups_at_entry"]
+    m["flex_extension_expiry"][k] = p["extension_expiry"]
     return 0, -1
 
 
@@ -39,6 +41,7 @@ FLEXIBLE_SI_SUBSIDY_PARAMETERS: Schema = {
     "extension_months": months_field("extra months for persons still in an `extension_target` group when "
                                       "max_months runs out (DOMAIN_NOTES A25: +1 year)", 0, 0, 120),
     "extension_target": Field("flags", default=[], description="groups that get the extension"),
+    "extension_expiry": extension_expiry_field(),
     "groups_at_entry": Field("bool", default=False,
                              description="test the target groups once, at the entry into flexible work (the "
                                          "flags of the month before), so the subsidy runs its max_months from "
@@ -53,7 +56,8 @@ FLEXIBLE_SI_SUBSIDY = Declaration(
             ("flex_extension_months", np.int64),       # more months for the groups of extension_target
             ("flex_extension_target", np.uint32),
             ("flex_near_retirement", np.int64),        # paid on while this close to retirement (months)
-            ("flex_groups_at_entry", np.uint8)),       # groups tested at the entry, not each month
+            ("flex_groups_at_entry", np.uint8),        # groups tested at the entry, not each month
+            ("flex_extension_expiry", np.int64, 2)),   # run months the max_months must run out in
     static=_static, month=_month, claim_months=lambda p: p["max_months"] + p["extension_months"])
 
 DECLARATIONS = (FLEXIBLE_SI_SUBSIDY,)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import InstrumentType as T, group_mask
-from sim.instruments.declaration import DISTRICTS, Declaration, fen, months_field, per_district, share_field
+from sim.instruments.declaration import (DISTRICTS, Declaration, extension_expiry_field, fen, months_field,
+                                         per_district, share_field)
 from sim.kernels import layout as L
 from sim.schema import Field, Schema
 
@@ -15,6 +16,7 @@ def _static(m, k, p, run):
     m["public_job_extension_months"][k] = p["extension_months"]
     m["public_job_extension_target"][k] = group_mask(p["extension_target"])
     m["public_job_max_placements"][k] = p["max_placements"]
+    m["public_job_extension_expiry"][k] = p["extension_expiry"]
     return 0, -1
 
 
@@ -32,6 +34,7 @@ PUBLIC_JOB_PARAMETERS: Schema = {
     "max_months": months_field("months per person (DOMAIN_NOTES A36: ≤ 3 years)", 36, 1, 600),
     "extension_months": months_field("extra months for `extension_target` groups", 0, 0, 120),
     "extension_target": Field("flags", default=[], description="groups that get the extension"),
+    "extension_expiry": extension_expiry_field(),
     "max_placements": Field("int", unit="placements", min=1, max=100, default=2,
                             description="placements per person that may be paid (DOMAIN_NOTES A36)"),
     "posts": Field("float", unit="posts", min=0.0, max=10_000_000.0, default=0.0,
@@ -45,6 +48,7 @@ PUBLIC_JOB = Declaration(
             ("public_job_extension_months", np.int64),  # more months for the groups of extension_target
             ("public_job_extension_target", np.uint32),
             ("public_job_max_placements", np.int64),    # earlier placements beyond which none is paid
+            ("public_job_extension_expiry", np.int64, 2),   # run months the max_months must run out in
             ("public_job_si_fen", np.int64, DISTRICTS)),   # employer SI subsidy per month
     static=_static, month=_month,
     claim_months=lambda p: p["max_months"] + p["extension_months"], stated_posts=lambda p: p["posts"])

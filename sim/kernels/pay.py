@@ -362,6 +362,13 @@ def _loan_closed(p, i, t, M, A):
     p.loan_yuan = 0
 
 
+@njit(cache=True, inline="always")
+def _expires_in(month, window):
+    """Whether an entitlement whose regular months run out in run month `month` (its first extension
+    month) may be extended: `window` = [first, last] of the extension's `extension_expiry`."""
+    return month >= window[0] and month <= window[1]
+
+
 @njit(cache=True)
 def _flexible(p, i, t, M, A):
     """Flexible-work SI subsidy: monthly, counted against the person's lifetime months. Its groups are
@@ -376,8 +383,10 @@ def _flexible(p, i, t, M, A):
         flags = _flex_flags(p, M, k)
         if not M.ins_active[k] or not _open(M, k, start, flags):
             continue
-        extended = p.group_flags & M.flex_extension_target[k]
-        limit = M.flex_max_months[k] + (M.flex_extension_months[k] if extended else 0)
+        regular = M.flex_max_months[k]
+        extended = p.group_flags & M.flex_extension_target[k] and \
+            _expires_in(t - (np.int64(p.flex_subsidy_months) - regular), M.flex_extension_expiry[k])
+        limit = regular + (M.flex_extension_months[k] if extended else 0)
         if (p.flex_subsidy_months < limit or p.retire_month - t <= M.flex_near_retirement[k]) \
                 and claims(p, i, M, k, start, flags, NO_SIZE, EVERY):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
@@ -455,8 +464,10 @@ def _public_job(p, i, t, spell, M, A):
         k = M.lists[L.L_PUBLIC, j]
         if not _has(spell, k) or not M.ins_active[k] or p.placements > M.public_job_max_placements[k]:
             continue
-        limit = M.public_job_max_months[k] + (M.public_job_extension_months[k]
-                                             if p.group_flags & M.public_job_extension_target[k] else 0)
+        regular = M.public_job_max_months[k]
+        extended = p.group_flags & M.public_job_extension_target[k] and \
+            _expires_in(start + regular, M.public_job_extension_expiry[k])
+        limit = regular + (M.public_job_extension_months[k] if extended else 0)
         if p.state_months < limit and claims(p, i, M, k, start, p.hire_flags, NO_SIZE, spell):
             book(p, A, M, k, CostLine.main, d, M.ins_amount_fen[k, d])
             book(p, A, M, k, CostLine.public_job_si, d, M.public_job_si_fen[k, d])

@@ -183,6 +183,8 @@ def _param(field: Field, value: Any, start: str, months: int) -> Any:
         return _readonly(by_month_array(value, default, start, months))
     if field.kind == "schedule":
         return _readonly(np.asarray(value, dtype=np.float64).reshape(-1, 2))
+    if field.kind == "month_range":            # as run months, like `valid`
+        return _readonly(np.array([month_index(start, month) for month in value], np.int64))
     return copy.deepcopy(value)  # params must not share lists with the hashed document
 
 

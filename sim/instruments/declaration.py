@@ -54,7 +54,7 @@ def to_retirement_field(who: str, source: str) -> Field:
                  description=f"{who} are subsidised until retirement ({source})")
 
 
-EVERY_EXPIRY = ["1900-01", "2999-12"]
+EVERY_EXPIRY = ["1990-01", "2100-12"]     # the whole range a month may take (sim.params.months)
 
 
 def extension_expiry_field() -> Field:

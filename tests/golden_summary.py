@@ -37,7 +37,7 @@ def record_summary(record) -> dict:
 
 def by_instrument(record) -> dict:
     """Per enabled instrument: its type, sample fen and payments in the ledger, and the real fen and
-    count of awards and placement fees (paid outside the sample ledger)."""
+    count of awards, placement fees and firm loans (paid outside the sample ledger)."""
     return {ins.id: {"type": ins.type.name,
                      "fen": int(record.ledger_fen[:, slot].sum()), "payments": int(record.ledger_count[:, slot].sum()),
                      "direct_fen": int(record.direct_fen[:, slot].sum()),

@@ -6,6 +6,7 @@ import numpy as np
 
 from sim.codes import SizeClass, State
 from sim.instruments import RefundGroups, stabilization_refund
+from sim.kernels.pay import post_extension
 from tests.instrument_bench import Bench, person
 from tests.test_instruments import _firms, instrument
 
@@ -116,3 +117,9 @@ def test_pw01_public_post_extension_only_for_entitlements_running_out_in_the_win
 
     assert months_paid(0, 23) == 18
     assert months_paid(12, 23) == 6
+    # and the post itself lasts as long as its subsidy: the behaviour's 36 months + 12 for the first holder
+    m = bench.M[0]
+    bench.table.fill_month(m, 0, bench.inputs.lpr[0])
+    holder = person(State.PUBLIC_JOB, flags=["difficulty"], hire_flags=["difficulty"], state_months=30)
+    assert post_extension(holder[0], 0, m) == 12
+    assert post_extension(holder[0], 12, m) == 0                 # this post runs out in month 18

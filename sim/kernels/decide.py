@@ -133,11 +133,12 @@ def decide_unemployed(key, i, h, flags, spell, registered, M):
 
 
 @njit(cache=True)
-def decide_other(key, i, state, spell, supported, M):
+def decide_other(key, i, state, spell, supported, post_extension, M):
     """Training, internship, business, flexible work, public post, inactivity: (event, fallback).
 
     The fallback applies when a hire finds no vacancy in the district; `supported` marks a business
-    with start-up support (a guaranteed loan or a targeted grant), which fails less often."""
+    with start-up support (a guaranteed loan or a targeted grant), which fails less often;
+    `post_extension` the months a public post runs beyond the behaviour's length (an extended subsidy)."""
     if state == 3:    # TRAINING
         if uniform(key, i, Slot.TRAINING_END) < M.beh[L.TR_END]:
             return EV_SEARCH, EV_NONE
@@ -174,7 +175,7 @@ def decide_other(key, i, state, spell, supported, M):
             return EV_INACTIVE, EV_NONE
         return EV_NONE, EV_NONE
     if state == 7:    # PUBLIC_JOB
-        if spell + 1 >= M.beh[L.PJ_MAX_MONTHS]:
+        if spell + 1 >= M.beh[L.PJ_MAX_MONTHS] + post_extension:
             return EV_UNEMPLOYED, EV_NONE
         if uniform(key, i, Slot.PUBLIC_JOB_EXIT) < M.beh[L.PJ_TO_EMPLOYED]:
             return EV_HIRE, EV_NONE

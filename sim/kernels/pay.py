@@ -474,6 +474,21 @@ def _public_job(p, i, t, spell, M, A):
 
 
 @njit(cache=True)
+def post_extension(p, t, M):
+    """Months a public post runs beyond the behaviour's length: the longest `extension_months` of an in-force
+    public_job instrument that extends this holder's subsidy (its groups now, the month the regular
+    months run out in its `extension_expiry`), so an extended subsidy has a post to pay."""
+    start = t - np.int64(p.state_months)
+    extra = np.int64(0)
+    for j in range(M.list_len[L.L_PUBLIC]):
+        k = M.lists[L.L_PUBLIC, j]
+        if M.ins_active[k] and p.group_flags & M.public_job_extension_target[k] \
+                and _expires_in(start + M.public_job_max_months[k], M.public_job_extension_expiry[k]):
+            extra = max(extra, M.public_job_extension_months[k])
+    return extra
+
+
+@njit(cache=True)
 def _graduating(p, i, t, M, A):
     d = p.district
     for j in range(M.list_len[L.L_GRADUATING]):

@@ -28,7 +28,7 @@ from sim.kernels.borrow import borrow
 from sim.kernels.flags import group_flags
 from sim.kernels.money import to_fen
 from sim.kernels.pay import (CERTIFIED, CLOSED, INTERN_HIRED, SPELL_SHIFT, TRAINED, hiring_subsidy_share, pay_person,
-                             relief, skill_upgrade)
+                             post_extension, relief, skill_upgrade)
 from sim.kernels.ui import PAID_AID, PAID_BENEFIT, migrant_allowance, pay_month, try_claim
 from sim.rng import month_key, uniform
 
@@ -87,7 +87,8 @@ def _decide(p, i, key, M, firm, A):
         event = D.decide_unemployed(key, i, h, p.group_flags, p.state_months, registered, M)
         return event, D.EV_NONE, False
     supported = p.loan_yuan > 0 or (p.hire_flags & M.startup_mask) != 0 or M.startup_mask == ALL_GROUPS
-    event, fallback = D.decide_other(key, i, p.state, p.state_months, supported, M)
+    extension = post_extension(p, t, M) if p.state == State.PUBLIC_JOB else 0
+    event, fallback = D.decide_other(key, i, p.state, p.state_months, supported, extension, M)
     return event, fallback, False
 
 

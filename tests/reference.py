@@ -587,7 +587,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
                           [D.EV_HIRE, D.EV_UNEMPLOYED, D.EV_INACTIVE], D.EV_NONE)
 
     pj = deciding & (state0 == State.PUBLIC_JOB)
-    pj_end = pj & (spell + 1 >= beh[L.PJ_MAX_MONTHS])
+    pj_end = pj & (spell + 1 >= beh[L.PJ_MAX_MONTHS])      # + pay.post_extension: 0 without public_job instruments
     event[pj_end] = D.EV_UNEMPLOYED
     pj_on = pj & ~pj_end
     event[pj_on] = np.where(draw(pj_on, Slot.PUBLIC_JOB_EXIT) < beh[L.PJ_TO_EMPLOYED], D.EV_HIRE, D.EV_NONE)
@@ -660,6 +660,17 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
         p["ui_status"][r_sel] = L.UI_EXHAUSTED
         p["ui_status"][to_aid] = L.UI_AID
         p["aid_left"][to_aid] = M["aid_months"]
+        # ui.migrant_allowance: a refused migrant worker with some contributions, once
+        allowance = np.asarray(M["migrant_allowance_fen"], np.int64)[district[r_sel]]
+        r_ucm = p["ui_contrib_months"][r_sel]
+        migrant = r_sel[(allowance > 0) & (r_ucm > 0) & (r_ucm < M["min_contribution_months"])
+                        & ((flags[r_sel] & int(GroupFlag.migrant_worker)) != 0)]
+        line = int(CostLine.ui_migrant_allowance)
+        np.add.at(CA["ledger_fen"], (chunk[migrant], int(M["ui_slot"]), line, district[migrant]),
+                  np.asarray(M["migrant_allowance_fen"], np.int64)[district[migrant]])
+        np.add.at(CA["ledger_count"], (chunk[migrant], int(M["ui_slot"]), line, district[migrant]), 1)
+        p["ui_contrib_months"][migrant] = 0
+        note("claim:migrant_allowance", len(migrant))
         note("claim:take_up", len(sel))
         note("claim:granted", new_claim)
         note("claim:refused", len(r_sel))

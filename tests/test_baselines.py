@@ -84,6 +84,28 @@ def test_baseline_check(checks, city, check):
     assert rows["passed"].all(), rows[["year", "value", "low", "high", "note"]].to_string()
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("city", list(BASELINES))
+def test_cold_start_checks_cover_every_continuing_type_paid(checks, city):
+    """Done-means 1 names every continuing type paid in the first and last reported month: the check
+    table's cold-start rows are exactly the types listed in CONTINUING (a type a city starts paying is not
+    left unchecked)."""
+    rows = checks(city)
+    checked = {check.removeprefix("cold_start.") for check in rows["check"] if check.startswith("cold_start.")}
+    assert checked == set(CONTINUING[city])
+
+
+REFORMS = tuple(sorted(path.stem for path in (ROOT / "scenarios").glob("*.toml")
+                       if path.stem not in BASELINES.values()))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REFORMS)
+def test_bundled_reform_results_have_no_negative_or_missing_value(name):
+    """Done-means 6 for the bundled reforms (the baselines are checked above), default size and seed."""
+    assert not result_problems(sim.run(ROOT / "scenarios" / f"{name}.toml"))
+
+
 def _year_totals(results, metrics) -> pd.DataFrame:
     o = results.outcomes[results.outcomes["metric"].isin(metrics)]
     return o.assign(year=o["month"].str[:4]).groupby(["metric", "year"])["value"].sum().unstack()

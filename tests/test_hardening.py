@@ -6,15 +6,18 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
 import sim
 from sim.api import resolve
+from sim.cells import escape_frame, formula_like, unescape_frame
 from sim.cli import EXIT_INTERRUPTED, main
 from sim.params import ScenarioError
 from sim.params.files import read_input, InputFileError
@@ -22,7 +25,7 @@ from sim.params.months import is_month
 from sim.params.profile_schema import MAX_DISTRICTS, _district_count
 from sim.population.arrays import FIRM_FIELDS, PERSON_FIELDS
 from sim.population.register import load_register
-from sim.results import OutputLock, begin_writing, remove_stale_temporaries
+from sim.results import OutputLock, Results, begin_writing, remove_stale_temporaries
 from sim.tasks import TaskStore, run_tasks
 from sim.sweep import FunctionTask
 from tests.conftest import ROOT, UI_ONLY
@@ -133,7 +136,6 @@ def test_validate_checks_the_targets_of_the_locality_folder_the_scenario_names(t
 
 @pytest.mark.parametrize("line, words", [('title_zh = "六盘水\\u0000"', "control character U+0000"),
                                          ('name = "' + "a" * 300 + '"', "at most 100 characters"),
-                                         ('title_zh = "=HYPERLINK(\\"x\\")"', "formula"),
                                          ('start = "２０２４-01"', "YYYY-MM"),
                                          ('start = "2024-01\\n"', "YYYY-MM")])
 def test_strings_a_writer_would_refuse_are_refused_up_front(tmp_path, line, words):
@@ -144,6 +146,83 @@ def test_strings_a_writer_would_refuse_are_refused_up_front(tmp_path, line, word
     path.write_text(text, encoding="utf-8")
     assert words in _clean_error(["validate", str(path)])
     assert not is_month("２０２４-01") and not is_month("2024-01\n") and is_month("2024-01")
+
+
+FORMULAS = ('=HYPERLINK("x")', "+1", "@SUM(A1)")
+
+
+def _formula_city(tmp_path: Path) -> Path:
+    """A scenario whose locality names its districts (codes and Chinese names) with formula-like text, and
+    whose title, instrument name, source and note and a profile source start with =, +, - or @."""
+    folder = tmp_path / "calibration" / "formula"
+    shutil.copytree(ROOT / "calibration" / "liupanshui", folder)
+    profile = (folder / "profile.toml").read_text(encoding="utf-8")
+    names = {"zhongshan": ('"=HYPERLINK(\\"y\\")"', "钟山区", '=HYPERLINK(\\"x\\")'),
+             "liuzhi": ('"+2"', "六枝特区", "+1"), "shuicheng": ('"@SUM(B1)"', "水城区", "@SUM(A1)"),
+             "panzhou": ('"-pz"', "盘州市", "-盘州市")}
+    for code, (new_code, name, new_name) in names.items():
+        profile = profile.replace(f'"{name}"', f'"{new_name}"').replace(f"{code} =", f"{new_code} =")
+    profile = profile.replace('source = "2020 census', 'source = "=1+1 2020 census', 1)
+    (folder / "profile.toml").write_text(profile, encoding="utf-8")
+    text = (UI_ONLY.read_text(encoding="utf-8").replace('locality = "liupanshui"', 'locality = "formula"')
+            .replace('title_zh = "', 'title_zh = "=').replace('source = "004', 'source = "@004')
+            .replace('note = "', 'note = "-').replace('name_zh = "', 'name_zh = "='))
+    path = tmp_path / "formula.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _text_cells(path: Path) -> list:
+    book = openpyxl.load_workbook(path)
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+def test_formula_like_text_is_escaped_in_every_csv_and_workbook(tmp_path):
+    scenario = _formula_city(tmp_path)
+    out = tmp_path / "out"
+    outcome, _, err = _call(["run", str(scenario), "--persons", "600", "--months", "2", "--out", str(out)], 120)
+    assert outcome == "ran", err[-3000:]
+    cells = _text_cells(out / "workbook.xlsx")
+    assert not [c.coordinate for c in cells if c.data_type == "f"]      # subsim writes no formula of its own
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    for start in ("=1+1 2020 census", "@004 M§21", "=六盘水"):                    # kept as text, exactly
+        assert any(t.startswith(start) for t in texts), start
+    assert any('=HYPERLINK("x")' in t for t in texts)                    # the district names (参数与来源)
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value[:1] in "=+@")
+    costs = pd.read_csv(out / "costs.csv", dtype=str)
+    districts = set(costs["district"])
+    assert districts and districts <= {"'=HYPERLINK(\"y\")", "'+2", "'@SUM(B1)", "'-pz"}
+    assert pd.to_numeric(costs["amount_yuan"]).notna().all()             # numbers stay numbers
+    budget = pd.read_csv(out / "budget.csv", dtype=str)
+    assert set(budget["name_zh"]) == {"'=失业保险金(含代缴医疗保险费、失业补助金)"}
+    assert Results.load(out).budget["name_zh"].iloc[0].startswith("=失业保险金")   # read back exactly
+
+    book = tmp_path / "params.xlsx"
+    assert _call(["workbook", str(scenario), "--out", str(book)])[0] == "ran"
+    cells = _text_cells(book)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(isinstance(c.value, str) and c.value.startswith("@004 M§21") for c in cells)
+    back = tmp_path / "back.toml"
+    assert _call(["workbook", str(book), "--toml", str(back)])[0] == "ran"
+    assert sim.load_scenario(back).title_zh.startswith("=六盘水")              # the round trip keeps the text
+
+
+def test_the_cell_escape_is_exact_and_leaves_numbers_alone():
+    from sim.app.main import _frame_download        # the app's table downloads (imports Shiny: only here)
+    frame = pd.DataFrame({"name": list(FORMULAS) + ["-12.5", "'=x", "钟山区", None], "value": [-1.5, 2, -3, 4, 5, 6, 7]})
+    assert escape_frame(frame)["name"].tolist()[:6] == ["'=HYPERLINK(\"x\")", "'+1", "'@SUM(A1)", "-12.5", "''=x",
+                                                        "钟山区"]
+    pd.testing.assert_frame_equal(unescape_frame(escape_frame(frame)), frame)
+    assert escape_frame(frame)["value"].tolist() == frame["value"].tolist()
+    assert [formula_like(t) for t in ("-12.5", "-1e5", "-x", "\t=1", "a=1")] == [False, False, True, True, False]
+    csv = _frame_download(frame, "csv").decode("utf-8-sig").splitlines()
+    assert csv[1] == '"\'=HYPERLINK(""x"")",-1.5' and csv[2] == "'+1,2.0" and csv[4] == "-12.5,4.0"
+    path = Path(tempfile.mkdtemp()) / "t.xlsx"
+    path.write_bytes(_frame_download(frame, "xlsx"))
+    cells = _text_cells(path)
+    assert not [c for c in cells if c.data_type == "f"]
+    assert [c.value for c in cells if c.column == 2][1:] == [-1.5, 2, -3, 4, 5, 6, 7]
+    shutil.rmtree(path.parent)
 
 
 # 6 ---------------------------------------------------------------------------------------------- special files

@@ -24,7 +24,7 @@ from sim.params.files import read_input, InputFileError
 from sim.params.months import is_month
 from sim.params.profile_schema import MAX_DISTRICTS, _district_count
 from sim.population.arrays import FIRM_FIELDS, PERSON_FIELDS
-from sim.population.register import load_register
+from sim.population.register import CONTRIBUTION_SLACK_MONTHS, load_register
 from sim.results import OutputLock, Results, begin_writing, remove_stale_temporaries
 from sim.tasks import TaskStore, run_tasks
 from sim.sweep import FunctionTask
@@ -385,13 +385,36 @@ def test_computed_and_reused_count_distinct_tasks(tmp_path):
 
 # 15 ---------------------------------------------------------------------------------------------- plausibility
 
-@pytest.mark.parametrize("column, value, words", [("权重", "1e9", "from 0.001 to 1,000,000")])
-def test_implausible_register_values_are_refused(scenario, rows, tmp_path, column, value, words):
-    rows["年龄"] = "17"
-    rows[column] = value
+def test_a_weight_of_a_billion_is_refused(scenario, rows, tmp_path):
+    rows["权重"] = "1e9"                                   # one weight per run: the column holds one value
     path = tmp_path / "r.csv"
     rows.to_csv(path, index=False)
-    with pytest.raises(ScenarioError, match=words):
+    with pytest.raises(ScenarioError, match="row 2, column 权重 = <value withheld>: must be a number from 0.001 to 1,000,000"):
+        load_register(path, profile=scenario.profile, start=scenario.start)
+
+
+def test_720_contribution_months_at_17_are_refused_or_dropped(scenario, rows, tmp_path):
+    rows.loc[3, ["年龄", "累计缴费月数"]] = ["17", "720"]
+    path = tmp_path / "r.csv"
+    rows.to_csv(path, index=False)
+    with pytest.raises(ScenarioError) as refused:
+        load_register(path, profile=scenario.profile, start=scenario.start)
+    message = str(refused.value)
+    assert message.count("\n") == 0 and "r.csv: row 5, column 累计缴费月数 = '720': more contribution months" in message
+    dropped = load_register(path, profile=scenario.profile, start=scenario.start, drop_invalid=True)
+    assert dropped.persons["sex"].size == len(rows) - 1                # --drop-invalid drops that row only
+
+
+def test_contribution_months_up_to_the_months_since_16_plus_a_year_are_accepted(scenario, rows, tmp_path):
+    rows.loc[:, "年龄"] = "17"
+    rows.loc[:, "累计缴费月数"] = str(12 * (17 - 16) + 11 + CONTRIBUTION_SLACK_MONTHS)   # the limit itself
+    rows = rows.drop(columns="毕业年月")
+    path = tmp_path / "r.csv"
+    rows.to_csv(path, index=False)
+    assert load_register(path, profile=scenario.profile, start=scenario.start).persons["sex"].size == len(rows)
+    rows.loc[0, "累计缴费月数"] = str(12 * (17 - 16) + 11 + CONTRIBUTION_SLACK_MONTHS + 1)
+    rows.to_csv(path, index=False)
+    with pytest.raises(ScenarioError, match="row 2, column 累计缴费月数"):
         load_register(path, profile=scenario.profile, start=scenario.start)
 
 

@@ -1,6 +1,7 @@
 """Issue 15, item by item: each test reproduces the original failure (special files are made in tmp_path)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -8,11 +9,13 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
+import psutil
 import pytest
 
 import sim
@@ -25,7 +28,7 @@ from sim.params.months import is_month
 from sim.params.profile_schema import MAX_DISTRICTS, _district_count
 from sim.population.arrays import FIRM_FIELDS, PERSON_FIELDS
 from sim.population.register import CONTRIBUTION_SLACK_MONTHS, load_register
-from sim.results import OutputLock, Results, begin_writing, remove_stale_temporaries
+from sim.results import LOCK_FILE, OutputLock, Results, begin_writing, remove_stale_temporaries
 from sim.tasks import TaskStore, run_tasks
 from sim.sweep import FunctionTask
 from tests.conftest import ROOT, UI_ONLY
@@ -324,6 +327,53 @@ def test_process_workers_leave_ctrl_c_to_the_parent():
     with executor("processes", workers=1) as pool:
         (_, handler), = pool.imap([_sigint_handler])
     assert handler == str(signal.SIG_IGN)
+
+
+def _descendants(pid: int) -> set[int]:
+    try:
+        return {child.pid for child in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
+
+
+def test_ctrl_c_during_a_dask_run_stops_every_worker_quietly_and_the_rerun_resumes(tmp_path):
+    """A real `--executor dask` run (a LocalCluster of 2 workers) in its own session, interrupted as a
+    terminal does (SIGINT to the whole process group) once a replication is stored."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "sim.cli", "run", str(UI_ONLY), "--executor", "dask", "--workers", "2",
+               "--reps", "4", "--persons", "2000", "--months", "3", "--seed", "3", "--out", str(out), "--no-report"]
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 600
+    while run.poll() is None and not list(out.glob("tasks/*.pkl")) and time.monotonic() < deadline:
+        workers |= _descendants(run.pid)
+        time.sleep(0.1)
+    assert run.poll() is None, run.communicate()[1][-3000:]             # still running: mid-run
+    workers |= _descendants(run.pid)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == EXIT_INTERRUPTED, err[-3000:]
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-3000:]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "interrupted" in lines[0] and "resumes" in lines[0], err[-3000:]
+    assert len(workers) >= 2                                          # the cluster's worker processes were seen
+    left = workers
+    for _ in range(100):                                              # given 10 s to exit, no more
+        left = {pid for pid in left if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"}
+        if not left:
+            break
+        time.sleep(0.1)
+    assert not left, [psutil.Process(pid).cmdline() for pid in left]
+    kept = {p.name for p in out.iterdir()}
+    assert kept <= {"tasks", LOCK_FILE}, kept                         # no table, no marker, no temporary
+    stored = len(list(out.glob("tasks/*.pkl")))
+    assert 1 <= stored < 4
+
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    execution = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["execution"]
+    assert (execution["tasks_reused"], execution["tasks_computed"]) == (stored, 4 - stored)
 
 
 def test_a_new_run_removes_the_old_marker_and_reports_before_writing(tmp_path):

@@ -489,8 +489,8 @@ def _check_contributions(cells: _Cells, values: dict, mapping: dict, start_abs: 
     months = values["contrib_months"]
     cells.add(~np.isnan(since_16) & ~np.isnan(months) & (months > limit), mapping["contrib_months"],
               f"more contribution months than the months since the person's 16th birthday at the run start "
-              f"({start_label}) plus {CONTRIBUTION_SLACK_MONTHS}: at most 12 × (age − 16) + 11 + "
-              f"{CONTRIBUTION_SLACK_MONTHS} (no work is insured before 16)")
+              f"({start_label}) plus {CONTRIBUTION_SLACK_MONTHS} (no work is insured before 16; with 年龄 in "
+              f"years: at most 12 × (年龄 − 16) + {11 + CONTRIBUTION_SLACK_MONTHS})")
 
 
 def _link_firms(cells: _Cells, values: dict, mapping: dict, firm_ids: dict[str, int]) -> np.ndarray:

@@ -18,8 +18,8 @@ from sim.compare import Comparison
 from sim.params import ScenarioError
 from sim.params.loader import load_document
 from sim.params.workbook import document_to_toml, edit, parameter_rows, write_workbook
-from sim.report.build import load_saved
 from sim.report import excel
+from sim.report.build import load_saved
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = {p.stem: p for p in sorted((REPO / "scenarios").glob("*.toml"))}

@@ -138,7 +138,6 @@ def _check_str(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
     return value, []
 
 
-
 def _check_month(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
     if not isinstance(value, str):
         return value, [((), value, _expected(field, value))]

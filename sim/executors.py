@@ -195,8 +195,11 @@ class DaskExecutor:
             # (and with it numba, which reads NUMBA_NUM_THREADS once) before dask applies `env`, and a kernel
             # compiled later then fails ("Cannot set NUMBA_NUM_THREADS…"). Restored here once they run.
             with _environment(env), dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+                # the scheduler's HTTP server runs without a dashboard too: on a free port, so a second
+                # cluster on the machine does not print "Port 8787 is already in use"
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, env=env, silence_logs=logging.ERROR)
+                                            dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                                            env=env, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             try:

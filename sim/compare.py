@@ -25,7 +25,7 @@ from sim.metrics import COMPARED, FUND_METRICS, YEAR_RULE, by_year
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
 from sim.replicate import month_labels, run_replication, scenario_key, warm_up
-from sim.results import Results, write_csv, write_json
+from sim.results import Results, read_csv, write_csv, write_json
 from sim.version import versions
 from sim.stats import mean_interval
 from sim.tasks import run_tasks
@@ -82,9 +82,9 @@ class Comparison:
         results = {name: Results.load(folder / name) for name in meta["scenarios"]}
         attribution = reps = None
         if (folder / "attribution.csv").exists():
-            attribution = pd.read_csv(folder / "attribution.csv")
-            reps = pd.read_csv(folder / "attribution_reps.csv")
-        differences = pd.read_csv(folder / "differences.csv", dtype={"year": str})
+            attribution = read_csv(folder / "attribution.csv")
+            reps = read_csv(folder / "attribution_reps.csv")
+        differences = read_csv(folder / "differences.csv", dtype={"year": str})
         return cls(base=meta["base"], results=results, differences=differences, attribution=attribution,
                    attribution_reps=reps, manifest=meta)
 

@@ -126,10 +126,14 @@ class SerialExecutor:
         pass
 
 
-def _pool_worker_setup(warm: Callable[[], Any] | None) -> None:
+def _leave_ctrl_c_to_the_parent() -> None:
     # Ctrl-C reaches every process of the terminal: the parent stops its pool's workers, which must not print
-    # tracebacks (only our own pool's: the workers of a user's dask scheduler keep their Ctrl-C)
+    # tracebacks (only our own pool's and LocalCluster's: the workers of a user's dask scheduler keep their Ctrl-C)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_worker_setup(warm: Callable[[], Any] | None) -> None:
+    _leave_ctrl_c_to_the_parent()
     _worker_setup(warm)
 
 
@@ -178,7 +182,8 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, workers: int, scheduler: str | None = None, warm: Callable[[], Any] | None = None):
-        from distributed import Client, LocalCluster   # dask loads only for --executor dask (start-up cost)
+        import dask                                      # dask loads only for --executor dask (start-up cost)
+        from distributed import Client, LocalCluster   # as above
         self.cluster = None
         if scheduler is None:
             # a sweep uses neither Dask's sampling profiler (every 10 ms) nor the dashboard, and on a small
@@ -186,8 +191,15 @@ class DaskExecutor:
             env = dict(WORKER_ENV, DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False")
             if "NUMBA_CACHE_DIR" in os.environ:     # the same compiled kernels as this process
                 env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, env=env, silence_logs=logging.ERROR)
+            # in the workers' environment from their start: a spawned worker imports the parent's __main__
+            # (and with it numba, which reads NUMBA_NUM_THREADS once) before dask applies `env`, and a kernel
+            # compiled later then fails ("Cannot set NUMBA_NUM_THREADS…"). Restored here once they run.
+            with _environment(env), dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+                # the scheduler's HTTP server runs without a dashboard too: on a free port, so a second
+                # cluster on the machine does not print "Port 8787 is already in use"
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                                            env=env, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             try:
@@ -197,6 +209,9 @@ class DaskExecutor:
                                              f"no dask scheduler answered within {CONNECT_SECONDS} s "
                                              f"({type(error).__name__}); start one (dask scheduler) or check the "
                                              "address")]) from None
+        if self.cluster is not None:
+            # on each worker's main thread (its event loop), replacing asyncio's handler that would raise
+            self.client.run(_leave_ctrl_c_to_the_parent)
         self.workers = len(self.client.scheduler_info()["workers"])
         self.client.run(_worker_setup, warm)        # once on every worker, before any task
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 import pandas as pd
 
+from sim.cells import escape_frame, unescape_frame
 from sim.params.compile import canonical_sha256
 from sim.version import versions
 
@@ -56,9 +57,9 @@ class Results:
         folder = Path(folder)
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         bands = folder / "outcome_bands.csv"
-        return cls(costs=pd.read_parquet(folder / "costs.parquet"), budget=pd.read_csv(folder / "budget.csv"),
-                   outcomes=pd.read_csv(folder / "outcomes.csv"), funds=pd.read_csv(folder / "funds.csv"),
-                   manifest=manifest, bands=pd.read_csv(bands) if bands.exists() else None)
+        return cls(costs=pd.read_parquet(folder / "costs.parquet"), budget=read_csv(folder / "budget.csv"),
+                   outcomes=read_csv(folder / "outcomes.csv"), funds=read_csv(folder / "funds.csv"),
+                   manifest=manifest, bands=read_csv(bands) if bands.exists() else None)
 
 
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:
@@ -170,8 +171,13 @@ def begin_writing(out: Path, reports: tuple[str, ...] = ()) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """A table as CSV (no index, Unix line ends), written atomically."""
-    atomic_write(path, lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
+    """A table as CSV (no index, Unix line ends, formula-like text escaped: sim.cells), written atomically."""
+    atomic_write(path, lambda p: escape_frame(frame).to_csv(p, index=False, lineterminator="\n"))
+
+
+def read_csv(path: Path, **options) -> pd.DataFrame:
+    """A table written by `write_csv`, read back exactly (the escapes removed)."""
+    return unescape_frame(pd.read_csv(path, **options))
 
 
 def write_json(path: Path, document) -> None:

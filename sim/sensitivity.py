@@ -34,7 +34,7 @@ from sim.codes import Fund
 from sim.params import Problem, Scenario, ScenarioError, load_scenario
 from sim.params.kinds import suggest
 from sim.replicate import month_labels
-from sim.results import input_files, write_csv, write_json
+from sim.results import input_files, read_csv, write_csv, write_json
 from sim.sweep import FunctionTask, PointTask
 from sim.tasks import TaskRun, run_tasks
 from sim.version import versions
@@ -253,8 +253,8 @@ class SensitivityResult:
         meta = json.loads((folder / "sensitivity.json").read_text(encoding="utf-8"))
         params = [Param(**p) for p in meta["params"]]
         return cls(method=meta["method"], params=params, metrics=meta["metrics"],
-                   design=pd.read_csv(folder / "design.csv"), values=pd.read_csv(folder / "values.csv"),
-                   indices=pd.read_csv(folder / "indices.csv"), manifest=meta)
+                   design=read_csv(folder / "design.csv"), values=read_csv(folder / "values.csv"),
+                   indices=read_csv(folder / "indices.csv"), manifest=meta)
 
 
 def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, float]], *, method: str = "oat",

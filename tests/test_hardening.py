@@ -1,28 +1,34 @@
 """Issue 15, item by item: each test reproduces the original failure (special files are made in tmp_path)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
+import psutil
 import pytest
 
 import sim
 from sim.api import resolve
+from sim.cells import escape_frame, formula_like, unescape_frame
 from sim.cli import EXIT_INTERRUPTED, main
 from sim.params import ScenarioError
 from sim.params.files import read_input, InputFileError
 from sim.params.months import is_month
 from sim.params.profile_schema import MAX_DISTRICTS, _district_count
 from sim.population.arrays import FIRM_FIELDS, PERSON_FIELDS
-from sim.population.register import load_register
-from sim.results import OutputLock, begin_writing, remove_stale_temporaries
+from sim.population.register import CONTRIBUTION_SLACK_MONTHS, load_register
+from sim.results import LOCK_FILE, OutputLock, Results, begin_writing, remove_stale_temporaries
 from sim.tasks import TaskStore, run_tasks
 from sim.sweep import FunctionTask
 from tests.conftest import ROOT, UI_ONLY
@@ -133,7 +139,6 @@ def test_validate_checks_the_targets_of_the_locality_folder_the_scenario_names(t
 
 @pytest.mark.parametrize("line, words", [('title_zh = "六盘水\\u0000"', "control character U+0000"),
                                          ('name = "' + "a" * 300 + '"', "at most 100 characters"),
-                                         ('title_zh = "=HYPERLINK(\\"x\\")"', "formula"),
                                          ('start = "２０２４-01"', "YYYY-MM"),
                                          ('start = "2024-01\\n"', "YYYY-MM")])
 def test_strings_a_writer_would_refuse_are_refused_up_front(tmp_path, line, words):
@@ -144,6 +149,83 @@ def test_strings_a_writer_would_refuse_are_refused_up_front(tmp_path, line, word
     path.write_text(text, encoding="utf-8")
     assert words in _clean_error(["validate", str(path)])
     assert not is_month("２０２４-01") and not is_month("2024-01\n") and is_month("2024-01")
+
+
+FORMULAS = ('=HYPERLINK("x")', "+1", "@SUM(A1)")
+
+
+def _formula_city(tmp_path: Path) -> Path:
+    """A scenario whose locality names its districts (codes and Chinese names) with formula-like text, and
+    whose title, instrument name, source and note and a profile source start with =, +, - or @."""
+    folder = tmp_path / "calibration" / "formula"
+    shutil.copytree(ROOT / "calibration" / "liupanshui", folder)
+    profile = (folder / "profile.toml").read_text(encoding="utf-8")
+    names = {"zhongshan": ('"=HYPERLINK(\\"y\\")"', "钟山区", '=HYPERLINK(\\"x\\")'),
+             "liuzhi": ('"+2"', "六枝特区", "+1"), "shuicheng": ('"@SUM(B1)"', "水城区", "@SUM(A1)"),
+             "panzhou": ('"-pz"', "盘州市", "-盘州市")}
+    for code, (new_code, name, new_name) in names.items():
+        profile = profile.replace(f'"{name}"', f'"{new_name}"').replace(f"{code} =", f"{new_code} =")
+    profile = profile.replace('source = "2020 census', 'source = "=1+1 2020 census', 1)
+    (folder / "profile.toml").write_text(profile, encoding="utf-8")
+    text = (UI_ONLY.read_text(encoding="utf-8").replace('locality = "liupanshui"', 'locality = "formula"')
+            .replace('title_zh = "', 'title_zh = "=').replace('source = "004', 'source = "@004')
+            .replace('note = "', 'note = "-').replace('name_zh = "', 'name_zh = "='))
+    path = tmp_path / "formula.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _text_cells(path: Path) -> list:
+    book = openpyxl.load_workbook(path)
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+def test_formula_like_text_is_escaped_in_every_csv_and_workbook(tmp_path):
+    scenario = _formula_city(tmp_path)
+    out = tmp_path / "out"
+    outcome, _, err = _call(["run", str(scenario), "--persons", "600", "--months", "2", "--out", str(out)], 120)
+    assert outcome == "ran", err[-3000:]
+    cells = _text_cells(out / "workbook.xlsx")
+    assert not [c.coordinate for c in cells if c.data_type == "f"]      # subsim writes no formula of its own
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    for start in ("=1+1 2020 census", "@004 M§21", "=六盘水"):                    # kept as text, exactly
+        assert any(t.startswith(start) for t in texts), start
+    assert any('=HYPERLINK("x")' in t for t in texts)                    # the district names (参数与来源)
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value[:1] in "=+@")
+    costs = pd.read_csv(out / "costs.csv", dtype=str)
+    districts = set(costs["district"])
+    assert districts and districts <= {"'=HYPERLINK(\"y\")", "'+2", "'@SUM(B1)", "'-pz"}
+    assert pd.to_numeric(costs["amount_yuan"]).notna().all()             # numbers stay numbers
+    budget = pd.read_csv(out / "budget.csv", dtype=str)
+    assert set(budget["name_zh"]) == {"'=失业保险金(含代缴医疗保险费、失业补助金)"}
+    assert Results.load(out).budget["name_zh"].iloc[0].startswith("=失业保险金")   # read back exactly
+
+    book = tmp_path / "params.xlsx"
+    assert _call(["workbook", str(scenario), "--out", str(book)])[0] == "ran"
+    cells = _text_cells(book)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(isinstance(c.value, str) and c.value.startswith("@004 M§21") for c in cells)
+    back = tmp_path / "back.toml"
+    assert _call(["workbook", str(book), "--toml", str(back)])[0] == "ran"
+    assert sim.load_scenario(back).title_zh.startswith("=六盘水")              # the round trip keeps the text
+
+
+def test_the_cell_escape_is_exact_and_leaves_numbers_alone():
+    from sim.app.main import _frame_download        # the app's table downloads (imports Shiny: only here)
+    frame = pd.DataFrame({"name": list(FORMULAS) + ["-12.5", "'=x", "钟山区", None], "value": [-1.5, 2, -3, 4, 5, 6, 7]})
+    assert escape_frame(frame)["name"].tolist()[:6] == ["'=HYPERLINK(\"x\")", "'+1", "'@SUM(A1)", "-12.5", "''=x",
+                                                        "钟山区"]
+    pd.testing.assert_frame_equal(unescape_frame(escape_frame(frame)), frame)
+    assert escape_frame(frame)["value"].tolist() == frame["value"].tolist()
+    assert [formula_like(t) for t in ("-12.5", "-1e5", "-x", "\t=1", "a=1")] == [False, False, True, True, False]
+    csv = _frame_download(frame, "csv").decode("utf-8-sig").splitlines()
+    assert csv[1] == '"\'=HYPERLINK(""x"")",-1.5' and csv[2] == "'+1,2.0" and csv[4] == "-12.5,4.0"
+    path = Path(tempfile.mkdtemp()) / "t.xlsx"
+    path.write_bytes(_frame_download(frame, "xlsx"))
+    cells = _text_cells(path)
+    assert not [c for c in cells if c.data_type == "f"]
+    assert [c.value for c in cells if c.column == 2][1:] == [-1.5, 2, -3, 4, 5, 6, 7]
+    shutil.rmtree(path.parent)
 
 
 # 6 ---------------------------------------------------------------------------------------------- special files
@@ -247,6 +329,53 @@ def test_process_workers_leave_ctrl_c_to_the_parent():
     assert handler == str(signal.SIG_IGN)
 
 
+def _descendants(pid: int) -> set[int]:
+    try:
+        return {child.pid for child in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
+
+
+def test_ctrl_c_during_a_dask_run_stops_every_worker_quietly_and_the_rerun_resumes(tmp_path):
+    """A real `--executor dask` run (a LocalCluster of 2 workers) in its own session, interrupted as a
+    terminal does (SIGINT to the whole process group) once a replication is stored."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "sim.cli", "run", str(UI_ONLY), "--executor", "dask", "--workers", "2",
+               "--reps", "4", "--persons", "2000", "--months", "3", "--seed", "3", "--out", str(out), "--no-report"]
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 600
+    while run.poll() is None and not list(out.glob("tasks/*.pkl")) and time.monotonic() < deadline:
+        workers |= _descendants(run.pid)
+        time.sleep(0.1)
+    assert run.poll() is None, run.communicate()[1][-3000:]             # still running: mid-run
+    workers |= _descendants(run.pid)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == EXIT_INTERRUPTED, err[-3000:]
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-3000:]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "interrupted" in lines[0] and "resumes" in lines[0], err[-3000:]
+    assert len(workers) >= 2                                          # the cluster's worker processes were seen
+    left = workers
+    for _ in range(100):                                              # given 10 s to exit, no more
+        left = {pid for pid in left if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"}
+        if not left:
+            break
+        time.sleep(0.1)
+    assert not left, [psutil.Process(pid).cmdline() for pid in left]
+    kept = {p.name for p in out.iterdir()}
+    assert kept <= {"tasks", LOCK_FILE}, kept                         # no table, no marker, no temporary
+    stored = len(list(out.glob("tasks/*.pkl")))
+    assert 1 <= stored < 4
+
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    execution = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["execution"]
+    assert (execution["tasks_reused"], execution["tasks_computed"]) == (stored, 4 - stored)
+
+
 def test_a_new_run_removes_the_old_marker_and_reports_before_writing(tmp_path):
     for name in ("manifest.json", "report.html", "workbook.xlsx", "budget.csv"):
         (tmp_path / name).write_text("old", encoding="utf-8")
@@ -306,13 +435,36 @@ def test_computed_and_reused_count_distinct_tasks(tmp_path):
 
 # 15 ---------------------------------------------------------------------------------------------- plausibility
 
-@pytest.mark.parametrize("column, value, words", [("权重", "1e9", "from 0.001 to 1,000,000")])
-def test_implausible_register_values_are_refused(scenario, rows, tmp_path, column, value, words):
-    rows["年龄"] = "17"
-    rows[column] = value
+def test_a_weight_of_a_billion_is_refused(scenario, rows, tmp_path):
+    rows["权重"] = "1e9"                                   # one weight per run: the column holds one value
     path = tmp_path / "r.csv"
     rows.to_csv(path, index=False)
-    with pytest.raises(ScenarioError, match=words):
+    with pytest.raises(ScenarioError, match="row 2, column 权重 = <value withheld>: must be a number from 0.001 to 1,000,000"):
+        load_register(path, profile=scenario.profile, start=scenario.start)
+
+
+def test_720_contribution_months_at_17_are_refused_or_dropped(scenario, rows, tmp_path):
+    rows.loc[3, ["年龄", "累计缴费月数"]] = ["17", "720"]
+    path = tmp_path / "r.csv"
+    rows.to_csv(path, index=False)
+    with pytest.raises(ScenarioError) as refused:
+        load_register(path, profile=scenario.profile, start=scenario.start)
+    message = str(refused.value)
+    assert message.count("\n") == 0 and "r.csv: row 5, column 累计缴费月数 = '720': more contribution months" in message
+    dropped = load_register(path, profile=scenario.profile, start=scenario.start, drop_invalid=True)
+    assert dropped.persons["sex"].size == len(rows) - 1                # --drop-invalid drops that row only
+
+
+def test_contribution_months_up_to_the_months_since_16_plus_a_year_are_accepted(scenario, rows, tmp_path):
+    rows.loc[:, "年龄"] = "17"
+    rows.loc[:, "累计缴费月数"] = str(12 * (17 - 16) + 11 + CONTRIBUTION_SLACK_MONTHS)   # the limit itself
+    rows = rows.drop(columns="毕业年月")
+    path = tmp_path / "r.csv"
+    rows.to_csv(path, index=False)
+    assert load_register(path, profile=scenario.profile, start=scenario.start).persons["sex"].size == len(rows)
+    rows.loc[0, "累计缴费月数"] = str(12 * (17 - 16) + 11 + CONTRIBUTION_SLACK_MONTHS + 1)
+    rows.to_csv(path, index=False)
+    with pytest.raises(ScenarioError, match="row 2, column 累计缴费月数"):
         load_register(path, profile=scenario.profile, start=scenario.start)
 
 

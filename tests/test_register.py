@@ -238,8 +238,10 @@ def test_problems_are_capped_with_the_total(scenario, tmp_path, register_rows):
 
 
 def test_birth_month_and_chinese_date_forms(scenario, tmp_path, register_rows):
+    births = [f"{2024 - int(age)}-01" for age in register_rows["年龄"][4:]]   # the row's age at 2024-01
     rows = register_rows.drop(columns=["年龄"])
-    rows.insert(3, "出生年月", ["1990年3月", "1985-11-02", "198001", "1999/7"] + ["1990-01"] * (len(rows) - 4))
+    rows.insert(3, "出生年月", ["1990年3月", "1985-11-02", "198001", "1999/7"] + births)
+    rows.loc[:3, "累计缴费月数"] = "0"            # within the months since 16 whatever the row's old age
     path = tmp_path / "births.csv"
     rows.to_csv(path, index=False)
     _, population = _population(scenario, path)

@@ -13,10 +13,12 @@ from shiny import App, reactive, render, ui
 import sim
 from sim.app.jobs import STAGING_PREFIX, Job, new_spec
 from sim.app.texts import TEXTS
+from sim.cells import escape_frame
 from sim.compare import Comparison
 from sim.params import ScenarioError
 from sim.params.loader import load_document
 from sim.params.workbook import document_to_toml, edit, parameter_rows, write_workbook
+from sim.report import excel
 from sim.report.build import load_saved
 
 REPO = Path(__file__).resolve().parents[2]
@@ -124,10 +126,11 @@ def page_ui(request):
 
 
 def _frame_download(frame: pd.DataFrame, kind: str) -> bytes:
+    """A table as CSV or .xlsx, formula-like text escaped (sim.cells) as in every file subsim writes."""
     if kind == "csv":
-        return frame.to_csv(index=False).encode("utf-8-sig")      # BOM: Excel opens Chinese CSV correctly
+        return escape_frame(frame).to_csv(index=False).encode("utf-8-sig")   # BOM: Excel opens Chinese CSV correctly
     buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False)
+    excel.write_workbook({"Sheet1": frame}, buffer)
     return buffer.getvalue()
 
 

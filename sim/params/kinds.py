@@ -135,13 +135,7 @@ def _check_str(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:
     if control is not None:
         return value, [((), value, f"holds the control character U+{ord(control):04X}; only printable text, tabs "
                                    "and line breaks are allowed")]
-    if value[:1] in FORMULA_STARTS:
-        return value, [((), value, f"must not start with {', '.join(FORMULA_STARTS)}: a spreadsheet opening the "
-                                   "results would take the text for a formula")]
     return value, []
-
-
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _check_month(field: Field, value: Any, name: str) -> tuple[Any, list[Issue]]:

@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sim.cells import protect_sheet
 from sim.codes import FUND_NAMES_ZH, GROUP_NAMES_ZH, PAYEE_NAMES_ZH, Fund, GroupFlag, InstrumentType, Payee
 from sim.params.errors import NO_VALUE, Problem, display_path
 from sim.params.months import is_month, month_label, month_number
@@ -298,6 +299,8 @@ def write_workbook(document: dict[str, Any], out: str | os.PathLike[str]) -> Pat
             validations[header].add(f"D{r}")
     for validation in validations.values():
         sheet.add_data_validation(validation)
+    for each in book.worksheets:
+        protect_sheet(each)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out

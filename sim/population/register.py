@@ -436,6 +436,8 @@ def _check_persons(table: pd.DataFrame, info: FileInfo, profile: dict, districts
             not_registered |= values["registered"] == 0
         cells.add(~np.isnan(state) & not_registered & (values["ui_recipient"] == 1), mapping["ui_recipient"],
                   "失业保险金 is only paid to registered unemployed persons (state 失业, 是否登记失业 是)")
+    if "contrib_months" in values:
+        _check_contributions(cells, values, mapping, start_abs, start_label)
     if "contrib_months" in values and "ui_contrib_months" in values:
         cells.add(values["ui_contrib_months"] > values["contrib_months"], mapping["ui_contrib_months"],
                   "must not exceed 累计缴费月数/contrib_months")
@@ -467,6 +469,28 @@ def _check_age(cells: _Cells, values: dict, mapping: dict, rules: dict, start_ab
     if name == "birth_month":
         cells.add(~np.isnan(birth) & (start_abs - birth < 16 * 12), mapping[name],
                   f"younger than 16 at the run start ({start_label})")
+
+
+# assumption: a year of slack over the months since the 16th birthday (劳动法 §15: no work before 16), for
+# records that count a month twice or an apprenticeship begun a little early; 720 months at 17 is a mistake
+CONTRIBUTION_SLACK_MONTHS = 12
+
+
+def _check_contributions(cells: _Cells, values: dict, mapping: dict, start_abs: int, start_label: str) -> None:
+    """累计缴费月数 at most the months since the 16th birthday at the run start, plus the slack (with an age
+    in whole years the latest birth month the age allows)."""
+    if "birth_month" in values:
+        since_16 = start_abs - values["birth_month"] - 16 * 12
+    elif "age" in values:
+        since_16 = 12 * (values["age"] - 16) + 11
+    else:
+        return
+    limit = np.maximum(since_16, 0) + CONTRIBUTION_SLACK_MONTHS
+    months = values["contrib_months"]
+    cells.add(~np.isnan(since_16) & ~np.isnan(months) & (months > limit), mapping["contrib_months"],
+              f"more contribution months than the months since the person's 16th birthday at the run start "
+              f"({start_label}) plus {CONTRIBUTION_SLACK_MONTHS} (no work is insured before 16; with 年龄 in "
+              f"years: at most 12 × (年龄 − 16) + {11 + CONTRIBUTION_SLACK_MONTHS})")
 
 
 def _link_firms(cells: _Cells, values: dict, mapping: dict, firm_ids: dict[str, int]) -> np.ndarray:

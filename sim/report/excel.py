@@ -3,9 +3,11 @@ numbers stored as numbers (amounts in 元 and 万元), written with openpyxl."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
+from sim.cells import protect_sheet
 from sim.metrics import KPI
 from sim.report import backtest, bureau, changes, tables
 from sim.report.labels import fund_name, line_name, text
@@ -99,9 +101,10 @@ def sensitivity_sheets(result, lang: str) -> dict[str, pd.DataFrame]:
             "参数与来源": tables.sensitivity_params(result, lang)}
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame | list[pd.DataFrame]], path: Path) -> None:
+def write_workbook(sheets: dict[str, pd.DataFrame | list[pd.DataFrame]], path: Path | BinaryIO) -> None:
     """Write the sheets (columns sized to their content; a sheet of one table has its header row frozen,
-    a sheet of several tables has them one under the other, a blank row apart, each with its header)."""
+    a sheet of several tables has them one under the other, a blank row apart, each with its header;
+    text that looks like a formula stays text: sim.cells)."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frames in sheets.items():
             frames = frames if isinstance(frames, list) else [frames]
@@ -111,6 +114,7 @@ def write_workbook(sheets: dict[str, pd.DataFrame | list[pd.DataFrame]], path: P
                 _number_formats(writer.sheets[name], frame, row)
                 row += len(frame) + 2
             sheet = writer.sheets[name]
+            protect_sheet(sheet)
             if len(frames) == 1:
                 sheet.freeze_panes = "A2"
             widths: dict[int, int] = {}

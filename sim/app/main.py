@@ -45,7 +45,7 @@ function subsimChart(id, kind) {
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 2000);
   };
   if (kind === 'svg') {
-    save(new Blob(['<?xml version="1.0" encoding="UTF-8"?>\n' + text], {type: 'image/svg+xml'}));
+    save(new Blob(['<?xml version="1.0" encoding="UTF-8"?>\\n' + text], {type: 'image/svg+xml'}));
     return;
   }
   const box = svg.getBoundingClientRect();
@@ -637,7 +637,7 @@ def make_app(results: Path) -> App:
                     number = float(value)
                 except ValueError:
                     continue
-                if month or value in ("True", "False"):
+                if month:           # a by-month value cannot be varied as one number
                     continue
                 param_id = row[0]
                 key = param_id if param_id.split(".")[0] in SECTIONS else f"instruments.{param_id}"
@@ -775,7 +775,7 @@ def make_app(results: Path) -> App:
             folder = _selected_folder()
             if folder is not None:
                 _open(folder)
-                ui.update_navs("page", selected="sensitivity" if (folder / "sensitivity.json").exists() else "results")
+                ui.update_navset("page", selected="sensitivity" if (folder / "sensitivity.json").exists() else "results")
 
         @reactive.effect
         @reactive.event(input.delete)

@@ -196,7 +196,7 @@ def test_sensitivity_one_at_a_time(app_server, browser):
     page = view.page
     view.size(persons=600, months=7, reps=1)
     view.tab("sensitivity")
-    page.evaluate("() => Shiny.setInputValue('sens_params', ['instruments.SR-05.share.sme'])")
+    page.evaluate("() => document.querySelector('#sens_params').selectize.setValue(['instruments.SR-05.share.sme'])")
     page.wait_for_selector("#sens_ranges .sens-range")
     page.fill("#sens_low_instruments_SR_05_share_sme", "0.3")
     page.fill("#sens_high_instruments_SR_05_share_sme", "0.9")

@@ -637,7 +637,7 @@ def make_app(results: Path) -> App:
                     number = float(value)
                 except ValueError:
                     continue
-                if month:           # a by-month value cannot be varied as one number
+                if isinstance(month, str):      # a by-month value cannot be varied as one number
                     continue
                 param_id = row[0]
                 key = param_id if param_id.split(".")[0] in SECTIONS else f"instruments.{param_id}"
@@ -689,7 +689,8 @@ def make_app(results: Path) -> App:
                 if key not in params:
                     continue
                 central = params[key][1]
-                low, high = (central * (1 - SENS_SPREAD), central * (1 + SENS_SPREAD)) if central else (0.0, 1.0)
+                low, high = (float(f"{central * (1 - SENS_SPREAD):.6g}"), float(f"{central * (1 + SENS_SPREAD):.6g}")) \
+                    if central else (0.0, 1.0)
                 with reactive.isolate():     # keep what the analyst typed when the selection changes
                     low = input[_range_id(key, "low")]() if _range_id(key, "low") in input else low
                     high = input[_range_id(key, "high")]() if _range_id(key, "high") in input else high

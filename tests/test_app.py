@@ -156,7 +156,7 @@ def test_main_path_reform_compare_and_workbook(app_server, browser, tmp_path):
     page.wait_for_selector("text=尚无修改")
     view.size(persons=600, months=7, reps=2)
     view.tab("compare")
-    page.evaluate(f"() => Shiny.setInputValue('reforms', [{str(reform)!r}])")
+    page.evaluate(f"() => document.querySelector('#reforms').selectize.setValue([{str(reform)!r}])")
     page.check("#attribution")
     page.click("#start_compare")
     page.wait_for_selector("#compare_progress #run-result, #compare_progress .validation-message", timeout=WAIT_MS)

@@ -536,14 +536,15 @@ def make_app(results: Path) -> App:
 
         @render.ui
         def monthly_chart():
-            return _svg_or_note(_of_run(views.monthly_chart))
+            return _svg_or_note(_of_run(views.monthly_chart), _run_results() is not None)
 
         @render.ui
         def ui_fund_chart():
-            return _svg_or_note(_of_run(views.ui_fund_chart))
+            return _svg_or_note(_of_run(views.ui_fund_chart), _run_results() is not None)
 
-        def _svg_or_note(svg: str | None) -> Any:
-            return ui.HTML(svg) if svg is not None else ui.p(t["no_results"])
+        def _svg_or_note(svg: str | None, shown: bool = True) -> Any:
+            """The chart, or why there is none: no results shown, or nothing to draw in them."""
+            return ui.HTML(svg) if svg is not None else ui.p(t["no_chart"] if shown else t["no_results"])
 
         run_tables = {"budget": report_tables.budget_by_instrument, "district": views.budget_by_district,
                       "funds": report_tables.ui_fund_table}
@@ -603,12 +604,14 @@ def make_app(results: Path) -> App:
         @render.ui
         def difference_chart():
             comparison = _comparison()
-            return _svg_or_note(None if comparison is None else views.difference_chart(comparison, lang))
+            return _svg_or_note(None if comparison is None else views.difference_chart(comparison, lang),
+                                comparison is not None)
 
         @render.ui
         def cost_per_job_chart():
             comparison = _comparison()
-            return _svg_or_note(None if comparison is None else views.cost_per_job_chart(comparison, lang))
+            return _svg_or_note(None if comparison is None else views.cost_per_job_chart(comparison, lang),
+                                comparison is not None)
 
         @render.ui
         def attribution_note():
@@ -803,7 +806,10 @@ def make_app(results: Path) -> App:
 
 
 def _frame(frame: pd.DataFrame | None) -> pd.DataFrame:
-    return pd.DataFrame() if frame is None else frame
+    """The table to show and download: the reports' helper columns (`__key`, …) left out."""
+    if frame is None:
+        return pd.DataFrame()
+    return frame[[c for c in frame.columns if not str(c).startswith("__")]]
 
 
 def _table_outputs(output, prefix: str, frame_of) -> None:

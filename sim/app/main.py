@@ -579,7 +579,9 @@ def make_app(results: Path) -> App:
             saved_tick()
             choices = {str(p): p.stem for p in sorted((results / "scenarios").glob("*.toml"))}
             choices.update({str(p): p.stem for p in BUNDLED.values() if p != base_path()})
-            ui.update_selectize("reforms", choices=choices)
+            with reactive.isolate():        # a new saved file must not clear the reforms already chosen
+                chosen = [path for path in input.reforms() if path in choices]
+            ui.update_selectize("reforms", choices=choices, selected=chosen)
 
         def _comparison() -> Comparison | None:
             result = saved()

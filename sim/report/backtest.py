@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from sim.backtest import baseline_checks, refund_gates
-from sim.report.labels import relation_name
+from sim.report.labels import citation, relation_name
 from sim.report.tables import recorded_targets
 from sim.targets import compare_targets
 
@@ -31,7 +31,7 @@ TEXT = {
         "met": "在容差内", "source": "来源",
         "instrument": "政策项目", "month": "月份", "pay_month": "发放月", "fund_read": "读取的基金", "cover": "备付月数",
         "threshold": "门槛(月)", "open": "门槛通过", "paid_wan": "发放(万元)", "own": "本地基金", "pooled": "统筹基金",
-        "checks_note": ("各检验的区间来自 issue 12;省级比例、城镇新增就业与失业率目标及其出处见 calibration/<地区>/targets.toml,"
+        "checks_note": ("各检验的区间来自验收标准(第12号议题);省级比例、城镇新增就业与失业率目标及其出处见 calibration/<地区>/targets.toml,"
                         "逐项比较与差距原因见 docs/validation.md。"),
         "gates_note": "门槛未通过的月份不发放稳岗返还:该项支出由基金备付状况决定,而非由申领决定。",
         "pooled_note": ("失业保险基金实行{level}统筹,本地区没有可为负的独立结余:下表列出本地区向统筹基金的缴费与从中支取,"
@@ -82,7 +82,7 @@ def checks_table(results, lang: str) -> pd.DataFrame:
         t(lang, "value"): checks["value"].round(4), t(lang, "low"): checks["low"].round(4),
         t(lang, "high"): checks["high"].round(4),
         t(lang, "passed"): [t(lang, "yes") if p else t(lang, "no") for p in checks["passed"]],
-        t(lang, "note"): checks["note"]})
+        t(lang, "note"): [citation(n, lang) if n else n for n in checks["note"]]})
 
 
 def published_table(results, lang: str) -> pd.DataFrame | None:
@@ -97,7 +97,7 @@ def published_table(results, lang: str) -> pd.DataFrame | None:
         t(lang, "gap"): table["gap"].round(4), t(lang, "relation"): [relation_name(r, lang) for r in table["relation"]],
         t(lang, "tolerance"): table["tolerance"],
         t(lang, "met"): [t(lang, "yes") if m else t(lang, "no") for m in table["met"]],
-        t(lang, "source"): table["source"]})
+        t(lang, "source"): [citation(x, lang) for x in table["source"]]})
 
 
 def gates_table(results, lang: str) -> pd.DataFrame | None:

@@ -15,7 +15,7 @@ import pandas as pd
 from sim.codes import CostLine, Fund, InstrumentType
 from sim.ledger import is_cash
 from sim.metrics import label as metric_label
-from sim.report.labels import fund_name
+from sim.report.labels import data_ref, fund_name
 
 EMPLOYMENT_FUND = Fund.employment_fund.name
 UI_FUND = Fund.ui_fund.name
@@ -74,9 +74,9 @@ TEXT = {
            "central": "中央(万元)", "provincial": "省级(万元)", "city": "市级(万元)", "district": "县(区)级(万元)",
            "total": "合计(万元)", "item": "项目", "note": "说明", "not_modelled": "未建模(空白)",
            "total_row": "合计",
-           "levels_note": ("中央、省级资金:结果文件尚无 central_yuan / provincial_yuan 列(转移支付未建模),留空;"
+           "levels_note": ("中央、省级资金:结果文件尚无中央、省级金额列(转移支付未建模),留空;"
                            "市级、县(区)级按情景 [cost_sharing] 分担,为扣除上级转移支付前的毛额。"),
-           "levels_note_net": "各级金额取自 costs.csv 的 central_yuan、provincial_yuan、city_yuan、district_yuan(扣除转移支付后)。",
+           "levels_note_net": "各级金额取自 costs.csv 的中央、省级、市级、县(区)级金额列(扣除转移支付后)。",
            "code_note": ("功能科目按《2024年政府收支分类科目》20807 就业补助;政策项目归入哪一科目是本模型的假设"
                          "(见 docs/reports.md),只含就业补助资金支付的现金支出。"),
            "unit_name": "单位名称", "project": "项目名称", "budget": "预算数(万元)", "goal": "年度目标",
@@ -159,7 +159,7 @@ def employment_by_code(results, lang: str) -> pd.DataFrame:
         full = [np.concatenate([r[5].to_numpy(np.float64), np.zeros(reps - len(r[5]))]) for r in rows]
         out[t(lang, "p5")] = [round(float(np.quantile(v, 0.05)) / 1e4, 2) for v in full]
         out[t(lang, "p95")] = [round(float(np.quantile(v, 0.95)) / 1e4, 2) for v in full]
-    out[t(lang, "source")] = [r[6] for r in rows]
+    out[t(lang, "source")] = [data_ref(r[6], lang) for r in rows]
     return out
 
 
@@ -257,7 +257,7 @@ def ui_fund_budget(results, lang: str) -> pd.DataFrame | None:
             notes.append("funds.csv: months_of_cover")
         else:
             notes.append("funds.csv: balance" if row == "年末滚存结余" else "funds.csv")
-    frame[t(lang, "note")] = notes
+    frame[t(lang, "note")] = [data_ref(n, lang) for n in notes]
     gate = {t(lang, "item"): t(lang, "gate")}
     for year, values in columns.items():
         gate[f"{year}{unit}"] = t(lang, "yes") if values["年末备付月数"] >= GATE_MONTHS else t(lang, "no")
@@ -355,6 +355,7 @@ def performance_targets(results, lang: str, attribution: pd.DataFrame | None = N
             "服务对象满意度" if zh else "Beneficiary satisfaction", None, "%", "≥", t(lang, "fill"))
     frame = pd.DataFrame(rows, columns=[t(lang, "year")] + [t(lang, k) for k in PERF_HEAD], dtype=object)
     frame[t(lang, "budget")] = frame[t(lang, "budget")].astype(float)
+    frame[t(lang, "source")] = [data_ref(x, lang) for x in frame[t(lang, "source")]]
     return frame
 
 

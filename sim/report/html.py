@@ -30,6 +30,7 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowr
 figure {{ margin: 1em 0; }}
 figure svg {{ max-width: 100%; height: auto; }}
 .summary p {{ margin: .4em 0; }}
+.print-only {{ display: none; }}
 @page {{ size: A4; margin: 14mm 12mm 16mm 12mm;
   @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 9pt; color: #555; }} }}
 @media print {{
@@ -42,6 +43,8 @@ figure svg {{ max-width: 100%; height: auto; }}
   h2 {{ margin-top: 1.2em; }}
   figure svg {{ max-width: 100%; max-height: 120mm; }}
   td {{ word-break: break-word; }}
+  .screen-only {{ display: none; }}
+  .print-only {{ display: block; }}
 }}
 """
 
@@ -142,14 +145,27 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     if len(windows):
         sections.append((t("windows"), table_html(windows) + f'<p class="note">{t("windows_note")}</p>'))
     if with_appendix:
-        sections.append((t("appendix"), legend_html(lang) + table_html(tables.parameters_table(m, lang), scroll=True)))
+        sections.append((t("appendix"), appendix_html(m, lang)))
     return sections
+
+
+def appendix_html(manifest: dict, lang: str) -> str:
+    """附录: the citation legend, then every parameter on screen (the Chinese report without the English
+    source as written and the key, which the workbook keeps) and, in print, its per-group summary."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    params = tables.parameters_table(manifest, lang)
+    shown = params.drop(columns=[t("source_written"), t("key")] if lang == "zh" else [t("source_written")])
+    return (legend_html(lang) + f'<div class="screen-only">{table_html(shown, scroll=True)}</div>'
+            + f'<div class="print-only"><p class="note">{html.escape(t("appendix_print"))}</p>'
+            + table_html(tables.parameters_summary(params, lang)) + "</div>")
 
 
 def legend_html(lang: str) -> str:
     """The legend of the citation codes the sources use."""
     t = lambda key: text(lang, key)                          # noqa: E731
     legend = pd.DataFrame(citation_legend(lang), columns=[t("code"), t("document"), t("file")])
+    if lang == "zh":            # the Chinese sources name the documents, not their codes
+        legend = legend.drop(columns=t("code"))
     return (f"<h3>{html.escape(t('legend'))}</h3>" + table_html(legend)
             + f'<p class="note">{html.escape(t("legend_note"))}</p>')
 
@@ -284,8 +300,7 @@ def comparison_report(comparison, lang: str = "zh") -> str:
             if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets"), t("by_code"), t("sy08")):
                 sections.append((f"{label} — {heading}", content))
     for name, results in comparison.results.items():
-        sections.append((f"{t('appendix')} — {name}", legend_html(lang)
-                         + table_html(tables.parameters_table(results.manifest, lang), scroll=True)))
+        sections.append((f"{t('appendix')} — {name}", appendix_html(results.manifest, lang)))
     titles = {name: res.manifest.get("title_zh") or name for name, res in comparison.results.items()}
     title = (f"{t('compare_title')} — {titles[comparison.base]} 与 {'、'.join(titles[r] for r in comparison.reforms)}"
              if lang == "zh" else f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}")

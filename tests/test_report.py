@@ -36,7 +36,7 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     results = sim.results.Results.load(run_folder)
     book = load_workbook(run_folder / "workbook.xlsx")
     # the fixture's locality (Liupanshui) has targets, so 目标完成 is there
-    assert book.sheetnames == ["汇总", "年度预算", "月度支出", "资金收支", "就业补助资金按功能科目", "就业补助资金按资金层级",
+    assert book.sheetnames == ["汇总", "年度预算", "预算区间", "月度支出", "资金收支", "就业补助资金按功能科目", "就业补助资金按资金层级",
                                "失业保险基金收支预算表", "绩效目标申报表", "就业结果", "目标完成", "基线与公开数据对比",
                                "参数与来源"]
     sheets = pd.read_excel(run_folder / "workbook.xlsx", sheet_name=None)
@@ -66,6 +66,29 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     assert params["来源"].notna().all()
     for name, frame in sheets.items():
         assert len(frame), name
+
+
+def test_bands_per_fund_and_instrument_match_costs_per_replication(run_folder):
+    """预算区间: mean and P5/P50/P95 per year and fund, and per year and instrument, are the quantiles of the
+    per-replication sums of costs.csv (a replication without a payment counts as zero)."""
+    import numpy as np
+    costs = pd.read_csv(run_folder / "costs.csv").assign(year=lambda d: d["month"].str.slice(0, 4))
+    reps = sorted(costs["rep"].unique())
+    assert len(reps) == 2
+    rows = _sheet(run_folder / "workbook.xlsx", "预算区间")
+    for column in ("资金渠道", "政策项目"):
+        table = _table(rows[next(k for k, r in enumerate(rows) if r[1] == column):], "年度")
+        assert len(table)
+        key = "funding" if column == "资金渠道" else "instrument"
+        labels = ({f: sim.report.labels.fund_name(f, "zh") for f in costs["funding"].unique()} if key == "funding"
+                  else {i: i for i in costs["instrument"].unique()})
+        for _, row in table.iterrows():
+            match = [k for k, label in labels.items() if label == row[column]]
+            part = costs[(costs["year"] == str(row["年度"])) & costs[key].isin(match)]
+            sums = part.groupby("rep")["amount_yuan"].sum().reindex(reps, fill_value=0.0).to_numpy() / 1e4
+            assert row["金额(万元)"] == pytest.approx(sums.mean(), abs=0.006)
+            for q, name in ((0.05, "P5(万元)"), (0.5, "P50(万元)"), (0.95, "P95(万元)")):
+                assert row[name] == pytest.approx(np.quantile(sums, q), abs=0.006)
 
 
 def _sheet(path, name) -> list[tuple]:

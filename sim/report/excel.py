@@ -10,7 +10,7 @@ from sim.metrics import KPI
 from sim.report import backtest, bureau, changes, tables
 from sim.report.labels import fund_name, line_name, text
 
-SHEETS = ("摘要", "参数变更一览表", "汇总", "年度预算", "月度支出", "资金收支", "就业补助资金按功能科目",
+SHEETS = ("摘要", "参数变更一览表", "汇总", "年度预算", "预算区间", "月度支出", "资金收支", "就业补助资金按功能科目",
           "就业补助资金按资金层级", "失业保险基金收支预算表", "绩效目标申报表", "就业结果", "情景对比", "反事实归因",
           "目标完成", "基线与公开数据对比", "参数与来源", "敏感性分析", "设计点")
 
@@ -34,9 +34,13 @@ def run_sheets(results, lang: str) -> dict[str, pd.DataFrame]:
         "汇总": [tables.setting_table(results.manifest, lang), tables.budget_by_fund(results, lang),
                tables.outcomes_by_year(results, lang, KPI).drop(columns="__metric")],
         "年度预算": tables.budget_by_instrument(results, lang),
+        "预算区间": [frame for frame in (tables.bands(results, lang, "funding"), tables.bands(results, lang, "instrument"))
+                 if frame is not None],
         "月度支出": monthly_long(results, lang),
         "资金收支": fund_sheet(results, lang),
     }
+    if not sheets["预算区间"]:                                  # one replication: no bands
+        del sheets["预算区间"]
     sheets |= bureau_sheets(results, lang)
     sheets["就业结果"] = tables.outcomes_by_year(results, lang).drop(columns="__metric")
     targets = tables.targets_table(results, lang)

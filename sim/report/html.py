@@ -128,8 +128,10 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     if len(top):
         labels = [f"{i} {names.get(i, '')}" for i in top.index]
         bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget_chart"), t("amount_wan")))
-    sections.append((t("budget_fund"), table_html(by_fund)))
-    sections.append((t("budget"), bars + table_html(budget, scroll=True)))
+    fund_bands, instrument_bands = tables.bands(results, lang, "funding"), tables.bands(results, lang, "instrument")
+    band_note = f'<p class="note">{html.escape(t("bands_note"))}</p>' if fund_bands is not None else ""
+    sections.append((t("budget_fund"), table_html(by_fund) + band_note + table_html(fund_bands)))
+    sections.append((t("budget"), bars + table_html(instrument_bands) + table_html(budget, scroll=True)))
     monthly = tables.monthly_by_fund(results, lang)
     if len(monthly.columns) > 1:
         sections.append((t("monthly"), _figure(figures.monthly_by_fund(monthly, t("monthly"), t("amount_wan")))

@@ -65,6 +65,8 @@ TEXT = {
         "performance_note": ("指标值全部取自结果文件(“数据来源”列);单位名称、权重与满意度指标由填报单位填写。"
                              "数量指标为支付人次(按月发放的项目为人月),不是去重人数。"),
         "summary": "摘要", "changes": "参数变更一览表", "key": "参数键", "source_written": "来源原文", "group": "分组",
+        "bands_note": ("下表为各资金渠道(及下节各政策项目)每年支出在各次重复间的均值与 P5/P50/P95:"
+                       "取自 costs.csv 逐次重复的合计,某次重复无支付计为零;现金支出与收入减少分列。"),
         "count": "参数个数", "params_values": "参数与数值",
         "appendix_print": ("打印版附录为摘要:每个政策项目与参数组一行,数值截断;完整附录(每个参数的数值、中文来源、来源原文与参数键)"
                            "见屏幕版与工作簿“参数与来源”表。"), "scenario_file": "情景文件",
@@ -141,6 +143,9 @@ TEXT = {
                              "for the unit to fill in. Quantities are payments (person-months for monthly "
                              "instruments), not distinct persons."),
         "summary": "Summary", "changes": "Changed parameters", "key": "Key", "source_written": "Source as written", "group": "Group",
+        "bands_note": ("Below: each fund's (and, in the next section, each instrument's) cost per year over the "
+                       "replications, mean and P5/P50/P95 of the per-replication sums in costs.csv (a replication "
+                       "without a payment counts as zero); cash and revenue forgone apart."),
         "count": "Parameters", "params_values": "Parameters and values",
         "appendix_print": ("The printed appendix is a summary: one row per instrument and parameter group, values cut "
                            "short; the full appendix (every value, source and key) is on screen and in the "

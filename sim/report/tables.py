@@ -87,6 +87,37 @@ def budget_by_fund(results, lang: str) -> pd.DataFrame:
     return wide.reset_index(drop=True)
 
 
+def bands(results, lang: str, by: str) -> pd.DataFrame | None:
+    """Cost per year and fund (`by` = "funding") or per year and instrument (`by` = "instrument", all its
+    lines and funds) in 万元 over the replications: mean, P5, P50, P95 of the per-replication sums of
+    costs.csv (a replication without a payment counts as zero); None with one replication. Cash and
+    revenue forgone stay apart: a fund is one or the other, an instrument's rows are split by kind."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    costs = _reps(results.costs)
+    reps = sorted(costs["rep"].unique())
+    if len(reps) < 2:
+        return None
+    costs = costs.assign(year=costs["month"].str.slice(0, 4), cash=is_cash(costs["funding"]).to_numpy())
+    keys = ["cash", "year", by]
+    per_rep = costs.pivot_table(index=keys, columns="rep", values="amount_yuan", aggfunc="sum", fill_value=0.0)
+    per_rep = per_rep.reindex(columns=reps, fill_value=0.0).sort_index(level=[0, 1], ascending=[False, True],
+                                                                        sort_remaining=False)
+    values = per_rep.to_numpy(np.float64) / 1e4
+    index = per_rep.index.to_frame(index=False)
+    if by == "funding":
+        first = {t("fund"): [fund_name(f, lang) for f in index[by]]}
+    else:
+        names = instrument_names(results.manifest, lang)
+        first = {t("instrument"): index[by], t("name"): index[by].map(names).fillna("")}
+    kind = "现金支出" if lang == "zh" else "cash"
+    forgone = "收入减少" if lang == "zh" else "revenue forgone"
+    out = pd.DataFrame({t("year"): index["year"], **first, t("category"): np.where(index["cash"], kind, forgone),
+                        t("amount_wan"): values.mean(axis=1).round(2)})
+    for q, name in ((0.05, "p5"), (0.5, "p50"), (0.95, "p95")):
+        out[t(name)] = np.quantile(values, q, axis=1).round(2)
+    return out
+
+
 def budget_bands_by_year(results, cash: bool = True) -> pd.DataFrame:
     """Cash spending (or, with `cash` false, revenue forgone) per year and replication (yuan): for the
     bands of the headline cards; empty when there is none."""

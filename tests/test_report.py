@@ -37,7 +37,7 @@ def test_workbook_sheets_read_back_with_chinese_headers_and_numbers(run_folder):
     book = load_workbook(run_folder / "workbook.xlsx")
     # the fixture's locality (Liupanshui) has targets, so 目标完成 is there
     assert book.sheetnames == ["汇总", "年度预算", "预算区间", "月度支出", "资金收支", "就业补助资金按功能科目", "就业补助资金按资金层级",
-                               "失业保险基金收支预算表", "绩效目标申报表", "就业结果", "目标完成", "基线与公开数据对比",
+                               "失业保险基金收支预算表", "绩效目标申报表", "绩效自评表", "就业结果", "目标完成", "基线与公开数据对比",
                                "参数与来源"]
     sheets = pd.read_excel(run_folder / "workbook.xlsx", sheet_name=None)
     budget = sheets["年度预算"]
@@ -89,6 +89,35 @@ def test_bands_per_fund_and_instrument_match_costs_per_replication(run_folder):
             assert row["金额(万元)"] == pytest.approx(sums.mean(), abs=0.006)
             for q, name in ((0.05, "P5(万元)"), (0.5, "P50(万元)"), (0.95, "P95(万元)")):
                 assert row[name] == pytest.approx(np.quantile(sums, q), abs=0.006)
+
+
+def test_self_evaluation_sheet_matches_the_results_files_cell_by_cell(run_folder):
+    """绩效自评表 of a run: B of every year and level is the employment fund's cash in costs.csv (mean over
+    replications), A is blank without an envelope; the indicators' 实际完成值 are the 绩效目标申报表's."""
+    costs = pd.read_csv(run_folder / "costs.csv")
+    costs = costs[costs["funding"] == "employment_fund"].assign(year=lambda d: d["month"].str.slice(0, 4))
+    rows = _sheet(run_folder / "workbook.xlsx", "绩效自评表")
+    funds = _table(rows, "年度")
+    columns = {"年度资金总额": "amount_yuan", "其中:中央补助": "central_yuan", "省级资金": "provincial_yuan",
+               "市级资金": "city_yuan", "县(区)级资金": "district_yuan"}
+    assert len(funds) == 5 * costs["year"].nunique()
+    for _, row in funds.iterrows():
+        expected = costs.loc[costs["year"] == str(row["年度"]), columns[row["项目"]]].sum() / 2 / 1e4
+        assert row["全年执行数(B)(万元)"] == pytest.approx(expected, abs=0.006)
+        assert row["全年预算数(A)(万元)"] is None and row["执行率(B/A)(%)"] is None
+    indicators = _table(rows[next(k for k, r in enumerate(rows) if r[1] == "一级指标"):], "年度")
+    perf = _table(_sheet(run_folder / "workbook.xlsx", "绩效目标申报表"), "年度")
+    perf = perf[perf["指标值"].notna()]
+    assert list(indicators["三级指标"]) == list(perf["三级指标"])
+    assert list(indicators["实际完成值"]) == pytest.approx(list(perf["指标值"].astype(float)))
+
+
+def test_self_evaluation_reads_the_envelope_and_the_base():
+    """A is the scenario's envelope in force in January (a run) or the base's cash (a comparison)."""
+    from sim.report import bureau
+    manifest = {"resolved_scenario": {"budget": {"employment_fund": {"annual_yuan": {"2023-07": 5e6, "2025-01": 8e6}}}}}
+    assert (bureau._envelope(manifest, 2024), bureau._envelope(manifest, 2025)) == (5e6, 8e6)
+    assert bureau._envelope({"resolved_scenario": {}}, 2024) == 0.0
 
 
 def _sheet(path, name) -> list[tuple]:
@@ -207,6 +236,16 @@ def test_comparison_workbook_has_the_differences_and_attribution(tmp_path):
     assert total["差异"].iloc[0] == pytest.approx(expected, abs=1e-3)
     attribution = sheets["反事实归因"]
     assert {"HB-A", "HB-B"} <= set(attribution["政策项目"])
+    # 绩效自评表: the reform's cash (B) against the base's (A), cell by cell from costs.csv of each
+    rows = _sheet(tmp_path / "out" / "workbook.xlsx", "绩效自评表")
+    funds = _table(rows, "年度")
+    cash = {name: res.costs[res.costs["funding"] == "employment_fund"] for name, res in comparison.results.items()}
+    for _, row in funds[funds["项目"] == "年度资金总额"].iterrows():
+        a, b = (cash[n].loc[cash[n]["month"].str.startswith(str(row["年度"])), "amount_yuan"].sum() / 2 / 1e4
+                for n in (comparison.base, "r"))
+        assert (row["全年预算数(A)(万元)"], row["全年执行数(B)(万元)"]) == (pytest.approx(a, abs=0.006),
+                                                                    pytest.approx(b, abs=0.006))
+        assert row["执行率(B/A)(%)"] == pytest.approx(b / a * 100, abs=0.01)
     assert pd.api.types.is_float_dtype(attribution["无谓损失比例"])
 
 
@@ -288,9 +327,10 @@ def test_report_prints_to_pdf_with_every_table_row_unclipped(run_folder, tmp_pat
 
 # Latin text the Chinese report may show: P5/P50/P95, sha256 and the scenario's hash, file names and paths of
 # the results and the repository (pointers for tracing a number), row codes of the domain notes (A18, B2),
-# LPR (the rate's name in Chinese texts too); instrument IDs and the scenario's name are added per run.
+# LPR (the rate's name in Chinese texts too), the column letters of the 绩效自评表 (A, B, B/A); instrument IDs
+# and the scenario's name are added per run.
 ZH_WHITELIST = (r"\bP(?:5|50|95)\b|\bsha256\b|\b[0-9a-f]{64}\b|(?:[\w<>.\-]+/)*[\w\-]+\.(?:csv|md|txt|toml)\b"
-                r"|\b[AB]\d+\b|\bLPR\b")
+                r"|\b[AB]\d*\b|\bLPR\b")
 
 
 def chinese_report_english(page_file, names: list[str]) -> list[str]:

@@ -385,3 +385,109 @@ def closed_gates(results) -> pd.DataFrame:
                 cover = fund["pooled_cover_months"] if pooled else (ui[rep].iloc[k - 1] if k > 0 else opening)
                 rows.append((iid, month, int(rep), float(cover), threshold, bool(cover >= threshold)))
     return pd.DataFrame(rows, columns=["instrument", "month", "rep", "months_of_cover", "min_fund_months", "open"])
+
+
+# ---- 就业补助资金绩效自评表 --------------------------------------------------------------------------------
+
+LEVEL_COLUMNS = (("年度资金总额", "amount_yuan"), ("其中:中央补助", "central_yuan"), ("省级资金", "provincial_yuan"),
+                 ("市级资金", "city_yuan"), ("县(区)级资金", "district_yuan"))
+LEVELS_EN = {"年度资金总额": "Total", "其中:中央补助": "of which central", "省级资金": "Provincial",
+             "市级资金": "City", "县(区)级资金": "District"}
+SELF_TEXT = {
+    "zh": {"section": "资金", "indicator": "绩效指标", "item": "项目", "planned": "全年预算数(A)(万元)",
+           "executed": "全年执行数(B)(万元)", "rate": "执行率(B/A)(%)", "planned_value": "年度指标值",
+           "actual_value": "实际完成值", "deviation": "偏差原因分析", "source_a": "A 的来源", "source_b": "B 的来源",
+           "no_budget": "未设预算额度", "deviation_text": "实际完成值比年度指标值{sign}{pct:.1f}%",
+           "reform_reason": ";改革情景改变了参数(见参数变更一览表)",
+           "fill_reason": ";原因由填报单位填写"},
+    "en": {"section": "Funds", "indicator": "Indicators", "item": "Item", "planned": "Budget for the year A (10k yuan)",
+           "executed": "Executed in the year B (10k yuan)", "rate": "Execution rate B/A (%)",
+           "planned_value": "Target for the year", "actual_value": "Achieved", "deviation": "Reason for the deviation",
+           "source_a": "Source of A", "source_b": "Source of B", "no_budget": "no envelope set",
+           "deviation_text": "achieved {sign}{pct:.1f} % against the target",
+           "reform_reason": "; the reform changes parameters (see the changed parameters)",
+           "fill_reason": "; the reason is for the unit to fill in"},
+}
+
+
+def _envelope(manifest: dict, year: int) -> float:
+    """The employment fund's envelope for `year` (yuan): the value in force in its January (or the first
+    listed month), 0 when none is set."""
+    value = manifest["resolved_scenario"].get("budget", {}).get(EMPLOYMENT_FUND, {}).get("annual_yuan", 0.0)
+    if isinstance(value, dict):
+        months = sorted(value)
+        in_force = [m for m in months if m <= f"{year}-01"]
+        value = value[in_force[-1] if in_force else months[0]]
+    return float(value or 0.0)
+
+
+def _executed(results, year: str) -> dict[str, float]:
+    """Employment-fund cash of `year` by level (yuan, mean over replications) from costs.csv."""
+    costs = _reps(results.costs)
+    reps = max(costs["rep"].nunique(), 1)
+    part = costs[(costs["funding"] == EMPLOYMENT_FUND) & costs["month"].str.startswith(year)]
+    return {column: float(part[column].sum()) / reps if column in part else np.nan for _, column in LEVEL_COLUMNS}
+
+
+def self_evaluation(results, lang: str, planned=None) -> list[pd.DataFrame]:
+    """The 就业补助资金绩效自评表 of each year of the run: funds (全年预算数 A, 全年执行数 B, 执行率 B/A for
+    the total and the 中央/省/市/县 levels) and indicators (年度指标值, 实际完成值, 偏差原因).
+
+    B is the run's employment-fund cash (costs.csv, by level). A is, in a comparison, the base scenario's
+    cash (`planned`, the budget drawn up on the base projection) and otherwise the scenario's envelope
+    ([budget.employment_fund] annual_yuan; levels blank: an envelope has no split by level). The
+    indicators' 实际完成值 are the run's 绩效目标申报表 values, their 年度指标值 those of `planned` (blank
+    without it: the unit copies them from its 申报表); the deviation is stated, its reason left to the unit
+    (in a comparison: the changed parameters)."""
+    s = lambda key: SELF_TEXT[lang][key]                     # noqa: E731
+    zh = lang == "zh"
+    costs = _reps(results.costs)
+    years = sorted(costs["month"].str.slice(0, 4).unique())
+    scenario = results.manifest["scenario"]
+    rows = []
+    for year in years:
+        executed = _executed(results, year)
+        budgeted = _executed(planned, year) if planned is not None else None
+        envelope = _envelope(results.manifest, int(year)) if planned is None else 0.0
+        for label, column in LEVEL_COLUMNS:
+            b = executed[column]
+            if budgeted is not None:
+                a = budgeted[column]
+                source_a = f"costs.csv ({planned.manifest['scenario']}): year={year}, funding={EMPLOYMENT_FUND}, " \
+                           f"Σ {column}"
+            elif column == "amount_yuan" and envelope > 0:
+                a, source_a = envelope, f"scenario: budget.{EMPLOYMENT_FUND}.annual_yuan ({year})"
+            else:
+                a, source_a = np.nan, s("no_budget") if column == "amount_yuan" else ""
+            rate = b / a if a and np.isfinite(a) else np.nan
+            rows.append((year, label if zh else LEVELS_EN[label], round(a / 1e4, 2) if np.isfinite(a) else np.nan,
+                         round(b / 1e4, 2) if np.isfinite(b) else np.nan, round(rate * 100, 2) if np.isfinite(rate) else np.nan,
+                         data_ref(source_a, lang),
+                         data_ref(f"costs.csv ({scenario}): year={year}, funding={EMPLOYMENT_FUND}, Σ {column}", lang)))
+    funds = pd.DataFrame(rows, columns=[t(lang, "year"), s("item"), s("planned"), s("executed"), s("rate"),
+                                        s("source_a"), s("source_b")])
+    actual = performance_targets(results, lang)
+    value, level3 = t(lang, "value"), t(lang, "level3")
+    actual = actual[actual[value].notna()]
+    target = None
+    if planned is not None:
+        target = performance_targets(planned, lang).set_index([t(lang, "year"), level3])[value]
+    indicators = []
+    for _, row in actual.iterrows():
+        key = (row[t(lang, "year")], row[level3])
+        goal = target.get(key, np.nan) if target is not None else np.nan
+        got = row[value]
+        reason = ""
+        if target is not None and goal is not None and np.isfinite(goal) and goal != got:
+            change = (got - goal) / abs(goal) * 100 if goal else np.inf
+            reason = s("deviation_text").format(sign="+" if change > 0 else "", pct=change) + s("reform_reason")
+        elif target is not None:
+            reason = "—"
+        indicators.append((row[t(lang, "year")], row[t(lang, "level1")], row[t(lang, "level2")], row[level3],
+                           goal, got, row[t(lang, "unit")], reason or t(lang, "fill"), row[t(lang, "source")]))
+    indicator_frame = pd.DataFrame(indicators, columns=[t(lang, "year"), t(lang, "level1"), t(lang, "level2"), level3,
+                                                        s("planned_value"), s("actual_value"), t(lang, "unit"),
+                                                        s("deviation"), t(lang, "source")])
+    for column in (s("planned_value"), s("actual_value")):
+        indicator_frame[column] = indicator_frame[column].astype(float)
+    return [funds, indicator_frame]

@@ -11,7 +11,7 @@ from sim.report import backtest, bureau, changes, tables
 from sim.report.labels import fund_name, line_name, text
 
 SHEETS = ("摘要", "参数变更一览表", "汇总", "年度预算", "预算区间", "月度支出", "资金收支", "就业补助资金按功能科目",
-          "就业补助资金按资金层级", "失业保险基金收支预算表", "绩效目标申报表", "就业结果", "情景对比", "反事实归因",
+          "就业补助资金按资金层级", "失业保险基金收支预算表", "绩效目标申报表", "绩效自评表", "就业结果", "情景对比", "反事实归因",
           "目标完成", "基线与公开数据对比", "参数与来源", "敏感性分析", "设计点")
 
 
@@ -68,6 +68,7 @@ def bureau_sheets(results, lang: str, attribution: pd.DataFrame | None = None) -
         shortfalls = bureau.cover_shortfalls(results, lang)
         sheets["失业保险基金收支预算表"] = [ui] + ([shortfalls] if shortfalls is not None else [])
     sheets["绩效目标申报表"] = bureau.performance_targets(results, lang, attribution)
+    sheets["绩效自评表"] = bureau.self_evaluation(results, lang) + [note(text(lang, "self_eval_note"))]
     return sheets
 
 
@@ -85,6 +86,11 @@ def comparison_sheets(comparison, lang: str) -> dict[str, pd.DataFrame]:
     base = comparison.results[comparison.base]
     sheets = run_sheets(base, lang)
     sheets["绩效目标申报表"] = bureau.performance_targets(base, lang, comparison.attribution, comparison.base)
+    # 绩效自评表: each reform executed against the budget drawn up on the base
+    sheets["绩效自评表"] = [frame for reform in comparison.reforms
+                       for frame in [note(f"{text(lang, 'reform')}: {reform}"),
+                                     *bureau.self_evaluation(comparison.results[reform], lang, base)]] \
+        + [note(text(lang, "self_eval_note"))]
     summary = pd.DataFrame({"摘要" if lang == "zh" else "Summary": changes.summary_paragraphs(comparison, lang)})
     ordered = {"摘要": summary, "参数变更一览表": changes.parameter_changes_table(comparison, lang)}
     for name, frame in sheets.items():

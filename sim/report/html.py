@@ -237,7 +237,15 @@ def bureau_sections(results, lang: str, attribution: pd.DataFrame | None = None,
         sections.append((t("sy08"), table_html(ui) + f'<p class="note">{html.escape(t("sy08_note"))}</p>' + extra))
     sections.append((t("performance"), table_html(bureau.performance_targets(results, lang, attribution, scenario))
                      + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
+    sections.append((t("self_eval"), self_evaluation_html(results, lang)))
     return sections
+
+
+def self_evaluation_html(results, lang: str, planned=None) -> str:
+    """就业补助资金绩效自评表 (sim.report.bureau.self_evaluation): funds A, B, B/A, then the indicators."""
+    funds, indicators = bureau.self_evaluation(results, lang, planned)
+    return (table_html(funds) + table_html(indicators)
+            + f'<p class="note">{html.escape(text(lang, "self_eval_note"))}</p>')
 
 
 def backtest_section(results, lang: str) -> str:
@@ -296,6 +304,9 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     base_performance = bureau.performance_targets(base, lang, comparison.attribution, comparison.base)
     sections.append((f"{t('base')}: {comparison.base} — {t('performance')}", table_html(base_performance)
                      + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
+    for reform in comparison.reforms:
+        sections.append((f"{t('reform')}: {reform} — {t('self_eval')}",
+                         self_evaluation_html(comparison.results[reform], lang, base)))
     for name, results in comparison.results.items():
         label = f"{t('base') if name == comparison.base else t('reform')}: {name}"
         for heading, content in run_sections(results, lang, with_appendix=False):

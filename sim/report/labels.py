@@ -65,6 +65,11 @@ TEXT = {
         "performance_note": ("指标值全部取自结果文件(“数据来源”列);单位名称、权重与满意度指标由填报单位填写。"
                              "数量指标为支付人次(按月发放的项目为人月),不是去重人数。"),
         "summary": "摘要", "changes": "参数变更一览表", "key": "参数键", "source_written": "来源原文", "group": "分组",
+        "self_eval": "就业补助资金绩效自评表",
+        "self_eval_note": ("全年执行数 B 为模拟的就业补助资金现金支出(各次重复均值,按资金层级);全年预算数 A 为情景文件中就业补助资金的年度预算额度"
+                           "(额度不分层级),对比报告中为基准情景的模拟支出;执行率 = B ÷ A。"
+                           "测算期不满一年的年度只含期内月份。实际完成值取自本情景的绩效目标申报表,年度指标值在对比报告中取自基准情景的申报表,"
+                           "否则由填报单位按申报表填写。"),
         "bands_note": ("下表为各资金渠道(及下节各政策项目)每年支出在各次重复间的均值与 P5/P50/P95:"
                        "取自 costs.csv 逐次重复的合计,某次重复无支付计为零;现金支出与收入减少分列。"),
         "count": "参数个数", "params_values": "参数与数值",
@@ -143,6 +148,12 @@ TEXT = {
                              "for the unit to fill in. Quantities are payments (person-months for monthly "
                              "instruments), not distinct persons."),
         "summary": "Summary", "changes": "Changed parameters", "key": "Key", "source_written": "Source as written", "group": "Group",
+        "self_eval": "Employment subsidy fund: performance self-evaluation",
+        "self_eval_note": ("B is the simulated cash of the employment subsidy fund (mean over replications, by level); A is the "
+                           "scenario's envelope ([budget] employment fund, not split by level) or, in a comparison, the "
+                           "base scenario's simulated cash; rate = B ÷ A. A year the run covers in part has only its "
+                           "months. Achieved values are this scenario's performance targets; targets come from the "
+                           "base scenario's in a comparison, else the unit copies them from its declaration."),
         "bands_note": ("Below: each fund's (and, in the next section, each instrument's) cost per year over the "
                        "replications, mean and P5/P50/P95 of the per-replication sums in costs.csv (a replication "
                        "without a payment counts as zero); cash and revenue forgone apart."),
@@ -344,7 +355,8 @@ DATA_WORDS_ZH = {
     "scenario": "情景", "revenue": "收入", "outlays": "支出", "balance": "结余", "months_of_cover": "备付月数",
     "payments": "支付人次", "amount_yuan": "金额(元)", "cost_per_additional_job": "每新增就业成本",
     "additional_jobs": "新增就业", "whole run": "全期", "of line main": "(主体支付)", "of the": "",
-    "instruments": "各政策项目", "mean of replications": "各次重复均值", "main": "主体支付", "rep": "重复",
+    "instruments": "各政策项目", "mean of replications": "各次重复均值", "central_yuan": "中央金额(元)",
+    "provincial_yuan": "省级金额(元)", "city_yuan": "市级金额(元)", "district_yuan": "县(区)级金额(元)", "main": "主体支付", "rep": "重复",
 }
 
 

@@ -98,13 +98,18 @@ def test_self_evaluation_sheet_matches_the_results_files_cell_by_cell(run_folder
     costs = costs[costs["funding"] == "employment_fund"].assign(year=lambda d: d["month"].str.slice(0, 4))
     rows = _sheet(run_folder / "workbook.xlsx", "绩效自评表")
     funds = _table(rows, "年度")
-    columns = {"年度资金总额": "amount_yuan", "其中:中央补助": "central_yuan", "省级资金": "provincial_yuan",
-               "市级资金": "city_yuan", "县(区)级资金": "district_yuan"}
-    assert len(funds) == 5 * costs["year"].nunique()
+    columns = {"年度资金总额": ["amount_yuan"], "其中:中央财政资金": ["central_yuan"],
+               "地方财政资金": ["provincial_yuan", "city_yuan", "district_yuan"], "省级": ["provincial_yuan"],
+               "市级": ["city_yuan"], "县(区)级": ["district_yuan"], "其他资金": []}
+    assert len(funds) == 7 * costs["year"].nunique()
     for _, row in funds.iterrows():
-        expected = costs.loc[costs["year"] == str(row["年度"]), columns[row["项目"]]].sum() / 2 / 1e4
-        assert row["全年执行数(B)(万元)"] == pytest.approx(expected, abs=0.006)
-        assert row["全年预算数(A)(万元)"] is None and row["执行率(B/A)(%)"] is None
+        in_year = costs[costs["year"] == str(row["年度"])]
+        expected = sum(in_year[c].sum() for c in columns[row["项目"].strip()]) / 2 / 1e4
+        if columns[row["项目"].strip()]:
+            assert row["全年执行数(B)(万元)"] == pytest.approx(expected, abs=0.006)
+        else:                                               # 其他资金: not modelled, blank
+            assert pd.isna(row["全年执行数(B)(万元)"])
+        assert pd.isna(row["全年预算数(A)(万元)"]) and pd.isna(row["预算执行率(B/A)(%)"])
     indicators = _table(rows[next(k for k, r in enumerate(rows) if r[1] == "一级指标"):], "年度")
     perf = _table(_sheet(run_folder / "workbook.xlsx", "绩效目标申报表"), "年度")
     perf = perf[perf["指标值"].notna()]
@@ -245,8 +250,15 @@ def test_comparison_workbook_has_the_differences_and_attribution(tmp_path):
                 for n in (comparison.base, "r"))
         assert (row["全年预算数(A)(万元)"], row["全年执行数(B)(万元)"]) == (pytest.approx(a, abs=0.006),
                                                                     pytest.approx(b, abs=0.006))
-        assert row["执行率(B/A)(%)"] == pytest.approx(b / a * 100, abs=0.01)
+        assert row["预算执行率(B/A)(%)"] == pytest.approx(b / a * 100, abs=0.01)
+    # the comparison's Chinese report is Chinese too
+    assert not chinese_report_english(tmp_path / "out" / "report.html",
+                                      [*comparison.results, *base_instruments(comparison)])
     assert pd.api.types.is_float_dtype(attribution["无谓损失比例"])
+
+
+def base_instruments(comparison) -> list[str]:
+    return [i for res in comparison.results.values() for i in res.manifest["resolved_scenario"]["instruments"]]
 
 
 def test_english_report_uses_english_headings(run_folder, tmp_path):
@@ -300,8 +312,10 @@ def test_report_prints_to_pdf_with_every_table_row_unclipped(run_folder, tmp_pat
         page.goto((run_folder / "report.html").as_uri(), wait_until="load")
         page.emulate_media(media="print")
         layout = page.evaluate("""() => {
-            const out = {rows: 0, clipped: [], heads: []};
+            const out = {rows: 0, clipped: [], heads: [], screen: 0,
+                         summary: document.querySelectorAll('.print-only table tbody tr').length};
             for (const table of document.querySelectorAll('table')) {
+                if (table.closest('.screen-only')) { out.screen += table.tBodies[0].rows.length; continue; }
                 out.heads.push(getComputedStyle(table.tHead).display);
                 for (let el = table.parentElement; el; el = el.parentElement) {
                     const style = getComputedStyle(el);
@@ -322,7 +336,9 @@ def test_report_prints_to_pdf_with_every_table_row_unclipped(run_folder, tmp_pat
     assert layout["rows"] > 100 and not layout["clipped"], layout["clipped"][:5]
     assert set(layout["heads"]) == {"table-header-group"}
     assert layout["rows"] <= tables_in_html
-    assert pdf[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 5
+    # the appendix prints as its summary (one row per group), the full table only on screen
+    assert layout["screen"] > 100 and 0 < layout["summary"] < layout["screen"] / 3
+    assert pdf[:5] == b"%PDF-" and 5 <= len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) <= 25
 
 
 # Latin text the Chinese report may show: P5/P50/P95, sha256 and the scenario's hash, file names and paths of

@@ -389,13 +389,16 @@ def closed_gates(results) -> pd.DataFrame:
 
 # ---- 就业补助资金绩效自评表 --------------------------------------------------------------------------------
 
-LEVEL_COLUMNS = (("年度资金总额", "amount_yuan"), ("其中:中央补助", "central_yuan"), ("省级资金", "provincial_yuan"),
-                 ("市级资金", "city_yuan"), ("县(区)级资金", "district_yuan"))
-LEVELS_EN = {"年度资金总额": "Total", "其中:中央补助": "of which central", "省级资金": "Provincial",
-             "市级资金": "City", "县(区)级资金": "District"}
+# rows of the 绩效自评表's funds (DESIGN §13) and the costs.csv column each reads; 地方财政资金 = 省 + 市 + 县,
+# 其他资金 is not modelled (blank)
+LEVEL_ROWS = (("年度资金总额", "amount_yuan"), ("其中:中央财政资金", "central_yuan"), ("地方财政资金", "local"),
+              ("  省级", "provincial_yuan"), ("  市级", "city_yuan"), ("  县(区)级", "district_yuan"), ("其他资金", None))
+LEVELS_EN = {"年度资金总额": "Total", "其中:中央财政资金": "of which central", "地方财政资金": "Local",
+             "  省级": "  provincial", "  市级": "  city", "  县(区)级": "  district", "其他资金": "Other"}
+LOCAL = ("provincial_yuan", "city_yuan", "district_yuan")
 SELF_TEXT = {
     "zh": {"section": "资金", "indicator": "绩效指标", "item": "项目", "planned": "全年预算数(A)(万元)",
-           "executed": "全年执行数(B)(万元)", "rate": "执行率(B/A)(%)", "planned_value": "年度指标值",
+           "executed": "全年执行数(B)(万元)", "rate": "预算执行率(B/A)(%)", "planned_value": "年度指标值",
            "actual_value": "实际完成值", "deviation": "偏差原因分析", "source_a": "A 的来源", "source_b": "B 的来源",
            "no_budget": "未设预算额度", "deviation_text": "实际完成值比年度指标值{sign}{pct:.1f}%",
            "reform_reason": ";改革情景改变了参数(见参数变更一览表)",
@@ -426,7 +429,16 @@ def _executed(results, year: str) -> dict[str, float]:
     costs = _reps(results.costs)
     reps = max(costs["rep"].nunique(), 1)
     part = costs[(costs["funding"] == EMPLOYMENT_FUND) & costs["month"].str.startswith(year)]
-    return {column: float(part[column].sum()) / reps if column in part else np.nan for _, column in LEVEL_COLUMNS}
+    out = {column: float(part[column].sum()) / reps if column in part else np.nan
+           for _, column in LEVEL_ROWS if column not in (None, "local")}
+    return out | {"local": sum(out[c] for c in LOCAL), None: np.nan}
+
+
+def _level_ref(scenario: str, year: str, column: str | None) -> str:
+    if column is None:
+        return "not modelled"
+    summed = " + ".join(LOCAL) if column == "local" else column
+    return f"costs.csv ({scenario}): year={year}, funding={EMPLOYMENT_FUND}, Σ {summed}"
 
 
 def self_evaluation(results, lang: str, planned=None) -> list[pd.DataFrame]:
@@ -449,21 +461,20 @@ def self_evaluation(results, lang: str, planned=None) -> list[pd.DataFrame]:
         executed = _executed(results, year)
         budgeted = _executed(planned, year) if planned is not None else None
         envelope = _envelope(results.manifest, int(year)) if planned is None else 0.0
-        for label, column in LEVEL_COLUMNS:
+        for label, column in LEVEL_ROWS:
             b = executed[column]
             if budgeted is not None:
                 a = budgeted[column]
-                source_a = f"costs.csv ({planned.manifest['scenario']}): year={year}, funding={EMPLOYMENT_FUND}, " \
-                           f"Σ {column}"
+                source_a = _level_ref(planned.manifest["scenario"], year, column)
             elif column == "amount_yuan" and envelope > 0:
                 a, source_a = envelope, f"scenario: budget.{EMPLOYMENT_FUND}.annual_yuan ({year})"
             else:
-                a, source_a = np.nan, s("no_budget") if column == "amount_yuan" else ""
+                a, source_a = np.nan, s("no_budget") if column == "amount_yuan" else ("" if column else "not modelled")
             rate = b / a if a and np.isfinite(a) else np.nan
             rows.append((year, label if zh else LEVELS_EN[label], round(a / 1e4, 2) if np.isfinite(a) else np.nan,
                          round(b / 1e4, 2) if np.isfinite(b) else np.nan, round(rate * 100, 2) if np.isfinite(rate) else np.nan,
                          data_ref(source_a, lang),
-                         data_ref(f"costs.csv ({scenario}): year={year}, funding={EMPLOYMENT_FUND}, Σ {column}", lang)))
+                         data_ref(_level_ref(scenario, year, column), lang)))
     funds = pd.DataFrame(rows, columns=[t(lang, "year"), s("item"), s("planned"), s("executed"), s("rate"),
                                         s("source_a"), s("source_b")])
     actual = performance_targets(results, lang)

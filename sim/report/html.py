@@ -289,7 +289,7 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     setting.loc[len(setting)] = [t("reform"), ", ".join(comparison.reforms)]
     summary = "".join(f"<p>{html.escape(p)}</p>" for p in changes.summary_paragraphs(comparison, lang))
     sections = [(t("summary"), f'<div class="summary">{summary}</div>'),
-                (t("changes"), table_html(changes.parameter_changes_table(comparison, lang))
+                (t("changes"), table_html(_changes_shown(comparison, lang))
                  or f'<p class="note">{html.escape(changes.TEXT[lang]["no_change"])}</p>'),
                 (t("kpi_diff"), kpi_cards(difference_cards(comparison, lang))),
                 (t("setting"), table_html(setting) + f'<p class="note">{t("compare_note")}</p>')]
@@ -318,6 +318,12 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     title = (f"{t('compare_title')} — {titles[comparison.base]} 与 {'、'.join(titles[r] for r in comparison.reforms)}"
              if lang == "zh" else f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}")
     return document(title, sections, lang)
+
+
+def _changes_shown(comparison, lang: str) -> pd.DataFrame:
+    """参数变更一览表 as the report shows it: the Chinese report without the keys (the workbook has them)."""
+    table = changes.parameter_changes_table(comparison, lang)
+    return table.drop(columns=text(lang, "key")) if lang == "zh" else table
 
 
 def difference_cards(comparison, lang: str) -> list[tuple[str, str, str]]:

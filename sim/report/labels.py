@@ -42,7 +42,7 @@ TEXT = {
         "cost": "支出", "outcome": "结果", "fund_cat": "基金", "none": "—",
         "run_note": "金额为全市总体估计(模拟样本 × 权重),以元计、精确到分;多次重复时给出均值与 P5–P95 区间。",
         "compare_note": ("各情景在每次重复中使用相同的初始人口和随机数(共同随机数),差异为逐次配对差的均值,"
-                         "区间为配对差均值的 90% t 置信区间(一次重复时不给出)。"),
+                         "区间为配对差均值的 90% 置信区间(按学生氏分布计算,一次重复时不给出)。"),
         "diff_note": "金额单位万元;未列出在各次重复中支出均无变化的政策项目(见工作簿“情景对比”表)。",
         "attribution_note": ("逐项关闭政策后重跑同一重复;受补贴者在反事实中于 ±{window} 个月内同样就业的视为无谓损失;"
                              "新增就业为期末在业人数之差;财政抵减为其他项目支出减少与失业保险缴费增加。"
@@ -356,7 +356,8 @@ DATA_WORDS_ZH = {
     "payments": "支付人次", "amount_yuan": "金额(元)", "cost_per_additional_job": "每新增就业成本",
     "additional_jobs": "新增就业", "whole run": "全期", "of line main": "(主体支付)", "of the": "",
     "instruments": "各政策项目", "mean of replications": "各次重复均值", "central_yuan": "中央金额(元)",
-    "provincial_yuan": "省级金额(元)", "city_yuan": "市级金额(元)", "district_yuan": "县(区)级金额(元)", "main": "主体支付", "rep": "重复",
+    "provincial_yuan": "省级金额(元)", "city_yuan": "市级金额(元)", "district_yuan": "县(区)级金额(元)",
+    "not modelled": "未建模(空白)", "main": "主体支付", "rep": "重复",
 }
 
 

@@ -253,12 +253,12 @@ def test_comparison_workbook_has_the_differences_and_attribution(tmp_path):
         assert row["预算执行率(B/A)(%)"] == pytest.approx(b / a * 100, abs=0.01)
     # the comparison's Chinese report is Chinese too
     assert not chinese_report_english(tmp_path / "out" / "report.html",
-                                      [*comparison.results, *base_instruments(comparison)])
+                                      base_instruments(comparison))
     assert pd.api.types.is_float_dtype(attribution["无谓损失比例"])
 
 
 def base_instruments(comparison) -> list[str]:
-    return [i for res in comparison.results.values() for i in res.manifest["resolved_scenario"]["instruments"]]
+    return [name for res in comparison.results.values() for name in identifiers(res.manifest)]
 
 
 def test_english_report_uses_english_headings(run_folder, tmp_path):
@@ -364,12 +364,18 @@ def chinese_report_english(page_file, names: list[str]) -> list[str]:
     return sorted(set(re.findall(r"[A-Za-z][A-Za-z0-9_\-]*", allowed.sub(" ", text))))
 
 
+def identifiers(manifest: dict) -> list[str]:
+    """The names a scenario gives that the report shows as they are: its name, instrument IDs, stacking groups."""
+    instruments = manifest["resolved_scenario"]["instruments"]
+    return [manifest["scenario"], *instruments, *{spec.get("exclusive_group") for spec in instruments.values()} - {"", None}]
+
+
 def test_chinese_report_shows_no_english_outside_the_whitelist(run_folder):
     """The whole rendered text of the Chinese report is Chinese — headings, tables, notes, the appendix's
     parameter names, values and sources — except the whitelisted codes and names."""
     assert CHROMIUM, "Debian's chromium is needed for this test (.ci/run installs it)"
     results = sim.results.Results.load(run_folder)
-    names = [*results.manifest["resolved_scenario"]["instruments"], results.manifest["scenario"]]
+    names = identifiers(results.manifest)
     english = chinese_report_english(run_folder / "report.html", names)
     assert not english, english[:20]
     # the whitelist does let a stray English word through

@@ -250,7 +250,8 @@ def self_evaluation_html(results, lang: str, planned=None) -> str:
 
 def backtest_section(results, lang: str) -> str:
     """基线与公开数据对比: the baseline checks, the published figures and the texts' volumes."""
-    parts = [f"<h3>{html.escape(backtest.t(lang, 'checks'))}</h3>", table_html(backtest.checks_table(results, lang)),
+    parts = [f"<h3>{html.escape(backtest.t(lang, 'checks'))}</h3>", table_html(backtest.checks_table(results, lang).drop(
+                 columns=backtest.t(lang, "note_written"), errors="ignore")),
              f'<p class="note">{html.escape(backtest.t(lang, "checks_note"))}</p>']
     published = backtest.published_table(results, lang)
     if published is not None:

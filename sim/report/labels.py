@@ -25,7 +25,7 @@ TEXT = {
         "weight": "每个模拟人代表人数", "created": "生成时间", "sha": "情景文件校验值(sha256)",
         "total_cost": "现金支出合计", "forgone_total": "收入减少合计(减免,不计入现金支出)", "year": "年度", "instrument": "政策项目", "name": "名称", "type": "类型",
         "windows": "有效期与原文不同的政策", "text_window": "原文有效期", "model_window": "测算有效期", "reason": "理由",
-        "windows_note": "这些政策按测算有效期计入;按原文有效期测算见同名“as-written”改革情景(如有)。",
+        "windows_note": "这些政策按测算有效期计入;按原文有效期的测算见同地区的“按原文有效期”改革情景(如有)。",
         "fund": "资金渠道", "line": "支出科目", "amount_yuan": "金额(元)", "amount_wan": "金额(万元)",
         "p5": "P5(万元)", "p50": "P50(万元)", "p95": "P95(万元)", "payments": "支付人次",
         "claimed_wan": "申领额(万元)", "unfunded_wan": "预算不足未付(万元)", "month": "月份",
@@ -230,7 +230,7 @@ def _clause_zh(clause: str) -> str:
     return "".join(out)
 
 
-def citation(source: str, lang: str) -> str:
+def citation(source: str, lang: str, fallback: str = "外部资料(英文说明见工作簿)") -> str:
     """A source as the Chinese report shows it: what kind of source it is (本模型假设, 推算, 校准值 …) and the
     citations it gives, in Chinese — a seed code becomes its document's title with the clause in words
     (`004 M§10` → 《六盘水市促进高质量充分就业工作方案》(2023)正文第10项), `DN A19` 领域说明 A19, Chinese
@@ -268,7 +268,7 @@ def citation(source: str, lang: str) -> str:
     text_ = ";".join(parts)
     if kind:
         return f"{kind}:{text_}" if text_ else kind
-    return text_ or "外部资料(英文说明见工作簿)"
+    return text_ or fallback
 
 
 def citation_legend(lang: str) -> list[tuple[str, str, str]]:
@@ -406,6 +406,9 @@ VALUE_NAMES_ZH = {
     "open_ended": "无固定期限", "hire": "招用", "business_start": "创业", "graduating": "毕业", "benefit": "领取待遇",
     "share": "比例", "lpr_minus": "LPR 减点", "contribution_floor": "缴费基数下限", "si_contribution_months": "社保缴费月数",
     "ui_benefit_months": "失业保险金月数", "ui_contributions": "失业保险缴费", "business": "经营主体",
+    "pension_employer": "养老保险(单位)", "pension_employee": "养老保险(个人)", "medical_employer": "医疗保险(单位)",
+    "medical_employee": "医疗保险(个人)", "ui_employer": "失业保险(单位)", "ui_employee": "失业保险(个人)",
+    "injury_employer": "工伤保险(单位)",
 }
 
 

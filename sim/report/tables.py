@@ -206,6 +206,11 @@ def targets_table(results, lang: str) -> pd.DataFrame | None:
                          t("source"): [citation(x, lang) for x in table["source"]]})
 
 
+# free-text parameters the Chinese report renders as citations (their English prose is in the workbook's
+# 来源原文 of the instrument or the English report)
+FREE_TEXT = ("text_valid_reason", "description", "title_en")
+
+
 def parameters_table(manifest: dict, lang: str) -> pd.DataFrame:
     """Every parameter of the run with its value and source: the scenario's instruments (source of the
     instrument), then the scenario's sections, then the locality profile and behaviour (source of each
@@ -224,10 +229,14 @@ def parameters_table(manifest: dict, lang: str) -> pd.DataFrame:
         for key, item in spec.items():
             if key not in skip and not key.endswith("_source"):
                 source = spec.get(f"{key}_source") or spec.get("source", "")
+                if key in FREE_TEXT:                         # a reason written like a source: cited in Chinese
+                    item = citation(item, lang, fallback="—") if item else item
                 rows.append((f"{ins_id} {names.get(ins_id, '')}".strip(), param_name(spec.get("type"), key, lang),
                              value(item), citation(source, lang), source, f"instruments.{ins_id}.{key}"))
     for section in ("scenario", "run", "economy", "budget", "cost_sharing"):
         for key, item in _flatten(manifest["resolved_scenario"].get(section, {}), section):
+            if key.split(".")[-1] in FREE_TEXT:
+                item = citation(item, lang, fallback="—") if item else item
             rows.append((section_name(key, lang), param_name(None, key, lang), value(item), t("scenario_file"),
                          t("scenario_file"), key))
     documents = {"profile": manifest.get("locality_profile", {}), "behaviour": manifest.get("locality_behaviour", {})}
@@ -267,7 +276,7 @@ def window_table(manifest: dict, lang: str) -> pd.DataFrame:
     with the reason."""
     t = lambda key: text(lang, key)                          # noqa: E731
     rows = [(ins_id, spec.get("name_zh", ""), " – ".join(spec["text_valid"]), " – ".join(spec.get("valid", [])),
-             spec.get("text_valid_reason", ""))
+             citation(spec.get("text_valid_reason", ""), lang))
             for ins_id, spec in manifest["resolved_scenario"].get("instruments", {}).items()
             if spec.get("text_valid") and spec.get("text_valid") != spec.get("valid") and spec.get("enabled", True)]
     return pd.DataFrame(rows, columns=[t("instrument"), t("name"), t("text_window"), t("model_window"), t("reason")])

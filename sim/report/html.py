@@ -159,7 +159,7 @@ def appendix_html(manifest: dict, lang: str) -> str:
     shown = params.drop(columns=[t("source_written"), t("key")] if lang == "zh" else [t("source_written")])
     return (legend_html(lang) + f'<div class="screen-only">{table_html(shown, scroll=True)}</div>'
             + f'<div class="print-only"><p class="note">{html.escape(t("appendix_print"))}</p>'
-            + table_html(tables.parameters_summary(params, lang)) + "</div>")
+            + table_html(tables.parameters_summary(params, lang, width=24)) + "</div>")
 
 
 def legend_html(lang: str) -> str:

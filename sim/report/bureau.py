@@ -20,8 +20,10 @@ from sim.report.labels import data_ref, fund_name
 EMPLOYMENT_FUND = Fund.employment_fund.name
 UI_FUND = Fund.ui_fund.name
 
-# 政府收支分类科目, 支出功能分类 208 社会保障和就业支出 › 20807 就业补助 (款) › its 项 (source: 财政部
-# 《2024年政府收支分类科目》; docs/reports.md lists them with their English names).
+# 政府收支分类科目, 支出功能分类 208 社会保障和就业支出 › 20807 就业补助 (款) › its 项. assumption: codes and
+# names as recalled from 财政部《2024年政府收支分类科目》; not verified against the published edition (no copy of
+# it, of the 2025 edition or of a budget table listing these 项 is available offline: DESIGN §13 gives only
+# 2080711 就业见习补贴 as an example, REAL_FIGURES none); docs/reports.md lists them with their English names.
 FUNCTION_CODES = {
     "2080701": ("就业创业服务补贴", "Employment and start-up services subsidy"),
     "2080702": ("职业培训补贴", "Vocational training subsidy"),
@@ -77,7 +79,8 @@ TEXT = {
            "levels_note": ("中央、省级资金:结果文件尚无中央、省级金额列(转移支付未建模),留空;"
                            "市级、县(区)级按情景 [cost_sharing] 分担,为扣除上级转移支付前的毛额。"),
            "levels_note_net": "各级金额取自 costs.csv 的中央、省级、市级、县(区)级金额列(扣除转移支付后)。",
-           "code_note": ("功能科目按《2024年政府收支分类科目》20807 就业补助;政策项目归入哪一科目是本模型的假设"
+           "code_note": ("功能科目按《2024年政府收支分类科目》20807 就业补助(各项编码与名称为本模型依记忆整理,尚未与"
+                         "正式出版的科目表核对,使用前请按预算年度的科目表核对);政策项目归入哪一科目是本模型的假设"
                          "(见 docs/reports.md),只含就业补助资金支付的现金支出。"),
            "unit_name": "单位名称", "project": "项目名称", "budget": "预算数(万元)", "goal": "年度目标",
            "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "nature": "指标性质",
@@ -97,7 +100,9 @@ TEXT = {
            "levels_note_net": ("Every level from costs.csv's central_yuan, provincial_yuan, city_yuan and district_yuan "
                                "(net of transfers)."),
            "code_note": ("Function codes of the 2024 government revenue and expenditure classification, 20807 employment "
-                         "subsidies; which code an instrument is booked under is this model's assumption "
+                         "subsidies (codes and names as recalled, not yet checked against the published edition: check "
+                         "them against the budget year's); which code an instrument is booked under is this model's "
+                         "assumption "
                          "(docs/reports.md); cash paid by the employment subsidy fund only."),
            "unit_name": "Unit", "project": "Project", "budget": "Budget (10k yuan)", "goal": "Annual goal",
            "level1": "Level 1", "level2": "Level 2", "level3": "Level 3", "nature": "Kind", "value": "Value",

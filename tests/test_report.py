@@ -416,4 +416,6 @@ def test_sources_render_as_chinese_citations():
     assert citation("derived: 004 M§18 「脱贫劳动力务工规模保持在24万人以上」; assumption 0.25", "zh") == \
         "推算:《六盘水市促进高质量充分就业工作方案》(2023)正文第18项;「脱贫劳动力务工规模保持在24万人以上」;部分为本模型假设"
     assert citation("Liupanshui statistics office, 2023", "zh") == "外部资料(英文说明见工作簿)"
+    assert citation("reform (not in the text): as in DN A7 and A10; 004 M § 10 L96 (「60%」)", "zh") == \
+        "改革设定(原文无此规定):领域说明(国家规定与行为证据) A7、A10;《六盘水市促进高质量充分就业工作方案》(2023)正文第10项第96行;「60%」"
     assert citation("assumption: x", "en") == "assumption: x"

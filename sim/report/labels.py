@@ -199,10 +199,12 @@ DN_TITLE = ("领域说明(国家规定与行为证据)", "docs/domain_notes.md")
 
 
 # What kind of source a source's leading words say it is, in Chinese.
-SOURCE_KINDS_ZH = (("schema default", "模型默认值"), ("assumption", "本模型假设"), ("derived", "推算"),
+SOURCE_KINDS_ZH = (("reform (not in the text)", "改革设定(原文无此规定)"), ("reform", "改革设定"),
+                   ("schema default", "模型默认值"), ("assumption", "本模型假设"), ("derived", "推算"),
                    ("calibrated", "校准值"), ("refit", "校准值"), ("scaled", "校准值"), ("national rule", "国家规定"),
                    ("external convention", "通行口径"), ("census", "人口普查"), ("test", "测试用值"))
-_CLAUSE = r"(?:M§\d+|M(?![A-Za-z])|A\d+§\([^)]*\)|A\d+§\d+|§\([^)]*\)(?:¶\d+)?|§\d+|¶\d+|L\d+|[一二三四五六七八九十]+)"
+_CLAUSE = (r"(?:M\s?§\s?\d+|M(?![A-Za-z])|A\d+\s?§\s?\([^)]*\)|A\d+\s?§\s?\d+|§\s?\([^)]*\)(?:¶\d+)?|§\s?\d+|¶\d+|L\d+"
+           r"|[一二三四五六七八九十]+)")
 # The parts of a source that the Chinese report shows: seed citations with their clauses, domain-note rows,
 # the catalogue and design sections, Chinese document numbers, titles and quotations, Chinese phrases.
 _CITATION = re.compile(
@@ -220,6 +222,7 @@ def _clause_zh(clause: str) -> str:
     """Clause codes in words: M§10 正文第10项, A1§(七) 附件1第(七)条, §(九)¶3 第(九)条第3段, L39 第39行."""
     out = []
     for token in re.findall(_CLAUSE, clause):
+        token = re.sub(r"\s", "", token)
         token = re.sub(r"^M§(\d+)$", r"正文第\1项", token)
         token = re.sub(r"^M$", "正文", token)
         token = re.sub(r"^A(\d+)§(\(.*\)|\d+)$", r"附件\1第\2条", token)

@@ -17,13 +17,21 @@ def _numba_cache_dir() -> str:
     return str(base / "subsim" / "numba" / _code_version())
 
 
-_os.environ.setdefault("NUMBA_CACHE_DIR", _numba_cache_dir())
+_os.environ.setdefault("NUMBA_CACHE_DIR", _numba_cache_dir())     # before any module of sim imports numba
 
-from sim.api import run  # noqa: E402  (after the cache folder is chosen)
-from sim.calibrate import calibrate  # noqa: E402
-from sim.compare import compare  # noqa: E402
-from sim.params import load_scenario  # noqa: E402
-from sim.sensitivity import sensitivity  # noqa: E402
-from sim.sweep import sweep  # noqa: E402
+# The public API loads on first use (PEP 562), so `subsim --version` and `subsim validate` do not import
+# pandas, scipy, matplotlib or openpyxl they do not need (issue 14: start-up ≤ 1 s)
+_API = {"run": "sim.api", "calibrate": "sim.calibrate", "compare": "sim.compare", "load_scenario": "sim.params",
+        "sensitivity": "sim.sensitivity", "sweep": "sim.sweep"}
+
+
+def __getattr__(name: str):
+    if name in _API:
+        import importlib     # here: see _API
+        value = getattr(importlib.import_module(_API[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
 
 __all__ = ["load_scenario", "run", "compare", "sweep", "sensitivity", "calibrate", "__version__"]

@@ -76,7 +76,9 @@ class TaskStore:
         return state if state.key == key else None
 
     def put_state(self, key: str, state: warmup.WarmState) -> None:
-        atomic_write(self.state_path(key), lambda p: warmup.save(state, p))
+        path = self.state_path(key)
+        if not path.exists():
+            atomic_write(path, lambda p: warmup.save(state, p))
 
 
 def task_key(task, code: str | None = None) -> str:

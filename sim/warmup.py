@@ -217,16 +217,20 @@ def _once_per_person(instruments) -> tuple[str, ...]:
 
 def starting_state(scenario: Scenario, replication: int = 0) -> WarmState:
     """The state the reported months of one replication start from: the population drawn for the
-    warm-up's first month and run through the warm-up (built once; the last one is kept)."""
+    warm-up's first month and run through the warm-up (built once; the last one is kept, and put in
+    the store of `keep_states_in` if one is set)."""
     key = warm_key(scenario, replication)
-    if key in _LAST:
-        return _LAST[key]
     store = _STORE.get("states")
-    state = store.get_state(key) if store is not None else None
-    if state is not None:
-        _LAST.clear()
-        _LAST[key] = state
-        return state
+    state = _LAST.get(key) or (store.get_state(key) if store is not None else None)
+    state = state or _build(scenario, replication, key)
+    _LAST.clear()
+    _LAST[key] = state
+    if store is not None:
+        store.put_state(key, state)          # nothing to do when it is there
+    return state
+
+
+def _build(scenario: Scenario, replication: int, key: str) -> WarmState:
     started = time.perf_counter()
     months = warmup_months(scenario)
     first = month_label(scenario.start, -months)
@@ -245,10 +249,6 @@ def starting_state(scenario: Scenario, replication: int = 0) -> WarmState:
                           _once_per_person(enabled),
                           {ins.id: ins.first for ins in enabled if ins.active[months - 1]})
     state.seconds = round(time.perf_counter() - started, 3)
-    _LAST.clear()
-    _LAST[key] = state
-    if store is not None:
-        store.put_state(key, state)
     return state
 
 

@@ -80,7 +80,7 @@ def baseline_checks(results, targets: list | None = None) -> pd.DataFrame:
             rows.append((check, None, math.nan, math.nan, math.nan, False,
                          f"no {metric} target in calibration/{city}/targets.toml"))
         for target in chosen:                   # every city-wide target of the metric (a level and a ceiling)
-            rows += _per_year(results, metric, check, target_band(target), at=target.at,
+            rows += _per_year(results, metric, check, target.band(), at=target.at,
                               note=f"{target.name}: {target.source}", year=target.year)
     problems = result_problems(results)
     rows.append(("no_negative_or_nan", None, float(len(problems)), 0.0, 0.0, not problems, "; ".join(problems[:5])))
@@ -97,16 +97,6 @@ def complete_years(results) -> list[int]:
     months = pd.Series(pd.unique(results.outcomes["month"]))
     counts = months.str.slice(0, 4).value_counts()
     return sorted(int(year) for year, n in counts.items() if n == 12)
-
-
-def target_band(target) -> tuple[float, float]:
-    """The values a target accepts: value × (1 ± tolerance), open on the side a one-sided target leaves free."""
-    low, high = target.value * (1 - target.tolerance), target.value * (1 + target.tolerance)
-    if target.relation == "at_least":
-        return low, math.inf
-    if target.relation == "at_most":
-        return -math.inf, high
-    return low, high
 
 
 def _target(targets: list, metric: str):

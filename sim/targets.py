@@ -53,16 +53,22 @@ class Target:
             return float("nan")
         return (simulated - self.value) / self.value
 
-    def met(self, simulated: float) -> bool:
-        """Inside the acceptance band (one-sided for at_least / at_most)."""
-        gap = self.gap(simulated)
-        if not math.isfinite(gap):
-            return False
+    def band(self) -> tuple[float, float]:
+        """The values the target accepts: value × (1 ± tolerance), open on the side a one-sided target
+        (at_least / at_most) leaves free."""
+        low, high = self.value * (1 - self.tolerance), self.value * (1 + self.tolerance)
         if self.relation == "at_least":
-            return gap >= -self.tolerance
+            return low, math.inf
         if self.relation == "at_most":
-            return gap <= self.tolerance
-        return abs(gap) <= self.tolerance
+            return -math.inf, high
+        return low, high
+
+    def met(self, simulated: float) -> bool:
+        """Inside the acceptance band; never met when either number is missing or the value is 0."""
+        if not math.isfinite(self.gap(simulated)):
+            return False
+        low, high = self.band()
+        return low <= simulated <= high
 
     def loss_gap(self, simulated: float) -> float:
         """The gap the calibration objective squares: two-sided for `about`, zero inside a one-sided

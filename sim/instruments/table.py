@@ -29,6 +29,7 @@ class InstrumentTable:
         self.instruments = instruments
         self.inputs = inputs
         self.start = scenario.start
+        self.months = scenario.months
         self.weight = weight
         self.n_districts = n_districts
         si = scenario.profile["social_insurance"]
@@ -126,7 +127,7 @@ class InstrumentTable:
     def plan(self) -> None:
         """Per month, the slots whose fields `fill_month` must rewrite (first month: all), and the
         month's entry-response mask and refund-response size classes."""
-        months = len(self.instruments[0].active) if self.instruments else 0
+        months = self.months
         self.slots = [k for k, ins in enumerate(self.instruments) if ins.type != T.ui_benefit]
         self.refill = [[] for _ in range(months)]
         self.last_filled = -2          # no month yet: the first one fills every slot

@@ -2,7 +2,10 @@
 
 Public API (DESIGN §1): `load_scenario`, `run`, `compare`, `sweep`, `sensitivity` and `calibrate`.
 """
+import importlib as _importlib
 import os as _os
+import sys as _sys
+import types as _types
 from pathlib import Path as _Path
 
 from sim.version import __version__, code_version as _code_version
@@ -19,19 +22,30 @@ def _numba_cache_dir() -> str:
 
 _os.environ.setdefault("NUMBA_CACHE_DIR", _numba_cache_dir())     # before any module of sim imports numba
 
-# The public API loads on first use (PEP 562), so `subsim --version` and `subsim validate` do not import
-# pandas, scipy, matplotlib or openpyxl they do not need (issue 14: start-up ≤ 1 s)
+# The public API loads on first use, so `subsim --version` and `subsim validate` do not import pandas,
+# scipy, matplotlib or openpyxl they do not need (issue 14: start-up ≤ 1 s)
 _API = {"run": "sim.api", "calibrate": "sim.calibrate", "compare": "sim.compare", "load_scenario": "sim.params",
         "sensitivity": "sim.sensitivity", "sweep": "sim.sweep"}
 
 
-def __getattr__(name: str):
-    if name in _API:
-        import importlib     # here: see _API
-        value = getattr(importlib.import_module(_API[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+class _Package(_types.ModuleType):
+    """The package `sim`: an API function is loaded when first asked for, and the submodule of the same
+    name (`sim.compare` …), when imported, does not replace it as the package's attribute (as when
+    this file imported the functions eagerly)."""
 
+    def __getattr__(self, name: str):
+        if name not in _API:
+            raise AttributeError(f"module 'sim' has no attribute {name!r}")
+        value = getattr(_importlib.import_module(_API[name]), name)
+        self.__dict__[name] = value
+        return value
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _API and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
 
 __all__ = ["load_scenario", "run", "compare", "sweep", "sensitivity", "calibrate", "__version__"]

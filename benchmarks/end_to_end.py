@@ -1,6 +1,6 @@
 """What the analyst waits for (issue 14): whole commands, split into start, build, warm-up, loop and the rest.
 
-    python benchmarks/end_to_end.py [--repeats 3] [--quick]
+    python benchmarks/end_to_end.py [--repeats 3] [--quick] [--only TASK ...]
 
 Each task runs as its own process, as an analyst runs it (`subsim …`), `--repeats` times; the table gives
 medians of wall-clock seconds and of CPU seconds (user + system of the process and its children; CPU
@@ -11,7 +11,8 @@ time that is neither start nor build, warm-up or loop (loading the scenario, led
 the tables, report and workbook). The goals of issue 14 are printed beside the results; ratios are
 between numbers measured in this one run. JSON in benchmarks/results/end_to_end-<date>.json.
 
-`--quick` runs every task at a tenth of its size (to check the script, not to measure).
+`--quick` runs every task at a tenth of its size (to check the script, not to measure). `--only` runs the
+named tasks (city, city-report, 50k, 1M, attribution; repeatable); goals whose tasks did not run are left out.
 """
 from __future__ import annotations
 
@@ -91,20 +92,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs of each task (median; default 3)")
     parser.add_argument("--quick", action="store_true", help="a tenth of every size (checks the script)")
+    parser.add_argument("--only", action="append", choices=("city", "city-report", "50k", "1M", "attribution"),
+                        help="run only this task (repeatable; default: all)")
+    parser.add_argument("--attribution-repeats", type=int, default=1,
+                        help="runs of the attribution comparison (median; default 1: it is long)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     city, small, million, hundred_k = CITY // scale, 50_000 // scale, 1_000_000 // scale, 100_000 // scale
 
     start = start_seconds(max(args.repeats, 3))
-    tasks = [
-        run_task("city, no report", ["run", SCENARIO, "--persons", str(city), "--no-report"], args.repeats),
-        run_task("city, with report", ["run", SCENARIO, "--persons", str(city)], args.repeats),
-        run_task("50k, no report", ["run", SCENARIO, "--persons", str(small), "--no-report"], args.repeats),
-        run_task("1M, no report", ["run", SCENARIO, "--persons", str(million), "--no-report"], args.repeats),
-        run_compare("attribution, 100k, 5 reps",
-                    ["compare", SCENARIO, REFORM, "--reps", "5", "--attribution", "--persons", str(hundred_k)],
-                    1),
-    ]
+    plan = {
+        "city": lambda: run_task("city, no report", ["run", SCENARIO, "--persons", str(city), "--no-report"],
+                                 args.repeats),
+        "city-report": lambda: run_task("city, with report", ["run", SCENARIO, "--persons", str(city)], args.repeats),
+        "50k": lambda: run_task("50k, no report", ["run", SCENARIO, "--persons", str(small), "--no-report"],
+                                args.repeats),
+        "1M": lambda: run_task("1M, no report", ["run", SCENARIO, "--persons", str(million), "--no-report"],
+                               args.repeats),
+        "attribution": lambda: run_compare("attribution, 100k, 5 reps",
+                                           ["compare", SCENARIO, REFORM, "--reps", "5", "--attribution", "--persons",
+                                            str(hundred_k)], args.attribution_repeats),
+    }
+    tasks = [plan[name]() for name in (args.only or plan)]
     by = {t["task"]: t for t in tasks}
     for t in tasks:
         if "loop" in t:
@@ -112,16 +121,21 @@ def main() -> None:
             t["outside"] = round(t["wall"] - start - t["build"] - t["warmup"] - t["loop"], 3)
             t["loop_rate_M"] = round(t["person_months"] / t["loop"] / 1e6, 2) if t["loop"] else None
 
-    city_run, city_report = by["city, no report"], by["city, with report"]
-    rate_small, rate_million = by["50k, no report"]["loop_rate_M"], by["1M, no report"]["loop_rate_M"]
-    goals = [
-        ("build ÷ loop, whole city", city_run["build"] / city_run["loop"], "≤ 0.15"),
-        ("warm-up ÷ loop, whole city (built once per replication)", city_run["warmup"] / city_run["loop"], "—"),
-        ("outside the loop ÷ loop, whole city with report", city_report["outside"] / city_report["loop"], "≤ 0.30"),
-        ("start (import) seconds", start, "≤ 1"),
-        ("loop rate 50k ÷ 1M", rate_small / rate_million, "≥ 0.7"),
-        ("attribution, 100k × 5 reps, seconds", by["attribution, 100k, 5 reps"]["wall"], "≤ 30"),
-    ]
+    city_run, city_report = by.get("city, no report"), by.get("city, with report")
+    small_run, million_run = by.get("50k, no report"), by.get("1M, no report")
+    attribution = by.get("attribution, 100k, 5 reps")
+    goals = [("start (import) seconds", start, "≤ 1")]
+    if city_run:
+        goals += [("build ÷ loop, whole city", city_run["build"] / city_run["loop"], "≤ 0.15"),
+                  ("warm-up ÷ loop, whole city (built once per replication)", city_run["warmup"] / city_run["loop"],
+                   "—")]
+    if city_report:
+        goals.append(("outside the loop ÷ loop, whole city with report", city_report["outside"] / city_report["loop"],
+                      "≤ 0.30"))
+    if small_run and million_run:
+        goals.append(("loop rate 50k ÷ 1M", small_run["loop_rate_M"] / million_run["loop_rate_M"], "≥ 0.7"))
+    if attribution:
+        goals.append(("attribution, 100k × 5 reps, seconds", attribution["wall"], "≤ 30"))
     print(f"subsim end to end, {dt.date.today()}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f}{' (QUICK: a tenth of every size)' if args.quick else ''}\n")
     columns = ("wall", "cpu", "start", "build", "warmup", "loop", "outside", "loop_rate_M")
@@ -134,7 +148,8 @@ def main() -> None:
         print(f"  {label:54s} {value:8.2f}   {goal}")
     folder = ROOT / "benchmarks" / "results"
     folder.mkdir(exist_ok=True)
-    path = folder / f"end_to_end-{dt.date.today()}{'-quick' if args.quick else ''}.json"
+    suffix = ("-quick" if args.quick else "") + ("-" + "-".join(args.only) if args.only else "")
+    path = folder / f"end_to_end-{dt.date.today()}{suffix}.json"
     path.write_text(json.dumps({"date": str(dt.date.today()), "cpus": os.cpu_count(), "start_seconds": start,
                                 "tasks": tasks, "goals": [{"goal": g, "measured": round(v, 3), "target": t}
                                                          for g, v, t in goals]},

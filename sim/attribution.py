@@ -36,10 +36,11 @@ EMPLOYED_STATES = (State.EMPLOYED, State.SELF_EMPLOYED, State.FLEXIBLE, State.PU
 EMPLOYED_STOCKS = (Outcome.stock_employed, Outcome.stock_self_employed, Outcome.stock_flexible,
                    Outcome.stock_public_job)
 DEFAULT_WINDOW = 3          # months either side of the factual hire (assumption, see docs/attribution.md)
+IS_EMPLOYED = np.isin(np.arange(max(State) + 1), EMPLOYED_STATES)     # by state code (a lookup: traced monthly)
 
 
 def _employed(state: np.ndarray) -> np.ndarray:
-    return np.isin(state, EMPLOYED_STATES)
+    return IS_EMPLOYED[state]
 
 
 def _entered(population, t: int) -> np.ndarray:
@@ -124,7 +125,7 @@ def employed_stock(record) -> np.ndarray:
 
 
 def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factual, trace: FactualTrace,
-                          costs: pd.DataFrame, tables, window: int = DEFAULT_WINDOW,
+                          costs: pd.DataFrame, paid, window: int = DEFAULT_WINDOW,
                           progress=None) -> pd.DataFrame:
     """One row per enabled instrument: its cost and what switching it off changes (this replication).
 
@@ -136,8 +137,8 @@ def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factua
         The factual run of this replication, traced by `trace`.
     costs : DataFrame
         The factual cost table of this replication (sim.ledger.costs_table).
-    tables : callable(scenario, record) -> costs DataFrame
-        Builds a counterfactual's cost table the same way.
+    paid : callable(scenario, record) -> Series
+        A counterfactual's cost by instrument, as the factual `costs` sum it (sim.ledger.paid_by_instrument).
     """
     weight = factual.population.weight
     own = costs.groupby("instrument")["amount_yuan"].sum()
@@ -156,7 +157,7 @@ def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factua
             continue
         cf = CounterfactualTrace(scenario.months, len(factual.population.persons), state.months)
         record = run(without(scenario, ins.id), rep, state=state, observe=cf)
-        cf_costs = tables(without(scenario, ins.id), record).groupby("instrument")["amount_yuan"].sum()
+        cf_costs = paid(without(scenario, ins.id), record)
         saved = cf_costs.sub(own, fill_value=0.0).drop(ins.id, errors="ignore")
         ui_saved = float(saved[[i for i in saved.index if is_ui.get(i)]].sum())
         other_saved = float(saved.sum()) - ui_saved

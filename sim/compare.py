@@ -20,7 +20,7 @@ import pandas as pd
 
 from sim import attribution as attr, warmup
 from sim.api import assemble, resolve
-from sim.ledger import costs_table, is_cash
+from sim.ledger import is_cash, paid_by_instrument
 from sim.metrics import COMPARED, FUND_METRICS, YEAR_RULE, by_year
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
@@ -186,7 +186,7 @@ class ComparisonTask:
             if self.attribution:
                 rows.append(attr.attribute_replication(
                     scenario, self.rep, done.state, done.record, trace, done.part["costs"],
-                    lambda s, r: costs_table(r, month_labels(s), s.city_share, s.transfer_share), self.window)
+                    lambda s, r: paid_by_instrument(r, month_labels(s)), self.window)
                     .assign(scenario=scenario.name))
         return {"parts": parts, "attribution": pd.concat(rows, ignore_index=True) if rows else None}
 

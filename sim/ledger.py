@@ -71,20 +71,8 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None,
     (`city_share`: fund → city share per district); funds not listed: all city.
     `amount_fen_sample` is the claim in fen of the simulated sample (0 for awards and fees, which are
     computed in real money). Vectorised per instrument: one row per nonzero cell and fund."""
-    sample = _cells(record.ledger_count, record.ledger_fen, record.ledger_count, record, weighted=True)
-    direct = _cells(record.direct_count, record.direct_fen, record.direct_fen, record, weighted=False)
-    cells = {k: np.concatenate([sample[k], direct[k]]) for k in sample}
+    cells, names = _sorted_cells(record, month_labels)
     instruments = record.instruments
-    names = {"month": np.array(month_labels, dtype=object),
-             "instrument": np.array([ins.id for ins in instruments], dtype=object),
-             "line": np.array([line.name for line in CostLine], dtype=object),
-             "funding": np.array([f.name for f in Fund], dtype=object),
-             "district": np.array(record.population.district_codes, dtype=object)}
-    index = {"month": cells["t"], "instrument": cells["slot"], "line": cells["line"], "funding": cells["fund"],
-             "district": cells["d"]}
-    # rows sorted by month, instrument, line, fund and district names (stable: ties keep the cell order)
-    order = np.lexsort([_rank(names[key])[index[key]] for key in reversed(SORT_KEYS)])
-    cells = {k: v[order] for k, v in cells.items()}
     slot = cells["slot"]
     frame = pd.DataFrame({
         "month": names["month"][cells["t"]],
@@ -117,6 +105,33 @@ def costs_table(record, month_labels: list[str], city_share: dict | None = None,
 
 
 SORT_KEYS = ("month", "instrument", "line", "funding", "district")
+
+
+def paid_by_instrument(record, month_labels: list[str]) -> pd.Series:
+    """`costs_table(record, month_labels)["amount_yuan"]` summed by instrument, without the rest of the
+    table (the counterfactual runs of sim.attribution need only this): the same rows in the same order,
+    so the same sums to the last bit."""
+    cells, names = _sorted_cells(record, month_labels)
+    frame = pd.DataFrame({"instrument": names["instrument"][cells["slot"]], "amount_yuan": cells["paid_yuan"]})
+    return frame.groupby("instrument")["amount_yuan"].sum()
+
+
+def _sorted_cells(record, month_labels: list[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The cost table's cells (`_cells` of the ledger and of the awards and fees) in its row order, and
+    the names their indices take."""
+    sample = _cells(record.ledger_count, record.ledger_fen, record.ledger_count, record, weighted=True)
+    direct = _cells(record.direct_count, record.direct_fen, record.direct_fen, record, weighted=False)
+    cells = {k: np.concatenate([sample[k], direct[k]]) for k in sample}
+    names = {"month": np.array(month_labels, dtype=object),
+             "instrument": np.array([ins.id for ins in record.instruments], dtype=object),
+             "line": np.array([line.name for line in CostLine], dtype=object),
+             "funding": np.array([f.name for f in Fund], dtype=object),
+             "district": np.array(record.population.district_codes, dtype=object)}
+    index = {"month": cells["t"], "instrument": cells["slot"], "line": cells["line"], "funding": cells["fund"],
+             "district": cells["d"]}
+    # rows sorted by month, instrument, line, fund and district names (stable: ties keep the cell order)
+    order = np.lexsort([_rank(names[key])[index[key]] for key in reversed(SORT_KEYS)])
+    return {k: v[order] for k, v in cells.items()}, names
 
 
 def _rank(names: np.ndarray) -> np.ndarray:

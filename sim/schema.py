@@ -9,7 +9,7 @@ sub-sections) had a problem, so they may assume the declared kinds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Union
 
 
@@ -118,3 +118,36 @@ Schema = dict[str, Union[Field, "Schema", tuple[Check, ...]]]
 def schema_keys(schema: Schema) -> list[str]:
     """Return the parameter and section keys of `schema` (without special keys such as checks)."""
     return [key for key in schema if not key.startswith("__")]
+
+
+def named(schema: Schema, names: dict[str, str]) -> Schema:
+    """`schema` with each field's Chinese name (`name_zh`, for reports) set from `names`, keyed by the
+    field's dotted path in the schema (`"population.residents"`) or, with a key without dots that is no
+    path of the schema, by its leaf key wherever it occurs (an instrument type's `amount`). A field's own
+    `name_zh` wins. A path that names no field is a programming error (a stale name): it fails at import."""
+    paths = {path for path, _ in _fields(schema)}
+    stale = [key for key in names if "." in key and key not in paths]
+    if stale:
+        raise ValueError(f"names for fields that do not exist: {', '.join(stale)}")
+    return _named(schema, names, "")
+
+
+def _fields(schema: Schema, prefix: str = ""):
+    for key, node in schema.items():
+        if isinstance(node, Field):
+            yield prefix + key, node
+        elif isinstance(node, dict):
+            yield from _fields(node, f"{prefix}{key}.")
+
+
+def _named(schema: Schema, names: dict[str, str], prefix: str) -> Schema:
+    out: Schema = {}
+    for key, node in schema.items():
+        if isinstance(node, Field) and not node.name_zh:
+            name = names.get(prefix + key) or names.get(key, "")
+            out[key] = replace(node, name_zh=name) if name else node
+        elif isinstance(node, dict):
+            out[key] = _named(node, names, f"{prefix}{key}.")
+        else:
+            out[key] = node
+    return out

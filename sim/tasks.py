@@ -12,22 +12,32 @@ and the code version (package version and the hash of the package's sources, `si
 are written to a temporary name and renamed, so a killed run leaves finished tasks and at most a stray
 temporary file (removed by the next run once its writer is gone), never a half-written result; re-running finds every finished
 task and computes only the rest. The store is trusted input (pickle): keep it inside your results folder.
+
+Warm states: the store also keeps the starting states of replications (sim.warmup, a warmed-up
+population and loop state) as ``<store>/warm-<sha256>.npz``, the hash taken over `warmup.warm_key` and the
+code version. `run_tasks` hands its store to `sim.warmup` in this process and in every worker, so a
+task whose replication's state is there loads it instead of running the warm-up again (calibration,
+sweeps, sensitivity, and the variants of a study whose reported-period rules differ all share it). A
+worker on a machine where the store's folder does not exist builds its states itself.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import pickle
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sim import warmup
 from sim.executors import executor as open_executor
 from sim.params.compile import canonical_sha256
 from sim.results import atomic_write, remove_stale_temporaries
 from sim.version import __version__, code_version
 
 STORE_SUFFIX = ".pkl"
+STATE_PREFIX, STATE_SUFFIX = "warm-", ".npz"
 
 
 class TaskStore:
@@ -53,6 +63,22 @@ class TaskStore:
 
     def __len__(self) -> int:
         return sum(1 for _ in self.folder.glob(f"*{STORE_SUFFIX}"))
+
+    def state_path(self, key: str) -> Path:
+        """The file of the starting state with `warmup.warm_key` `key` (built by this code version)."""
+        return self.folder / f"{STATE_PREFIX}{canonical_sha256({'warm_key': key, 'code': code_version()})}{STATE_SUFFIX}"
+
+    def get_state(self, key: str) -> warmup.WarmState | None:
+        path = self.state_path(key)
+        if not path.exists():
+            return None
+        state = warmup.load(path)
+        return state if state.key == key else None
+
+    def put_state(self, key: str, state: warmup.WarmState) -> None:
+        path = self.state_path(key)
+        if not path.exists():
+            atomic_write(path, lambda p: warmup.save(state, p))
 
 
 def task_key(task, code: str | None = None) -> str:
@@ -122,16 +148,30 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
         warm = first.warm() if executor != "serial" and hasattr(first, "warm") else None
         if warm is not None:
             warm()        # here first: a cold numba cache is filled once, then every worker loads it
-        with open_executor(executor, workers=workers, scheduler=scheduler, warm=warm) as pool:
-            n_workers = pool.workers
-            for position, result in pool.imap([tasks[pending[key][0]] for key in order]):
-                key = order[position]
-                if store is not None:
-                    store.put(key, result)
-                for index in pending[key]:
-                    results[index] = result
-                done += len(pending[key])
-                if progress is not None:
-                    progress(done, len(tasks))
+        folder = str(store.folder) if store is not None else None
+        warmup.keep_states_in(store)                # serial tasks run here
+        try:
+            with open_executor(executor, workers=workers, scheduler=scheduler,
+                               warm=functools.partial(_start_worker, folder, warm)) as pool:
+                n_workers = pool.workers
+                for position, result in pool.imap([tasks[pending[key][0]] for key in order]):
+                    key = order[position]
+                    if store is not None:
+                        store.put(key, result)
+                    for index in pending[key]:
+                        results[index] = result
+                    done += len(pending[key])
+                    if progress is not None:
+                        progress(done, len(tasks))
+        finally:
+            warmup.keep_states_in(None)
     return TaskRun(results=results, computed=len(order), reused=reused,
                    seconds=round(time.perf_counter() - started, 3), executor=used, workers=n_workers)
+
+
+def _start_worker(folder: str | None, warm: Callable[[], Any] | None) -> None:
+    """Before a worker's first task: the run's store for starting states (every run sets it, so a
+    long-lived worker never keeps an earlier run's), then the task kind's own warm-up."""
+    warmup.keep_states_in(TaskStore(folder) if folder is not None and Path(folder).is_dir() else None)
+    if warm is not None:
+        warm()

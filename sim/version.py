@@ -7,9 +7,6 @@ import hashlib
 import platform
 from pathlib import Path
 
-import numpy
-import pandas
-
 __version__ = "0.1.0"
 
 PACKAGE = Path(__file__).parent
@@ -26,6 +23,10 @@ def code_version() -> str:
 
 def versions() -> dict[str, str]:
     """The versions a manifest records: subsim, Python, numpy, numba and pandas."""
-    import numba    # here, not above: sim/__init__ imports this module before it sets numba's cache folder
+    # here, not above: sim/__init__ imports this module before it sets numba's cache folder, and
+    # `subsim --version` needs none of them
+    import numba  # see above
+    import numpy  # see above
+    import pandas  # see above
     return {"subsim": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
             "numba": numba.__version__, "pandas": pandas.__version__}

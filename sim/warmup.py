@@ -36,7 +36,11 @@ year of firm accounts before the first reported month; 0 is a cold start.
 
 **Built once, reused.** `starting_state` is keyed by everything it depends on (`warm_key`: locality
 files, warm-up rules, seed, replication, persons, start, months, warm-up length) and the last one is
-kept in memory; `save`/`load` write a state as .npz for a task store.
+kept in memory. With a store set by `keep_states_in` (sim.tasks sets its task store for a run that has
+one, in this process and in every worker) a built state is also put there and later runs load it
+instead of recomputing: calibration, sweeps, sensitivity and repeated runs with the same locality
+files, warm-up rules, seed, replication and persons share it. `save`/`load` write and read a state
+as .npz (the store's format).
 """
 from __future__ import annotations
 
@@ -45,6 +49,7 @@ import dataclasses
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -101,6 +106,15 @@ class WarmState:
 _RULES: dict[tuple, dict] = {}
 _LAST: dict[str, WarmState] = {}         # the last state built, by key
 _TIMELINES: dict[tuple, tuple] = {}
+_STORE: dict[str, Any] = {}             # "states": where built states are kept, if anywhere (keep_states_in)
+
+
+def keep_states_in(store) -> None:
+    """Keep built starting states in `store` and load them from there: an object with
+    `get_state(key) -> WarmState | None` and `put_state(key, state)` (sim.tasks.TaskStore); None: nowhere."""
+    _STORE.clear()
+    if store is not None:
+        _STORE["states"] = store
 
 
 def rules_document(scenario: Scenario) -> dict:
@@ -203,10 +217,20 @@ def _once_per_person(instruments) -> tuple[str, ...]:
 
 def starting_state(scenario: Scenario, replication: int = 0) -> WarmState:
     """The state the reported months of one replication start from: the population drawn for the
-    warm-up's first month and run through the warm-up (built once; the last one is kept)."""
+    warm-up's first month and run through the warm-up (built once; the last one is kept, and put in
+    the store of `keep_states_in` if one is set)."""
     key = warm_key(scenario, replication)
-    if key in _LAST:
-        return _LAST[key]
+    store = _STORE.get("states")
+    state = _LAST.get(key) or (store.get_state(key) if store is not None else None)
+    state = state or _build(scenario, replication, key)
+    _LAST.clear()
+    _LAST[key] = state
+    if store is not None:
+        store.put_state(key, state)          # nothing to do when it is there
+    return state
+
+
+def _build(scenario: Scenario, replication: int, key: str) -> WarmState:
     started = time.perf_counter()
     months = warmup_months(scenario)
     first = month_label(scenario.start, -months)
@@ -225,8 +249,6 @@ def starting_state(scenario: Scenario, replication: int = 0) -> WarmState:
                           _once_per_person(enabled),
                           {ins.id: ins.first for ins in enabled if ins.active[months - 1]})
     state.seconds = round(time.perf_counter() - started, 3)
-    _LAST.clear()
-    _LAST[key] = state
     return state
 
 

@@ -1,10 +1,12 @@
 """The analyst app (`subsim app`) in Debian's headless Chromium, driven by Playwright (no browser download).
 
 One app server for the module; the main path of issue 17 (open Liupanshui, set the SME refund share to 0.9,
-save the reform, compare it with the base at a small size, see the headline difference, download the
-workbook and read it back), plus: Chinese laid out, no console error, no request leaving 127.0.0.1, the
-CLI's validation message for a bad value, cancel leaving nothing half-written. SUBSIM_APP_SCREENSHOTS=folder
-also writes a screenshot of each page there (docs/app.md uses them).
+save the reform, compare it with the base at a small size with attribution, see the headline difference, the
+attribution table with what its figures mean and the budget by district, download the workbook and read it
+back, download a chart as SVG and as PNG), a small one-at-a-time sensitivity analysis run to its tornado,
+plus: Chinese laid out, no console error, no request leaving 127.0.0.1, the CLI's validation message for a bad
+value, cancel leaving nothing half-written. SUBSIM_APP_SCREENSHOTS=folder also writes a screenshot of each
+page there (docs/app.md uses them).
 """
 from __future__ import annotations
 
@@ -85,10 +87,18 @@ class Watched:
     def tab(self, value: str) -> None:
         self.page.click(f"a[data-value='{value}']")
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, full_page: bool = False) -> None:
         if SHOTS:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(Path(SHOTS) / f"app-{name}.png"), full_page=False)
+            self.page.screenshot(path=str(Path(SHOTS) / f"app-{name}.png"), full_page=full_page)
+
+    def download(self, selector: str, folder: Path) -> bytes:
+        """Click a download button; the downloaded file's bytes."""
+        with self.page.expect_download() as download:
+            self.page.click(selector)
+        target = folder / download.value.suggested_filename
+        download.value.save_as(target)
+        return target.read_bytes()
 
     def edit(self, param_id: str, value: str) -> None:
         self.page.fill("#edit_id", param_id)
@@ -141,24 +151,64 @@ def test_main_path_reform_compare_and_workbook(app_server, browser, tmp_path):
     reform = results / "scenarios" / "lps-refund-sme-90.toml"
     assert sim.load_scenario(reform).document["instruments"]["SR-05"]["share"] == {"sme": 0.9, "large": 0.3}
 
-    # compare the saved reform with the bundled base, small
+    # compare the saved reform with the bundled base, small, with attribution
     page.click("#reset")
     page.wait_for_selector("text=尚无修改")
-    view.size(persons=600, months=7, reps=1)
+    view.size(persons=600, months=7, reps=2)
     view.tab("compare")
-    page.evaluate(f"() => Shiny.setInputValue('reforms', [{str(reform)!r}])")
+    page.evaluate(f"() => document.querySelector('#reforms').selectize.setValue([{str(reform)!r}])")
+    page.check("#attribution")
     page.click("#start_compare")
     page.wait_for_selector("#compare_progress #run-result, #compare_progress .validation-message", timeout=WAIT_MS)
     assert page.locator("#compare_progress .validation-message").count() == 0, page.locator("#compare_progress").inner_text()
     page.wait_for_selector("#compare_headline .bslib-value-box")
     assert "lps-refund-sme-90" in page.locator("#compare_headline").inner_text()
-    view.shot("compare")
+    # attribution: the table and a sentence on what each figure means
+    page.wait_for_selector("#attribution_table table")
+    assert "新增就业" in page.locator("#attribution_table").inner_text()
+    meaning = page.locator("#attribution-meaning").inner_text()
+    assert "新增就业" in meaning and "无谓损失" in meaning and "每新增就业成本" in meaning
+    # a chart downloads as SVG and as PNG
+    page.wait_for_selector("#difference_chart svg")
+    svg = view.download("#difference_chart_svg", tmp_path)
+    assert svg.startswith(b"<?xml") and b"<svg" in svg[:400]
+    png = view.download("#difference_chart_png", tmp_path)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
+    view.shot("compare", full_page=True)
+    # results: the base's budget, with bands, by district
     view.tab("results")
     page.wait_for_selector("#card-cash")
-    view.shot("results")
+    page.wait_for_selector("#district_table table")
+    assert "P95" in page.locator("#district_table").inner_text()
+    page.wait_for_selector("#monthly_chart svg")
+    assert view.download("#district_csv", tmp_path).startswith("\ufeff年度".encode())
+    view.shot("results", full_page=True)
     view.tab("saved")
     page.wait_for_selector("#saved_table table")
     view.shot("saved")
+    view.check_clean(origin)
+    view.context.close()
+
+
+def test_sensitivity_one_at_a_time(app_server, browser):
+    origin, results = app_server
+    view = Watched(browser, origin)
+    page = view.page
+    view.size(persons=600, months=7, reps=1)
+    view.tab("sensitivity")
+    page.evaluate("() => document.querySelector('#sens_params').selectize.setValue(['instruments.SR-05.share.sme'])")
+    page.wait_for_selector("#sens_ranges .sens-range")
+    page.fill("#sens_low_instruments_SR_05_share_sme", "0.3")
+    page.fill("#sens_high_instruments_SR_05_share_sme", "0.9")
+    page.press("#sens_high_instruments_SR_05_share_sme", "Tab")
+    page.click("#start_sens")
+    page.wait_for_selector("#sens_progress #run-result, #sens_progress .validation-message", timeout=WAIT_MS)
+    assert page.locator("#sens_progress .validation-message").count() == 0, page.locator("#sens_progress").inner_text()
+    page.wait_for_selector("#sens-charts svg")
+    assert "龙卷风图" in page.locator("#sens-charts").inner_text()
+    page.wait_for_selector("#indices_table >> text=instruments.SR-05.share.sme")
+    view.shot("sensitivity", full_page=True)
+    assert any((folder / "sensitivity.json").exists() for folder in results.iterdir())
     view.check_clean(origin)
     view.context.close()
 

@@ -72,6 +72,51 @@ def test_a_saved_state_gives_the_same_run(tmp_path):
     _same_record(warmup.run(scenario, 0, state=loaded), warmup.run(scenario, 0, state=state))
 
 
+def test_the_key_changes_with_what_the_warm_up_depends_on_only(tmp_path):
+    base = sim.load_scenario(LIUPANSHUI, **SMALL)
+    key = warmup.warm_key(base, 0)
+    changed = {"a baseline instrument's rule": {"instruments.UI-10.max_months": 3},
+               "a behaviour parameter": {"behaviour.separation.base": 0.02},
+               "the warm-up's length": {"run.warmup_months": 14}}
+    for what, override in changed.items():
+        assert warmup.warm_key(sim.load_scenario(LIUPANSHUI, **SMALL, set=override), 0) != key, what
+    for what, size in {"persons": {"persons": 2001}, "seed": {"seed": 4}, "months": {"months": 7}}.items():
+        assert warmup.warm_key(sim.load_scenario(LIUPANSHUI, **(SMALL | size)), 0) != key, what
+    # a reform that changes only the reported months' rules (an instrument it adds, and its parameters)
+    # reuses the state of the file it extends
+    reform = write_reform(tmp_path, '[instruments.PJ-new]\ntype = "public_job"\nname_zh = "公益性岗位"\n'
+                                    'funding = "employment_fund"\npayee = "employer"\nvalid = ["2020-01", "2025-12"]\n'
+                                    'take_up = 1.0\ntake_up_source = "assumption: test"\nsource = "assumption: test"\n')
+    ui_only = warmup.warm_key(sim.load_scenario(UI_ONLY, **SMALL), 0)        # the file it extends
+    assert warmup.warm_key(sim.load_scenario(reform, **SMALL), 0) == ui_only
+    assert warmup.warm_key(sim.load_scenario(reform, **SMALL, set={"instruments.PJ-new.take_up": 0.5}), 0) == ui_only
+
+
+def test_a_task_store_keeps_the_starting_state_and_later_runs_load_it(tmp_path, monkeypatch):
+    from sim.tasks import TaskStore
+
+    scenario = sim.load_scenario(LIUPANSHUI, **SMALL)
+    first = sim.run(scenario, store=tmp_path / "tasks")
+    store = TaskStore(tmp_path / "tasks")
+    assert store.get_state(warmup.warm_key(scenario, 0)) is not None
+    assert len(list((tmp_path / "tasks").glob("warm-*.npz"))) == 1
+    # a reform with the same warm-up rules (another task) loads the state: no warm-up is simulated
+    reform = sim.load_scenario(ROOT / "scenarios" / "liupanshui-2023-youth-hiring.toml", **SMALL)
+    warmup._LAST.clear()
+    monkeypatch.setattr(warmup, "synthesize", lambda *a, **k: pytest.fail("the warm-up ran again"))
+    again = sim.run(reform, store=tmp_path / "tasks")
+    assert again.manifest["execution"]["tasks_computed"] == 1
+    assert again.manifest["timings_seconds"]["warmup_seconds"] == 0.0
+    assert len(list((tmp_path / "tasks").glob("warm-*.npz"))) == 1
+    monkeypatch.undo()
+    warmup._LAST.clear()
+    fresh = sim.run(reform)                                   # built here, no store
+    for table in ("costs", "outcomes", "funds"):
+        assert getattr(again, table).equals(getattr(fresh, table)), table
+    assert first.costs.equals(sim.run(scenario).costs)
+    assert warmup._STORE == {}                                # the store is the run's only
+
+
 def test_an_instrument_a_reform_adds_takes_claims_from_reported_months_only(tmp_path):
     reform = write_reform(tmp_path, '[instruments.PJ-new]\ntype = "public_job"\nname_zh = "公益性岗位"\n'
                                     'funding = "employment_fund"\npayee = "employer"\nvalid = ["2020-01", "2025-12"]\n'

@@ -2,10 +2,12 @@
 
 Pages: 情景 (choose or open a scenario, search and edit its parameters with the CLI's validation, the
 changed-parameter table, save a reform as TOML and workbook), 测算 (size, progress with stage and ETA,
-cancel), 结果 (headline cards, budget and UI-fund tables with CSV/XLSX downloads, the full report),
-对比 (any number of reforms against the base on common random numbers), 已保存 (saved runs: reopen,
-delete, the command that reproduces each). It calls the public API only (`sim.load_scenario`, `sim.run`,
-`sim.compare`, the report writer and the parameter workbook); it adds no model logic.
+cancel), 结果 (headline cards, charts, the budget by measure and by district and the UI fund), 对比 (any
+number of reforms against the base on common random numbers, with attribution), 敏感性 (OAT, Morris or
+Sobol over parameters picked from the table; tornado and index charts), 已保存 (saved runs: reopen,
+delete, the command that reproduces each). Every table downloads as CSV and XLSX, every chart as SVG and
+PNG. It calls the public API only (`sim.load_scenario`, `sim.run`, `sim.compare`, `sim.sensitivity`, the
+report writer and the parameter workbook) and reads saved results (`sim.app.views`); it adds no model logic.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Long runs of the app in a child process: progress through a queue, cancel by ending the process.
 
-The child calls only the public API (`sim.load_scenario`, `sim.run`, `sim.compare`) and the report
-writer, as `subsim run` and `subsim compare` do. Results are written to a staging folder and renamed into
+The child calls only the public API (`sim.load_scenario`, `sim.run`, `sim.compare`, `sim.sensitivity`)
+and the report writer, as `subsim run`, `subsim compare` and `subsim sensitivity` do. Results are written to a staging folder and renamed into
 place when complete, so a cancelled or crashed run leaves no half-written results folder; finished
 replications are kept in the shared task store (`sim.tasks`), so running the same work again resumes.
 """
@@ -28,13 +28,15 @@ def _work(spec: dict[str, Any], queue) -> None:
     try:
         queue.put(("stage", "load", 0, 0))
         size = {key: spec.get(key) for key in ("persons", "months", "seed", "reps")}
-        base = sim.load_scenario(spec["base"], set=spec.get("set") or None, **size)
+        base = sim.load_scenario(spec["base"], **size)
         options = dict(executor=spec.get("executor", "serial"), store=spec["store"],
                        progress=lambda done, total: queue.put(("progress", "simulate", done, total)))
-        queue.put(("progress", "simulate", 0, base.reps))
         if spec["kind"] == "compare":
             reforms = [sim.load_scenario(path, **size) for path in spec["reforms"]]
-            result = sim.compare(base, *reforms, **options)
+            result = sim.compare(base, *reforms, attribution=spec.get("attribution", False), **options)
+        elif spec["kind"] == "sensitivity":
+            result = sim.sensitivity(spec["base"], spec["params"], method=spec["method"], metrics=spec["metrics"],
+                                     n=spec.get("n"), **size, **options)
         else:
             result = sim.run(base, **options)
         queue.put(("stage", "write", 0, 0))
@@ -58,6 +60,8 @@ class Job:
     queue: Any = None
     started: float = field(default_factory=time.monotonic)
     stage: str = "start"
+    stage_started: float = field(default_factory=time.monotonic)
+    stage_first: int = 0            # units already done when the stage's counting began (reused from the store)
     done: int = 0
     total: int = 0
     result: str | None = None
@@ -76,7 +80,11 @@ class Job:
         while self.queue is not None and not self.queue.empty():
             kind, what, done, total = self.queue.get_nowait()
             if kind in ("stage", "progress"):
-                self.stage, self.done, self.total = what, done, total or self.total
+                if what != self.stage:          # a new stage: its rate is measured from now
+                    self.stage_started, self.stage_first = time.monotonic(), done
+                self.stage = what
+                if total:                       # a stage message without counts keeps the last counts
+                    self.done, self.total = done, total
             elif kind == "done":
                 self.result, self.stage = what, "done"
             elif kind == "error":
@@ -87,14 +95,21 @@ class Job:
             _remove_staging(self.spec)
 
     @property
+    def unit(self) -> str:
+        """What `done` and `total` count: replications of a run or comparison, runs of a sensitivity design."""
+        return "run" if self.spec["kind"] == "sensitivity" else "rep"
+
+    @property
     def running(self) -> bool:
         return self.stage not in ("done", "error", "cancelled")
 
     def eta_seconds(self) -> float | None:
-        if not self.done or not self.total:
+        """Time left in the simulation stage at the rate measured in it: none before its first unit is
+        finished (loading, compiling and reused store entries are not counted as speed)."""
+        finished = self.done - self.stage_first
+        if self.stage != "simulate" or finished <= 0 or not self.total:
             return None
-        elapsed = time.monotonic() - self.started
-        return elapsed / self.done * (self.total - self.done)
+        return (time.monotonic() - self.stage_started) / finished * (self.total - self.done)
 
     def cancel(self) -> None:
         if self.process is not None and self.process.is_alive():
@@ -108,11 +123,10 @@ def _remove_staging(spec: dict[str, Any]) -> None:
     shutil.rmtree(spec["staging"], ignore_errors=True)
 
 
-def new_spec(kind: str, *, base: str, results: Path, name: str, reforms: list[str] | None = None,
-             overrides: dict | None = None, **size) -> dict[str, Any]:
-    """A job description; the results folder is results/<name>-<time>/, the task store results/.tasks/."""
+def new_spec(kind: str, *, base: str, results: Path, name: str, **options) -> dict[str, Any]:
+    """A job description (`options`: size, executor, language, and the reforms, attribution, or the sensitivity
+    parameters, method and metrics); the results folder is results/<name>-<time>/, the task store results/.tasks/."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     final = results / f"{name}-{stamp}"
-    return {"kind": kind, "base": base, "reforms": list(reforms or []), "set": dict(overrides or {}),
-            "store": str(results / ".tasks"), "staging": str(results / f"{STAGING_PREFIX}{name}-{stamp}"),
-            "final": str(final), **size}
+    return {"kind": kind, "base": base, "store": str(results / ".tasks"),
+            "staging": str(results / f"{STAGING_PREFIX}{name}-{stamp}"), "final": str(final), **options}

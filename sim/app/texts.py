@@ -20,6 +20,25 @@ TEXTS = {
         "headline_diff": "现金支出差异(万元,全期)", "saved_runs": "已保存的测算", "reopen": "打开", "delete": "删除",
         "reproduce": "在命令行重现", "problems": "问题", "saved_ok": "已保存", "applied": "已应用",
         "current": "当前情景", "seconds": "秒",
+        "sensitivity": "敏感性", "monthly_chart": "月度现金支出(按资金渠道)", "district": "分区县预算(年度 × 区县 × 资金渠道)",
+        "with_attribution": "反事实归因(新增就业、无谓损失、每新增就业成本;每个政策项目多跑一次)",
+        "difference_chart": "现金支出差异(全期,万元,90% 配对区间)", "attribution": "反事实归因",
+        "cost_per_job_chart": "每新增就业成本(万元/人)",
+        "attribution_off": "未做归因:勾选左侧「反事实归因」后再对比。",
+        "additional_title": "新增就业:", "additional_means": ("期末在业人数减去同一人口、同一随机数下关闭该政策项目后的期末在业人数;"
+                                                         "即因该政策而多出的就业人数。"),
+        "deadweight_title": "无谓损失比例:", "deadweight_means": ("受补贴就业者中,关闭该政策后在前后 {window} 个月内同样会就业的比例;"
+                                                           "这部分补贴付给了本来就会发生的就业。"),
+        "per_job_title": "每新增就业成本:", "per_job_means": "该政策项目全期支出 ÷ 新增就业人数;新增就业不为正时不适用(—)。",
+        "sens_params": "参数(从参数表中选取)", "sens_extra": "其他参数(每行 KEY=下限:上限,如行为参数)",
+        "sens_method": "方法", "method_oat": "单因素(OAT)", "method_morris": "Morris", "method_sobol": "Sobol",
+        "sens_n": "样本数(Morris 轨迹数;Sobol 基样本数,2 的幂)", "sens_metrics": "指标",
+        "sens_years": "年度(全期或单一年度)", "sens_size": "模拟人数、月数、重复次数、随机种子与执行方式取自「测算」页。",
+        "start_sens": "开始敏感性分析", "indices": "敏感性指标", "points": "设计点与指标均值", "low": "下限", "high": "上限",
+        "no_sens": "尚无敏感性分析结果。", "tornado": "龙卷风图", "index_chart": "敏感性指数图", "whole_run": "全期",
+        "metric_cost_total": "现金支出合计", "metric_cost_forgone": "减收合计", "metric_cover": "失业保险基金备付月数",
+        "metric_per_job": "每新增就业成本", "unit_rep": "次重复", "unit_run": "次运行",
+        "no_chart": "结果中没有可绘制的数据(例如没有新增就业,或未做归因)。",
     },
     "en": {
         "title": "subsim employment-subsidy costing", "switch": "中文", "switch_lang": "zh",
@@ -40,5 +59,29 @@ TEXTS = {
         "headline_diff": "Cash spending difference (10k yuan, whole run)", "saved_runs": "Saved runs", "reopen": "Open", "delete": "Delete",
         "reproduce": "Reproduce from the command line", "problems": "Problems", "saved_ok": "Saved", "applied": "Applied",
         "current": "Current scenario", "seconds": "s",
+        "sensitivity": "Sensitivity", "monthly_chart": "Monthly cash spending by fund",
+        "district": "Budget by district (year × district × fund)",
+        "with_attribution": "Attribution (additional jobs, deadweight, cost per additional job; one extra run per measure)",
+        "difference_chart": "Cash spending difference (whole run, 10k yuan, 90 % paired interval)",
+        "attribution": "Counterfactual attribution", "cost_per_job_chart": "Cost per additional job (10k yuan)",
+        "attribution_off": "No attribution: tick \"Attribution\" on the left and compare again.",
+        "additional_title": "Additional jobs:", "additional_means": ("persons in work at the end minus the same with the "
+                                                                   "measure switched off (same population, same random "
+                                                                   "numbers): the jobs that exist because of the measure."),
+        "deadweight_title": "Deadweight share:", "deadweight_means": ("the share of subsidised hires that also happen within "
+                                                                   "{window} months with the measure switched off: money paid for "
+                                                                   "hires that would have happened anyway."),
+        "per_job_title": "Cost per additional job:", "per_job_means": ("the measure's cost over the run ÷ additional jobs; "
+                                                                     "not defined (—) when no job is added."),
+        "sens_params": "Parameters (from the parameter table)", "sens_extra": "Other parameters (KEY=LOW:HIGH per line, e.g. behaviour)",
+        "sens_method": "Method", "method_oat": "One at a time (OAT)", "method_morris": "Morris", "method_sobol": "Sobol",
+        "sens_n": "Sample size (Morris trajectories; Sobol base sample, a power of 2)", "sens_metrics": "Metrics",
+        "sens_years": "Years (whole run or one year)", "sens_size": "Persons, months, replications, seed and executor are those of the Run page.",
+        "start_sens": "Run the sensitivity analysis", "indices": "Sensitivity indices", "points": "Design points and metric means",
+        "low": "Low", "high": "High", "no_sens": "No sensitivity analysis yet.", "tornado": "Tornado",
+        "index_chart": "Sensitivity indices", "whole_run": "Whole run", "metric_cost_total": "Cash spending",
+        "metric_cost_forgone": "Revenue forgone", "metric_cover": "UI fund months of cover",
+        "metric_per_job": "Cost per additional job", "unit_rep": "replications", "unit_run": "runs",
+        "no_chart": "Nothing to draw in these results (e.g. no additional job, or no attribution).",
     },
 }

@@ -141,6 +141,10 @@ class Declaration:
         through the run. The two numbers bound the months after a hire in which an L_EMPLOYMENT
         instrument may still pay (0, −1 for the others).
     month : (m, k, params, t, run) → None; writes the month's amounts (fen, rounded once per district).
+        It reads `t` only through the by-month parameters (`params[key][t]`) and the run's constants, so
+        InstrumentTable runs it only in the months where one of those changes, unless `every_month`.
+    every_month : `month` also reads what changes during the run (the guarantee capacity, the month's
+        loan prime rate): it runs every month.
     person_level : paid by the person pass (False: paid to firms or institutions by sim.engine).
     startup_response : its being in force raises business entry (behaviour `responses`).
     refund_response : its being in force lowers layoffs in the size classes it covers.
@@ -159,6 +163,7 @@ class Declaration:
     fields: tuple = ()
     static: Callable = no_static
     month: Callable = no_month
+    every_month: bool = False
     person_level: bool = True
     startup_response: bool = False
     refund_response: bool = False

@@ -141,7 +141,7 @@ GUARANTEED_LOAN = Declaration(
             ("loan_min_share_of_limit", np.float64),   # loan sizes uniform in [this, 1] × limit
             ("loan_interest_subsidy", np.float64),     # annual rate the budget pays on the principal
             ("loan_capacity", np.float64)),            # share of new loans the guarantee fund can cover
-    static=_loan_static, month=_loan_month, startup_response=True,
+    static=_loan_static, month=_loan_month, every_month=True, startup_response=True,
     claim_months=lambda p: p["term_months"] + p["deferral_months"])
 
 

@@ -2,8 +2,10 @@
 
 `InstrumentTable` writes the fields every instrument has (`ins_*`: its slot, window, groups, take-up,
 main amount …) and runs each type's declaration (sim.instruments.registry) for its named fields, once
-(`fill_static`) and each month (`fill_month`; amounts rounded to the fen once per district and month). It
-also builds the lists of instruments each situation triggers, the exclusive groups, and the summaries
+(`fill_static`) and each month (`fill_month`; amounts rounded to the fen once per district and month). The
+month record keeps its values from one month to the next, so `fill_month` rewrites an instrument's fields
+only in the months where its inputs change (`changes`; per-month Python work between kernel calls is
+what makes small runs slow, issue 14). It also builds the lists of instruments each situation triggers, the exclusive groups, and the summaries
 the person pass uses to skip work.
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ class InstrumentTable:
         self.instruments = instruments
         self.inputs = inputs
         self.start = scenario.start
+        self.months = scenario.months
         self.weight = weight
         self.n_districts = n_districts
         si = scenario.profile["social_insurance"]
@@ -56,6 +59,8 @@ class InstrumentTable:
         self.loan_room = {}          # guaranteed_loan k → guarantee capacity left (yuan), None = unlimited
         self.min_wage = inputs.min_wage.astype(np.float64)
         self.lpr_percent = 0.0       # this month's loan prime rate (fill_month)
+        self.refill: list[list[int]] | None = None        # per month: the slots whose fields change (plan)
+        self.last_filled = None      # the month fill_month last wrote
 
     # ---- static fields ---------------------------------------------------------------------------
     def fill_static(self, m) -> None:
@@ -104,25 +109,51 @@ class InstrumentTable:
 
     # ---- monthly fields ----------------------------------------------------------------------------
     def fill_month(self, m, t: int, lpr_percent: float) -> None:
+        """This month's fields: every instrument's in a run's first month, then only the instruments whose
+        inputs change in month t (`plan`); what is not rewritten keeps last month's value."""
         self.lpr_percent = lpr_percent
-        startup_mask, refund_sizes = 0, 0
-        for k, ins in enumerate(self.instruments):
-            if ins.type == T.ui_benefit:
-                continue
-            declaration = DECLARATION[ins.type]
-            active = bool(ins.active[t])
-            m["ins_active"][k] = active
+        if self.refill is None:
+            self.plan()
+        slots = self.refill[t] if t == self.last_filled + 1 else self.slots
+        for k in slots:
+            ins = self.instruments[k]
+            m["ins_active"][k] = bool(ins.active[t])
             m["ins_take_up"][k] = ins.take_up[t]
-            declaration.month(m, k, ins.params, t, self)
-            if active and self.responses_on:
-                if declaration.startup_response:
-                    # the entry response reads one any-of mask: an all-of entry counts by any of its flags
-                    # (a slight overreach of the response only; eligibility itself tests the whole entry)
-                    startup_mask |= (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS
-                if declaration.refund_response:
-                    refund_sizes |= firm_sizes(ins.params)
-        m["startup_mask"] = startup_mask
-        m["refund_sizes"] = refund_sizes
+            DECLARATION[ins.type].month(m, k, ins.params, t, self)
+        m["startup_mask"] = self.startup_mask[t]
+        m["refund_sizes"] = self.refund_sizes[t]
+        self.last_filled = t
+
+    def plan(self) -> None:
+        """Per month, the slots whose fields `fill_month` must rewrite (first month: all), and the
+        month's entry-response mask and refund-response size classes."""
+        months = self.months
+        self.slots = [k for k, ins in enumerate(self.instruments) if ins.type != T.ui_benefit]
+        self.refill = [[] for _ in range(months)]
+        self.last_filled = -2          # no month yet: the first one fills every slot
+        for k in self.slots:
+            ins = self.instruments[k]
+            changed = np.zeros(months, bool)
+            changed[0] = True
+            if DECLARATION[ins.type].every_month:
+                changed[:] = True
+            for values in (ins.active, ins.take_up, *changes(ins.params, months)):
+                if months > 1:
+                    changed[1:] |= (values[1:] != values[:-1]).reshape(months - 1, -1).any(axis=1)
+            for t in np.flatnonzero(changed):
+                self.refill[t].append(k)
+        self.startup_mask, self.refund_sizes = [0] * months, [0] * months
+        for t in range(months):
+            for k in self.slots:
+                ins = self.instruments[k]
+                declaration = DECLARATION[ins.type]
+                if ins.active[t] and self.responses_on:
+                    if declaration.startup_response:
+                        # the entry response reads one any-of mask: an all-of entry counts by any of its flags
+                        # (a slight overreach of the response only; eligibility itself tests the whole entry)
+                        self.startup_mask[t] |= (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS
+                    if declaration.refund_response:
+                        self.refund_sizes[t] |= firm_sizes(ins.params)
 
     def pay_outside(self, month: OutsideMonth) -> None:
         """The month's payments to firms, institutions and agencies, in rank order (priority, then slot)."""
@@ -134,3 +165,16 @@ class InstrumentTable:
         for k, room in self.loan_room.items():
             if room is not None:
                 self.loan_room[k] = loan_room_after(self.instruments[k].params, loan_fen[k], self.weight)
+
+
+def changes(value, months: int):
+    """The by-month arrays (first axis: the run's months) in an instrument's parameters, at any depth."""
+    if isinstance(value, np.ndarray):
+        if value.ndim >= 1 and len(value) == months:
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from changes(item, months)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from changes(item, months)

@@ -6,7 +6,7 @@ characteristics. A person's hazard is the base rate times the product of its mul
 from __future__ import annotations
 
 from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SIZE_KEYS, SKILL_KEYS
-from sim.schema import Field
+from sim.schema import Field, named
 
 F = Field
 
@@ -212,3 +212,52 @@ BEHAVIOUR_SCHEMA = {
                                                "of tens of thousands no real month shows (docs/decisions.md)"),
     },
 }
+
+# The Chinese name of every behaviour parameter (the reports' appendix; `sim.schema.named`).
+NAMES_ZH = {
+    "separation.base": "参保职工月离职概率", "separation.involuntary_share": "非自愿离职比例",
+    "separation.voluntary_destinations": "自愿离职去向构成", "separation.age_multiplier": "离职年龄系数",
+    "separation.size_multiplier": "离职企业规模系数", "separation.short_tenure_multiplier": "入职12个月内离职系数",
+    "separation.away_base": "市外务工人员月离职概率",
+    "registration.involuntary_eligible": "有领金资格的非自愿失业者登记概率", "registration.other": "其他失业者登记概率",
+    "registration.late": "未登记失业人员月补登记概率",
+    "certification.monthly_probability": "就业困难人员月认定概率",
+    "job_finding.base": "失业人员月就业基准概率", "job_finding.age_multiplier": "就业年龄系数",
+    "job_finding.education_multiplier": "就业学历系数", "job_finding.spell_multiplier": "就业失业时长系数",
+    "job_finding.skill_multiplier": "就业技能等级系数", "job_finding.disability_multiplier": "就业残疾系数",
+    "job_finding.registration_multiplier": "就业登记状态系数", "job_finding.hukou_multiplier": "就业户籍系数",
+    "job_finding.ui_receipt_multiplier": "领取失业保险金期间就业系数",
+    "job_finding.ui_exhaustion_multiplier": "失业保险金期满前两个月就业系数",
+    "job_finding.contract_shares": "新招用人员劳动合同期限构成",
+    "job_finding.away_share_rural": "农村劳动力市外就业比例", "job_finding.away_cross_province_share": "市外就业中省外比例",
+    "unemployed_exits.to_training": "失业人员月参加培训概率", "unemployed_exits.to_internship": "失业人员月参加见习概率",
+    "unemployed_exits.to_self_employment": "失业人员月自主创业概率",
+    "unemployed_exits.to_flexible": "失业人员月灵活就业概率",
+    "unemployed_exits.to_public_job": "就业困难失业人员月进入公益性岗位概率",
+    "unemployed_exits.to_inactive": "失业人员月退出劳动力市场概率",
+    "training.mean_months": "平均培训月数", "training.certificate_probability": "培训取证概率",
+    "training.job_finding_boost": "培训后就业系数", "training.boost_lag_months": "培训效果滞后月数",
+    "training.boost_months": "培训效果持续月数",
+    "internship.months": "见习月数", "internship.retention_probability": "见习期满留用概率",
+    "internship.early_hire": "见习期内提前录用月概率",
+    "self_employment.failure_by_year": "创业第1、2、3、4年及以后月歇业概率",
+    "self_employment.to_employed": "歇业后转为受雇比例", "self_employment.agriculture_share": "新创业中农业比例",
+    "skills.employed_certificate_rate": "参保职工月取得技能证书概率",
+    "responses.enabled": "启用政策行为响应", "responses.hiring_subsidy_elasticity": "吸纳就业补贴就业弹性",
+    "responses.hire_wage_multiple": "受补贴招用人员工资(最低工资倍数)",
+    "responses.refund_layoff_reduction": "稳岗返还覆盖企业裁员下降比例",
+    "responses.ui_benefit_response": "启用失业保险金就业响应", "responses.startup_entry_effect": "创业扶持创业进入提升比例",
+    "responses.startup_survival_effect": "创业扶持歇业下降比例",
+    "flexible.to_employed": "灵活就业人员月转正规就业概率", "flexible.to_unemployed": "灵活就业人员月失业概率",
+    "flexible.to_inactive": "灵活就业人员月退出劳动力市场概率",
+    "public_job.to_employed": "公益性岗位人员月转正规就业概率", "public_job.max_months": "公益性岗位最长月数",
+    "public_job.posts_share": "公益性岗位数(占劳动年龄人口比例)",
+    "inactive.to_unemployed": "非经济活动人口月求职概率", "inactive.to_employed": "非经济活动人口月直接就业概率",
+    "inactive.from_unemployed_long": "失业24个月以上者月额外退出概率",
+    "graduates.destinations": "毕业去向构成", "graduates.job_finding_multiplier": "毕业12个月内就业系数",
+    "statistics.recorded_share_new_jobs": "实名制就业登记记录比例",
+    "firms.exit_by_size": "各规模企业月退出概率", "firms.birth_probability": "新设企业月概率",
+    "firms.vacancy_rate": "每名参保职工月岗位空缺数", "firms.new_firm_vacancies": "新设企业首月岗位空缺数",
+    "firms.partial_closure_sizes": "按部分关闭处理的企业规模",
+}
+BEHAVIOUR_SCHEMA = named(BEHAVIOUR_SCHEMA, NAMES_ZH)

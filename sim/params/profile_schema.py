@@ -6,7 +6,7 @@ between states is in the behaviour file.
 """
 from __future__ import annotations
 
-from sim.schema import Field
+from sim.schema import Field, named
 
 AGE_BANDS = ("16-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64")
 EDUCATION_KEYS = ("primary_or_less", "junior_high", "senior_high", "secondary_vocational", "college",
@@ -241,3 +241,55 @@ PROFILE_SCHEMA = {
         "women_worker_step_months": F("int", unit="months", min=1, max=24, description="step, women at 50"),
     },
 }
+
+# The Chinese name of every profile parameter (the reports' appendix; `sim.schema.named`).
+NAMES_ZH = {
+    "meta.name_zh": "地区名称", "meta.province_zh": "所属省份", "meta.reference_year": "基准年份",
+    "population.residents": "常住人口", "population.working_age_population": "劳动年龄人口",
+    "population.age_shares": "年龄构成", "population.female_share": "女性比例",
+    "population.education_under_35": "35岁以下学历构成", "population.education_35_plus": "35岁及以上学历构成",
+    "population.hukou_shares": "户籍构成", "population.disabled_share": "持证残疾人比例",
+    "population.severe_share_of_disabled": "残疾人中一二级比例", "population.dibao_share": "低保家庭人员比例",
+    "population.zero_employment_family_share": "零就业家庭人员比例",
+    "population.poverty_alleviated_share_of_rural": "农村户籍中脱贫人口(含监测对象)比例",
+    "population.relocated_share_of_rural": "农村户籍中易地搬迁人口比例",
+    "population.rural_low_income_share_of_rural": "农村户籍中农村低收入人口比例",
+    "population.returnee_share_of_rural": "农村户籍中返乡农民工比例", "population.veteran_share_of_men": "男性中退役军人比例",
+    "population.skill_shares": "职业技能等级构成", "population.women_cadre_share": "女性中管理技术岗位(55岁退休)比例",
+    "groups.difficulty_any_of": "就业困难人员认定类别", "groups.p4050_women_age": "“4050”人员女性年龄下限",
+    "groups.p4050_men_age": "“4050”人员男性年龄下限",
+    "districts.population_share": "各县(区)常住人口比例", "districts.names_zh": "县(区)名称",
+    "districts.minimum_wage": "各县(区)月最低工资标准",
+    "graduates.higher_education_per_year": "每年高校毕业生(进入本地劳动力市场)",
+    "graduates.vocational_per_year": "每年中职毕业生(进入劳动力市场)",
+    "graduates.early_leavers_per_year": "每年初高中毕业未升学人数", "graduates.graduation_month": "毕业月份",
+    "graduates.bachelor_share_of_higher": "高校毕业生中本科及以上比例", "graduates.age_higher": "高校毕业年龄",
+    "graduates.age_vocational": "中职毕业年龄", "graduates.rural_share": "毕业生中农村户籍比例",
+    "initial_state.shares": "期初就业状态构成", "initial_state.unemployment_duration_shares": "期初失业人员失业时长构成",
+    "initial_state.registered_share_of_unemployed": "失业人员中登记失业比例",
+    "initial_state.contribution_density": "社会保险缴费密度(按状态)",
+    "initial_state.ui_recipient_share_of_registered": "登记失业人员中期初领取失业保险金比例",
+    "firms.size_shares": "参保企业规模构成", "firms.mean_insured": "各规模企业平均参保人数",
+    "firms.sector_shares": "参保企业行业构成", "firms.size_thresholds": "小型、中型、大型企业参保人数下限",
+    "firms.spare_slot_share": "新设企业预留比例",
+    "wages.provincial_average_wage": "全省全口径城镇单位就业人员平均工资(元/年)",
+    "wages.median_wage_by_size": "各规模企业月工资中位数", "wages.education_premium": "学历工资系数",
+    "wages.dispersion_sigma": "企业内对数工资标准差",
+    "social_insurance.base_floor_share": "缴费基数下限(占全省平均工资比例)",
+    "social_insurance.base_ceiling_share": "缴费基数上限(占全省平均工资比例)",
+    "social_insurance.declared_base_at_floor_share": "按下限申报缴费基数的企业比例",
+    "social_insurance.pension_employer": "养老保险单位费率", "social_insurance.pension_employee": "养老保险个人费率",
+    "social_insurance.medical_employer": "医疗(含生育)保险单位费率", "social_insurance.medical_employee": "医疗保险个人费率",
+    "social_insurance.ui_employer": "失业保险单位费率", "social_insurance.ui_employee": "失业保险个人费率",
+    "social_insurance.injury_employer": "工伤保险单位平均费率",
+    "ui_fund.pooling": "失业保险基金统筹层次", "ui_fund.pooled_cover_months": "统筹基金备付月数",
+    "ui_fund.opening_balance": "失业保险基金期初结余(元)", "ui_fund.prior_monthly_outlay": "测算前12个月月均支出(元)",
+    "finance.lpr_1y": "一年期贷款市场报价利率(LPR,%)",
+    "retirement.reform_start": "渐进式延迟退休起始月份", "retirement.men_base_age": "男性原法定退休年龄",
+    "retirement.men_target_age": "男性目标退休年龄", "retirement.men_step_months": "男性每延迟一个月对应的出生月数",
+    "retirement.women_cadre_base_age": "女干部原法定退休年龄", "retirement.women_cadre_target_age": "女干部目标退休年龄",
+    "retirement.women_cadre_step_months": "女干部每延迟一个月对应的出生月数",
+    "retirement.women_worker_base_age": "女职工原法定退休年龄", "retirement.women_worker_target_age": "女职工目标退休年龄",
+    "retirement.women_worker_step_months": "女职工每延迟一个月对应的出生月数",
+}
+PROFILE_SCHEMA = named(PROFILE_SCHEMA, NAMES_ZH)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.codes import IMPLEMENTED_TYPES, Fund, InstrumentType, Payee
 from sim.instruments.registry import TYPE_SCHEMAS as OTHER_TYPE_SCHEMAS
-from sim.schema import CHECKS, DERIVED, REQUIRED, Field, Schema
+from sim.schema import CHECKS, DERIVED, REQUIRED, Field, Schema, named
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 """Instrument IDs, scenario names and locality names: safe as file and folder names."""
@@ -258,6 +258,57 @@ TOP_LEVEL = ("scenario", "run", "economy", "budget", "cost_sharing", "instrument
 
 SECTIONS: dict[str, Schema] = {"scenario": SCENARIO, "run": RUN, "economy": ECONOMY, "budget": BUDGET,
                                 "cost_sharing": COST_SHARING}
+
+
+# The Chinese name of every instrument parameter without one of its own, by key (the same key means the
+# same in every type); `sim.schema.named` sets them as the fields' `name_zh` for the reports.
+INSTRUMENT_NAMES_ZH = {
+    "agencies": "机构数", "aid_for_ineligible": "不符合领金条件者发放失业补助金", "aid_months": "失业补助金月数",
+    "application": "申领方式", "applies_to": "适用对象", "award_month": "奖补发放月", "base_share": "基础比例",
+    "basis": "计算基数", "benefit_months": "领取月数", "borrower_discount_bp": "借款人利率优惠(基点)",
+    "cap_per_agency": "每家机构上限", "carry_over": "结转", "certificate_required": "须取得证书",
+    "compensation_share": "代偿比例", "continue_to_retirement_within_months": "距退休月数内延续领取",
+    "contribution_months": "缴费月数", "contribution_rate": "费率", "count": "数量",
+    "cross_province_amount": "跨省标准", "days": "天数", "default_share": "默认比例", "deferral_months": "缓缴月数",
+    "deferral_share": "缓缴比例", "duration_schedule": "领取期限表", "enabled": "是否启用", "event": "触发事件",
+    "exclude": "排除人群", "exclusive_group": "互斥组", "extension_months": "延长月数", "extension_target": "延长适用人群",
+    "firm_sizes": "企业规模", "first_time_only": "仅限首次", "funding": "资金渠道",
+    "guarantee_fund_yuan": "担保基金(元)", "high_retention_rate": "高留用率门槛", "high_retention_share": "高留用率比例",
+    "layoff_rate_max": "裁员率上限", "leverage": "放大倍数", "lines": "支出科目", "max_months": "最长月数",
+    "max_per_year": "每年上限", "max_placements": "介绍人数上限", "max_years": "最长年限", "medical_base": "医疗保险缴费基数",
+    "min_contract_months": "最短合同期(月)", "min_contribution_months": "最短缴费月数",
+    "min_fund_months": "基金备付门槛(月)", "min_share_of_limit": "不低于上限的比例", "min_ui_months": "最短参保月数",
+    "months": "月数", "once_per_person": "每人限一次", "operating_months": "经营月数", "pay_month": "发放月",
+    "payee": "支付对象", "per_day": "每日标准", "posts": "岗位数", "priority": "优先次序", "registration_required": "须登记",
+    "remaining_period": "剩余期限", "renting_share": "租房比例", "sector": "行业", "si_subsidy_share": "社保补贴比例",
+    "since": "起始月份", "small_firm_insured_max": "小微企业参保人数上限", "small_firm_layoff_rate_max": "小微企业裁员率上限",
+    "spread_bp": "利差(基点)", "start_after_months": "起始于第几个月后", "subsidy_rule": "补贴规则",
+    "subsidy_share": "补贴比例", "take_up": "申领率", "target": "适用人群", "term_months": "期限(月)", "tiers": "分档",
+    "to_retirement_within_years": "距退休年数内", "type": "政策类型", "valid": "有效期", "amount": "补贴标准",
+    "share": "返还比例", "name_en": "英文名称", "text_valid": "原文有效期", "text_valid_reason": "有效期调整理由",
+    "take_up_source": "申领率来源", "since_source": "起始月份来源", "source": "政策依据", "catalogue_id": "政策目录编号",
+    "note": "备注", "vesting_months": "须稳定就业月数", "groups_at_entry": "按参保时人群认定",
+    "typical_rent": "典型月租金", "ui_recipients": "含失业保险金领取人员", "wait_months": "须持续月数",
+    "usable_share": "可抵扣比例", "via_agency_share": "经机构介绍比例",
+}
+# The Chinese name of every scenario-section parameter without one of its own, by path in SECTIONS.
+SECTION_NAMES_ZH = {
+    "scenario.name": "情景标识", "scenario.title_en": "英文标题", "scenario.description": "说明",
+    "scenario.locality": "地区", "scenario.start": "起始月份", "scenario.months": "测算月数",
+    "scenario.extends": "继承的情景文件", "run.persons": "模拟人数", "run.seed": "随机种子", "run.reps": "重复次数",
+    "run.responses": "启用政策行为响应", "run.warmup_months": "预热月数", "run.parameter_uncertainty": "参数不确定性",
+    "economy.separation_multiplier": "离职率系数", "economy.firm_exit_multiplier": "企业退出率系数",
+    "economy.vacancy_multiplier": "岗位空缺系数", "cost_sharing.central_share": "中央转移支付比例",
+    "cost_sharing.provincial_share": "省级转移支付比例", "cost_sharing.city_share": "市级分担比例",
+    "cost_sharing.default_city_share": "未列明地区的市级分担比例", "cost_sharing.funds": "适用资金",
+    "rule": "超支处理规则",
+}
+INSTRUMENT_COMMON = named(INSTRUMENT_COMMON, INSTRUMENT_NAMES_ZH)
+TYPE_SCHEMAS = {name: named(schema, INSTRUMENT_NAMES_ZH) for name, schema in TYPE_SCHEMAS.items()}
+UI_BENEFIT = TYPE_SCHEMAS["ui_benefit"]
+SECTIONS = named(SECTIONS, SECTION_NAMES_ZH)
+SCENARIO, RUN, ECONOMY, BUDGET, COST_SHARING = (SECTIONS[k] for k in ("scenario", "run", "economy", "budget",
+                                                                      "cost_sharing"))
 
 
 def instrument_schema(type_name: Any) -> Schema | None:

@@ -11,6 +11,8 @@ An empty 取值 leaves the key unset (its default applies). The other columns (�
 
 Reading never raises for a user's mistake: every problem names the sheet, row, column, value and what
 is allowed; validation problems found later (`sim.params.validate`) are pointed at their cell by `locate`.
+openpyxl is imported by the functions that read or write a workbook, so loading a TOML scenario (every
+command) does not pay for it.
 """
 from __future__ import annotations
 
@@ -23,11 +25,6 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
-import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from sim.cells import protect_sheet
 from sim.codes import FUND_NAMES_ZH, GROUP_NAMES_ZH, PAYEE_NAMES_ZH, Fund, GroupFlag, InstrumentType, Payee
@@ -197,6 +194,8 @@ def _section_rows(section: str, body: dict[str, Any], locality: str) -> list[tup
 
 def _lists_sheet(sheet) -> dict[str, str]:
     """Sheet 可选值; returns the ranges the drop-down lists use."""
+    from openpyxl.styles import Font  # on use: TOML scenarios start faster
+    from openpyxl.utils import get_column_letter  # on use: TOML scenarios start faster
     columns = {
         "资金渠道(可填英文或中文)": [f.name for f in Fund] + [FUND_NAMES_ZH[f] for f in Fund],
         "支付对象(可填英文或中文)": [p.name for p in Payee] + [PAYEE_NAMES_ZH[p] for p in Payee],
@@ -218,6 +217,7 @@ def _lists_sheet(sheet) -> dict[str, str]:
 
 
 def _write_table(sheet, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    from openpyxl.styles import Font, PatternFill  # on use: TOML scenarios start faster
     for col, header in enumerate(columns, start=1):
         cell = sheet.cell(1, col, header)
         cell.font = Font(bold=True)
@@ -246,6 +246,9 @@ def write_workbook(document: dict[str, Any], out: str | os.PathLike[str]) -> Pat
     Path
         `out`.
     """
+    import openpyxl  # on use: TOML scenarios start faster
+    from openpyxl.styles import Alignment, Font  # on use: TOML scenarios start faster
+    from openpyxl.worksheet.datavalidation import DataValidation  # on use: TOML scenarios start faster
     out = Path(out)
     book = openpyxl.Workbook()
     guide = book.active
@@ -309,6 +312,7 @@ def write_workbook(document: dict[str, Any], out: str | os.PathLike[str]) -> Pat
 # ------------------------------------------------------------------------------------------------ reading
 
 def _where(sheet: str, row: int, column: int, header: str) -> str:
+    from openpyxl.utils import get_column_letter  # on use: TOML scenarios start faster
     return f"{sheet} row {row}, column {get_column_letter(column)} ({header})"
 
 
@@ -478,6 +482,7 @@ def read_workbook(path: str | os.PathLike[str]) -> tuple[dict[str, Any] | None, 
     cells : dict of str to str
         Dotted key path → where it was written (``参数 row 12, column D (取值)``), for `locate`.
     """
+    import openpyxl  # on use: TOML scenarios start faster
     path = Path(path)
     file = display_path(path)
     try:

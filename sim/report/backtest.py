@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from sim.backtest import baseline_checks, refund_gates
-from sim.report.labels import relation_name
+from sim.report.labels import citation, relation_name, value_text
 from sim.report.tables import recorded_targets
 from sim.targets import compare_targets
 
@@ -26,12 +26,12 @@ TEXT = {
         "heading": "基线与公开数据对比", "checks": "基线检验(验收标准)", "published": "与公开数据对比",
         "gates": "备付门槛(稳岗返还是否发放由基金备付月数决定)",
         "check": "检验", "city": "地区", "year": "年度", "value": "模型值", "low": "下限", "high": "上限",
-        "passed": "通过", "note": "说明", "yes": "是", "no": "否",
+        "passed": "通过", "note": "说明", "note_written": "说明原文", "yes": "是", "no": "否",
         "indicator": "指标", "published_value": "公开值/目标", "relation": "关系", "tolerance": "容差", "gap": "差距",
         "met": "在容差内", "source": "来源",
         "instrument": "政策项目", "month": "月份", "pay_month": "发放月", "fund_read": "读取的基金", "cover": "备付月数",
         "threshold": "门槛(月)", "open": "门槛通过", "paid_wan": "发放(万元)", "own": "本地基金", "pooled": "统筹基金",
-        "checks_note": ("各检验的区间来自 issue 12;省级比例、城镇新增就业与失业率目标及其出处见 calibration/<地区>/targets.toml,"
+        "checks_note": ("各检验的区间来自验收标准(第12号议题);省级比例、城镇新增就业与失业率目标及其出处见 calibration/<地区>/targets.toml,"
                         "逐项比较与差距原因见 docs/validation.md。"),
         "gates_note": "门槛未通过的月份不发放稳岗返还:该项支出由基金备付状况决定,而非由申领决定。",
         "pooled_note": ("失业保险基金实行{level}统筹,本地区没有可为负的独立结余:下表列出本地区向统筹基金的缴费与从中支取,"
@@ -44,7 +44,7 @@ TEXT = {
         "published": "Against published figures",
         "gates": "Fund-cover gate (whether 稳岗返还 is paid is decided by the fund's months of cover)",
         "check": "Check", "city": "Area", "year": "Year", "value": "Model", "low": "Low", "high": "High",
-        "passed": "Pass", "note": "Note", "yes": "yes", "no": "no",
+        "passed": "Pass", "note": "Note", "note_written": "Note as written", "yes": "yes", "no": "no",
         "indicator": "Indicator", "published_value": "Published / target", "relation": "Relation",
         "tolerance": "Tolerance", "gap": "Gap", "met": "Within tolerance", "source": "Source",
         "instrument": "Instrument", "month": "Month", "pay_month": "Pay month", "fund_read": "Fund read", "cover": "Months of cover",
@@ -76,13 +76,18 @@ def pooling(results) -> str:
 def checks_table(results, lang: str) -> pd.DataFrame:
     """The baseline checks of the run, localised."""
     checks = baseline_checks(results, recorded_targets(results) or [])
-    return pd.DataFrame({
-        t(lang, "check"): checks["check_zh"] if lang == "zh" else checks["check"],
+    # the Chinese check name ends in the instrument type a check is about (冷启动 … hiring_si_subsidy)
+    names = [" ".join(value_text(w, lang) for w in name.split(" ")) for name in checks["check_zh"]]
+    frame = pd.DataFrame({
+        t(lang, "check"): names if lang == "zh" else checks["check"],
         t(lang, "year"): checks["year"].astype("string").fillna("—"),
         t(lang, "value"): checks["value"].round(4), t(lang, "low"): checks["low"].round(4),
         t(lang, "high"): checks["high"].round(4),
         t(lang, "passed"): [t(lang, "yes") if p else t(lang, "no") for p in checks["passed"]],
-        t(lang, "note"): checks["note"]})
+        t(lang, "note"): [citation(n, lang, fallback="(英文说明见工作簿)") if n else n for n in checks["note"]]})
+    if lang == "zh":                                         # the workbook keeps the note as written
+        frame[t(lang, "note_written")] = checks["note"]
+    return frame
 
 
 def published_table(results, lang: str) -> pd.DataFrame | None:
@@ -97,7 +102,7 @@ def published_table(results, lang: str) -> pd.DataFrame | None:
         t(lang, "gap"): table["gap"].round(4), t(lang, "relation"): [relation_name(r, lang) for r in table["relation"]],
         t(lang, "tolerance"): table["tolerance"],
         t(lang, "met"): [t(lang, "yes") if m else t(lang, "no") for m in table["met"]],
-        t(lang, "source"): table["source"]})
+        t(lang, "source"): [citation(x, lang) for x in table["source"]]})
 
 
 def gates_table(results, lang: str) -> pd.DataFrame | None:

@@ -15,13 +15,15 @@ import pandas as pd
 from sim.codes import CostLine, Fund, InstrumentType
 from sim.ledger import is_cash
 from sim.metrics import label as metric_label
-from sim.report.labels import fund_name
+from sim.report.labels import data_ref, fund_name
 
 EMPLOYMENT_FUND = Fund.employment_fund.name
 UI_FUND = Fund.ui_fund.name
 
-# 政府收支分类科目, 支出功能分类 208 社会保障和就业支出 › 20807 就业补助 (款) › its 项 (source: 财政部
-# 《2024年政府收支分类科目》; docs/reports.md lists them with their English names).
+# 政府收支分类科目, 支出功能分类 208 社会保障和就业支出 › 20807 就业补助 (款) › its 项. assumption: codes and
+# names as recalled from 财政部《2024年政府收支分类科目》; not verified against the published edition (no copy of
+# it, of the 2025 edition or of a budget table listing these 项 is available offline: DESIGN §13 gives only
+# 2080711 就业见习补贴 as an example, REAL_FIGURES none); docs/reports.md lists them with their English names.
 FUNCTION_CODES = {
     "2080701": ("就业创业服务补贴", "Employment and start-up services subsidy"),
     "2080702": ("职业培训补贴", "Vocational training subsidy"),
@@ -74,10 +76,11 @@ TEXT = {
            "central": "中央(万元)", "provincial": "省级(万元)", "city": "市级(万元)", "district": "县(区)级(万元)",
            "total": "合计(万元)", "item": "项目", "note": "说明", "not_modelled": "未建模(空白)",
            "total_row": "合计",
-           "levels_note": ("中央、省级资金:结果文件尚无 central_yuan / provincial_yuan 列(转移支付未建模),留空;"
+           "levels_note": ("中央、省级资金:结果文件尚无中央、省级金额列(转移支付未建模),留空;"
                            "市级、县(区)级按情景 [cost_sharing] 分担,为扣除上级转移支付前的毛额。"),
-           "levels_note_net": "各级金额取自 costs.csv 的 central_yuan、provincial_yuan、city_yuan、district_yuan(扣除转移支付后)。",
-           "code_note": ("功能科目按《2024年政府收支分类科目》20807 就业补助;政策项目归入哪一科目是本模型的假设"
+           "levels_note_net": "各级金额取自 costs.csv 的中央、省级、市级、县(区)级金额列(扣除转移支付后)。",
+           "code_note": ("功能科目按《2024年政府收支分类科目》20807 就业补助(各项编码与名称为本模型依记忆整理,尚未与"
+                         "正式出版的科目表核对,使用前请按预算年度的科目表核对);政策项目归入哪一科目是本模型的假设"
                          "(见 docs/reports.md),只含就业补助资金支付的现金支出。"),
            "unit_name": "单位名称", "project": "项目名称", "budget": "预算数(万元)", "goal": "年度目标",
            "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "nature": "指标性质",
@@ -97,7 +100,9 @@ TEXT = {
            "levels_note_net": ("Every level from costs.csv's central_yuan, provincial_yuan, city_yuan and district_yuan "
                                "(net of transfers)."),
            "code_note": ("Function codes of the 2024 government revenue and expenditure classification, 20807 employment "
-                         "subsidies; which code an instrument is booked under is this model's assumption "
+                         "subsidies (codes and names as recalled, not yet checked against the published edition: check "
+                         "them against the budget year's); which code an instrument is booked under is this model's "
+                         "assumption "
                          "(docs/reports.md); cash paid by the employment subsidy fund only."),
            "unit_name": "Unit", "project": "Project", "budget": "Budget (10k yuan)", "goal": "Annual goal",
            "level1": "Level 1", "level2": "Level 2", "level3": "Level 3", "nature": "Kind", "value": "Value",
@@ -159,7 +164,7 @@ def employment_by_code(results, lang: str) -> pd.DataFrame:
         full = [np.concatenate([r[5].to_numpy(np.float64), np.zeros(reps - len(r[5]))]) for r in rows]
         out[t(lang, "p5")] = [round(float(np.quantile(v, 0.05)) / 1e4, 2) for v in full]
         out[t(lang, "p95")] = [round(float(np.quantile(v, 0.95)) / 1e4, 2) for v in full]
-    out[t(lang, "source")] = [r[6] for r in rows]
+    out[t(lang, "source")] = [data_ref(r[6], lang) for r in rows]
     return out
 
 
@@ -257,7 +262,7 @@ def ui_fund_budget(results, lang: str) -> pd.DataFrame | None:
             notes.append("funds.csv: months_of_cover")
         else:
             notes.append("funds.csv: balance" if row == "年末滚存结余" else "funds.csv")
-    frame[t(lang, "note")] = notes
+    frame[t(lang, "note")] = [data_ref(n, lang) for n in notes]
     gate = {t(lang, "item"): t(lang, "gate")}
     for year, values in columns.items():
         gate[f"{year}{unit}"] = t(lang, "yes") if values["年末备付月数"] >= GATE_MONTHS else t(lang, "no")
@@ -355,6 +360,7 @@ def performance_targets(results, lang: str, attribution: pd.DataFrame | None = N
             "服务对象满意度" if zh else "Beneficiary satisfaction", None, "%", "≥", t(lang, "fill"))
     frame = pd.DataFrame(rows, columns=[t(lang, "year")] + [t(lang, k) for k in PERF_HEAD], dtype=object)
     frame[t(lang, "budget")] = frame[t(lang, "budget")].astype(float)
+    frame[t(lang, "source")] = [data_ref(x, lang) for x in frame[t(lang, "source")]]
     return frame
 
 
@@ -384,3 +390,120 @@ def closed_gates(results) -> pd.DataFrame:
                 cover = fund["pooled_cover_months"] if pooled else (ui[rep].iloc[k - 1] if k > 0 else opening)
                 rows.append((iid, month, int(rep), float(cover), threshold, bool(cover >= threshold)))
     return pd.DataFrame(rows, columns=["instrument", "month", "rep", "months_of_cover", "min_fund_months", "open"])
+
+
+# ---- 就业补助资金绩效自评表 --------------------------------------------------------------------------------
+
+# rows of the 绩效自评表's funds (DESIGN §13) and the costs.csv column each reads; 地方财政资金 = 省 + 市 + 县,
+# 其他资金 is not modelled (blank)
+LEVEL_ROWS = (("年度资金总额", "amount_yuan"), ("其中:中央财政资金", "central_yuan"), ("地方财政资金", "local"),
+              ("  省级", "provincial_yuan"), ("  市级", "city_yuan"), ("  县(区)级", "district_yuan"), ("其他资金", None))
+LEVELS_EN = {"年度资金总额": "Total", "其中:中央财政资金": "of which central", "地方财政资金": "Local",
+             "  省级": "  provincial", "  市级": "  city", "  县(区)级": "  district", "其他资金": "Other"}
+LOCAL = ("provincial_yuan", "city_yuan", "district_yuan")
+SELF_TEXT = {
+    "zh": {"section": "资金", "indicator": "绩效指标", "item": "项目", "planned": "全年预算数(A)(万元)",
+           "executed": "全年执行数(B)(万元)", "rate": "预算执行率(B/A)(%)", "planned_value": "年度指标值",
+           "actual_value": "实际完成值", "deviation": "偏差原因分析", "source_a": "A 的来源", "source_b": "B 的来源",
+           "no_budget": "未设预算额度", "deviation_text": "实际完成值比年度指标值{sign}{pct:.1f}%",
+           "reform_reason": ";改革情景改变了参数(见参数变更一览表)",
+           "fill_reason": ";原因由填报单位填写"},
+    "en": {"section": "Funds", "indicator": "Indicators", "item": "Item", "planned": "Budget for the year A (10k yuan)",
+           "executed": "Executed in the year B (10k yuan)", "rate": "Execution rate B/A (%)",
+           "planned_value": "Target for the year", "actual_value": "Achieved", "deviation": "Reason for the deviation",
+           "source_a": "Source of A", "source_b": "Source of B", "no_budget": "no envelope set",
+           "deviation_text": "achieved {sign}{pct:.1f} % against the target",
+           "reform_reason": "; the reform changes parameters (see the changed parameters)",
+           "fill_reason": "; the reason is for the unit to fill in"},
+}
+
+
+def _envelope(manifest: dict, year: int) -> float:
+    """The employment fund's envelope for `year` (yuan): the value in force in its January (or the first
+    listed month), 0 when none is set."""
+    value = manifest["resolved_scenario"].get("budget", {}).get(EMPLOYMENT_FUND, {}).get("annual_yuan", 0.0)
+    if isinstance(value, dict):
+        months = sorted(value)
+        in_force = [m for m in months if m <= f"{year}-01"]
+        value = value[in_force[-1] if in_force else months[0]]
+    return float(value or 0.0)
+
+
+def _executed(results, year: str) -> dict[str, float]:
+    """Employment-fund cash of `year` by level (yuan, mean over replications) from costs.csv."""
+    costs = _reps(results.costs)
+    reps = max(costs["rep"].nunique(), 1)
+    part = costs[(costs["funding"] == EMPLOYMENT_FUND) & costs["month"].str.startswith(year)]
+    out = {column: float(part[column].sum()) / reps if column in part else np.nan
+           for _, column in LEVEL_ROWS if column not in (None, "local")}
+    return out | {"local": sum(out[c] for c in LOCAL), None: np.nan}
+
+
+def _level_ref(scenario: str, year: str, column: str | None) -> str:
+    if column is None:
+        return "not modelled"
+    summed = " + ".join(LOCAL) if column == "local" else column
+    return f"costs.csv ({scenario}): year={year}, funding={EMPLOYMENT_FUND}, Σ {summed}"
+
+
+def self_evaluation(results, lang: str, planned=None) -> list[pd.DataFrame]:
+    """The 就业补助资金绩效自评表 of each year of the run: funds (全年预算数 A, 全年执行数 B, 执行率 B/A for
+    the total and the 中央/省/市/县 levels) and indicators (年度指标值, 实际完成值, 偏差原因).
+
+    B is the run's employment-fund cash (costs.csv, by level). A is, in a comparison, the base scenario's
+    cash (`planned`, the budget drawn up on the base projection) and otherwise the scenario's envelope
+    ([budget.employment_fund] annual_yuan; levels blank: an envelope has no split by level). The
+    indicators' 实际完成值 are the run's 绩效目标申报表 values, their 年度指标值 those of `planned` (blank
+    without it: the unit copies them from its 申报表); the deviation is stated, its reason left to the unit
+    (in a comparison: the changed parameters)."""
+    s = lambda key: SELF_TEXT[lang][key]                     # noqa: E731
+    zh = lang == "zh"
+    costs = _reps(results.costs)
+    years = sorted(costs["month"].str.slice(0, 4).unique())
+    scenario = results.manifest["scenario"]
+    rows = []
+    for year in years:
+        executed = _executed(results, year)
+        budgeted = _executed(planned, year) if planned is not None else None
+        envelope = _envelope(results.manifest, int(year)) if planned is None else 0.0
+        for label, column in LEVEL_ROWS:
+            b = executed[column]
+            if budgeted is not None:
+                a = budgeted[column]
+                source_a = _level_ref(planned.manifest["scenario"], year, column)
+            elif column == "amount_yuan" and envelope > 0:
+                a, source_a = envelope, f"scenario: budget.{EMPLOYMENT_FUND}.annual_yuan ({year})"
+            else:
+                a, source_a = np.nan, s("no_budget") if column == "amount_yuan" else ("" if column else "not modelled")
+            rate = b / a if a and np.isfinite(a) else np.nan
+            rows.append((year, label if zh else LEVELS_EN[label], round(a / 1e4, 2) if np.isfinite(a) else np.nan,
+                         round(b / 1e4, 2) if np.isfinite(b) else np.nan, round(rate * 100, 2) if np.isfinite(rate) else np.nan,
+                         data_ref(source_a, lang),
+                         data_ref(_level_ref(scenario, year, column), lang)))
+    funds = pd.DataFrame(rows, columns=[t(lang, "year"), s("item"), s("planned"), s("executed"), s("rate"),
+                                        s("source_a"), s("source_b")])
+    actual = performance_targets(results, lang)
+    value, level3 = t(lang, "value"), t(lang, "level3")
+    actual = actual[actual[value].notna()]
+    target = None
+    if planned is not None:
+        target = performance_targets(planned, lang).set_index([t(lang, "year"), level3])[value]
+    indicators = []
+    for _, row in actual.iterrows():
+        key = (row[t(lang, "year")], row[level3])
+        goal = target.get(key, np.nan) if target is not None else np.nan
+        got = row[value]
+        reason = ""
+        if target is not None and goal is not None and np.isfinite(goal) and goal != got:
+            change = (got - goal) / abs(goal) * 100 if goal else np.inf
+            reason = s("deviation_text").format(sign="+" if change > 0 else "", pct=change) + s("reform_reason")
+        elif target is not None:
+            reason = "—"
+        indicators.append((row[t(lang, "year")], row[t(lang, "level1")], row[t(lang, "level2")], row[level3],
+                           goal, got, row[t(lang, "unit")], reason or t(lang, "fill"), row[t(lang, "source")]))
+    indicator_frame = pd.DataFrame(indicators, columns=[t(lang, "year"), t(lang, "level1"), t(lang, "level2"), level3,
+                                                        s("planned_value"), s("actual_value"), t(lang, "unit"),
+                                                        s("deviation"), t(lang, "source")])
+    for column in (s("planned_value"), s("actual_value")):
+        indicator_frame[column] = indicator_frame[column].astype(float)
+    return [funds, indicator_frame]

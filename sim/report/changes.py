@@ -9,7 +9,7 @@ import pandas as pd
 
 from sim.codes import InstrumentType
 from sim.report.bureau import GATE_MONTHS, closed_gates
-from sim.report.labels import fund_name, metric_name, param_name, text
+from sim.report.labels import citation, fund_name, metric_name, param_name, text
 
 # keys of a scenario that name or describe it rather than set a parameter
 NOT_PARAMETERS = {"scenario.name", "scenario.title_zh", "scenario.title_en", "scenario.extends", "scenario.description",
@@ -98,7 +98,7 @@ def parameter_changes_table(comparison, lang: str) -> pd.DataFrame:
         _t(lang, "reform"): [_show(v) if v is not None else _t(lang, "removed") for v in changes["reform_value"]],
         _t(lang, "dates"): [f"{v[0]} – {v[1]}" if isinstance(v, (list, tuple)) and len(v) == 2 else _t(lang, "whole")
                             for v in changes["valid"]],
-        _t(lang, "source"): changes["source"], _t(lang, "key"): changes["key"]})
+        _t(lang, "source"): [citation(x, lang) for x in changes["source"]], _t(lang, "key"): changes["key"]})
 
 
 def _instrument_names(comparison, lang: str) -> dict[str, str]:

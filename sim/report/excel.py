@@ -12,8 +12,8 @@ from sim.metrics import KPI
 from sim.report import backtest, bureau, changes, tables
 from sim.report.labels import fund_name, line_name, text
 
-SHEETS = ("摘要", "参数变更一览表", "汇总", "年度预算", "月度支出", "资金收支", "就业补助资金按功能科目",
-          "就业补助资金按资金层级", "失业保险基金收支预算表", "绩效目标申报表", "就业结果", "情景对比", "反事实归因",
+SHEETS = ("摘要", "参数变更一览表", "汇总", "年度预算", "预算区间", "月度支出", "资金收支", "就业补助资金按功能科目",
+          "就业补助资金按资金层级", "失业保险基金收支预算表", "绩效目标申报表", "绩效自评表", "就业结果", "情景对比", "反事实归因",
           "目标完成", "基线与公开数据对比", "参数与来源", "敏感性分析", "设计点")
 
 
@@ -36,9 +36,13 @@ def run_sheets(results, lang: str) -> dict[str, pd.DataFrame]:
         "汇总": [tables.setting_table(results.manifest, lang), tables.budget_by_fund(results, lang),
                tables.outcomes_by_year(results, lang, KPI).drop(columns="__metric")],
         "年度预算": tables.budget_by_instrument(results, lang),
+        "预算区间": [frame for frame in (tables.bands(results, lang, "funding"), tables.bands(results, lang, "instrument"))
+                 if frame is not None],
         "月度支出": monthly_long(results, lang),
         "资金收支": fund_sheet(results, lang),
     }
+    if not sheets["预算区间"]:                                  # one replication: no bands
+        del sheets["预算区间"]
     sheets |= bureau_sheets(results, lang)
     sheets["就业结果"] = tables.outcomes_by_year(results, lang).drop(columns="__metric")
     targets = tables.targets_table(results, lang)
@@ -66,6 +70,7 @@ def bureau_sheets(results, lang: str, attribution: pd.DataFrame | None = None) -
         shortfalls = bureau.cover_shortfalls(results, lang)
         sheets["失业保险基金收支预算表"] = [ui] + ([shortfalls] if shortfalls is not None else [])
     sheets["绩效目标申报表"] = bureau.performance_targets(results, lang, attribution)
+    sheets["绩效自评表"] = bureau.self_evaluation(results, lang) + [note(text(lang, "self_eval_note"))]
     return sheets
 
 
@@ -83,6 +88,11 @@ def comparison_sheets(comparison, lang: str) -> dict[str, pd.DataFrame]:
     base = comparison.results[comparison.base]
     sheets = run_sheets(base, lang)
     sheets["绩效目标申报表"] = bureau.performance_targets(base, lang, comparison.attribution, comparison.base)
+    # 绩效自评表: each reform executed against the budget drawn up on the base
+    sheets["绩效自评表"] = [frame for reform in comparison.reforms
+                       for frame in [note(f"{text(lang, 'reform')}: {reform}"),
+                                     *bureau.self_evaluation(comparison.results[reform], lang, base)]] \
+        + [note(text(lang, "self_eval_note"))]
     summary = pd.DataFrame({"摘要" if lang == "zh" else "Summary": changes.summary_paragraphs(comparison, lang)})
     ordered = {"摘要": summary, "参数变更一览表": changes.parameter_changes_table(comparison, lang)}
     for name, frame in sheets.items():

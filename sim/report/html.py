@@ -30,6 +30,7 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowr
 figure {{ margin: 1em 0; }}
 figure svg {{ max-width: 100%; height: auto; }}
 .summary p {{ margin: .4em 0; }}
+.print-only {{ display: none; }}
 @page {{ size: A4; margin: 14mm 12mm 16mm 12mm;
   @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 9pt; color: #555; }} }}
 @media print {{
@@ -42,6 +43,8 @@ figure svg {{ max-width: 100%; height: auto; }}
   h2 {{ margin-top: 1.2em; }}
   figure svg {{ max-width: 100%; max-height: 120mm; }}
   td {{ word-break: break-word; }}
+  .screen-only {{ display: none; }}
+  .print-only {{ display: block; }}
 }}
 """
 
@@ -125,8 +128,10 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     if len(top):
         labels = [f"{i} {names.get(i, '')}" for i in top.index]
         bars = _figure(figures.horizontal_bars(labels, top.to_numpy() / 1e4, t("budget_chart"), t("amount_wan")))
-    sections.append((t("budget_fund"), table_html(by_fund)))
-    sections.append((t("budget"), bars + table_html(budget, scroll=True)))
+    fund_bands, instrument_bands = tables.bands(results, lang, "funding"), tables.bands(results, lang, "instrument")
+    band_note = f'<p class="note">{html.escape(t("bands_note"))}</p>' if fund_bands is not None else ""
+    sections.append((t("budget_fund"), table_html(by_fund) + band_note + table_html(fund_bands)))
+    sections.append((t("budget"), bars + table_html(instrument_bands) + table_html(budget, scroll=True)))
     monthly = tables.monthly_by_fund(results, lang)
     if len(monthly.columns) > 1:
         sections.append((t("monthly"), _figure(figures.monthly_by_fund(monthly, t("monthly"), t("amount_wan")))
@@ -142,14 +147,27 @@ def run_sections(results, lang: str, *, with_appendix: bool = True) -> list[tupl
     if len(windows):
         sections.append((t("windows"), table_html(windows) + f'<p class="note">{t("windows_note")}</p>'))
     if with_appendix:
-        sections.append((t("appendix"), legend_html(lang) + table_html(tables.parameters_table(m, lang), scroll=True)))
+        sections.append((t("appendix"), appendix_html(m, lang)))
     return sections
+
+
+def appendix_html(manifest: dict, lang: str) -> str:
+    """附录: the citation legend, then every parameter on screen (the Chinese report without the English
+    source as written and the key, which the workbook keeps) and, in print, its per-group summary."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    params = tables.parameters_table(manifest, lang)
+    shown = params.drop(columns=[t("source_written"), t("key")] if lang == "zh" else [t("source_written")])
+    return (legend_html(lang) + f'<div class="screen-only">{table_html(shown, scroll=True)}</div>'
+            + f'<div class="print-only"><p class="note">{html.escape(t("appendix_print"))}</p>'
+            + table_html(tables.parameters_summary(params, lang, width=24)) + "</div>")
 
 
 def legend_html(lang: str) -> str:
     """The legend of the citation codes the sources use."""
     t = lambda key: text(lang, key)                          # noqa: E731
     legend = pd.DataFrame(citation_legend(lang), columns=[t("code"), t("document"), t("file")])
+    if lang == "zh":            # the Chinese sources name the documents, not their codes
+        legend = legend.drop(columns=t("code"))
     return (f"<h3>{html.escape(t('legend'))}</h3>" + table_html(legend)
             + f'<p class="note">{html.escape(t("legend_note"))}</p>')
 
@@ -219,12 +237,21 @@ def bureau_sections(results, lang: str, attribution: pd.DataFrame | None = None,
         sections.append((t("sy08"), table_html(ui) + f'<p class="note">{html.escape(t("sy08_note"))}</p>' + extra))
     sections.append((t("performance"), table_html(bureau.performance_targets(results, lang, attribution, scenario))
                      + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
+    sections.append((t("self_eval"), self_evaluation_html(results, lang)))
     return sections
+
+
+def self_evaluation_html(results, lang: str, planned=None) -> str:
+    """就业补助资金绩效自评表 (sim.report.bureau.self_evaluation): funds A, B, B/A, then the indicators."""
+    funds, indicators = bureau.self_evaluation(results, lang, planned)
+    return (table_html(funds) + table_html(indicators)
+            + f'<p class="note">{html.escape(text(lang, "self_eval_note"))}</p>')
 
 
 def backtest_section(results, lang: str) -> str:
     """基线与公开数据对比: the baseline checks, the published figures and the texts' volumes."""
-    parts = [f"<h3>{html.escape(backtest.t(lang, 'checks'))}</h3>", table_html(backtest.checks_table(results, lang)),
+    parts = [f"<h3>{html.escape(backtest.t(lang, 'checks'))}</h3>", table_html(backtest.checks_table(results, lang).drop(
+                 columns=backtest.t(lang, "note_written"), errors="ignore")),
              f'<p class="note">{html.escape(backtest.t(lang, "checks_note"))}</p>']
     published = backtest.published_table(results, lang)
     if published is not None:
@@ -263,7 +290,7 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     setting.loc[len(setting)] = [t("reform"), ", ".join(comparison.reforms)]
     summary = "".join(f"<p>{html.escape(p)}</p>" for p in changes.summary_paragraphs(comparison, lang))
     sections = [(t("summary"), f'<div class="summary">{summary}</div>'),
-                (t("changes"), table_html(changes.parameter_changes_table(comparison, lang))
+                (t("changes"), table_html(_changes_shown(comparison, lang))
                  or f'<p class="note">{html.escape(changes.TEXT[lang]["no_change"])}</p>'),
                 (t("kpi_diff"), kpi_cards(difference_cards(comparison, lang))),
                 (t("setting"), table_html(setting) + f'<p class="note">{t("compare_note")}</p>')]
@@ -278,18 +305,26 @@ def comparison_report(comparison, lang: str = "zh") -> str:
     base_performance = bureau.performance_targets(base, lang, comparison.attribution, comparison.base)
     sections.append((f"{t('base')}: {comparison.base} — {t('performance')}", table_html(base_performance)
                      + f'<p class="note">{html.escape(t("performance_note"))}</p>'))
+    for reform in comparison.reforms:
+        sections.append((f"{t('reform')}: {reform} — {t('self_eval')}",
+                         self_evaluation_html(comparison.results[reform], lang, base)))
     for name, results in comparison.results.items():
         label = f"{t('base') if name == comparison.base else t('reform')}: {name}"
         for heading, content in run_sections(results, lang, with_appendix=False):
             if heading in (t("kpi"), t("budget_fund"), t("outcomes"), t("targets"), t("by_code"), t("sy08")):
                 sections.append((f"{label} — {heading}", content))
     for name, results in comparison.results.items():
-        sections.append((f"{t('appendix')} — {name}", legend_html(lang)
-                         + table_html(tables.parameters_table(results.manifest, lang), scroll=True)))
+        sections.append((f"{t('appendix')} — {name}", appendix_html(results.manifest, lang)))
     titles = {name: res.manifest.get("title_zh") or name for name, res in comparison.results.items()}
     title = (f"{t('compare_title')} — {titles[comparison.base]} 与 {'、'.join(titles[r] for r in comparison.reforms)}"
              if lang == "zh" else f"{t('compare_title')} — {comparison.base} vs {', '.join(comparison.reforms)}")
     return document(title, sections, lang)
+
+
+def _changes_shown(comparison, lang: str) -> pd.DataFrame:
+    """参数变更一览表 as the report shows it: the Chinese report without the keys (the workbook has them)."""
+    table = changes.parameter_changes_table(comparison, lang)
+    return table.drop(columns=text(lang, "key")) if lang == "zh" else table
 
 
 def difference_cards(comparison, lang: str) -> list[tuple[str, str, str]]:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from sim.ledger import is_cash
 from sim.metrics import BY_NAME, HEADLINE, SHARES, by_year
-from sim.report.labels import citation, fund_name, line_name, metric_name, param_name, relation_name, text
+from sim.report.labels import (citation, fund_name, line_name, metric_name, param_name, relation_name, text,
+                               section_name, value_text)
 from sim.targets import compare_targets, load_targets
 
 
@@ -36,8 +37,16 @@ def setting_table(manifest: dict, lang: str) -> pd.DataFrame:
             (t("period"), f"{manifest['start']} + {manifest['months']} {t('months_unit')}"),
             (t("persons"), int(manifest["persons"])), (t("weight"), round(float(manifest["weight"]), 4)),
             (t("seed"), str(manifest["seed"])), (t("reps"), int(manifest["replications"])),
-            (t("created"), manifest.get("created_utc", "")), (t("sha"), manifest.get("scenario_sha256", ""))]
+            (t("created"), _created(manifest.get("created_utc", ""), lang)), (t("sha"), manifest.get("scenario_sha256", ""))]
     return pd.DataFrame(rows, columns=[t("item"), t("value")], dtype=object)   # numbers stay numbers
+
+
+def _created(stamp: str, lang: str) -> str:
+    """An ISO time stamp in UTC as 2026-12-07 18:38:56 (UTC)."""
+    if "T" not in stamp:
+        return stamp
+    day, clock = stamp.split("T")
+    return f"{day} {clock[:8]}" + ("(世界协调时)" if lang == "zh" else " UTC")
 
 
 def budget_by_instrument(results, lang: str) -> pd.DataFrame:
@@ -76,6 +85,37 @@ def budget_by_fund(results, lang: str) -> pd.DataFrame:
     names = [totals.get(f) or fund_name(f, lang) for f in wide.index]
     wide.insert(0, text(lang, "fund"), names)
     return wide.reset_index(drop=True)
+
+
+def bands(results, lang: str, by: str) -> pd.DataFrame | None:
+    """Cost per year and fund (`by` = "funding") or per year and instrument (`by` = "instrument", all its
+    lines and funds) in 万元 over the replications: mean, P5, P50, P95 of the per-replication sums of
+    costs.csv (a replication without a payment counts as zero); None with one replication. Cash and
+    revenue forgone stay apart: a fund is one or the other, an instrument's rows are split by kind."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    costs = _reps(results.costs)
+    reps = sorted(costs["rep"].unique())
+    if len(reps) < 2:
+        return None
+    costs = costs.assign(year=costs["month"].str.slice(0, 4), cash=is_cash(costs["funding"]).to_numpy())
+    keys = ["cash", "year", by]
+    per_rep = costs.pivot_table(index=keys, columns="rep", values="amount_yuan", aggfunc="sum", fill_value=0.0)
+    per_rep = per_rep.reindex(columns=reps, fill_value=0.0).sort_index(level=[0, 1], ascending=[False, True],
+                                                                        sort_remaining=False)
+    values = per_rep.to_numpy(np.float64) / 1e4
+    index = per_rep.index.to_frame(index=False)
+    if by == "funding":
+        first = {t("fund"): [fund_name(f, lang) for f in index[by]]}
+    else:
+        names = instrument_names(results.manifest, lang)
+        first = {t("instrument"): index[by], t("name"): index[by].map(names).fillna("")}
+    kind = "现金支出" if lang == "zh" else "cash"
+    forgone = "收入减少" if lang == "zh" else "revenue forgone"
+    out = pd.DataFrame({t("year"): index["year"], **first, t("category"): np.where(index["cash"], kind, forgone),
+                        t("amount_wan"): values.mean(axis=1).round(2)})
+    for q, name in ((0.05, "p5"), (0.5, "p50"), (0.95, "p95")):
+        out[t(name)] = np.quantile(values, q, axis=1).round(2)
+    return out
 
 
 def budget_bands_by_year(results, cash: bool = True) -> pd.DataFrame:
@@ -162,35 +202,73 @@ def targets_table(results, lang: str) -> pd.DataFrame | None:
     return pd.DataFrame({t("metric"): name, t("relation"): [relation_name(r, lang) for r in table["relation"]],
                          t("target"): table["value"],
                          t("simulated"): table["simulated"].round(4), t("tolerance"): table["tolerance"],
-                         t("met"): [t("yes") if m else t("no") for m in table["met"]], t("source"): table["source"]})
+                         t("met"): [t("yes") if m else t("no") for m in table["met"]],
+                         t("source"): [citation(x, lang) for x in table["source"]]})
+
+
+# free-text parameters the Chinese report renders as citations (their English prose is in the workbook's
+# 来源原文 of the instrument or the English report)
+FREE_TEXT = ("text_valid_reason", "description", "title_en")
 
 
 def parameters_table(manifest: dict, lang: str) -> pd.DataFrame:
     """Every parameter of the run with its value and source: the scenario's instruments (source of the
-    instrument), then the locality profile and behaviour (source of each value). The Chinese report names
-    each instrument parameter in Chinese (`labels.param_name`) and renders sources as readable citations;
-    the key stays in its own column."""
+    instrument), then the scenario's sections, then the locality profile and behaviour (source of each
+    value). In Chinese each parameter has its schema's Chinese name (`labels.param_name`), values name
+    their choices in Chinese and the source is the Chinese citation (`labels.citation`); the source as
+    written and the key have their own columns (the workbook shows them, the HTML report does not)."""
     t = lambda key: text(lang, key)                          # noqa: E731
     rows = []
     skip = {"source", "note", "name_zh", "name_en", "catalogue_id"}
     names = instrument_names(manifest, lang)
+    profile = manifest.get("locality_profile", {})
+    districts = profile.get("districts", {}).get("names_zh", {}) | (
+        {manifest["locality"]: profile["meta"]["name_zh"]} if profile.get("meta", {}).get("name_zh") else {})
+    value = lambda v: value_text(v, lang, districts)         # noqa: E731
     for ins_id, spec in manifest["resolved_scenario"].get("instruments", {}).items():
-        for key, value in spec.items():
+        for key, item in spec.items():
             if key not in skip and not key.endswith("_source"):
                 source = spec.get(f"{key}_source") or spec.get("source", "")
-                rows.append((f"{ins_id} {names.get(ins_id, '')} · {param_name(spec.get('type'), key, lang)}",
-                             _value(value), citation(source, lang), f"instruments.{ins_id}.{key}"))
+                if key in FREE_TEXT:                         # a reason written like a source: cited in Chinese
+                    item = citation(item, lang, fallback="—") if item else item
+                rows.append((f"{ins_id} {names.get(ins_id, '')}".strip(), param_name(spec.get("type"), key, lang),
+                             value(item), citation(source, lang), source, f"instruments.{ins_id}.{key}"))
     for section in ("scenario", "run", "economy", "budget", "cost_sharing"):
-        for key, value in _flatten(manifest["resolved_scenario"].get(section, {}), section):
-            rows.append((param_name(None, key, lang), _value(value), t("scenario_file"), key))
+        for key, item in _flatten(manifest["resolved_scenario"].get(section, {}), section):
+            if key.split(".")[-1] in FREE_TEXT:
+                item = citation(item, lang, fallback="—") if item else item
+            rows.append((section_name(key, lang), param_name(None, key, lang), value(item), t("scenario_file"),
+                         t("scenario_file"), key))
     documents = {"profile": manifest.get("locality_profile", {}), "behaviour": manifest.get("locality_behaviour", {})}
     for key, source in manifest.get("parameter_sources", {}).items():   # every locality leaf has its source
         prefix, *path = key.split(".")
-        value = documents.get(prefix, {})
+        item = documents.get(prefix, {})
         for part in path:
-            value = value.get(part, "") if isinstance(value, dict) else ""
-        rows.append((key, _value(value), citation(source, lang), key))
-    return pd.DataFrame(rows, columns=[t("parameter"), t("value"), t("source"), t("key")])
+            item = item.get(part, "") if isinstance(item, dict) else ""
+        rows.append((section_name(key, lang), param_name(None, key, lang), value(item), citation(source, lang), source,
+                     key))
+    return pd.DataFrame(rows, columns=[t("group"), t("parameter"), t("value"), t("source"), t("source_written"),
+                                       t("key")])
+
+
+def parameters_summary(params: pd.DataFrame, lang: str, width: int = 40) -> pd.DataFrame:
+    """The appendix condensed for print: one row per group (an instrument, a section of the scenario, the
+    profile or the behaviour file) with its parameters and values on one line (each value cut to `width`
+    characters) and its distinct sources with how many parameters cite each; the full table is on screen
+    and in the workbook."""
+    t = lambda key: text(lang, key)                          # noqa: E731
+    rows = []
+    for group, part in params.groupby(t("group"), sort=False):
+        items = "; ".join(f"{name} {_cut(value, width)}" for name, value in zip(part[t("parameter")], part[t("value")]))
+        sources = part[t("source")].value_counts(sort=False)
+        cited = "; ".join(f"{_cut(source, 3 * width)} ({n})" if n > 1 else _cut(source, 3 * width)
+                          for source, n in sources.items())
+        rows.append((group, len(part), items, cited))
+    return pd.DataFrame(rows, columns=[t("group"), t("count"), t("params_values"), t("source")])
+
+
+def _cut(value: str, width: int) -> str:
+    return value if len(value) <= width else value[:width - 1] + "…"
 
 
 def window_table(manifest: dict, lang: str) -> pd.DataFrame:
@@ -198,7 +276,7 @@ def window_table(manifest: dict, lang: str) -> pd.DataFrame:
     with the reason."""
     t = lambda key: text(lang, key)                          # noqa: E731
     rows = [(ins_id, spec.get("name_zh", ""), " – ".join(spec["text_valid"]), " – ".join(spec.get("valid", [])),
-             spec.get("text_valid_reason", ""))
+             citation(spec.get("text_valid_reason", ""), lang))
             for ins_id, spec in manifest["resolved_scenario"].get("instruments", {}).items()
             if spec.get("text_valid") and spec.get("text_valid") != spec.get("valid") and spec.get("enabled", True)]
     return pd.DataFrame(rows, columns=[t("instrument"), t("name"), t("text_window"), t("model_window"), t("reason")])
@@ -211,14 +289,6 @@ def _flatten(document, prefix: str):
             yield from _flatten(value, f"{prefix}.{key}")
     else:
         yield prefix, document
-
-
-def _value(value) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (list, tuple)) and len(value) > 12:
-        return f"[{', '.join(map(str, value[:12]))}, … ({len(value)} values)]"
-    return str(value)
 
 
 # ---- comparison ------------------------------------------------------------------------------------------

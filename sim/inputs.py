@@ -54,6 +54,7 @@ def behaviour_vector(behaviour: dict, profile: dict) -> np.ndarray:
     beh[L.JF_UI_EXHAUSTION] = jf["ui_exhaustion_multiplier"]
     beh[L.JF_AWAY_RURAL] = jf["away_share_rural"]
     beh[L.JF_AWAY_PROVINCE] = jf["away_cross_province_share"]
+    beh[L.JF_REPLACEMENT] = jf["replacement_share"]
     beh[L.CT_ONE_YEAR] = jf["contract_shares"]["one_year"]
     beh[L.CT_THREE_YEARS] = jf["contract_shares"]["three_years"]
     ex = b["unemployed_exits"]

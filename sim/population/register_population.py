@@ -20,7 +20,7 @@ from sim.population.arrays import Firms, Persons
 from sim.population.register import Register
 from sim.population.synthetic import (Population, _assign_employers, _categorical, _cohorts, _Draws, _firms,
                                       _household, _initial_firm_history, _school_leaving, initial_spells,
-                                      retirement_month_number, school_leavers, wage_noise)
+                                      retirement_delay, retirement_month_number, school_leavers, wage_noise)
 from sim.rng import month_key, run_key
 
 # initial-state kind (profile initial_state keys) of each state; EMPLOYED is split by work location
@@ -108,6 +108,7 @@ def _attributes_given(p: Persons, draw: _Draws, register: Register, profile: dic
         retire = retirement_month_number(birth, female, cadre, rules)
     p.birth_month[:] = birth - start_abs
     p.retire_month[:] = retire - start_abs
+    p.retire_delay[:] = retirement_delay(birth, female, cadre, rules)
     p.education[:] = r["education"]
     p.hukou[:] = r["hukou"]
     p.district[:] = r["district"]

@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from sim.codes import NEVER, N_COST_LINES, N_OUTCOMES, CostLine, GroupFlag, State
-from sim.packing import UiSchedule, fill_static
+from sim.packing import UiSchedule, fill_locality, fill_static
 from sim.inputs import kernel_inputs
 from sim.instruments import InstrumentTable, month_dtype
 from sim.kernels import layout as L
@@ -83,6 +83,7 @@ class Bench:
             local = P[0]["employer"] >= 0
             base = min(max(float(P[0]["wage"]), m["floor_yuan"]), m["ceiling_yuan"]) if local else 0.0
         m["t"], m["year_start"] = t, t - t % 12          # the run starts in January
+        fill_locality(m, self.inputs, t)
         self.ui.fill_month(m, t)
         self.table.fill_month(m, t, self.inputs.lpr[t])
         self.CA.view(np.uint8).fill(0)

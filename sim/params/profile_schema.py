@@ -46,11 +46,11 @@ def _same_district_keys(values: dict) -> list:
     problems = []
     if not isinstance(share, dict):
         return problems
-    tables = [("names_zh", districts.get("names_zh"))]
+    tables = []                       # (key, district table): the minimum wage of each effective month, names
     if isinstance(districts.get("minimum_wage"), dict):
-        wages = minimum_wage_by_month(values)
         tables += [(f"minimum_wage.{month}" if month != ALWAYS else "minimum_wage", table)
-                   for month, table in wages.items()]
+                   for month, table in minimum_wage_by_month(values).items()]
+    tables.append(("names_zh", districts.get("names_zh")))
     for key, other in tables:
         if isinstance(other, dict) and list(other) != list(share):
             problems.append((f"districts.{key}", list(other),

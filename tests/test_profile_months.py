@@ -12,6 +12,7 @@ import sim.engine
 from sim import warmup
 from sim.inputs import kernel_inputs
 from sim.params import load_scenario
+from sim.params.errors import ScenarioError
 from sim.params.locality import load_locality
 from sim.params.months import month_label
 from sim.params.profile_schema import profile_at
@@ -145,3 +146,20 @@ def test_engine_writes_the_months_rates_in_the_warm_up_and_the_reported_months(t
     high = seen["2019-03"][0]
     assert [seen[m][0] for m in months] == [high, high] + [round(high - 0.04, 6)] * 7
     assert all(seen[m][1] == [1450, 1450, 1270, 1270, 1270] for m in months)
+
+
+def test_overrides_set_one_effective_month_or_one_entry_of_it():
+    """`--set` style keys reach into a by-month profile value: a district of one month's minimum wage (a new
+    month's table starts as the one in force before it), or one month of a rate (a single value stays in
+    force before it); a key below a number is refused against <set>."""
+    path = REPO / "scenarios" / "changzhou-2024.toml"
+    wages = load_scenario(path, persons=300, set={"profile.districts.minimum_wage.2026-01.core": 2700}).profile
+    assert wages["districts"]["minimum_wage"]["2026-01"] == {"core": 2700, "wujin": 2490, "jingkai": 2490,
+                                                            "jintan": 2490, "liyang": 2260}
+    assert wages["districts"]["minimum_wage"]["2025-01"]["core"] == 2490
+    rate = load_scenario(path, persons=300, set={"profile.social_insurance.pension_employer.2025-01": 0.15}).profile
+    assert rate["social_insurance"]["pension_employer"] == {"1990-01": 0.16, "2025-01": 0.15}
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path, persons=300, set={"profile.social_insurance.pension_employer.2025-01.x": 0.1})
+    assert any(p.file == "<set>" and "pension_employer.2025-01 has no entry 'x'" in p.message
+               for p in error.value.problems)

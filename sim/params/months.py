@@ -15,6 +15,7 @@ MONTH_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 MONTH_RULE = f'a month "YYYY-MM" (month 01–12, year {FIRST_YEAR}–{LAST_YEAR})'
+FIRST_MONTH = f"{FIRST_YEAR:04d}-01"     # the effective month of a value in force since before any date
 
 
 def is_month(text: object) -> bool:

@@ -7,7 +7,7 @@ between states is in the behaviour file.
 from __future__ import annotations
 
 from sim.params.kinds import is_by_month
-from sim.params.months import in_force
+from sim.params.months import FIRST_MONTH, in_force
 from sim.schema import Field, named
 
 AGE_BANDS = ("16-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64")
@@ -30,14 +30,11 @@ CONTRIB_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_emp
 F = Field
 
 
-ALWAYS = "1990-01"      # the effective month of a value given without months (the calendar's first)
-
-
 def minimum_wage_by_month(profile: dict) -> dict[str, dict[str, float]]:
     """`districts.minimum_wage` as a table of effective months → {district: yuan}; a single table is in
     force throughout."""
     value = profile["districts"]["minimum_wage"]
-    return value if any(isinstance(item, dict) for item in value.values()) else {ALWAYS: value}
+    return value if any(isinstance(item, dict) for item in value.values()) else {FIRST_MONTH: value}
 
 
 def _same_district_keys(values: dict) -> list:
@@ -48,7 +45,7 @@ def _same_district_keys(values: dict) -> list:
         return problems
     tables = []                       # (key, district table): the minimum wage of each effective month, names
     if isinstance(districts.get("minimum_wage"), dict):
-        tables += [(f"minimum_wage.{month}" if month != ALWAYS else "minimum_wage", table)
+        tables += [(f"minimum_wage.{month}" if month != FIRST_MONTH else "minimum_wage", table)
                    for month, table in minimum_wage_by_month(values).items()]
     tables.append(("names_zh", districts.get("names_zh")))
     for key, other in tables:

@@ -19,7 +19,7 @@ from sim.instruments import OutsideMonth, RefundGroups
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.persons import certify_initial, person_month, refresh_flags
-from sim.packing import pack
+from sim.packing import fill_locality, pack
 from sim.params import Scenario
 from sim.params.months import calendar_month, month_number
 from sim.population.arrays import NEVER
@@ -164,6 +164,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         m["firm_exit_multiplier"] = economy["firm_exit_multiplier"][t]
         cohort = year_start + grad_month - 1
         m["cohort_month"] = cohort if cohort <= t else NEVER
+        if t == first or inputs.changes[t]:       # contribution rates, minimum wage (profile, by month)
+            fill_locality(m, inputs, t)
         ui.fill_month(m, t)
         table.fill_month(m, t, inputs.lpr[t])
         chunk_bytes.fill(0)

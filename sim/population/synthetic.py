@@ -15,7 +15,8 @@ from scipy.special import ndtri
 from sim.codes import (FEN_ROUNDING_NUDGE, Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State,
                        UiStatus, WorkLocation)
 from sim.params.profile_schema import (AGE_BANDS, CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS, SI_LINES,
-                                       HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
+                                       HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS,
+                                       profile_at)
 from sim.params.months import month_number
 from sim.population.arrays import NEVER, Firms, Persons
 from sim.rng import month_key, run_key, uniform
@@ -119,6 +120,7 @@ def synthesize(profile: dict, behaviour: dict, *, persons: int, start: str, mont
     months : int
         Length of the run; school-leaver cohorts graduating inside it are preallocated.
     """
+    profile = profile_at(profile, start)       # the rates and minimum wage in force in the first month
     pop_p, groups = profile["population"], profile["graduates"]
     districts = tuple(profile["districts"]["population_share"])
     weight = pop_p["working_age_population"] / persons

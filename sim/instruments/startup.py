@@ -181,11 +181,12 @@ def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndar
     after s the budget pays the interest subsidy on the loans still running, while the instrument is in
     force; default_share of the loans default evenly over the term (each month's defaulters stop paying
     interest from the next month) and the guarantee fund repays compensation_share of their principal
-    (代偿, line loan_compensation). Spread over districts by population share."""
+    (代偿, line loan_compensation). Spread over districts by population share. The 代偿 count is booked in
+    whole loans as the expected defaults accumulate (`defaults_booked`, decision "Whole 代偿 counts")."""
     p = ins.params
     term = p["term_months"]
     rate = interest_subsidy(p, t, lpr_percent) if ins.active[t] else 0.0
-    interest, running, compensation, defaulted = 0.0, 0.0, 0.0, 0.0
+    interest, running, compensation = 0.0, 0.0, 0.0
     for s in range(max(0, t - term), t):
         if not ins.active[s]:
             continue
@@ -196,14 +197,38 @@ def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndar
         running += alive
         interest += alive * principal * rate / 12
         failing = loans * p["default_share"] / term
-        defaulted += failing
         compensation += failing * principal * p["compensation_share"]
     if interest > 0:
         spread(int(fen(interest)), district_shares, direct_fen[k, CostLine.main])
         spread(int(round(running)), district_shares, direct_count[k, CostLine.main])
     if compensation > 0:
         spread(int(fen(compensation)), district_shares, direct_fen[k, CostLine.loan_compensation])
-        spread(int(round(defaulted)), district_shares, direct_count[k, CostLine.loan_compensation])
+    if t > 0:
+        direct_count[k, CostLine.loan_compensation] += (defaults_booked(ins, t, district_shares)
+                                                        - defaults_booked(ins, t - 1, district_shares))
+
+
+def defaults_booked(ins, t: int, district_shares: np.ndarray) -> np.ndarray:
+    """Whole defaulted loans booked by the end of month t, by district: the expected defaults of every
+    vintage in force when made, from run month 0 to t (default_share / term of its loans in each of months
+    1 … term after it), rounded down, apportioned over districts by population share one loan at a time.
+    Counting from month 0 keeps the count stateless (a warm start books what a cold run books)."""
+    p = ins.params
+    term = p["term_months"]
+    vintages = np.arange(t)
+    loans = np.where(ins.active[:t], np.asarray(p["loans_per_year"][:t]) / 12 * ins.take_up[:t], 0.0)
+    expected = float(np.sum(loans * p["default_share"] / term * np.minimum(t - vintages, term)))
+    return whole_units(int(np.floor(expected + 1e-9)), district_shares)   # 1e-9: 3 × (1/3) is 1 loan, not 0
+
+
+def whole_units(total: int, shares: np.ndarray) -> np.ndarray:
+    """`total` whole units over districts by share, each next unit to the district furthest below its
+    share: one unit more never takes one from a district, so differences of totals are never negative."""
+    share = np.asarray(shares, np.float64) / np.sum(shares)
+    units = np.zeros(len(share), np.int64)
+    for n in range(1, total + 1):
+        units[np.argmax(share * n - units)] += 1
+    return units
 
 
 FIRM_GUARANTEED_LOAN = Declaration(

@@ -186,6 +186,8 @@ def test_main_path_reform_compare_and_workbook(app_server, browser, tmp_path):
     view.shot("results", full_page=True)
     view.tab("saved")
     page.wait_for_selector("#saved_table table")
+    saved = page.locator("#saved_table").inner_text()
+    assert "结果文件夹" in saved and "对比" in saved and "folder" not in saved    # headers and kinds in Chinese
     view.shot("saved")
     view.check_clean(origin)
     view.context.close()

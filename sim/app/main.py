@@ -777,7 +777,9 @@ def make_app(results: Path) -> App:
 
         @render.data_frame
         def saved_table():
-            return render.DataGrid(saved_runs(), selection_mode="row", width="100%")
+            shown = saved_runs().assign(kind=lambda f: [t.get(f"kind_{kind}", kind) for kind in f["kind"]])
+            shown.columns = [t["saved_folder"], t["saved_kind"], t["persons"], t["months"], t["reps"]]
+            return render.DataGrid(shown, selection_mode="row", width="100%")   # rows in saved_runs' order
 
         def _selected_folder() -> Path | None:
             rows = saved_table.cell_selection()["rows"]

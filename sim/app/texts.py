@@ -39,6 +39,8 @@ TEXTS = {
         "metric_cost_total": "现金支出合计", "metric_cost_forgone": "减收合计", "metric_cover": "失业保险基金备付月数",
         "metric_per_job": "每新增就业成本", "unit_rep": "次重复", "unit_run": "次运行",
         "months_warmup": "当前模拟:预热", "months_report": "当前模拟:测算期", "unit_month": "个月",
+        "saved_folder": "结果文件夹", "saved_kind": "类型", "kind_run": "测算", "kind_comparison": "对比",
+        "kind_sensitivity": "敏感性分析",
         "no_chart": "结果中没有可绘制的数据(例如没有新增就业,或未做归因)。",
     },
     "en": {
@@ -84,7 +86,8 @@ TEXTS = {
         "metric_cost_forgone": "Revenue forgone", "metric_cover": "UI fund months of cover",
         "metric_per_job": "Cost per additional job", "unit_rep": "replications", "unit_run": "runs",
         "months_warmup": "Current simulation: warm-up", "months_report": "Current simulation: reported months",
-        "unit_month": "months",
+        "unit_month": "months", "saved_folder": "Folder", "saved_kind": "Kind", "kind_run": "run",
+        "kind_comparison": "comparison", "kind_sensitivity": "sensitivity",
         "no_chart": "Nothing to draw in these results (e.g. no additional job, or no attribution).",
     },
 }

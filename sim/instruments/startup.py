@@ -203,32 +203,38 @@ def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndar
         spread(int(round(running)), district_shares, direct_count[k, CostLine.main])
     if compensation > 0:
         spread(int(fen(compensation)), district_shares, direct_fen[k, CostLine.loan_compensation])
-    if t > 0:
-        direct_count[k, CostLine.loan_compensation] += (defaults_booked(ins, t, district_shares)
-                                                        - defaults_booked(ins, t - 1, district_shares))
+    before, now = (defaults_booked(ins, month) for month in (t - 1, t))
+    if now > before:
+        direct_count[k, CostLine.loan_compensation] += (whole_units(now, district_shares)
+                                                        - whole_units(before, district_shares))
 
 
-def defaults_booked(ins, t: int, district_shares: np.ndarray) -> np.ndarray:
-    """Whole defaulted loans booked by the end of month t, by district: the expected defaults of every
-    vintage in force when made, from run month 0 to t (default_share / term of its loans in each of months
-    1 … term after it), rounded down, apportioned over districts by population share one loan at a time.
-    Counting from month 0 keeps the count stateless (a warm start books what a cold run books)."""
+def defaults_booked(ins, t: int) -> int:
+    """Whole defaulted loans booked by the end of month t (0 before month 1): the expected defaults of
+    every vintage in force when made, from run month 0 to t (default_share / term of its loans in each of
+    months 1 … term after it), rounded down. Counting from month 0 keeps the count stateless (a warm start
+    books what a cold run books)."""
+    if t <= 0:
+        return 0
     p = ins.params
     term = p["term_months"]
     vintages = np.arange(t)
     loans = np.where(ins.active[:t], np.asarray(p["loans_per_year"][:t]) / 12 * ins.take_up[:t], 0.0)
     expected = float(np.sum(loans * p["default_share"] / term * np.minimum(t - vintages, term)))
-    return whole_units(int(np.floor(expected + 1e-9)), district_shares)   # 1e-9: 3 × (1/3) is 1 loan, not 0
+    return int(np.floor(expected + 1e-9))          # 1e-9: 3 × (1/3) is 1 loan, not 0
 
 
 def whole_units(total: int, shares: np.ndarray) -> np.ndarray:
-    """`total` whole units over districts by share, each next unit to the district furthest below its
-    share: one unit more never takes one from a district, so differences of totals are never negative."""
+    """`total` whole units over districts by share (Sainte-Laguë: the `total` largest of share / (k + ½),
+    k = 0, 1, …, ties to the first district). The largest of a fixed list, so one unit more never takes one
+    from a district: differences of totals are never negative."""
     share = np.asarray(shares, np.float64) / np.sum(shares)
-    units = np.zeros(len(share), np.int64)
-    for n in range(1, total + 1):
-        units[np.argmax(share * n - units)] += 1
-    return units
+    # more candidates than a district can get: Sainte-Laguë gives at most share × (total + districts / 2) + ½
+    seats = np.floor(share * (total + len(share) / 2)).astype(np.int64) + 2
+    district = np.repeat(np.arange(len(share)), seats)
+    k = np.arange(len(district)) - np.repeat(np.cumsum(seats) - seats, seats)
+    chosen = np.argsort(-(share[district] / (k + 0.5)), kind="stable")[:total]
+    return np.bincount(district[chosen], minlength=len(share)).astype(np.int64)
 
 
 FIRM_GUARANTEED_LOAN = Declaration(

@@ -180,7 +180,8 @@ def test_main_path_reform_compare_and_workbook(app_server, browser, tmp_path):
     view.tab("results")
     page.wait_for_selector("#card-cash")
     page.wait_for_selector("#district_table table")
-    assert "P95" in page.locator("#district_table").inner_text()
+    district = page.locator("#district_table").inner_text()
+    assert "P95" in district and "钟山区" in district and "zhongshan" not in district     # names, not codes
     page.wait_for_selector("#monthly_chart svg")
     assert view.download("#district_csv", tmp_path).startswith("\ufeff年度".encode())
     view.shot("results", full_page=True)

@@ -89,10 +89,11 @@ class TaskStore:
 
     def get_state(self, key: str) -> warmup.WarmState | None:
         path = self.state_path(key)
-        if not path.exists():
+        try:
+            state = warmup.load(path)
+            os.utime(path)                          # recently used: evicted last
+        except FileNotFoundError:                   # not there, or evicted by another process meanwhile
             return None
-        state = warmup.load(path)
-        os.utime(path)                              # recently used: evicted last
         return state if state.key == key else None
 
     def put_state(self, key: str, state: warmup.WarmState) -> None:

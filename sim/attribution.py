@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.codes import InstrumentType, Outcome, State
+from sim.instruments import DECLARATION
 from sim.params import Scenario
 from sim.warmup import WarmState, run
 from sim.population.arrays import NEVER
@@ -156,8 +157,11 @@ def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factua
         cost = float(own.get(ins.id, 0.0))
         row = {"rep": rep, "instrument": ins.id, "name_zh": ins.name_zh, "type": ins.type.name,
                "cost_yuan": round(cost, 2)}
-        if cost == 0.0:                               # paid nothing: switching it off changes nothing
-            rows.append(row | _zero_effects())
+        if cost == 0.0 or self_contained(ins, scenario):
+            # paid nothing, or paid only itself: the counterfactual run is the factual without this
+            # instrument's own cells, so every effect is exactly zero (tests/golden/attribution_reference.csv
+            # holds such rows computed by running the counterfactual)
+            rows.append(row | _zero_effects() | {"net_cost_yuan": round(cost, 2)})
             if progress is not None:
                 progress()
             continue
@@ -183,6 +187,16 @@ def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factua
         if progress is not None:
             progress()
     return pd.DataFrame(rows, columns=ATTRIBUTION_REP_COLUMNS)
+
+
+def self_contained(ins, scenario: Scenario) -> bool:
+    """Whether switching `ins` off can change nothing but its own cost: its type pays only into its own
+    cells, which nothing in the run reads (`Declaration.self_contained`: fixed awards, loans to small
+    firms), it is in no exclusive group, and no budget envelope covers one of its funds (the share an
+    envelope pays would move with its spending, and the other instruments' payments with it)."""
+    declaration = DECLARATION.get(ins.type)
+    return (declaration is not None and declaration.self_contained and not ins.exclusive_group
+            and not set(ins.funding) & set(scenario.budget))
 
 
 def _zero_effects() -> dict:

@@ -202,3 +202,15 @@ def test_continuing_subsidies_start_at_the_caseload_that_exists(city):
         refunds = res.costs[res.costs["type"] == "stabilization_refund"]
         by_year = refunds.groupby(refunds["month"].str.slice(0, 4))["amount_yuan"].sum()
         assert 0.8 <= by_year["2025"] / by_year["2026"] <= 1.25
+
+
+def test_a_run_copies_the_warm_population_once_and_never_changes_it():
+    scenario = sim.load_scenario(LIUPANSHUI, **SMALL)
+    state = warmup.starting_state(scenario, 0)
+    before = state.population.persons.data.copy()
+    given = warmup.start_population(state, warmup.timeline(scenario, state))
+    owned = simulate(warmup.timeline(scenario, state), population=given, owned=True, resume=state.loop)
+    assert owned.population is given                     # the run's own copy, used as it is
+    copied = simulate(scenario, population=state.population)
+    assert copied.population is not state.population
+    assert np.array_equal(state.population.persons.data, before)

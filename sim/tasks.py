@@ -107,24 +107,25 @@ class TaskStore:
 
     def evict(self, keep: Path | None = None) -> None:
         """Delete the least recently used states until they fit in `state_budget` (never `keep`)."""
-        sizes = {}
+        stats = {}
         for path in self._states():
             try:
-                sizes[path] = path.stat()
+                stats[path] = path.stat()
             except FileNotFoundError:               # evicted by another process meanwhile
                 pass
-        total = sum(st.st_size for st in sizes.values())
-        for path in sorted(sizes, key=lambda p: (sizes[p].st_mtime, p.name)):
+        total = sum(st.st_size for st in stats.values())
+        for path in sorted(stats, key=lambda p: (stats[p].st_mtime, p.name)):
             if total <= self.state_budget:
                 break
             if path == keep:
                 continue
             path.unlink(missing_ok=True)
-            total -= sizes[path].st_size
+            total -= stats[path].st_size
             self.evicted += 1
 
     def state_summary(self) -> dict:
-        """What the manifest records of the starting states in this store (`execution.warm_states`)."""
+        """What the manifest records of the starting states in this store (`execution.warm_states`;
+        `evicted` counts this process's evictions, not a worker's)."""
         states = self._states()
         return {"kept": self.keep_states, "files": len(states),
                 "bytes": sum(p.stat().st_size for p in states if p.exists()),

@@ -25,7 +25,8 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         seed: int | None = None, reps: int | None = None, keep_records: bool = False,
         progress: Callable[[int, int], None] | None = None, population: str | Path | None = None,
         firms: str | Path | None = None, drop_invalid: bool = False, executor: str = "serial",
-        workers: int | None = None, scheduler: str | None = None, store: str | Path | None = None) -> Results:
+        workers: int | None = None, scheduler: str | None = None, store: str | Path | None = None,
+        month_progress: Callable[[str, int, int], None] | None = None) -> Results:
     """Run a scenario and return its results as DataFrames.
 
     Parameters
@@ -55,6 +56,10 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         Address of a running dask scheduler (``tcp://host:8786``); default a local cluster.
     store : path, optional
         Task store folder (`sim.tasks`): finished replications are kept there and not run again.
+    month_progress : callable(phase, done, total), optional
+        Every month simulated in this process (executor ``serial``): phase ``"warmup"`` (building a
+        replication's starting state) or ``"report"`` (its reported months), `done` of `total` months
+        (`sim.warmup.months_reported_to`).
 
     Returns
     -------
@@ -80,16 +85,19 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     parts, records = [], []
     if keep_records or register is not None or (executor == "serial" and store is None):
         total = scenario.months * scenario.reps
-        for rep in range(scenario.reps):
-            step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done, total))
-            done = run_replication(scenario, rep, progress=step, register=register)
-            parts.append(done.part)
-            if keep_records:
-                records.append(done.record)
+        with warmup.months_reported_to(month_progress):
+            for rep in range(scenario.reps):
+                step = None if progress is None else (lambda done, _n, rep=rep: progress(rep * scenario.months + done,
+                                                                                         total))
+                done = run_replication(scenario, rep, progress=step, register=register)
+                parts.append(done.part)
+                if keep_records:
+                    records.append(done.record)
         execution = {"executor": "serial", "workers": 1}
     else:
         tasks = run_tasks([ReplicationTask(scenario, rep) for rep in range(scenario.reps)], executor=executor,
-                          workers=workers, scheduler=scheduler, store=store, progress=progress)
+                          workers=workers, scheduler=scheduler, store=store, progress=progress,
+                          month_progress=month_progress)
         parts = tasks.results
         execution = tasks.execution()
     return assemble(scenario, parts, started=started, records=records, execution=execution, register=register)

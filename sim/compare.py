@@ -94,7 +94,8 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
             attribution: bool = False, window: int = attr.DEFAULT_WINDOW,
             progress: Callable[[int, int], None] | None = None, executor: str = "serial",
             workers: int | None = None, scheduler: str | None = None,
-            store: str | Path | None = None) -> Comparison:
+            store: str | Path | None = None,
+            month_progress: Callable[[str, int, int], None] | None = None) -> Comparison:
     """Run a base scenario and reforms on common random numbers and compare them.
 
     Parameters
@@ -115,6 +116,9 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
     executor, workers, scheduler, store
         Where the replications run and where finished ones are kept (`sim.tasks.run_tasks`); one task
         is one replication of every scenario and counterfactual, on one shared population.
+    month_progress : callable(phase, done, total), optional
+        Every month simulated in this process, as for `sim.run` (each scenario's and counterfactual's
+        reported months in turn).
     """
     if not reforms:
         raise ScenarioError([Problem("command line", "REFORM", "(none)", "compare needs a base and at least one reform")])
@@ -125,7 +129,8 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
     _check_comparable(scenarios)
     n_reps = base_s.reps
     tasks = [ComparisonTask(tuple(scenarios), rep, attribution, window) for rep in range(n_reps)]
-    done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress)
+    done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress,
+                     month_progress=month_progress)
     execution = done.execution()
     results = {s.name: assemble(s, [r["parts"][s.name] for r in done.results], started=started, execution=execution)
                for s in scenarios}

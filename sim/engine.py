@@ -19,7 +19,7 @@ from sim.instruments import OutsideMonth, RefundGroups
 from sim.kernels import layout as L
 from sim.kernels.firms import firm_month, reduce_into_firms, year_end_close
 from sim.kernels.persons import certify_initial, person_month, refresh_flags
-from sim.packing import pack
+from sim.packing import fill_locality, pack
 from sim.params import Scenario
 from sim.params.months import calendar_month, month_number
 from sim.population.arrays import NEVER
@@ -166,6 +166,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         m["firm_exit_multiplier"] = economy["firm_exit_multiplier"][t]
         cohort = year_start + grad_month - 1
         m["cohort_month"] = cohort if cohort <= t else NEVER
+        if t == first or inputs.changes[t]:       # contribution rates, minimum wage (profile, by month)
+            fill_locality(m, inputs, t)
         ui.fill_month(m, t)
         table.fill_month(m, t, inputs.lpr[t])
         chunk_bytes.fill(0)
@@ -197,7 +199,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
         table.after_month(t, record.loan_fen[t])
         # rationing of next month's entries
         record.theta[t] = m["theta"]
-        m["theta"] = _tightness(district_start, cum_vacancies, chunks["search_mass"])
+        m["theta"] = _tightness(district_start, cum_vacancies, chunks["search_mass"],
+                                chunks["retirement_held"], inputs.beh[L.JF_REPLACEMENT])
         m["public_job_ratio"] = _public_job_ratio(posts,
                                                   record.outcomes[t, Outcome.stock_public_job],
                                                   chunks["public_job_mass"].sum() / L.MASS_SCALE)
@@ -244,18 +247,24 @@ def _loans_outstanding(P: np.ndarray, n_slots: int) -> np.ndarray:
     return out
 
 
-def _tightness(district_start, cum_vacancies, search_mass: np.ndarray) -> np.ndarray:
-    """θ_d = min(1, vacancies_d / expected local job finds_d): job finding is rationed when vacancies are
-    short. Uses this month's vacancies and search mass for next month (a one-month lag keeps the person
-    pass a single, order-free loop); the mass is an exact integer sum in fixed point."""
+def _tightness(district_start, cum_vacancies, search_mass: np.ndarray, retirement_held: np.ndarray,
+               replacement_share: float) -> np.ndarray:
+    """θ_d = min(1, vacancies_d / expected local job finds_d) − replacement_share × held_d / finds_d, at
+    least 0: job finding is rationed when vacancies are short, and a change in the number of posts whose
+    holders the retirement-age rise keeps at work past their pre-reform retirement month (`held`: this
+    month's net change, district by district) changes next month's expected local finds by as many, the
+    replacement hires not made (held > 0) or made later (held < 0) (D49). Uses this month's vacancies,
+    search mass and held posts for next month (a one-month lag keeps the person pass a single, order-free
+    loop); all are exact integer sums."""
     n_districts = len(district_start) - 1
     theta = np.ones(n_districts)
     mass = search_mass.sum(axis=0) / L.MASS_SCALE
+    held = retirement_held.sum(axis=0)
     for d in range(n_districts):
         lo, hi = district_start[d], district_start[d + 1]
         vacancies = (cum_vacancies[hi - 1] - (cum_vacancies[lo - 1] if lo > 0 else 0)) if hi > lo else 0
         if mass[d] > 0:
-            theta[d] = min(1.0, vacancies / mass[d])
+            theta[d] = max(0.0, min(1.0, vacancies / mass[d]) - replacement_share * held[d] / mass[d])
     return theta
 
 

@@ -9,7 +9,8 @@ from sim.codes import GroupFlag, InstrumentType
 from sim.kernels import layout as L
 from sim.params.behaviour_schema import (BEHAVIOUR_AGE_BANDS, DISABILITY_KEYS, REGISTRATION_KEYS,
                                          SPELL_BANDS)
-from sim.params.profile_schema import EDUCATION_KEYS, HUKOU_KEYS, SI_LINES, SIZE_KEYS, SKILL_KEYS
+from sim.params.profile_schema import (EDUCATION_KEYS, HUKOU_KEYS, SI_LINES, SIZE_KEYS, SKILL_KEYS,
+                                       minimum_wage_by_month)
 from sim.params.months import by_month_array, month_number
 from sim.population.synthetic import wage_noise
 
@@ -22,11 +23,13 @@ class KernelInputs:
     wage_noise: np.ndarray
     edu_premium: np.ndarray
     size_thresholds: np.ndarray
-    min_wage: np.ndarray             # int32[district]
+    min_wage: np.ndarray             # int32[month, district]
     floor_yuan: float
     ceiling_yuan: float
-    ui_rate: float
-    si_rate: float
+    rates: dict                      # social-insurance line (SI_LINES) -> float64[month]
+    ui_rate: np.ndarray              # float64[month]: UI, employer + employee
+    si_rate: np.ndarray              # float64[month]: all lines, employer + employee
+    changes: np.ndarray              # bool[month]: rates or minimum wage differ from the month before
     public_job_posts: float          # simulated persons
     lpr: np.ndarray                  # float64[months], percent
 
@@ -54,6 +57,7 @@ def behaviour_vector(behaviour: dict, profile: dict) -> np.ndarray:
     beh[L.JF_UI_EXHAUSTION] = jf["ui_exhaustion_multiplier"]
     beh[L.JF_AWAY_RURAL] = jf["away_share_rural"]
     beh[L.JF_AWAY_PROVINCE] = jf["away_cross_province_share"]
+    beh[L.JF_REPLACEMENT] = jf["replacement_share"]
     beh[L.CT_ONE_YEAR] = jf["contract_shares"]["one_year"]
     beh[L.CT_THREE_YEARS] = jf["contract_shares"]["three_years"]
     ex = b["unemployed_exits"]
@@ -126,6 +130,15 @@ def kernel_inputs(profile: dict, behaviour: dict, *, start: str, months: int, pe
     difficulty = 0
     for name in profile["groups"]["difficulty_any_of"]:
         difficulty |= int(GroupFlag[name])
+    # the rules of each month of the run (from the warm-up's first month when there is one)
+    rates = {line: _series(si[line], start, months) for line in SI_LINES}
+    wages_by_month = minimum_wage_by_month(profile)
+    min_wage = np.stack([_series({month: table[d] for month, table in wages_by_month.items()}, start, months)
+                         for d in districts], axis=1).astype(np.int32)
+    changes = np.zeros(months, bool)
+    changes[1:] = (np.diff(min_wage, axis=0) != 0).any(axis=1)
+    for series in rates.values():
+        changes[1:] |= np.diff(series) != 0
     return KernelInputs(
         beh=behaviour_vector(behaviour, profile),
         mult=multiplier_tables(behaviour),
@@ -133,11 +146,13 @@ def kernel_inputs(profile: dict, behaviour: dict, *, start: str, months: int, pe
         wage_noise=wage_noise(wages["dispersion_sigma"]),
         edu_premium=np.array([wages["education_premium"][k] for k in EDUCATION_KEYS], np.float64),
         size_thresholds=np.array(profile["firms"]["size_thresholds"], np.float64),
-        min_wage=np.array([profile["districts"]["minimum_wage"][d] for d in districts], np.int32),
+        min_wage=min_wage,
         floor_yuan=si["base_floor_share"] * average_month,
         ceiling_yuan=si["base_ceiling_share"] * average_month,
-        ui_rate=si["ui_employer"] + si["ui_employee"],
-        si_rate=sum(si[k] for k in SI_LINES),
+        rates=rates,
+        ui_rate=rates["ui_employer"] + rates["ui_employee"],
+        si_rate=sum(rates[line] for line in SI_LINES),
+        changes=changes,
         public_job_posts=behaviour["public_job"]["posts_share"] * persons,
         lpr=_series(profile["finance"]["lpr_1y"], start, months),
     )

@@ -5,7 +5,8 @@ hands the kernels, built once before the loop (`pack`).
 - the ui_benefit instrument → `UiSchedule` (its per-month amounts in fen and its fixed rules);
 - every other instrument → `sim.instruments.InstrumentTable` (each type's declaration packs its own
   named fields, once and each month);
-- the month record (`sim.instruments.month_dtype`) with its run-fixed fields written;
+- the month record (`sim.instruments.month_dtype`) with its run-fixed fields written (the month's
+  contribution rates and minimum wage: `fill_locality`, called by the loop);
 - the funds' accounts (`sim.funds`), the firms' order by district, the public-job capacity.
 
 `sim.engine.simulate` then only loops: each month the schedule and the table write the month's fields
@@ -97,8 +98,7 @@ class UiSchedule:
             self.active = spec.active.copy()
             self.slot = instruments.index(spec)
             self.take_up = spec.take_up
-            min_wage = inputs.min_wage.astype(np.float64)
-            benefit_yuan = p["ratio"][:, None] * min_wage[None, :]
+            benefit_yuan = p["ratio"][:, None] * inputs.min_wage.astype(np.float64)   # [month, district]
             self.benefit = _fen(benefit_yuan)
             base = benefit_yuan if p["medical_base"] == "benefit" else np.full_like(benefit_yuan, inputs.floor_yuan)
             self.medical = _fen(p["medical_rate"][:, None] * base)
@@ -122,6 +122,13 @@ class UiSchedule:
         m["migrant_allowance_fen"] = self.migrant_allowance[t]
 
 
+def fill_locality(m, inputs: KernelInputs, t: int) -> None:
+    """The contribution rates and minimum wage of run month t (the record keeps them until they change:
+    sim.engine calls this in the loop's first month and where `inputs.changes`)."""
+    m["ui_rate"], m["si_rate"] = inputs.ui_rate[t], inputs.si_rate[t]
+    m["min_wage"] = inputs.min_wage[t]
+
+
 def fill_static(m, key, inputs: KernelInputs, ui: UiSchedule) -> None:
     """Month-record fields that stay fixed through the run, outside the instrument table's."""
     m["beh"], m["mult"] = inputs.beh, inputs.mult
@@ -131,8 +138,6 @@ def fill_static(m, key, inputs: KernelInputs, ui: UiSchedule) -> None:
     m["theta"] = 1.0
     m["public_job_ratio"] = 1.0
     m["floor_yuan"], m["ceiling_yuan"] = inputs.floor_yuan, inputs.ceiling_yuan
-    m["ui_rate"], m["si_rate"] = inputs.ui_rate, inputs.si_rate
-    m["min_wage"] = inputs.min_wage
     p = ui.params
     m["ui_slot"] = ui.slot
     m["ui_target"], m["ui_exclude"] = ui.target, ui.exclude

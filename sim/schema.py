@@ -53,6 +53,7 @@ KINDS = {
 """Every kind a field may have, with the phrase error messages use for it."""
 
 NUMERIC_KINDS = frozenset({"int", "float"})
+BY_MONTH_KINDS = NUMERIC_KINDS | {"table"}     # kinds whose value may change by effective month
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class Field:
         ``names``.
     by_month : bool
         The value may also be a table of effective months ``{"2023-01" = 0.6, "2024-01" = 0.3}``.
-        Only numeric kinds may be ``by_month``.
+        Only numeric kinds and ``table`` may be ``by_month``; a ``table`` by month has a table per
+        month, ``{"2021-08" = { a = 2280, b = 2070 }, "2025-01" = { a = 2490, b = 2260 }}``.
     length : int or None
         Exact length of ``list_float`` / ``list_int``.
     name_zh : str
@@ -101,8 +103,8 @@ class Field:
             raise ValueError(f"unknown field kind {self.kind!r}; kinds: {', '.join(KINDS)}")
         if self.kind in ("enum", "choice_list") and not self.choices:
             raise ValueError(f"a {self.kind} field needs choices")
-        if self.by_month and self.kind not in NUMERIC_KINDS:
-            raise ValueError(f"by_month is only allowed for numeric kinds, not {self.kind!r}")
+        if self.by_month and self.kind not in BY_MONTH_KINDS:
+            raise ValueError(f"by_month is only allowed for numeric kinds and tables, not {self.kind!r}")
         if self.choices is not None and not isinstance(self.choices, tuple):
             raise ValueError("choices must be a tuple")
 

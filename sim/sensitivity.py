@@ -262,7 +262,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
                 months: int | None = None, seed: int | None = None, reps: int | None = None,
                 executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
                 store: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
-                model: Callable[[dict], dict] | None = None) -> SensitivityResult:
+                model: Callable[[dict], dict] | None = None,
+                month_progress: Callable[[str, int, int], None] | None = None) -> SensitivityResult:
     """Run a sensitivity analysis of a scenario.
 
     Parameters
@@ -278,7 +279,7 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
         Morris trajectories (default 10) or Sobol base sample (a power of 2, default 64); not used by oat.
     persons, months, seed, reps : int, optional
         As for `sim.run`; every design point runs the same seed and replications.
-    executor, workers, scheduler, store, progress
+    executor, workers, scheduler, store, progress, month_progress
         As for `sim.tasks.run_tasks`.
     model : callable(dict of key → value) -> dict of metric → value, optional
         Evaluate each design point with this function instead of the simulation (tests with an
@@ -312,7 +313,8 @@ def sensitivity(scenario: str | Path, params: Sequence[str | tuple[str, float, f
         tasks = [PointTask(s, rep, switch_off) for s in loaded for rep in range(n_reps)]
     else:
         tasks = [FunctionTask(model, tuple(point.items())) for point in points]
-    done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress)
+    done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress,
+                     month_progress=month_progress)
     values = _metric_values(done.results, metrics, n_reps, from_model=model is not None)
     indices = _indices(method, plist, x, values, metrics, design_seed)
     design_frame = pd.DataFrame(x, columns=[p.key for p in plist]).rename_axis("point").reset_index()

@@ -159,7 +159,8 @@ class TaskRun:
 
 def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None = None,
               scheduler: str | None = None, store: Path | str | None = None,
-              progress: Callable[[int, int], None] | None = None) -> TaskRun:
+              progress: Callable[[int, int], None] | None = None,
+              month_progress: Callable[[str, int, int], None] | None = None) -> TaskRun:
     """Run tasks on an executor, reusing and filling a task store.
 
     Parameters
@@ -176,6 +177,9 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
         finish (by this process, so workers on other machines need no shared disk).
     progress : callable(done, total), optional
         Called with the number of finished tasks (stored ones count as finished at the start).
+    month_progress : callable(phase, done, total), optional
+        Every month simulated by the tasks run in this process (executor ``serial``; workers elsewhere
+        report none): `sim.warmup.months_reported_to`.
 
     Returns
     -------
@@ -210,8 +214,9 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
         folder = str(store.folder) if store is not None else None
         warmup.keep_states_in(store)                # serial tasks run here
         try:
-            with open_executor(executor, workers=workers, scheduler=scheduler,
-                               warm=functools.partial(_start_worker, folder, keep_states, warm)) as pool:
+            with warmup.months_reported_to(month_progress), \
+                    open_executor(executor, workers=workers, scheduler=scheduler,
+                                  warm=functools.partial(_start_worker, folder, keep_states, warm)) as pool:
                 n_workers = pool.workers
                 for position, result in pool.imap([tasks[pending[key][0]] for key in order]):
                     key = order[position]

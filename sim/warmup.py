@@ -44,10 +44,14 @@ as .npz (the store's format).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import dataclasses
+import functools
 import json
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +119,40 @@ def keep_states_in(store) -> None:
     _STORE.clear()
     if store is not None:
         _STORE["states"] = store
+
+
+# who is told of every month simulated in this thread (`months_reported_to`); a context variable, so the
+# setting ends with its block and a thread or another run does not see it
+_MONTHS: contextvars.ContextVar[Callable[[str, int, int], None] | None] = contextvars.ContextVar("months", default=None)
+WARMUP, REPORTED = "warmup", "report"
+
+
+@contextlib.contextmanager
+def months_reported_to(callback: Callable[[str, int, int], None] | None) -> Iterator[None]:
+    """In the block, every month simulated in this thread is reported as `callback(phase, done, total)`
+    after it is run: phase "warmup" (building a starting state; none when the state is reused) or "report"
+    (a run's reported months), `done` of `total` months of that simulation. Runs in other processes
+    (executors "processes", "dask") report nothing here. None: nobody is told."""
+    token = _MONTHS.set(callback)
+    try:
+        yield
+    finally:
+        _MONTHS.reset(token)
+
+
+def _month_progress(phase: str, progress: Callable[[int, int], None] | None = None):
+    """`progress` for `simulate`: the caller's own, and the `months_reported_to` callback's with `phase`."""
+    callback = _MONTHS.get()
+    if callback is None:
+        return progress
+    told = functools.partial(callback, phase)
+    if progress is None:
+        return told
+
+    def both(done: int, total: int) -> None:
+        progress(done, total)
+        told(done, total)
+    return both
 
 
 def rules_document(scenario: Scenario) -> dict:
@@ -243,7 +281,8 @@ def _build(scenario: Scenario, replication: int, key: str) -> WarmState:
         instruments, economy, _ = compile_months(rules, first, months)
         warm = dataclasses.replace(scenario, start=first, months=months, instruments=instruments, economy=economy,
                                    budget={})
-        record = simulate(warm, replication=replication, population=population, owned=True)
+        record = simulate(warm, replication=replication, population=population, owned=True,
+                          progress=_month_progress(WARMUP))
         enabled = [ins for ins in instruments if ins.enabled]
         state = WarmState(key, months, record.population, record.loop_state, tuple(ins.id for ins in enabled),
                           _once_per_person(enabled),
@@ -325,6 +364,7 @@ def run(scenario: Scenario, replication: int = 0, *, state: WarmState | None = N
         register: Register | None = None) -> RunRecord:
     """One replication's reported months, started from `state` (default: `starting_state`); the
     record holds the reported months only. A register run starts from the register (no warm-up)."""
+    progress = _month_progress(REPORTED, progress)
     if register is not None:
         return simulate(scenario, replication=replication, observe=observe, progress=progress, register=register)
     state = state or starting_state(scenario, replication)

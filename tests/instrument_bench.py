@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from sim.codes import NEVER, N_COST_LINES, N_OUTCOMES, CostLine, GroupFlag, State
-from sim.packing import UiSchedule, fill_static
+from sim.packing import UiSchedule, fill_locality, fill_static
 from sim.inputs import kernel_inputs
 from sim.instruments import InstrumentTable, month_dtype
 from sim.kernels import layout as L
@@ -20,14 +20,13 @@ from sim.kernels.pay import pay_person
 from sim.params import load_scenario
 from sim.population.arrays import PERSON_DTYPE
 
-HEADER = """[scenario]
-name = "golden"
-title_zh = "金例"
-locality = "liupanshui"
-start = "2024-01"
-months = 48
+def header(locality: str = "liupanshui", start: str = "2024-01", months: int = 48) -> str:
+    """The [scenario] table of a bench (the bench's month arithmetic assumes a January start)."""
+    return (f'[scenario]\nname = "golden"\ntitle_zh = "金例"\nlocality = "{locality}"\nstart = "{start}"\n'
+            f"months = {months}\n\n")
 
-"""
+
+HEADER = header()
 
 # Liupanshui profile values the hand computations use (calibration/liupanshui/profile.toml)
 AVERAGE_WAGE_YEAR = 82_291            # Guizhou 2022 provincial average wage
@@ -60,9 +59,9 @@ def person(state: State, *, flags=(), hire_flags=(), district=0, **fields) -> np
 
 
 class Bench:
-    def __init__(self, tmp_path, body: str, run: str = ""):
+    def __init__(self, tmp_path, body: str, run: str = "", head: str = HEADER):
         path = tmp_path / "golden.toml"
-        path.write_text(HEADER + run + body, encoding="utf-8")
+        path.write_text(head + run + body, encoding="utf-8")
         s = self.scenario = load_scenario(path, persons=1000)
         self.instruments = tuple(ins for ins in s.instruments if ins.enabled)
         self.inputs = kernel_inputs(s.profile, s.behaviour, start=s.start, months=s.months, persons=s.persons)
@@ -83,6 +82,7 @@ class Bench:
             local = P[0]["employer"] >= 0
             base = min(max(float(P[0]["wage"]), m["floor_yuan"]), m["ceiling_yuan"]) if local else 0.0
         m["t"], m["year_start"] = t, t - t % 12          # the run starts in January
+        fill_locality(m, self.inputs, t)
         self.ui.fill_month(m, t)
         self.table.fill_month(m, t, self.inputs.lpr[t])
         self.CA.view(np.uint8).fill(0)

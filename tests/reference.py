@@ -322,8 +322,8 @@ def claims(M, k: int, month: int, ids, flags, size, contract_months, trace_note=
 # The person pass.
 # ---------------------------------------------------------------------------------------------------
 _INT_FIELDS = ("state", "prev_state", "bits", "household", "sex", "education", "hukou", "district", "disability",
-               "skill", "certificates", "work_location", "birth_month", "retire_month", "school_leave_month",
-               "state_months", "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage",
+               "skill", "certificates", "work_location", "birth_month", "retire_month", "retire_delay",
+               "school_leave_month", "state_months", "contrib_months", "ui_contrib_months", "ui_left", "ui_status", "aid_left", "wage",
                "employer", "hire_month", "contract_months", "training_done_month", "public_job_months",
                "placements", "group_flags", "hire_flags", "loan_yuan", "certified_month")
 _WRITTEN = ("state", "prev_state", "bits", "household", "skill", "certificates", "work_location", "state_months",
@@ -335,6 +335,12 @@ _WRITTEN = ("state", "prev_state", "bits", "household", "skill", "certificates",
 def _is_employment(state):
     return ((state == State.EMPLOYED) | (state == State.SELF_EMPLOYED) | (state == State.FLEXIBLE)
             | (state == State.PUBLIC_JOB))
+
+
+def _held_by_delay(p, state, month):
+    """Working in the city in `month` past the pre-reform retirement month (persons._held_by_delay)."""
+    return ((p["retire_delay"] > 0) & (month >= p["retire_month"] - p["retire_delay"]) & _is_employment(state)
+            & ((state != State.EMPLOYED) | (p["employer"] >= 0)))
 
 
 class _Acc:
@@ -429,6 +435,8 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     acc.count(Outcome.stock_retired, retired)
     acc.count(Outcome.stock_student, waiting)
 
+    # the posts the retirement-age rise keeps filled: the month's opening stock (see the stocks below)
+    CA["retirement_held"] -= acc.by_district(~retired & ~student & _held_by_delay(p, state0, t - 1), p["district"])
     # demography: retirement
     attrition = retiring & _is_employment(state0) & ((state0 != State.EMPLOYED) | (p["employer"] >= 0))
     acc.count(Outcome.natural_attrition, attrition)
@@ -995,6 +1003,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     destination = employed | (state == State.INTERN) | ((state == State.INACTIVE)
                                                          & ((p["bits"] & PersonBit.FURTHER_STUDY) != 0))
     acc.count(Outcome.graduates_placed, cohort & destination)
+    CA["retirement_held"] += acc.by_district(live & _held_by_delay(p, state, t), p["district"])
 
     # ---- write back (stores truncate to the field's width, as the kernel's do) -------------------
     for name in _WRITTEN:

@@ -11,6 +11,7 @@ page there (docs/app.md uses them).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -179,12 +180,15 @@ def test_main_path_reform_compare_and_workbook(app_server, browser, tmp_path):
     view.tab("results")
     page.wait_for_selector("#card-cash")
     page.wait_for_selector("#district_table table")
-    assert "P95" in page.locator("#district_table").inner_text()
+    district = page.locator("#district_table").inner_text()
+    assert "P95" in district and "钟山区" in district and "zhongshan" not in district     # names, not codes
     page.wait_for_selector("#monthly_chart svg")
     assert view.download("#district_csv", tmp_path).startswith("\ufeff年度".encode())
     view.shot("results", full_page=True)
     view.tab("saved")
     page.wait_for_selector("#saved_table table")
+    saved = page.locator("#saved_table").inner_text()
+    assert "结果文件夹" in saved and "对比" in saved and "folder" not in saved    # headers and kinds in Chinese
     view.shot("saved")
     view.check_clean(origin)
     view.context.close()
@@ -227,6 +231,38 @@ def test_cancel_leaves_nothing_half_written(app_server, browser):
     time.sleep(1)
     after = {p.name for p in results.iterdir()}
     assert after - before <= {".tasks"}, after - before     # no results folder and no staging folder
+    view.check_clean(origin)
+    view.context.close()
+
+
+def test_a_long_replication_shows_its_months(app_server, browser):
+    """Issue 17: one replication of a large population shows its warm-up months, then its reported months
+    (the replication count alone stays at 0/1 until it ends). 500,000 persons: each phase lasts seconds,
+    several polls of the page (POLL_SECONDS); cancelled once the reported months are seen."""
+    origin, _ = app_server
+    view = Watched(browser, origin)
+    page = view.page
+    view.size(persons=500_000, months=84, reps=1)
+    page.click("#start_run")
+    seen: list[tuple[str, int, int]] = []
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline and not any(phase == "测算期" and done > 1 for phase, done, _ in seen):
+        for phase, done, total in re.findall(r"当前模拟:(预热|测算期) (\d+)/(\d+) 个月", page.locator("#progress").inner_text()):
+            if (phase, int(done), int(total)) not in seen:
+                seen.append((phase, int(done), int(total)))
+        assert page.locator("#progress #run-result").count() == 0, seen     # ended without showing its months
+        page.wait_for_timeout(100)
+    warm = [(done, total) for phase, done, total in seen if phase == "预热"]
+    reported = [(done, total) for phase, done, total in seen if phase == "测算期"]
+    assert warm and reported, seen
+    assert seen.index(("预热", *warm[-1])) < seen.index(("测算期", *reported[0]))    # warm-up first
+    assert {total for _, total in reported} == {84} and len({total for _, total in warm}) == 1
+    assert [done for done, _ in warm] == sorted(done for done, _ in warm)         # counting up
+    assert all(0 < done <= total for done, total in warm + reported)
+    assert "0/1 次重复" in page.locator("#run-stage").inner_text()
+    view.shot("run-months")
+    page.click("#cancel")
+    page.wait_for_selector("text=已取消")
     view.check_clean(origin)
     view.context.close()
 

@@ -30,18 +30,7 @@ CONTINUING = {"jixi": ("hiring_si_subsidy", "flexible_si_subsidy", "public_job",
 CHECKS = ("active_spending_per_resident", "ui_benefit_months_per_claim", "reemployed_per_new_urban_job",
           "difficulty_per_new_urban_job", "new_urban_jobs", "unemployment_rate", "no_negative_or_nan")
 
-RETIREMENT_REFORM = (
-    "城镇新增就业 = recorded entries into work − 自然减员, and 自然减员 falls by a third in 2025, the first year of the "
-    "phased retirement-age rise (profile retirement.reform_start 2025-01: men born 1965-01 retire at 60 y 1 m): "
-    "54,624 (2024) → 60,696 (2025), +11 %, while the entries into work stay flat (−0.3 %) and, without the reform, "
-    "the statistic grows +1.8 % (tests below). The warm-up is in steady state. The model has no replacement "
-    "demand (job finding is supply-driven; vacancies ration only when jobseekers pile up), so a worker kept at "
-    "work by the reform takes no hire away; where published, the statistic stayed flat through 2025 (Jiangsu 138.3万 "
-    "in 2023, 141万 in 2025, shared REAL_FIGURES.md). Not fixed: needs replacement hiring in the job-finding "
-    "rule and a refit (docs/validation.md)")
-EXPECTED_FAIL = {
-    ("liupanshui", "new_urban_jobs"): RETIREMENT_REFORM,
-}
+EXPECTED_FAIL: dict[tuple[str, str], str] = {}     # (city, check) → why it fails today; none at present
 
 
 def _cases():
@@ -111,24 +100,35 @@ def _year_totals(results, metrics) -> pd.DataFrame:
     return o.assign(year=o["month"].str[:4]).groupby(["metric", "year"])["value"].sum().unstack()
 
 
+def _liupanshui_years(metrics, **settings) -> pd.DataFrame:
+    scenario = load_scenario(ROOT / "scenarios" / "liupanshui-2023.toml", set=settings)
+    return _year_totals(sim.run(scenario), metrics)
+
+
 @pytest.mark.slow
-def test_liupanshui_entry_flows_are_steady_after_the_warm_up(baseline_runs):
-    """The warm-up (60 months) reaches a steady state of the entry flows: entries into work change by
-    less than 3 % from the first reported year to the second; what moves 城镇新增就业 is 自然减员, which
-    falls by more than a fifth in 2025 with the phased retirement-age rise (RETIREMENT_REFORM above)."""
-    years = _year_totals(baseline_runs("liupanshui"), ["new_jobs_gross", "natural_attrition"])
-    growth = years["2025"] / years["2024"]
-    assert 0.97 < growth["new_jobs_gross"] < 1.03, growth.to_string()
-    assert growth["natural_attrition"] < 0.8, growth.to_string()
+def test_liupanshui_replacement_hiring_offsets_the_retirement_reform(baseline_runs):
+    """D49. 城镇新增就业 = recorded entries into work − 自然减员, and 自然减员 falls by more than a fifth in 2025
+    with the phased retirement-age rise. A post whose holder the rise keeps at work is not refilled, so
+    entries into work fall by at least half of that fall (the unemployed pool it leaves behind finds part of
+    the jobs back); without replacement hiring (share 0) the entries stay flat (±3 %: the warm-up is in a
+    steady state) and the statistic jumps by 10 % — where published, it stayed flat through 2025 (Jiangsu
+    138.3万 in 2023, 141万 in 2025, shared REAL_FIGURES.md)."""
+    metrics = ["new_jobs_gross", "natural_attrition", "new_urban_jobs"]
+    years = _year_totals(baseline_runs("liupanshui"), metrics)
+    change = years["2025"] - years["2024"]
+    assert years["2025"]["natural_attrition"] < 0.8 * years["2024"]["natural_attrition"], years.to_string()
+    assert change["new_jobs_gross"] < 0.5 * change["natural_attrition"], years.to_string()
+    unreplaced = _liupanshui_years(metrics, **{"behaviour.job_finding.replacement_share": 0.0})
+    growth = unreplaced["2025"] / unreplaced["2024"]
+    assert 0.97 < growth["new_jobs_gross"] < 1.03, unreplaced.to_string()
+    assert growth["new_urban_jobs"] > 1.08, unreplaced.to_string()
 
 
 @pytest.mark.slow
 def test_liupanshui_new_urban_jobs_are_steady_without_the_retirement_reform():
     """The same baseline with the retirement-age rise moved past the run: 城镇新增就业 changes by less
-    than 5 % between 2024 and 2025 (with the reform: +11 %)."""
-    scenario = load_scenario(ROOT / "scenarios" / "liupanshui-2023.toml",
-                             set={"profile.retirement.reform_start": "2099-01"})
-    years = _year_totals(sim.run(scenario), ["new_urban_jobs"])
+    than 5 % between 2024 and 2025."""
+    years = _liupanshui_years(["new_urban_jobs"], **{"profile.retirement.reform_start": "2099-01"})
     growth = years["2025"] / years["2024"]
     assert 0.95 < growth["new_urban_jobs"] < 1.05, growth.to_string()
 

@@ -242,3 +242,29 @@ def test_locality_cross_checks(tmp_path, file, old, new, key):
     (tmp_path / file).write_text(text.replace(old, new), encoding="utf-8")
     problems = load_locality(tmp_path)[3]
     assert [p.key for p in problems] == [key]
+
+
+def test_posts_kept_by_the_retirement_reform_ration_next_months_job_finding():
+    """D49, by hand: district 0 has 40 vacancies for 100 expected local finds (θ = 0.4) and 10 more posts
+    its holders now keep past their pre-reform retirement month (θ = 0.4 − 10/100 = 0.3); district 1 has
+    enough vacancies and lost 5 such workers to retirement or another exit (θ = 1 + 5/50 = 1.1, those
+    replacement hires are made now); district 2 keeps 30 posts for 20 finds (θ = 0, never below)."""
+    from sim.engine import _tightness
+    from sim.kernels import layout as L
+    district_start = np.array([0, 2, 3, 4])
+    cum_vacancies = np.cumsum([15, 25, 80, 10])
+    search_mass = np.array([[60, 30, 20], [40, 20, 0]]) * L.MASS_SCALE     # two chunks
+    held = np.array([[4, -5, 30], [6, 0, 0]])
+    theta = _tightness(district_start, cum_vacancies, search_mass, held, 1.0)
+    assert theta == pytest.approx([0.3, 1.1, 0.0])
+    assert _tightness(district_start, cum_vacancies, search_mass, held, 0.0) == pytest.approx([0.4, 1.0, 0.5])
+
+
+def test_replacement_hiring_changes_nothing_before_the_retirement_reform(tmp_path):
+    """Jiulongpo 2020 runs (warm-up included) before 2025-01: nobody is delayed, the share is inert."""
+    from sim.params.compile import load_scenario
+    from tests.conftest import ROOT
+    path = ROOT / "scenarios" / "jiulongpo-2020.toml"
+    runs = [sim.run(load_scenario(path, persons=1500, set={"behaviour.job_finding.replacement_share": share}))
+            for share in (0.0, 1.0)]
+    assert runs[0].costs.equals(runs[1].costs) and runs[0].outcomes.equals(runs[1].outcomes)

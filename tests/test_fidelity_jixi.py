@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.codes import State
 from sim.params import load_scenario
-from tests.instrument_bench import Bench, person
+from tests.instrument_bench import Bench, header, person
 from tests.test_instruments import instrument
 
 TX03 = instrument("TX-03", "tax_credit", "firm",
@@ -48,3 +48,23 @@ def test_hs14_takes_up_the_share_of_difficulty_hires_the_text_names():
     take_up = {ins.id: float(ins.take_up[0]) for ins in scenario.instruments}
     assert take_up["HS-14"] == 0.5 * 0.15
     assert take_up["HS-14-grad"] == 0.5 * 0.03
+
+
+def test_hs14_employer_si_subsidy_follows_the_pension_rate_cut_of_2019_05(tmp_path):
+    """000 §(十二) L22 「对单位新增岗位吸纳去产能分流人员的,按照规定给予企业吸纳就业扶持政策」: the employer's
+    pension, medical and UI contributions of the hire (DN A24) are refunded month by month at the rates in
+    force. Employer pension 20 % until 2019-04, 16 % from 2019-05 (国办发〔2019〕13号《降低社会保险费率综合方案》:
+    「自2019年5月1日起,降低单位缴费比例,目前单位缴费比例高于16%的省份可降至16%」, secondary reprint; the
+    Jixi profile), medical 8 %, UI 0.5 %. Base: the floor, 0.6 × 58,000 / 12 = 2,900 (wage 2,000 below it).
+    Before: 2,900 × (0.20 + 0.08 + 0.005) = 826.50 a month; from 2019-05: 2,900 × 0.245 = 710.50.
+    A hire of 2019-01 paid through 2019-12: 4 × 826.50 + 8 × 710.50 = 8,990.00; a hire of 2019-06: 7 × 710.50
+    = 4,973.50."""
+    head = header("jixi", "2019-01", 12)
+    bench = Bench(tmp_path, instrument("HS-14", "hiring_si_subsidy", "firm", 'target = ["difficulty"]'), head=head)
+    january = person(State.EMPLOYED, hire_flags=["difficulty"], employer=0, hire_month=0, wage=2000)
+    assert bench.pay(january, 3) == {("HS-14", "main"): 826.50}           # 2019-04
+    assert bench.pay(january, 4) == {("HS-14", "main"): 710.50}           # 2019-05
+    january = person(State.EMPLOYED, hire_flags=["difficulty"], employer=0, hire_month=0, wage=2000)
+    assert bench.months(january, 0, 11) == {("HS-14", "main"): 8990.00}
+    june = person(State.EMPLOYED, hire_flags=["difficulty"], employer=0, hire_month=5, wage=2000)
+    assert bench.months(june, 5, 11) == {("HS-14", "main"): 4973.50}

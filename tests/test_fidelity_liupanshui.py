@@ -295,6 +295,28 @@ def test_su12_firm_loans_interest_subsidy_and_guarantee_payouts_over_their_vinta
     assert month(17) == (round(alive * 2_500, 2), 17 * 2_500.0)
 
 
+
+def test_su12_guarantee_payouts_are_counted_in_whole_loans_as_the_expected_defaults_accumulate(tmp_path):
+    """10 loans a month for 18 months, 5 % defaulting over 24 months: at most 18 × 10 × 0.05 / 24 = 0.375
+    defaults a month, which rounded month by month were 0 件 beside non-zero 代偿. Booked as they accumulate,
+    the 9 defaulted loans are all counted, each beside its 1,200,000 of 代偿, spread over the districts by share."""
+    bench = Bench(tmp_path, instrument("SU-12", "firm_guaranteed_loan", "firm",
+                                       'limit = 3_000_000\nloans_per_year = 120\nvalid = ["2024-01", "2025-06"]'))
+    ins = bench.instruments[0]
+    shares = np.array([0.4, 0.3, 0.2, 0.1])
+    direct = np.zeros((48, 1, N_COST_LINES, 4), np.int64)
+    count = np.zeros_like(direct)
+    for t in range(48):
+        firm_loans(ins, 0, t, 3.45, shares, direct[t], count[t])
+    money, loans = direct[:, 0, CostLine.loan_compensation], count[:, 0, CostLine.loan_compensation]
+    assert loans.min() == 0 and loans.sum(axis=1).max() == 1         # whole loans, one at a time
+    assert loans.sum() == 9 and money.sum() == 9 * 1_200_000 * 100
+    assert loans.sum(axis=0).tolist() == [3, 3, 2, 1]                # within a loan of 9 × share: 3.6, 2.7, 1.8, 0.9
+    by_year = [(loans[y:y + 12].sum(), money[y:y + 12].sum() / 100 / 1_200_000) for y in (0, 12, 24, 36)]
+    for booked, expected in by_year:                                # each year within a loan of its money
+        assert abs(booked - expected) < 1, by_year
+
+
 # ---- item 10: UI-10's 失业农民工一次性生活补助 ----------------------------------------------------------------
 
 def test_ui10_migrant_workers_insured_under_a_year_get_the_one_off_living_allowance(tmp_path):

@@ -5,7 +5,7 @@ import numpy as np
 
 import sim
 from sim.codes import Education, Sex, State
-from sim.population.synthetic import retirement_month_number, synthesize
+from sim.population.synthetic import retirement_delay, retirement_month_number, synthesize
 from tests.conftest import LIUPANSHUI
 
 STATIC = ("sex", "education", "hukou", "district", "disability", "skill", "birth_month", "retire_month", "state")
@@ -70,6 +70,26 @@ def test_phased_retirement_ages_follow_the_2024_decision():
     for birth, female, cadre, age in cases:
         got = retirement_month_number(np.array([birth]), np.array([female]), np.array([cadre]), RULES)[0]
         assert got - birth == age, (birth, female, cadre)
+
+
+def test_the_retirement_delay_is_what_the_reform_adds_to_the_original_age():
+    """`retire_delay` (the pre-reform month is retire_month − retire_delay, replacement hiring D49): men born
+    1965-05 retire at 60 y 2 m (delay 2), born 1977-01 at 63 (36), women workers born 1975-03 at 50 y 2 m (2),
+    and nobody retiring before 2025-01 is delayed."""
+    birth = np.array([_month(1964, 12), _month(1965, 5), _month(1977, 1), _month(1975, 3)])
+    female = np.array([False, False, False, True])
+    cadre = np.zeros(4, bool)
+    assert retirement_delay(birth, female, cadre, RULES).tolist() == [0, 2, 36, 2]
+    base = np.where(female, 50, 60) * 12
+    assert (retirement_month_number(birth, female, cadre, RULES) - retirement_delay(birth, female, cadre, RULES)
+            == birth + base).all()
+
+
+def test_every_person_records_the_months_the_reform_adds():
+    pop = _population(5000)
+    p = pop.persons
+    assert (p.retire_delay[p.retire_month < 0] == 0).all()
+    assert p.retire_delay.max() > 0
 
 
 def test_generation_in_blocks_gives_the_same_population(monkeypatch):

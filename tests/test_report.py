@@ -5,6 +5,7 @@ import html
 import re
 import shutil
 import subprocess
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 import sim
 from sim.cli import main
 from sim.params.scenario_schema import TYPE_SCHEMAS
+from sim.report import bureau
 from sim.report.build import write_reports
 from tests.conftest import ROOT
 
@@ -138,6 +140,24 @@ def _table(rows: list[tuple], first: str) -> pd.DataFrame:
     return pd.DataFrame([row[:len(header)] for row in rows[start + 1:end]], columns=header)
 
 
+def test_sy08_books_the_migrant_workers_allowance_on_its_own_row_not_under_other_spending():
+    """《失业保险条例》 Art. 21's 一次性生活补助 (line ui_migrant_allowance) has its row; 失业补助金 (ui_aid) stays
+    under 其他支出."""
+    funds = pd.DataFrame({"fund": "ui_fund", "month": ["2024-01", "2024-02"], "revenue": [50_000.0, 50_000.0],
+                          "outlays": [60_000.0, 60_000.0], "balance": [990_000.0, 980_000.0],
+                          "months_of_cover": [16.3, 16.3]})
+    budget = pd.DataFrame({"year": 2024, "funding": "ui_fund", "type": "ui_benefit",
+                           "line": ["main", "ui_migrant_allowance", "ui_aid"],
+                           "amount_yuan": [100_000.0, 12_000.0, 8_000.0]})
+    results = SimpleNamespace(manifest={}, funds=funds, budget=budget)
+    for lang, allowance, other in (("zh", "  农民工一次性生活补助", "  其他支出"),
+                                   ("en", "  Migrant workers' one-off living allowance", "  Other spending")):
+        column = bureau.ui_fund_budget(results, lang).set_index("项目" if lang == "zh" else "Item")
+        column = column[column.columns[0]]
+        assert column[allowance] == 1.2 and column[other] == 0.8
+        assert column.index.get_loc(allowance) < column.index.get_loc(other)
+
+
 def test_bureau_sheets_match_the_results_files_cell_by_cell(run_folder):
     """就业补助资金 by 功能科目 code and by level, 社预08 and the 绩效目标申报表 against budget.csv, costs.csv,
     funds.csv and outcomes.csv (the files, not the code that built the sheets)."""
@@ -187,7 +207,8 @@ def test_bureau_sheets_match_the_results_files_cell_by_cell(run_folder):
         assert column["期初余额"] + column["本年收支结余"] == pytest.approx(column["年末滚存结余"], abs=0.02)
         assert column["年末备付月数"] == pytest.approx(closing["months_of_cover"].mean(), abs=0.006)
         assert column["  利息收入"] is None                                 # not modelled: blank, not zero
-        spending = ["  失业保险金", "  基本医疗保险费", "  稳定岗位补贴", "  技能提升补贴", "  其他支出"]
+        spending = ["  失业保险金", "  基本医疗保险费", "  稳定岗位补贴", "  技能提升补贴", "  农民工一次性生活补助",
+                    "  其他支出"]
         assert sum(column[k] for k in spending) == pytest.approx(column["支出合计"], abs=0.05)
         benefit = ui_costs[(ui_costs["year"] == int(year)) & (ui_costs["type"] == "ui_benefit")
                            & (ui_costs["line"] == "main")]["amount_yuan"].sum()

@@ -45,7 +45,7 @@ def _locality(tmp_path: Path, leaves: dict[str, str]) -> Path:
 
 
 UNIFORM = '{ kind = "uniform", low = 0.2, high = 1.2 }'
-NORMAL = '{ kind = "normal", sd = 0.02, low = 0.08, high = 0.2 }'
+NORMAL = '{ kind = "normal", sd = 0.02, low = 0.08, high = 0.3 }'
 
 
 def test_distributions_are_read_and_drawn_per_replication_reproducibly(tmp_path):
@@ -56,7 +56,7 @@ def test_distributions_are_read_and_drawn_per_replication_reproducibly(tmp_path)
     assert first == [draws(sim.load_scenario(path, persons=2000, months=6, reps=4, seed=0), rep) for rep in range(4)]
     values = [d[ELASTICITY] for d in first]
     assert len(set(values)) == 4 and all(0.2 <= v <= 1.2 for v in values)
-    assert all(0.08 <= d[JOB_FINDING] <= 0.2 for d in first)
+    assert all(0.08 <= d[JOB_FINDING] <= 0.3 for d in first)
     # another seed, other draws
     assert draws(sim.load_scenario(path, persons=2000, months=6, reps=4, seed=1), 0) != first[0]
 

@@ -214,3 +214,25 @@ def test_a_run_copies_the_warm_population_once_and_never_changes_it():
     copied = simulate(scenario, population=state.population)
     assert copied.population is not state.population
     assert np.array_equal(state.population.persons.data, before)
+
+
+def test_every_month_of_the_warm_up_and_of_the_reported_months_is_reported_to_month_progress(tmp_path):
+    """The app's month-level progress (issue 17): through the task store's serial path, the warm-up's months,
+    then the reported ones, in order; a reused starting state reports no warm-up; results unchanged."""
+    scenario = sim.load_scenario(LIUPANSHUI, **SMALL)
+    W = warmup.warmup_months(scenario)
+    warmup._LAST.clear()
+    told = []
+    run = sim.run(scenario, store=tmp_path / "tasks", month_progress=lambda *month: told.append(month))
+    assert told == ([("warmup", m, W) for m in range(1, W + 1)]
+                    + [("report", m, SMALL["months"]) for m in range(1, SMALL["months"] + 1)])
+    assert run.costs.equals(sim.run(scenario).costs)
+    told.clear()
+    reform = sim.load_scenario(ROOT / "scenarios" / "liupanshui-2023-youth-hiring.toml", **SMALL)
+    sim.compare(scenario, reform, store=tmp_path / "tasks", month_progress=lambda *month: told.append(month))
+    assert told == [("report", m, SMALL["months"]) for m in range(1, SMALL["months"] + 1)] * 2
+    told.clear()
+    with warmup.months_reported_to(lambda *month: told.append(month)):
+        pass
+    sim.run(scenario, months=2)                              # outside the block: nobody is told
+    assert told == []

@@ -1,5 +1,8 @@
 """Long runs of the app in a child process: progress through a queue, cancel by ending the process.
 
+Progress is counted in replications (or runs of a sensitivity design) and, for the simulation running in
+the child (executor ``serial``), in its months: the warm-up's, then the reported months'.
+
 The child calls only the public API (`sim.load_scenario`, `sim.run`, `sim.compare`, `sim.sensitivity`)
 and the report writer, as `subsim run`, `subsim compare` and `subsim sensitivity` do. Results are written to a staging folder and renamed into
 place when complete, so a cancelled or crashed run leaves no half-written results folder; finished
@@ -30,7 +33,8 @@ def _work(spec: dict[str, Any], queue) -> None:
         size = {key: spec.get(key) for key in ("persons", "months", "seed", "reps")}
         base = sim.load_scenario(spec["base"], **size)
         options = dict(executor=spec.get("executor", "serial"), store=spec["store"],
-                       progress=lambda done, total: queue.put(("progress", "simulate", done, total)))
+                       progress=lambda done, total: queue.put(("progress", "simulate", done, total)),
+                       month_progress=lambda phase, done, total: queue.put(("months", phase, done, total)))
         if spec["kind"] == "compare":
             reforms = [sim.load_scenario(path, **size) for path in spec["reforms"]]
             result = sim.compare(base, *reforms, attribution=spec.get("attribution", False), **options)
@@ -64,6 +68,10 @@ class Job:
     stage_first: int = 0            # units already done when the stage's counting began (reused from the store)
     done: int = 0
     total: int = 0
+    # months of the simulation running now (serial executor): phase "warmup" or "report", done of total
+    month_phase: str = ""
+    month_done: int = 0
+    month_total: int = 0
     result: str | None = None
     error: str | None = None
     cancelled: bool = False
@@ -79,12 +87,15 @@ class Job:
         """Read the child's messages; notice a child that died without saying so."""
         while self.queue is not None and not self.queue.empty():
             kind, what, done, total = self.queue.get_nowait()
-            if kind in ("stage", "progress"):
+            if kind == "months":
+                self.month_phase, self.month_done, self.month_total = what, done, total
+            elif kind in ("stage", "progress"):
                 if what != self.stage:          # a new stage: its rate is measured from now
                     self.stage_started, self.stage_first = time.monotonic(), done
                 self.stage = what
                 if total:                       # a stage message without counts keeps the last counts
                     self.done, self.total = done, total
+                self.month_phase, self.month_done, self.month_total = "", 0, 0   # that simulation has ended
             elif kind == "done":
                 self.result, self.stage = what, "done"
             elif kind == "error":

@@ -481,6 +481,14 @@ def make_app(results: Path) -> App:
                      ui.p(f"{t['stage']}: {t['stage_' + current.stage]}  ({current.done}/{current.total} {unit})"
                           + (f" · {t['eta']} {eta:.0f} {t['seconds']}" if eta is not None and current.running else ""),
                           id="run-stage")]
+            if current.running and current.stage == "simulate" and current.month_total:
+                # the months of the simulation running now: a long replication shows it is moving
+                month_share = current.month_done / current.month_total
+                parts += [ui.div(ui.div(class_="progress-bar bg-info", role="progressbar",
+                                        style=f"width: {month_share * 100:.0f}%"), class_="progress mb-1",
+                                 style="height: 0.5rem"),
+                          ui.p(f"{t['months_' + current.month_phase]} {current.month_done}/{current.month_total} "
+                               f"{t['unit_month']}", id="run-months", class_="small")]
             if current.error:
                 parts.append(_problems_ui(current.error))
             if current.result:
@@ -769,7 +777,9 @@ def make_app(results: Path) -> App:
 
         @render.data_frame
         def saved_table():
-            return render.DataGrid(saved_runs(), selection_mode="row", width="100%")
+            shown = saved_runs().assign(kind=lambda f: [t.get(f"kind_{kind}", kind) for kind in f["kind"]])
+            shown.columns = [t["saved_folder"], t["saved_kind"], t["persons"], t["months"], t["reps"]]
+            return render.DataGrid(shown, selection_mode="row", width="100%")   # rows in saved_runs' order
 
         def _selected_folder() -> Path | None:
             rows = saved_table.cell_selection()["rows"]

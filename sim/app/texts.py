@@ -38,6 +38,9 @@ TEXTS = {
         "no_sens": "尚无敏感性分析结果。", "tornado": "龙卷风图", "index_chart": "敏感性指数图", "whole_run": "全期",
         "metric_cost_total": "现金支出合计", "metric_cost_forgone": "减收合计", "metric_cover": "失业保险基金备付月数",
         "metric_per_job": "每新增就业成本", "unit_rep": "次重复", "unit_run": "次运行",
+        "months_warmup": "当前模拟:预热", "months_report": "当前模拟:测算期", "unit_month": "个月",
+        "saved_folder": "结果文件夹", "saved_kind": "类型", "kind_run": "测算", "kind_comparison": "对比",
+        "kind_sensitivity": "敏感性分析",
         "no_chart": "结果中没有可绘制的数据(例如没有新增就业,或未做归因)。",
     },
     "en": {
@@ -82,6 +85,9 @@ TEXTS = {
         "index_chart": "Sensitivity indices", "whole_run": "Whole run", "metric_cost_total": "Cash spending",
         "metric_cost_forgone": "Revenue forgone", "metric_cover": "UI fund months of cover",
         "metric_per_job": "Cost per additional job", "unit_rep": "replications", "unit_run": "runs",
+        "months_warmup": "Current simulation: warm-up", "months_report": "Current simulation: reported months",
+        "unit_month": "months", "saved_folder": "Folder", "saved_kind": "Kind", "kind_run": "run",
+        "kind_comparison": "comparison", "kind_sensitivity": "sensitivity",
         "no_chart": "Nothing to draw in these results (e.g. no additional job, or no attribution).",
     },
 }

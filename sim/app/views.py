@@ -23,7 +23,8 @@ def _reps(frame: pd.DataFrame) -> pd.DataFrame:
 def budget_by_district(results, lang: str) -> pd.DataFrame:
     """Spending by year × district × fund in 万元: the mean over replications and, when replicated, the
     P5/P50/P95 of the replications' sums (a replication without a payment on a row counts as zero).
-    Cash and revenue forgone are on separate rows (never added)."""
+    Cash and revenue forgone are on separate rows (never added). Districts by their Chinese names in
+    Chinese (the profile's `names_zh`), by their codes otherwise."""
     t = lambda key: text(lang, key)                          # noqa: E731
     costs = _reps(results.costs)
     reps = int(results.manifest.get("replications", costs["rep"].nunique() or 1))
@@ -32,7 +33,10 @@ def budget_by_district(results, lang: str) -> pd.DataFrame:
     per = per.reindex(columns=range(reps), fill_value=0.0)
     values = per.to_numpy(np.float64) / 1e4
     index = per.index.to_frame(index=False)
-    out = pd.DataFrame({t("year"): index["year"], "区县 / district": index["district"],
+    profile = results.manifest.get("locality_profile", {})
+    names = profile.get("districts", {}).get("names_zh", {}) if lang == "zh" else {}
+    out = pd.DataFrame({t("year"): index["year"],
+                        ("区县" if lang == "zh" else "district"): [names.get(d, d) for d in index["district"]],
                         t("fund"): [fund_name(f, lang) for f in index["funding"]],
                         ("类别" if lang == "zh" else "kind"): np.where(is_cash(index["funding"]),
                                                                      "现金支出" if lang == "zh" else "cash",

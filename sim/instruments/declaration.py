@@ -141,8 +141,9 @@ class Declaration:
         through the run. The two numbers bound the months after a hire in which an L_EMPLOYMENT
         instrument may still pay (0, −1 for the others).
     month : (m, k, params, t, run) → None; writes the month's amounts (fen, rounded once per district).
-        It reads `t` only through the by-month parameters (`params[key][t]`) and the run's constants, so
-        InstrumentTable runs it only in the months where one of those changes, unless `every_month`.
+        It reads `t` only through the by-month parameters (`params[key][t]`), the run's constants and the
+        locality's rules by month (`run.rates`, `run.employer_rate`, `run.min_wage`), so InstrumentTable
+        runs it only in the months where one of those changes, unless `every_month`.
     every_month : `month` also reads what changes during the run (the guarantee capacity, the month's
         loan prime rate): it runs every month.
     person_level : paid by the person pass (False: paid to firms or institutions by sim.engine).

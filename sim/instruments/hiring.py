@@ -52,15 +52,16 @@ def _hire_si_static(m, k, p, run):
     near = int(round(p["to_retirement_within_years"] * 12))
     m["hire_si_max_months"][k] = p["max_months"]
     m["hire_si_near_retirement"][k] = near
-    m["hire_si_rate"][k] = sum(run.si[line] for line in p["lines"])
     return p["max_months"], near
 
 
 def _hire_si_month(m, k, p, t, run):
+    # the rates in force this month: a hire's subsidy follows the contributions the employer owes each month
+    m["hire_si_rate"][k] = sum(run.rates[line][t] for line in p["lines"])
     m["hire_si_share"][k] = p["share"][t]
     floor = run.inputs.floor_yuan
-    wage_base = min(max(floor, run.hire_multiple * float(run.min_wage.mean())), run.inputs.ceiling_yuan)
-    at_floor = run.si["declared_base_at_floor_share"]      # the declared base, as expected
+    wage_base = min(max(floor, run.hire_multiple * float(run.min_wage[t].mean())), run.inputs.ceiling_yuan)
+    at_floor = run.at_floor                                # the declared base, as expected
     base = at_floor * floor + (1 - at_floor) * wage_base
     m["ins_value"][k] = p["share"][t] * m["hire_si_rate"][k] * base * p["max_months"]
 

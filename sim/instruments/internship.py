@@ -21,7 +21,7 @@ def _static(m, k, p, run):
 def _month(m, k, p, t, run):
     high = run.retention >= p["high_retention_rate"]
     share = p["high_retention_share"][t] if high else p["allowance_share"][t]
-    m["ins_amount_fen"][k] = fen(share * run.min_wage)
+    m["ins_amount_fen"][k] = fen(share * run.min_wage[t])
     m["intern_retention_fen"][k] = per_district(run, p["retention_bonus"][t])
 
 

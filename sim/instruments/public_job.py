@@ -21,8 +21,9 @@ def _static(m, k, p, run):
 
 
 def _month(m, k, p, t, run):
-    m["ins_amount_fen"][k] = fen(p["post_subsidy_share"][t] * run.min_wage)
-    m["public_job_si_fen"][k] = per_district(run, p["si_subsidy_share"][t] * run.inputs.floor_yuan * run.employer_rate)
+    m["ins_amount_fen"][k] = fen(p["post_subsidy_share"][t] * run.min_wage[t])
+    m["public_job_si_fen"][k] = per_district(run, p["si_subsidy_share"][t] * run.inputs.floor_yuan
+                                             * run.employer_rate[t])
 
 
 PUBLIC_JOB_PARAMETERS: Schema = {

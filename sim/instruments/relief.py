@@ -13,8 +13,8 @@ from sim.schema import Field, Schema
 
 def _relief_month(m, k, p, t, run):
     share = p["share"][t]
-    m["relief_rate"][k] = share * sum(run.si[line] for line in p["lines"])
-    m["relief_ui_rate"][k] = share * run.si["ui_employer"] if "ui_employer" in p["lines"] else 0.0
+    m["relief_rate"][k] = share * sum(run.rates[line][t] for line in p["lines"])
+    m["relief_ui_rate"][k] = share * run.rates["ui_employer"][t] if "ui_employer" in p["lines"] else 0.0
 
 
 CONTRIBUTION_RELIEF_PARAMETERS: Schema = {

@@ -181,11 +181,12 @@ def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndar
     after s the budget pays the interest subsidy on the loans still running, while the instrument is in
     force; default_share of the loans default evenly over the term (each month's defaulters stop paying
     interest from the next month) and the guarantee fund repays compensation_share of their principal
-    (代偿, line loan_compensation). Spread over districts by population share."""
+    (代偿, line loan_compensation). Spread over districts by population share. The 代偿 count is booked in
+    whole loans as the expected defaults accumulate (`defaults_booked`, decision "Whole 代偿 counts")."""
     p = ins.params
     term = p["term_months"]
     rate = interest_subsidy(p, t, lpr_percent) if ins.active[t] else 0.0
-    interest, running, compensation, defaulted = 0.0, 0.0, 0.0, 0.0
+    interest, running, compensation = 0.0, 0.0, 0.0
     for s in range(max(0, t - term), t):
         if not ins.active[s]:
             continue
@@ -196,14 +197,44 @@ def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndar
         running += alive
         interest += alive * principal * rate / 12
         failing = loans * p["default_share"] / term
-        defaulted += failing
         compensation += failing * principal * p["compensation_share"]
     if interest > 0:
         spread(int(fen(interest)), district_shares, direct_fen[k, CostLine.main])
         spread(int(round(running)), district_shares, direct_count[k, CostLine.main])
     if compensation > 0:
         spread(int(fen(compensation)), district_shares, direct_fen[k, CostLine.loan_compensation])
-        spread(int(round(defaulted)), district_shares, direct_count[k, CostLine.loan_compensation])
+    before, now = (defaults_booked(ins, month) for month in (t - 1, t))
+    if now > before:
+        direct_count[k, CostLine.loan_compensation] += (whole_units(now, district_shares)
+                                                        - whole_units(before, district_shares))
+
+
+def defaults_booked(ins, t: int) -> int:
+    """Whole defaulted loans booked by the end of month t (0 before month 1): the expected defaults of
+    every vintage in force when made, from run month 0 to t (default_share / term of its loans in each of
+    months 1 … term after it), rounded down. Counting from month 0 keeps the count stateless (a warm start
+    books what a cold run books)."""
+    if t <= 0:
+        return 0
+    p = ins.params
+    term = p["term_months"]
+    vintages = np.arange(t)
+    loans = np.where(ins.active[:t], np.asarray(p["loans_per_year"][:t]) / 12 * ins.take_up[:t], 0.0)
+    expected = float(np.sum(loans * p["default_share"] / term * np.minimum(t - vintages, term)))
+    return int(np.floor(expected + 1e-9))          # 1e-9: 3 × (1/3) is 1 loan, not 0
+
+
+def whole_units(total: int, shares: np.ndarray) -> np.ndarray:
+    """`total` whole units over districts by share (Sainte-Laguë: the `total` largest of share / (k + ½),
+    k = 0, 1, …, ties to the first district). The largest of a fixed list, so one unit more never takes one
+    from a district: differences of totals are never negative."""
+    share = np.asarray(shares, np.float64) / np.sum(shares)
+    # more candidates than a district can get: Sainte-Laguë gives at most share × (total + districts / 2) + ½
+    seats = np.floor(share * (total + len(share) / 2)).astype(np.int64) + 2
+    district = np.repeat(np.arange(len(share)), seats)
+    k = np.arange(len(district)) - np.repeat(np.cumsum(seats) - seats, seats)
+    chosen = np.argsort(-(share[district] / (k + 0.5)), kind="stable")[:total]
+    return np.bincount(district[chosen], minlength=len(share)).astype(np.int64)
 
 
 FIRM_GUARANTEED_LOAN = Declaration(

@@ -23,7 +23,8 @@ EMPLOYER_LINES = ("pension_employer", "medical_employer", "ui_employer", "injury
 
 class InstrumentTable:
     """The month-record fields of every enabled instrument (k = its ledger slot). Declarations read the
-    run's constants from it (`si`, `employer_rate`, `average_month`, `inputs`, `min_wage`, …)."""
+    run's constants from it (`average_month`, `at_floor`, `inputs`, …) and the locality's rules by run month
+    (`rates[line][t]`, `employer_rate[t]`, `min_wage[t]`: the profile's effective-month tables)."""
 
     def __init__(self, scenario, instruments: tuple, inputs, weight: float, n_districts: int):
         self.instruments = instruments
@@ -32,9 +33,9 @@ class InstrumentTable:
         self.months = scenario.months
         self.weight = weight
         self.n_districts = n_districts
-        si = scenario.profile["social_insurance"]
-        self.si = si
-        self.employer_rate = sum(si[line] for line in EMPLOYER_LINES)
+        self.rates = inputs.rates                  # SI line -> rate by run month
+        self.employer_rate = sum(inputs.rates[line] for line in EMPLOYER_LINES)
+        self.at_floor = scenario.profile["social_insurance"]["declared_base_at_floor_share"]
         self.average_month = scenario.profile["wages"]["provincial_average_wage"] / 12
         responses = scenario.behaviour["responses"]
         self.responses_on = responses["enabled"]
@@ -57,7 +58,7 @@ class InstrumentTable:
                              if instruments[k].type in DECLARATION
                              and DECLARATION[instruments[k].type].pay_outside is not None]
         self.loan_room = {}          # guaranteed_loan k → guarantee capacity left (yuan), None = unlimited
-        self.min_wage = inputs.min_wage.astype(np.float64)
+        self.min_wage = inputs.min_wage.astype(np.float64)     # [month, district]
         self.lpr_percent = 0.0       # this month's loan prime rate (fill_month)
         self.refill: list[list[int]] | None = None        # per month: the slots whose fields change (plan)
         self.last_filled = None      # the month fill_month last wrote
@@ -104,8 +105,6 @@ class InstrumentTable:
                 group_len[g] += 1
         m["group_members"], m["group_len"] = members, group_len
         m["employment_window"], m["near_retirement_max"] = window, near_max
-        cost = 12 * self.hire_multiple * self.min_wage * (1 + self.employer_rate)
-        m["annual_labour_cost"] = cost
 
     # ---- monthly fields ----------------------------------------------------------------------------
     def fill_month(self, m, t: int, lpr_percent: float) -> None:
@@ -114,7 +113,10 @@ class InstrumentTable:
         self.lpr_percent = lpr_percent
         if self.refill is None:
             self.plan()
-        slots = self.refill[t] if t == self.last_filled + 1 else self.slots
+        following = t == self.last_filled + 1
+        slots = self.refill[t] if following else self.slots
+        if not following or self.inputs.changes[t]:
+            m["annual_labour_cost"] = 12 * self.hire_multiple * self.min_wage[t] * (1 + self.employer_rate[t])
         for k in slots:
             ins = self.instruments[k]
             m["ins_active"][k] = bool(ins.active[t])
@@ -125,8 +127,9 @@ class InstrumentTable:
         self.last_filled = t
 
     def plan(self) -> None:
-        """Per month, the slots whose fields `fill_month` must rewrite (first month: all), and the
-        month's entry-response mask and refund-response size classes."""
+        """Per month, the slots whose fields `fill_month` must rewrite (first month: all; every slot in
+        the few months where the locality's rates or minimum wage change, which declarations read), and
+        the month's entry-response mask and refund-response size classes."""
         months = self.months
         self.slots = [k for k, ins in enumerate(self.instruments) if ins.type != T.ui_benefit]
         self.refill = [[] for _ in range(months)]
@@ -135,6 +138,7 @@ class InstrumentTable:
             ins = self.instruments[k]
             changed = np.zeros(months, bool)
             changed[0] = True
+            changed |= self.inputs.changes
             if DECLARATION[ins.type].every_month:
                 changed[:] = True
             for values in (ins.active, ins.take_up, *changes(ins.params, months)):

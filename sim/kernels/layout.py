@@ -86,7 +86,9 @@ RESP_STARTUP_ENTRY = 56
 RESP_STARTUP_SURVIVAL = 57
 # 就业困难人员 certification (认定)
 CERTIFY_RATE = 58
-N_BEH = 59
+# replacement hiring under the retirement-age rise (read by sim.engine's tightness, not by a kernel)
+JF_REPLACEMENT = 59
+N_BEH = 60
 
 # ---- multiplier tables: mult[table, key] -----------------------------------------------------------
 M_SEP_AGE = 0
@@ -221,6 +223,7 @@ def chunk_dtype(n_districts: int, n_slots: int, n_outcomes: int, n_lines: int) -
         ("revenue_fen", np.int64, (n_districts,)),          # UI contributions
         ("search_mass", np.int64, (n_districts,)),          # expected local job finds, × MASS_SCALE
         ("public_job_mass", np.int64),                      # expected entries into public posts, × MASS_SCALE
+        ("retirement_held", np.int64, (n_districts,)),      # change in local employees kept past their pre-reform retirement
         ("ledger_fen", np.int64, (n_slots, n_lines, n_districts)),
         ("ledger_count", np.int64, (n_slots, n_lines, n_districts)),
         ("placements", np.int64, (n_slots, n_districts)),   # vested agency placements (placement_fee)

@@ -428,6 +428,8 @@ def _begin(p, i, key, M, firm, A):
         _refresh_flags(p, M)                   # a school leaver's flags (graduate_year …) count at hire
         event, fallback = D.decide_graduate(key, i, M)
         return True, event, fallback, False
+    if _held_by_delay(p, t - 1):        # the stock at the start of the month (see _finish)
+        A.retirement_held[p.district] -= 1
     if t >= p.retire_month:
         if _is_employment(state) and (state != State.EMPLOYED or p.employer >= 0):
             A.outcomes[Outcome.natural_attrition] += 1
@@ -480,6 +482,18 @@ def _finish(p, i, key, applied, size, base, M, A, fa):
         pay_person(p, i, M.t, applied, size, base, M, A)
     # 9. outcome stocks
     _count(p, M, A)
+    # the change in the posts the retirement-age rise keeps filled: this month's stock less the month's
+    # opening stock (subtracted in _begin); sim.engine takes it from next month's local hires
+    if _held_by_delay(p, M.t):
+        A.retirement_held[p.district] += 1
+
+
+@njit(cache=True, inline="always")
+def _held_by_delay(p, month):
+    """A person working in the city (the 自然减员 of `_begin` would count their retirement) kept at work in
+    `month` past the pre-reform retirement month by the phased retirement-age rise."""
+    return p.retire_delay > 0 and month >= p.retire_month - p.retire_delay and _is_employment(p.state) \
+        and (p.state != State.EMPLOYED or p.employer >= 0)
 
 
 @njit(cache=True)

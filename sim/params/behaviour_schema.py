@@ -91,6 +91,10 @@ BEHAVIOUR_SCHEMA = {
                                           "the city (外出务工)"),
         "away_cross_province_share": F("float", min=0, max=1,
                                        description="of jobs outside the city, share outside the province"),
+        "replacement_share": F("float", unit="share", min=0, max=1,
+                               description="share of the local employees the retirement-age rise keeps at "
+                                           "work past their pre-reform retirement month whose post is not "
+                                           "refilled: local job finding falls by that many hires (D49)"),
     },
     "unemployed_exits": {
         "to_training": _probability("unemployed → vocational training"),
@@ -230,6 +234,7 @@ NAMES_ZH = {
     "job_finding.ui_exhaustion_multiplier": "失业保险金期满前两个月就业系数",
     "job_finding.contract_shares": "新招用人员劳动合同期限构成",
     "job_finding.away_share_rural": "农村劳动力市外就业比例", "job_finding.away_cross_province_share": "市外就业中省外比例",
+    "job_finding.replacement_share": "延迟退休减少的补员招聘比例",
     "unemployed_exits.to_training": "失业人员月参加培训概率", "unemployed_exits.to_internship": "失业人员月参加见习概率",
     "unemployed_exits.to_self_employment": "失业人员月自主创业概率",
     "unemployed_exits.to_flexible": "失业人员月灵活就业概率",

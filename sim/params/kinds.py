@@ -83,7 +83,9 @@ def toml_type(value: Any) -> str:
 
 def _expected(field: Field, value: Any, what: str | None = None) -> str:
     detail = ", ".join(part for part in (field.kind, field.unit) if part)
-    also = ' or a table of effective months { "YYYY-MM" = … }' if field.by_month else ""
+    also = ""
+    if field.by_month:
+        also = ' or a table of effective months { "YYYY-MM" = ' + ("{ … }" if field.kind == "table" else "…") + " }"
     return f"expected {what or KINDS[field.kind]}{also} ({detail}), got {toml_type(value)}"
 
 
@@ -404,6 +406,14 @@ def check_value(field: Field, value: Any, name: str = "") -> tuple[Any, list[Iss
     issues : list of (tuple of str, Any, str)
         Sub-key path below the field (``()`` for the field itself), offending value, message.
     """
-    if field.by_month and isinstance(value, dict):
+    if is_by_month(field, value):
         return _check_by_month(field, value, name)
     return _CHECKERS[field.kind](field, value, name)
+
+
+def is_by_month(field: Field, value: Any) -> bool:
+    """True when `value` is given as a table of effective months: for a number, any table; for a table
+    (whose plain value is a table too), one holding a table (`{"2025-01" = { a = 2490 }}`)."""
+    if not (field.by_month and isinstance(value, dict)):
+        return False
+    return field.kind != "table" or any(isinstance(item, dict) for item in value.values())

@@ -15,6 +15,7 @@ MONTH_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 MONTH_RULE = f'a month "YYYY-MM" (month 01–12, year {FIRST_YEAR}–{LAST_YEAR})'
+FIRST_MONTH = f"{FIRST_YEAR:04d}-01"     # the effective month of a value in force since before any date
 
 
 def is_month(text: object) -> bool:
@@ -107,3 +108,14 @@ def by_month_array(value: float | Mapping[str, float], default: float | None, st
         if first < months:
             out[first:] = float(value[month])
     return out
+
+
+def in_force(value, month: str):
+    """The value of a scalar or of an effective-month table in force in `month`; before the table's first
+    effective month, its earliest value (a locality profile's tables describe the past: the earliest value
+    it gives is taken to have been in force before, as `sim.inputs` does for the run's months)."""
+    if not isinstance(value, Mapping):
+        return value
+    months = sorted(value, key=month_number)
+    started = [m for m in months if month_number(m) <= month_number(month)]
+    return value[started[-1] if started else months[0]]

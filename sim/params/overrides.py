@@ -3,7 +3,8 @@
 A key is a dotted path into the merged scenario document (``instruments.SR-05.share.sme``,
 ``economy.…``), or into the locality's behaviour or profile file after the prefix ``behaviour.`` /
 ``profile.`` (``behaviour.responses.hiring_subsidy_elasticity``; one entry of a table-valued leaf:
-``behaviour.job_finding.age_multiplier.16-24``). Overrides are written into the documents **before**
+``behaviour.job_finding.age_multiplier.16-24``; one effective month of a by-month leaf, or one entry of
+it: ``profile.social_insurance.pension_employer.2019-05``, ``profile.districts.minimum_wage.2025-01.core``). Overrides are written into the documents **before**
 validation, so a bad value gets the usual message; a key that names nothing is a problem with a
 did-you-mean, reported against the pseudo-file ``<set>``.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from sim.params.behaviour_schema import BEHAVIOUR_SCHEMA
 from sim.params.errors import Problem
 from sim.params.kinds import suggest
+from sim.params.months import is_month
 from sim.params.profile_schema import PROFILE_SCHEMA
 from sim.schema import Field, schema_keys
 
@@ -44,12 +46,15 @@ def locality_key_problems(prefix: str, overrides: dict[str, Any]) -> list[Proble
         for depth, part in enumerate(parts):
             if isinstance(node, Field):
                 rest = parts[depth:]
-                if len(rest) > 1 or node.kind not in ("table", "shares") or \
-                        (node.choices and part not in node.choices):
+                if node.by_month and is_month(rest[0]):      # one effective month of a by-month leaf
+                    rest = rest[1:]
+                if rest and (len(rest) > 1 or node.kind not in ("table", "shares")
+                             or (node.choices and rest[0] not in node.choices)):
                     allowed = list(node.choices or ()) if node.kind in ("table", "shares") else []
+                    where = ".".join(parts[:len(parts) - len(rest)])
                     problems.append(Problem(SET_FILE, f"{prefix}.{key}", value,
-                                            f"{prefix}.{'.'.join(parts[:depth])} has no entry {part!r}"
-                                            + (suggest(part, allowed) if allowed else " (it is a single value)")))
+                                            f"{prefix}.{where} has no entry {rest[0]!r}"
+                                            + (suggest(rest[0], allowed) if allowed else " (it is a single value)")))
                 node = None
                 break
             if not isinstance(node, dict) or part not in schema_keys(node):

@@ -6,6 +6,8 @@ between states is in the behaviour file.
 """
 from __future__ import annotations
 
+from sim.params.kinds import is_by_month
+from sim.params.months import FIRST_MONTH, in_force
 from sim.schema import Field, named
 
 AGE_BANDS = ("16-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64")
@@ -28,14 +30,25 @@ CONTRIB_STATE_KEYS = ("employed_local", "employed_away", "unemployed", "self_emp
 F = Field
 
 
+def minimum_wage_by_month(profile: dict) -> dict[str, dict[str, float]]:
+    """`districts.minimum_wage` as a table of effective months → {district: yuan}; a single table is in
+    force throughout."""
+    value = profile["districts"]["minimum_wage"]
+    return value if any(isinstance(item, dict) for item in value.values()) else {FIRST_MONTH: value}
+
+
 def _same_district_keys(values: dict) -> list:
     districts = values.get("districts", {})
     share = districts.get("population_share")
     problems = []
     if not isinstance(share, dict):
         return problems
-    for key in ("minimum_wage", "names_zh"):
-        other = districts.get(key)
+    tables = []                       # (key, district table): the minimum wage of each effective month, names
+    if isinstance(districts.get("minimum_wage"), dict):
+        tables += [(f"minimum_wage.{month}" if month != FIRST_MONTH else "minimum_wage", table)
+                   for month, table in minimum_wage_by_month(values).items()]
+    tables.append(("names_zh", districts.get("names_zh")))
+    for key, other in tables:
         if isinstance(other, dict) and list(other) != list(share):
             problems.append((f"districts.{key}", list(other),
                              f"must list the same districts in the same order as districts.population_share "
@@ -139,8 +152,10 @@ PROFILE_SCHEMA = {
         "population_share": F("shares", description="county-level units and their share of residents; "
                                                     "the keys are the district codes used everywhere"),
         "names_zh": F("names", description="Chinese name of each district"),
-        "minimum_wage": F("table", unit="yuan/month", min=500, max=10000,
-                          description="monthly minimum wage in force in each district"),
+        "minimum_wage": F("table", unit="yuan/month", min=500, max=10000, by_month=True,
+                          description="monthly minimum wage in force in each district; by effective month "
+                                      '{ "2021-08" = { a = 2280, … }, "2025-01" = { a = 2490, … } } when it '
+                                      "changes (before the first month listed, the first table applies)"),
     },
     "graduates": {
         "higher_education_per_year": F("int", unit="persons/year", min=0, max=5_000_000,
@@ -201,13 +216,20 @@ PROFILE_SCHEMA = {
             description="share of insured employers that declare their staff's contribution base (缴费基数) at "
                         "the floor; the others declare the wage, clipped to floor and ceiling. Contributions, "
                         "稳岗返还 and employer SI subsidies use the declared base"),
-        "pension_employer": F("float", min=0, max=0.3, description="pension rate, employer"),
-        "pension_employee": F("float", min=0, max=0.3, description="pension rate, employee"),
-        "medical_employer": F("float", min=0, max=0.3, description="medical incl. maternity, employer"),
-        "medical_employee": F("float", min=0, max=0.3, description="medical, employee"),
-        "ui_employer": F("float", min=0, max=0.05, description="unemployment insurance, employer"),
-        "ui_employee": F("float", min=0, max=0.05, description="unemployment insurance, employee"),
-        "injury_employer": F("float", min=0, max=0.05, description="work injury, employer (average)"),
+        "pension_employer": F("float", min=0, max=0.3, by_month=True,
+                              description="pension rate, employer (by effective month when it changes)"),
+        "pension_employee": F("float", min=0, max=0.3, by_month=True,
+                              description="pension rate, employee (by effective month when it changes)"),
+        "medical_employer": F("float", min=0, max=0.3, by_month=True,
+                              description="medical incl. maternity, employer (by effective month when it changes)"),
+        "medical_employee": F("float", min=0, max=0.3, by_month=True,
+                              description="medical, employee (by effective month when it changes)"),
+        "ui_employer": F("float", min=0, max=0.05, by_month=True,
+                         description="unemployment insurance, employer (by effective month when it changes)"),
+        "ui_employee": F("float", min=0, max=0.05, by_month=True,
+                         description="unemployment insurance, employee (by effective month when it changes)"),
+        "injury_employer": F("float", min=0, max=0.05, by_month=True,
+                             description="work injury, employer (average) (by effective month when it changes)"),
     },
     "ui_fund": {
         "pooling": F("enum", choices=UI_POOLING, default="local",
@@ -293,3 +315,18 @@ NAMES_ZH = {
     "retirement.women_worker_step_months": "女职工每延迟一个月对应的出生月数",
 }
 PROFILE_SCHEMA = named(PROFILE_SCHEMA, NAMES_ZH)
+
+
+def profile_at(profile: dict, month: str) -> dict:
+    """The profile with each effective-month table (contribution rates, minimum wage, …) replaced by its
+    value in force in `month` (before its first effective month, its first value): what a starting
+    population is drawn with."""
+    out = dict(profile)
+    for section, fields in PROFILE_SCHEMA.items():
+        if not isinstance(fields, dict) or section not in profile:
+            continue
+        dated = {key: in_force(profile[section][key], month) for key, field in fields.items()
+                 if isinstance(field, Field) and is_by_month(field, profile[section].get(key))}
+        if dated:
+            out[section] = {**profile[section], **dated}
+    return out

@@ -25,6 +25,7 @@ from sim.params.distributions import check_distribution
 from sim.params.errors import Problem
 from sim.params.kinds import format_number, suggest
 from sim.params.loader import read_toml
+from sim.params.months import FIRST_MONTH, in_force, is_month
 from sim.params.walk import KeyPath, Reporter, Walker
 from sim.schema import KINDS, Field, Schema
 
@@ -170,10 +171,20 @@ def load_sourced_bounds(path: Path, schema: Schema, *, allow_calibrate: bool = T
     return values, walker.sources, walker.bounds, walker.report.problems
 
 
+def _with_entry(table: Any, keys: list[str], value: Any) -> dict:
+    """A copy of `table` (a plain value: an empty table) with `value` at the path `keys`."""
+    out = dict(table) if isinstance(table, dict) else {}
+    out[keys[0]] = _with_entry(out.get(keys[0]), keys[1:], value) if len(keys) > 1 else value
+    return out
+
+
 def _override(document: dict, key: str, value: Any) -> None:
     """Write `value` at a dotted key of a sourced document: into the leaf's ``value`` (a fixed value
     is no longer uncertain: its ``distribution`` is dropped), or one entry of a table-valued leaf
-    (``job_finding.age_multiplier.16-24``). The key was checked against the schema beforehand."""
+    (``job_finding.age_multiplier.16-24``), or one effective month of a by-month leaf, or an entry of
+    it (``districts.minimum_wage.2025-01.core``: a new month's table starts as the one in force before
+    it; a value not yet by month stays in force before that month). The key was checked against the
+    schema beforehand."""
     parts = key.split(".")
     node = document
     for depth, part in enumerate(parts):
@@ -183,8 +194,14 @@ def _override(document: dict, key: str, value: Any) -> None:
             leaf.pop("distribution", None)
             rest = parts[depth + 1:]
             if rest:
-                leaf["value"] = dict(leaf["value"]) if isinstance(leaf["value"], dict) else {}
-                leaf["value"][rest[0]] = value
+                old = leaf["value"]
+                if is_month(rest[0]):
+                    if not (isinstance(old, dict) and any(map(is_month, old))):
+                        old = {FIRST_MONTH: old}                    # the single value, before the month
+                    before = in_force(old, rest[0])
+                    if rest[0] not in old and len(rest) > 1 and isinstance(before, dict):
+                        old = dict(old, **{rest[0]: dict(before)})  # a new month's table: as before it, but …
+                leaf["value"] = _with_entry(old, rest, value)
             else:
                 leaf["value"] = value
             node[part] = leaf

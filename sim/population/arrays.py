@@ -4,7 +4,7 @@ Persons and firms are packed NumPy structured arrays (one record per entity). Py
 writes whole columns through field views (`persons.state[:] = …`); kernels take one record per
 entity (`P[i]`). Records are plain pointers in numba, while tuples of column arrays cost atomic
 reference-count updates on every access in branchy kernels (≈ 800 ns per person measured), so this
-layout is what makes the monthly pass fast. A person's record is 89 bytes: about one cache line per
+layout is what makes the monthly pass fast. A person's record is 90 bytes: about one cache line per
 person per month.
 
 Month indices are int16 counted from the run's first month (negative = before the run); `NEVER`
@@ -33,6 +33,7 @@ PERSON_FIELDS: dict[str, type] = {
     "work_location": np.int8,      # codes.WorkLocation of the current job
     "birth_month": np.int16,       # age in months = t − birth_month
     "retire_month": np.int16,      # statutory retirement month (phased increase applied)
+    "retire_delay": np.uint8,      # months the phased increase adds: retire_month − retire_delay is the pre-reform month
     "school_leave_month": np.int16,  # month the person left (or will leave) school
     "state_months": np.int16,      # completed months in the current spell (0 in the month of entry)
     "contrib_months": np.int16,    # social-insurance contribution months, total

@@ -15,12 +15,12 @@ from sim.codes import (NEVER, Disability, EntityKind, Household, Hukou, PersonBi
                        WorkLocation)
 from sim.params.months import month_number
 from sim.params.profile_schema import (CONTRIB_STATE_KEYS, EDUCATION_KEYS, INITIAL_STATE_KEYS,
-                                       SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
+                                       SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS, profile_at)
 from sim.population.arrays import Firms, Persons
 from sim.population.register import Register
 from sim.population.synthetic import (Population, _assign_employers, _categorical, _cohorts, _Draws, _firms,
                                       _household, _initial_firm_history, _school_leaving, initial_spells,
-                                      retirement_month_number, school_leavers, wage_noise)
+                                      retirement_delay, retirement_month_number, school_leavers, wage_noise)
 from sim.rng import month_key, run_key
 
 # initial-state kind (profile initial_state keys) of each state; EMPLOYED is split by work location
@@ -57,6 +57,7 @@ def register_population(register: Register, profile: dict, behaviour: dict, *, s
         Persons 0 … len(register) − 1 are the register's accepted rows in file order; the weight is the
         register's own, or the profile's working-age population ÷ the number of rows.
     """
+    profile = profile_at(profile, start)       # the rates and minimum wage in force in the first month
     n = len(register)
     districts = tuple(profile["districts"]["population_share"])
     weight = register.weight if register.weight is not None else profile["population"]["working_age_population"] / n
@@ -108,6 +109,7 @@ def _attributes_given(p: Persons, draw: _Draws, register: Register, profile: dic
         retire = retirement_month_number(birth, female, cadre, rules)
     p.birth_month[:] = birth - start_abs
     p.retire_month[:] = retire - start_abs
+    p.retire_delay[:] = retirement_delay(birth, female, cadre, rules)
     p.education[:] = r["education"]
     p.hukou[:] = r["hukou"]
     p.district[:] = r["district"]

@@ -15,7 +15,8 @@ from scipy.special import ndtri
 from sim.codes import (FEN_ROUNDING_NUDGE, Disability, Education, EntityKind, Household, Hukou, PersonBit, Sex, Slot, State,
                        UiStatus, WorkLocation)
 from sim.params.profile_schema import (AGE_BANDS, CONTRIB_STATE_KEYS, DURATION_KEYS, EDUCATION_KEYS, SI_LINES,
-                                       HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS)
+                                       HUKOU_KEYS, INITIAL_STATE_KEYS, SECTOR_KEYS, SIZE_KEYS, SKILL_KEYS,
+                                       profile_at)
 from sim.params.months import month_number
 from sim.population.arrays import NEVER, Firms, Persons
 from sim.rng import month_key, run_key, uniform
@@ -78,9 +79,19 @@ def _categorical(u: np.ndarray, shares: dict, keys: tuple[str, ...]) -> np.ndarr
 
 
 def retirement_month_number(birth: np.ndarray, female: np.ndarray, cadre: np.ndarray, rules: dict) -> np.ndarray:
-    """Absolute month of statutory retirement with the phased increase (2024-09-13 NPCSC decision):
-    someone whose original retirement month falls k months after the reform start works
-    k // step + 1 months longer, up to the target age."""
+    """Absolute month of statutory retirement with the phased increase (2024-09-13 NPCSC decision)."""
+    original, delay = _retirement(birth, female, cadre, rules)
+    return original + delay
+
+
+def retirement_delay(birth: np.ndarray, female: np.ndarray, cadre: np.ndarray, rules: dict) -> np.ndarray:
+    """Months the phased increase adds to the original retirement month (0 before the reform)."""
+    return _retirement(birth, female, cadre, rules)[1].astype(np.uint8)
+
+
+def _retirement(birth, female, cadre, rules: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(original retirement month, months added): someone whose original retirement month falls k months
+    after the reform start works k // step + 1 months longer, up to the target age."""
     reform = month_number(rules["reform_start"])
     base = np.where(female, np.where(cadre, rules["women_cadre_base_age"], rules["women_worker_base_age"]),
                     rules["men_base_age"])
@@ -91,7 +102,7 @@ def retirement_month_number(birth: np.ndarray, female: np.ndarray, cadre: np.nda
     original = birth + base * 12
     delay = np.where(original >= reform, (original - reform) // step + 1, 0)
     delay = np.minimum(delay, (target - base) * 12)
-    return original + delay
+    return original, delay
 
 
 def synthesize(profile: dict, behaviour: dict, *, persons: int, start: str, months: int, seed: int,
@@ -109,6 +120,7 @@ def synthesize(profile: dict, behaviour: dict, *, persons: int, start: str, mont
     months : int
         Length of the run; school-leaver cohorts graduating inside it are preallocated.
     """
+    profile = profile_at(profile, start)       # the rates and minimum wage in force in the first month
     pop_p, groups = profile["population"], profile["graduates"]
     districts = tuple(profile["districts"]["population_share"])
     weight = pop_p["working_age_population"] / persons
@@ -175,6 +187,7 @@ def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, distric
     birth = start_abs - age
     p.birth_month[:] = birth - start_abs
     p.retire_month[:] = retirement_month_number(birth, female, cadre, rules) - start_abs
+    p.retire_delay[:] = retirement_delay(birth, female, cadre, rules)
     young = age < 35 * 12
     u_edu = draw(Slot.ATTR_EDUCATION)
     education = np.where(young, _categorical(u_edu, pop_p["education_under_35"], EDUCATION_KEYS),
@@ -257,6 +270,7 @@ def _make_cohort(p: Persons, draw: _Draws, profile: dict, start_abs: int, leave_
     cadre = female & (draw(Slot.ATTR_CADRE) < profile["population"]["women_cadre_share"])
     p.birth_month[:] = birth
     p.retire_month[:] = retirement_month_number(birth + start_abs, female, cadre, profile["retirement"]) - start_abs
+    p.retire_delay[:] = retirement_delay(birth + start_abs, female, cadre, profile["retirement"])
     rural = draw(Slot.ATTR_COHORT_HUKOU) < g["rural_share"]        # its own slot: not the residents' hukou draw
     p.hukou[:] = np.where(rural, Hukou.LOCAL_RURAL, Hukou.LOCAL_URBAN)
     p.household[:] = _household(draw, rural, np.zeros(rural.shape, bool), profile["population"])  # not veterans

@@ -55,16 +55,20 @@ TYPE_CODE = {
 LINE_CODE = {CostLine.training_appraisal: "2080709", CostLine.public_job_si: "2080704"}
 OTHER_CODE = "2080799"
 
-# 社预08 失业保险基金收支预算表: rows as published (DESIGN §13). A row the model does not simulate is left
+# 社预08 失业保险基金收支预算表: rows as published (DESIGN §13), and 农民工一次性生活补助 (《失业保险条例》 Art. 21
+# 一次性生活补助 to 农民合同制工人; 004 M§21 L156 「失业农民工一次性生活补助」; assumption: a row of its own before
+# 转移支出, its name and place not in the layout DESIGN §13 quotes). A row the model does not simulate is left
 # empty (not zero) and says so.
 SY08_INCOME = ("失业保险费收入", "利息收入", "财政补贴收入", "其他收入", "上级补助收入", "下级上解收入")
-SY08_SPENDING = ("失业保险金", "基本医疗保险费", "稳定岗位补贴", "技能提升补贴", "转移支出", "补助下级支出",
-                 "上解上级支出", "其他支出")
+SY08_SPENDING = ("失业保险金", "基本医疗保险费", "稳定岗位补贴", "技能提升补贴", "农民工一次性生活补助", "转移支出",
+                 "补助下级支出", "上解上级支出", "其他支出")
+SY08_NOT_MODELLED = (*SY08_INCOME[1:], "转移支出", "补助下级支出", "上解上级支出")
 SY08_EN = {"期初余额": "Opening balance", "收入合计": "Total revenue", "失业保险费收入": "Contributions",
            "利息收入": "Interest", "财政补贴收入": "Budget subsidy", "其他收入": "Other revenue",
            "上级补助收入": "Grants from the higher level", "下级上解收入": "Remittances from lower levels",
            "支出合计": "Total spending", "失业保险金": "Unemployment benefit", "基本医疗保险费": "Medical insurance paid",
            "稳定岗位补贴": "Job-retention refunds", "技能提升补贴": "Skill-upgrade subsidies",
+           "农民工一次性生活补助": "Migrant workers' one-off living allowance",
            "转移支出": "Transfers out", "补助下级支出": "Grants to lower levels", "上解上级支出": "Remittances upward",
            "其他支出": "Other spending", "本年收支结余": "Surplus of the year", "年末滚存结余": "Closing balance",
            "年末备付月数": "Months of cover at year end", "备付 ≥ 12 个月": "Cover ≥ 12 months"}
@@ -201,6 +205,8 @@ def _sy08_spending_row(instrument_type: str, line: str) -> str:
     """The 社预08 spending row of a UI-fund payment."""
     if line == CostLine.ui_medical.name:
         return "基本医疗保险费"
+    if line == CostLine.ui_migrant_allowance.name:
+        return "农民工一次性生活补助"
     if instrument_type == InstrumentType.ui_benefit.name and line == CostLine.main.name:
         return "失业保险金"
     if instrument_type == InstrumentType.stabilization_refund.name:
@@ -232,9 +238,7 @@ def ui_fund_budget(results, lang: str) -> pd.DataFrame | None:
         values = {"期初余额": closing - revenue + outlays, "收入合计": revenue, "失业保险费收入": revenue}
         values |= {row: np.nan for row in SY08_INCOME[1:]}
         values["支出合计"] = outlays
-        values |= {row: spending.get(row, 0.0) if row in ("失业保险金", "基本医疗保险费", "稳定岗位补贴",
-                                                          "技能提升补贴", "其他支出") else np.nan
-                   for row in SY08_SPENDING}
+        values |= {row: np.nan if row in SY08_NOT_MODELLED else spending.get(row, 0.0) for row in SY08_SPENDING}
         values |= {"本年收支结余": revenue - outlays, "年末滚存结余": closing}
         columns[year] = ({k: round(v / 1e4, 2) for k, v in values.items()}
                          | {"年末备付月数": round(float(last["months_of_cover"].mean()), 2)})
@@ -248,7 +252,7 @@ def ui_fund_budget(results, lang: str) -> pd.DataFrame | None:
         frame[f"{year}{unit}"] = [values[row] for row in order]
     notes = []
     for row in order:
-        if row in SY08_INCOME[1:] or row in ("转移支出", "补助下级支出", "上解上级支出"):
+        if row in SY08_NOT_MODELLED:
             notes.append(t(lang, "not_modelled"))
         elif row == "期初余额":
             notes.append("funds.csv: 年末结余 − 收入 + 支出" if lang == "zh" else "funds.csv: closing − revenue + outlays")

@@ -99,8 +99,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
                           workers=workers, scheduler=scheduler, store=store, progress=progress,
                           month_progress=month_progress)
         parts = tasks.results
-        execution = {"executor": tasks.executor, "workers": tasks.workers, "tasks_computed": tasks.computed,
-                     "tasks_reused": tasks.reused}
+        execution = tasks.execution()
     return assemble(scenario, parts, started=started, records=records, execution=execution, register=register)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.codes import InstrumentType, Outcome, State
+from sim.instruments import DECLARATION
 from sim.params import Scenario
 from sim.warmup import WarmState, run
 from sim.population.arrays import NEVER
@@ -91,31 +92,37 @@ class FactualTrace:
 
 
 class CounterfactualTrace:
-    """`simulate(observe=…)` callback for a counterfactual run: entry and employment by person and month
-    (`first` as for FactualTrace)."""
+    """`simulate(observe=…)` callback for a counterfactual run: entry and employment by month of the
+    `persons` it watches — the switched-off instrument's subsidised persons, all `deadweight_hires` reads
+    (column j is persons[j]; tracing every person cost as much as a third of the kernel's time).
+    `first` as for FactualTrace."""
 
-    def __init__(self, months: int, persons: int, first: int = 0):
-        self.entered = np.zeros((months, persons), bool)
-        self.employed = np.zeros((months, persons), bool)
+    def __init__(self, months: int, persons: np.ndarray, first: int = 0):
+        self.persons = persons
+        self.entered = np.zeros((months, len(persons)), bool)
+        self.employed = np.zeros((months, len(persons)), bool)
         self.first = first
 
     def __call__(self, t: int, population) -> None:
-        self.entered[t] = _entered(population, t + self.first)
-        self.employed[t] = _employed(population.persons.state)
+        P, watched = population.persons, self.persons
+        employed = _employed(P.state[watched])
+        self.employed[t] = employed
+        self.entered[t] = employed & ((P.state_months[watched] == 0) | (P.hire_month[watched] == t + self.first))
 
 
 def deadweight_hires(persons: np.ndarray, first: np.ndarray, hired: np.ndarray,
                      cf: CounterfactualTrace, window: int) -> tuple[int, int]:
-    """(subsidised hires, of which deadweight) among one instrument's subsidised persons."""
+    """(subsidised hires, of which deadweight) among one instrument's subsidised persons (`cf` watches
+    exactly these persons, in this order)."""
     months = cf.entered.shape[0]
     hires = (hired >= 0) | (hired == NEVER)
     dead = 0
-    for p, t_paid, t_hire in zip(persons[hires], first[hires], hired[hires]):
+    for j, t_paid, t_hire in zip(np.flatnonzero(hires), first[hires], hired[hires]):
         if t_hire == NEVER:                          # job predates the run: employed anyway then?
-            dead += bool(cf.employed[t_paid, p])
+            dead += bool(cf.employed[t_paid, j])
         else:
             lo, hi = max(t_hire - window, 0), min(t_hire + window, months - 1)
-            dead += bool(cf.entered[lo:hi + 1, p].any())
+            dead += bool(cf.entered[lo:hi + 1, j].any())
     return int(hires.sum()), dead
 
 
@@ -150,19 +157,22 @@ def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factua
         cost = float(own.get(ins.id, 0.0))
         row = {"rep": rep, "instrument": ins.id, "name_zh": ins.name_zh, "type": ins.type.name,
                "cost_yuan": round(cost, 2)}
-        if cost == 0.0:                               # paid nothing: switching it off changes nothing
-            rows.append(row | _zero_effects())
+        if cost == 0.0 or self_contained(ins, scenario):
+            # paid nothing, or paid only itself: the counterfactual run is the factual without this
+            # instrument's own cells, so every effect is exactly zero (tests/golden/attribution_reference.csv
+            # holds such rows computed by running the counterfactual)
+            rows.append(row | _zero_effects() | {"net_cost_yuan": round(cost, 2)})
             if progress is not None:
                 progress()
             continue
-        cf = CounterfactualTrace(scenario.months, len(factual.population.persons), state.months)
+        persons, first, hired = trace.subsidised(slot)
+        cf = CounterfactualTrace(scenario.months, persons, state.months)
         record = run(without(scenario, ins.id), rep, state=state, observe=cf)
         cf_costs = paid(without(scenario, ins.id), record)
         saved = cf_costs.sub(own, fill_value=0.0).drop(ins.id, errors="ignore")
         ui_saved = float(saved[[i for i in saved.index if is_ui.get(i)]].sum())
         other_saved = float(saved.sum()) - ui_saved
         gained = (revenue_f - record.revenue_fen.sum()) * weight / 100
-        persons, first, hired = trace.subsidised(slot)
         hires, dead = deadweight_hires(persons, first, hired, cf, window)
         diff = (emp_f - employed_stock(record)) * weight
         row |= {"subsidised_persons": round(len(persons) * weight, 2), "subsidised_hires": round(hires * weight, 2),
@@ -177,6 +187,16 @@ def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factua
         if progress is not None:
             progress()
     return pd.DataFrame(rows, columns=ATTRIBUTION_REP_COLUMNS)
+
+
+def self_contained(ins, scenario: Scenario) -> bool:
+    """Whether switching `ins` off can change nothing but its own cost: its type pays only into its own
+    cells, which nothing in the run reads (`Declaration.self_contained`: fixed awards, loans to small
+    firms), it is in no exclusive group, and no budget envelope covers one of its funds (the share an
+    envelope pays would move with its spending, and the other instruments' payments with it)."""
+    declaration = DECLARATION.get(ins.type)
+    return (declaration is not None and declaration.self_contained and not ins.exclusive_group
+            and not set(ins.funding) & set(scenario.budget))
 
 
 def _zero_effects() -> dict:

@@ -14,7 +14,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 import pandas as pd
 
@@ -131,8 +131,7 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
     tasks = [ComparisonTask(tuple(scenarios), rep, attribution, window) for rep in range(n_reps)]
     done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress,
                      month_progress=month_progress)
-    execution = {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
-                 "tasks_reused": done.reused}
+    execution = done.execution()
     results = {s.name: assemble(s, [r["parts"][s.name] for r in done.results], started=started, execution=execution)
                for s in scenarios}
     attribution_rows = [r["attribution"] for r in done.results if r["attribution"] is not None]
@@ -172,6 +171,7 @@ class ComparisonTask:
     rep: int
     attribution: bool = False
     window: int = attr.DEFAULT_WINDOW
+    shares_states: ClassVar[bool] = True       # a re-run with another reform starts from the same states
 
     def key(self) -> dict:
         return {"task": "comparison", "rep": self.rep, "attribution": self.attribution, "window": self.window,

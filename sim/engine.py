@@ -89,13 +89,14 @@ def simulate(scenario: Scenario, *, replication: int = 0,
              progress: Callable[[int, int], None] | None = None,
              observe: Callable[[int, Population], None] | None = None,
              population: Population | None = None, register: Register | None = None,
-             resume: LoopState | None = None) -> RunRecord:
+             resume: LoopState | None = None, owned: bool = False) -> RunRecord:
     """Run one replication of a scenario and return its unweighted monthly records.
 
     `progress(done, total)` is called after each month; `observe(t, population)` too, with the live
     population (for tests, diagnostics and the counterfactual attribution: it must not modify it).
     The starting population is, in this order: `population` if given — a population built once by a
-    caller running several policy variants on it (sim.compare), copied, never modified; the rows of a
+    caller running several policy variants on it (sim.compare), copied, never modified (`owned`: the
+    caller gives it away — a copy made for this run — and it is used as it is); the rows of a
     `register` (`sim.population.register.load_register`; `scenario.persons` must then be its number of
     rows, `sim.run` sees to it); else the synthetic population of the scenario's locality and seed.
 
@@ -104,7 +105,8 @@ def simulate(scenario: Scenario, *, replication: int = 0,
     `observe` and `progress` count from it too. sim.warmup uses this for the reported months."""
     started = time.perf_counter()
     T = scenario.months
-    population = _starting_population(scenario, replication, population, register)
+    population = population if owned and population is not None else \
+        _starting_population(scenario, replication, population, register)
     packed = pack(scenario, population, replication)
     built = time.perf_counter()
     P, F = population.persons.data, population.firms.data

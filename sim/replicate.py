@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -126,6 +126,7 @@ class ReplicationTask:
 
     scenario: Scenario
     rep: int
+    shares_states: ClassVar[bool] = False      # its re-run reuses the stored task, not the state (sim.tasks)
 
     def key(self) -> dict:
         drawn = replication_scenario(self.scenario, self.rep)[1]

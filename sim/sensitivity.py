@@ -411,8 +411,7 @@ def _manifest(method: str, n: int, params: list[Param], metrics: list[str], cent
         "seed": seed, "switched_off_for_cost_per_job": list(switch_off) if switch_off else None,
         "common_random_numbers": "every design point runs the same seed and replications",
         "confidence_level": CONF_LEVEL if method != "oat" else None,
-        "execution": {"executor": done.executor, "workers": done.workers, "tasks_computed": done.computed,
-                      "tasks_reused": done.reused},
+        "execution": done.execution(),
         "versions": versions()}
 
 

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sim.metrics import summarise
 from sim.params import Scenario, load_scenario
@@ -29,6 +29,7 @@ class PointTask:
     scenario: Scenario
     rep: int
     switch_off: tuple[str, ...] | None = None
+    shares_states: ClassVar[bool] = True       # design points differing in reported-month rules share one
 
     def key(self) -> dict:
         return {"task": "point", "rep": self.rep, "switch_off": self.switch_off,

@@ -281,7 +281,8 @@ def _build(scenario: Scenario, replication: int, key: str) -> WarmState:
         instruments, economy, _ = compile_months(rules, first, months)
         warm = dataclasses.replace(scenario, start=first, months=months, instruments=instruments, economy=economy,
                                    budget={})
-        record = simulate(warm, replication=replication, population=population, progress=_month_progress(WARMUP))
+        record = simulate(warm, replication=replication, population=population, owned=True,
+                          progress=_month_progress(WARMUP))
         enabled = [ins for ins in instruments if ins.enabled]
         state = WarmState(key, months, record.population, record.loop_state, tuple(ins.id for ins in enabled),
                           _once_per_person(enabled),
@@ -372,7 +373,7 @@ def run(scenario: Scenario, replication: int = 0, *, state: WarmState | None = N
                         population=state.population)
     line = timeline(scenario, state)
     record = simulate(line, replication=replication, observe=observe, progress=progress,
-                      population=start_population(state, line), resume=state.loop)
+                      population=start_population(state, line), owned=True, resume=state.loop)
     record.timings["warmup_seconds"] = state.seconds      # building the state (once; shared by its runs)
     return dataclasses.replace(record, scenario=scenario)
 

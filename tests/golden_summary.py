@@ -5,10 +5,15 @@ compares (exact integers: sample fen and sample persons). Runs are warm-started 
 - `golden_summary`: the UI-only fixture scenario (tests/golden/small_run.json);
 - `scenario_summaries`: every bundled scenario under scenarios/ (the five cities and the reforms) at
   `SCENARIO_RUN` persons over its own months, each with its payments by instrument, so that every
-  instrument type's rule is pinned (tests/golden/scenarios.json).
+  instrument type's rule is pinned (tests/golden/scenarios.json);
+- `attribution_reference`: the per-replication attribution table of the bundled Liupanshui comparison
+  (base and youth-hiring reform, every paying instrument switched off in turn) at `ATTRIBUTION_RUN`, as
+  CSV with every float to the last bit (tests/golden/attribution_reference.csv): the attribution's
+  speed-ups must leave it identical.
 """
 from __future__ import annotations
 
+import sim
 from sim.codes import CostLine, Outcome
 from sim.params import load_scenario
 from sim.warmup import run
@@ -17,6 +22,8 @@ from tests.conftest import ROOT, UI_ONLY as LIUPANSHUI
 GOLDEN_RUN = {"persons": 5000, "months": 18, "seed": 2024}
 SCENARIO_RUN = {"persons": 2000, "seed": 2024}
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+ATTRIBUTION_SCENARIOS = (ROOT / "scenarios" / "liupanshui-2023.toml", ROOT / "scenarios" / "liupanshui-2023-youth-hiring.toml")
+ATTRIBUTION_RUN = {"persons": 2000, "reps": 2, "seed": 2024}
 
 
 def record_summary(record) -> dict:
@@ -56,3 +63,8 @@ def scenario_summaries() -> dict:
         out[path.stem] = {"run": SCENARIO_RUN | {"months": record.scenario.months}, **record_summary(record),
                           "instruments": by_instrument(record)}
     return out
+
+
+def attribution_reference() -> str:
+    comparison = sim.compare(*ATTRIBUTION_SCENARIOS, attribution=True, **ATTRIBUTION_RUN)
+    return comparison.attribution_reps.to_csv(index=False, float_format="%.17g", lineterminator="\n")

@@ -2,6 +2,9 @@
 the warmed state built once and shared; `since`; the caseload of continuing subsidies at its level."""
 from __future__ import annotations
 
+import dataclasses
+import os
+
 import numpy as np
 import pytest
 
@@ -96,25 +99,61 @@ def test_a_task_store_keeps_the_starting_state_and_later_runs_load_it(tmp_path, 
     from sim.tasks import TaskStore
 
     scenario = sim.load_scenario(LIUPANSHUI, **SMALL)
-    first = sim.run(scenario, store=tmp_path / "tasks")
+    reform = sim.load_scenario(ROOT / "scenarios" / "liupanshui-2023-refund-90-50.toml", **SMALL)
+    first = sim.compare(scenario, reform, store=tmp_path / "tasks")     # a comparison keeps its states
     store = TaskStore(tmp_path / "tasks")
     assert store.get_state(warmup.warm_key(scenario, 0)) is not None
     assert len(list((tmp_path / "tasks").glob("warm-*.npz"))) == 1
-    # a reform with the same warm-up rules (another task) loads the state: no warm-up is simulated
-    reform = sim.load_scenario(ROOT / "scenarios" / "liupanshui-2023-youth-hiring.toml", **SMALL)
+    assert first.manifest["execution"]["warm_states"]["kept"] is True
+    # a run with the same warm-up rules (another task) loads the state: no warm-up is simulated
+    youth = sim.load_scenario(ROOT / "scenarios" / "liupanshui-2023-youth-hiring.toml", **SMALL)
     warmup._LAST.clear()
     monkeypatch.setattr(warmup, "synthesize", lambda *a, **k: pytest.fail("the warm-up ran again"))
-    again = sim.run(reform, store=tmp_path / "tasks")
+    again = sim.run(youth, store=tmp_path / "tasks")
     assert again.manifest["execution"]["tasks_computed"] == 1
     assert again.manifest["timings_seconds"]["warmup_seconds"] == 0.0
     assert len(list((tmp_path / "tasks").glob("warm-*.npz"))) == 1
     monkeypatch.undo()
     warmup._LAST.clear()
-    fresh = sim.run(reform)                                   # built here, no store
+    fresh = sim.run(youth)                                   # built here, no store
     for table in ("costs", "outcomes", "funds"):
         assert getattr(again, table).equals(getattr(fresh, table)), table
-    assert first.costs.equals(sim.run(scenario).costs)
+    assert first.results[scenario.name].costs.equals(sim.run(scenario).costs)
     assert warmup._STORE == {}                                # the store is the run's only
+
+
+def test_a_single_run_does_not_keep_its_starting_states_and_the_manifest_says_so(tmp_path):
+    warmup._LAST.clear()
+    res = sim.run(sim.load_scenario(LIUPANSHUI, **SMALL, reps=2), store=tmp_path / "tasks")
+    assert not list((tmp_path / "tasks").glob("warm-*.npz"))
+    assert len(list((tmp_path / "tasks").glob("*.pkl"))) == 2               # its finished replications are
+    states = res.manifest["execution"]["warm_states"]
+    assert (states["kept"], states["files"], states["bytes"], states["evicted"]) == (False, 0, 0, 0)
+
+
+def test_the_store_evicts_the_least_recently_used_states_beyond_its_budget(tmp_path):
+    from sim.tasks import TaskStore
+
+    state = warmup.starting_state(sim.load_scenario(LIUPANSHUI, **SMALL), 0)
+    probe = TaskStore(tmp_path / "probe")
+    probe.put_state("probe", state)
+    size = probe.state_path("probe").stat().st_size
+    store = TaskStore(tmp_path / "tasks", state_budget=2 * size + size // 2)     # two states fit, not three
+    keys = ["a", "b", "c"]
+    for age, key in enumerate(keys):
+        store.put_state(key, dataclasses.replace(state, key=key))
+        os.utime(store.state_path(key), (1_000_000 + age, 1_000_000 + age))       # a, b, c: oldest first
+    store.evict()
+    assert [store.state_path(k).exists() for k in keys] == [False, True, True]
+    assert store.get_state("b") is not None                       # loading b makes it the most recent
+    store.put_state("d", dataclasses.replace(state, key="d"))
+    assert [store.state_path(k).exists() for k in ("b", "c", "d")] == [True, False, True]
+    kept = sum(store.state_path(k).stat().st_size for k in ("b", "d"))
+    assert store.state_summary() == {"kept": True, "files": 2, "bytes": kept, "budget_bytes": store.state_budget,
+                                     "evicted": 2}
+    alone = TaskStore(tmp_path / "tiny", state_budget=1)                  # the state just written stays
+    alone.put_state("a", state)
+    assert alone.state_path("a").exists()
 
 
 def test_an_instrument_a_reform_adds_takes_claims_from_reported_months_only(tmp_path):
@@ -163,6 +202,18 @@ def test_continuing_subsidies_start_at_the_caseload_that_exists(city):
         refunds = res.costs[res.costs["type"] == "stabilization_refund"]
         by_year = refunds.groupby(refunds["month"].str.slice(0, 4))["amount_yuan"].sum()
         assert 0.8 <= by_year["2025"] / by_year["2026"] <= 1.25
+
+
+def test_a_run_copies_the_warm_population_once_and_never_changes_it():
+    scenario = sim.load_scenario(LIUPANSHUI, **SMALL)
+    state = warmup.starting_state(scenario, 0)
+    before = state.population.persons.data.copy()
+    given = warmup.start_population(state, warmup.timeline(scenario, state))
+    owned = simulate(warmup.timeline(scenario, state), population=given, owned=True, resume=state.loop)
+    assert owned.population is given                     # the run's own copy, used as it is
+    copied = simulate(scenario, population=state.population)
+    assert copied.population is not state.population
+    assert np.array_equal(state.population.persons.data, before)
 
 
 def test_every_month_of_the_warm_up_and_of_the_reported_months_is_reported_to_month_progress(tmp_path):

@@ -28,7 +28,8 @@ def _pay_awards(ins, k: int, month: OutsideMonth) -> None:
 
 
 FIXED_AWARD = Declaration(
-    T.fixed_award, "奖补", schema=FIXED_AWARD_PARAMETERS, person_level=False, pay_outside=_pay_awards)
+    T.fixed_award, "奖补", schema=FIXED_AWARD_PARAMETERS, person_level=False, pay_outside=_pay_awards,
+    self_contained=True)
 
 
 def _placement_static(m, k, p, run):

@@ -155,6 +155,10 @@ class Declaration:
     pay_outside : (instrument, k, OutsideMonth) → None; pays firms, institutions or agencies after the
         person pass each month (None: the type pays nothing outside it).
     stated_posts : params → public posts (real persons) the instrument states (0: none stated).
+    self_contained : `pay_outside` books its payments only in the instrument's own direct cells (real
+        fen) and nothing during the run reads them but a budget envelope: with no person-level rule, no
+        response and no claim, switching it off changes nothing but its own cost (sim.attribution skips
+        that counterfactual run when no envelope covers its funds and it is in no exclusive group).
     """
 
     type: InstrumentType
@@ -172,6 +176,7 @@ class Declaration:
     claim_months: Callable[[dict], int] = one_off
     pay_outside: Callable | None = None
     stated_posts: Callable[[dict], float] = lambda p: 0.0
+    self_contained: bool = False
     rule: InstrumentType | None = None
 
     @property

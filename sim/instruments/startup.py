@@ -239,6 +239,6 @@ def whole_units(total: int, shares: np.ndarray) -> np.ndarray:
 
 FIRM_GUARANTEED_LOAN = Declaration(
     T.firm_guaranteed_loan, "小微企业创业担保贷款", schema=FIRM_GUARANTEED_LOAN_PARAMETERS, person_level=False,
-    pay_outside=_pay_firm_loans, claim_months=lambda p: p["term_months"])
+    pay_outside=_pay_firm_loans, claim_months=lambda p: p["term_months"], self_contained=True)
 
 DECLARATIONS = (STARTUP_GRANT, RENT_SUBSIDY, GUARANTEED_LOAN, FIRM_GUARANTEED_LOAN)

@@ -46,6 +46,12 @@ def _is_employment(state):
 
 
 @njit(cache=True, inline="always")
+def _works_in_city(p):
+    """Employed in the city (a job away has no local employer): whose retirement is 自然减员."""
+    return _is_employment(p.state) and (p.state != State.EMPLOYED or p.employer >= 0)
+
+
+@njit(cache=True, inline="always")
 def _enter(p, new_state):
     if p.state == State.INACTIVE:              # further study (a graduate destination) ends with inactivity
         p.bits = np.uint8(np.int64(p.bits) & ~np.int64(PersonBit.FURTHER_STUDY))
@@ -431,7 +437,7 @@ def _begin(p, i, key, M, firm, A):
     if _held_by_delay(p, t - 1):        # the stock at the start of the month (see _finish)
         A.retirement_held[p.district] -= 1
     if t >= p.retire_month:
-        if _is_employment(state) and (state != State.EMPLOYED or p.employer >= 0):
+        if _works_in_city(p):
             A.outcomes[Outcome.natural_attrition] += 1
         p.employer = -1
         p.ui_status = L.UI_NONE
@@ -490,10 +496,9 @@ def _finish(p, i, key, applied, size, base, M, A, fa):
 
 @njit(cache=True, inline="always")
 def _held_by_delay(p, month):
-    """A person working in the city (the 自然减员 of `_begin` would count their retirement) kept at work in
-    `month` past the pre-reform retirement month by the phased retirement-age rise."""
-    return p.retire_delay > 0 and month >= p.retire_month - p.retire_delay and _is_employment(p.state) \
-        and (p.state != State.EMPLOYED or p.employer >= 0)
+    """A person working in the city kept at work in `month` past the pre-reform retirement month by the
+    phased retirement-age rise."""
+    return p.retire_delay > 0 and month >= p.retire_month - p.retire_delay and _works_in_city(p)
 
 
 @njit(cache=True)

@@ -103,6 +103,11 @@ def _pooled_fund_has_cover(values: dict) -> list:
     return []
 
 
+def _rate(high: float, what: str) -> F:
+    """A contribution rate, a single value or a table of effective months."""
+    return F("float", min=0, max=high, by_month=True, description=f"{what} (by effective month when it changes)")
+
+
 PROFILE_SCHEMA = {
     "__checks__": (_same_district_keys, _district_count, _floor_below_ceiling, _retirement_targets_not_below_base,
                    _size_thresholds_increasing, _pooled_fund_has_cover),
@@ -216,20 +221,13 @@ PROFILE_SCHEMA = {
             description="share of insured employers that declare their staff's contribution base (缴费基数) at "
                         "the floor; the others declare the wage, clipped to floor and ceiling. Contributions, "
                         "稳岗返还 and employer SI subsidies use the declared base"),
-        "pension_employer": F("float", min=0, max=0.3, by_month=True,
-                              description="pension rate, employer (by effective month when it changes)"),
-        "pension_employee": F("float", min=0, max=0.3, by_month=True,
-                              description="pension rate, employee (by effective month when it changes)"),
-        "medical_employer": F("float", min=0, max=0.3, by_month=True,
-                              description="medical incl. maternity, employer (by effective month when it changes)"),
-        "medical_employee": F("float", min=0, max=0.3, by_month=True,
-                              description="medical, employee (by effective month when it changes)"),
-        "ui_employer": F("float", min=0, max=0.05, by_month=True,
-                         description="unemployment insurance, employer (by effective month when it changes)"),
-        "ui_employee": F("float", min=0, max=0.05, by_month=True,
-                         description="unemployment insurance, employee (by effective month when it changes)"),
-        "injury_employer": F("float", min=0, max=0.05, by_month=True,
-                             description="work injury, employer (average) (by effective month when it changes)"),
+        "pension_employer": _rate(0.3, "pension rate, employer"),
+        "pension_employee": _rate(0.3, "pension rate, employee"),
+        "medical_employer": _rate(0.3, "medical incl. maternity, employer"),
+        "medical_employee": _rate(0.3, "medical, employee"),
+        "ui_employer": _rate(0.05, "unemployment insurance, employer"),
+        "ui_employee": _rate(0.05, "unemployment insurance, employee"),
+        "injury_employer": _rate(0.05, "work injury, employer (average)"),
     },
     "ui_fund": {
         "pooling": F("enum", choices=UI_POOLING, default="local",

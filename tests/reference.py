@@ -337,10 +337,15 @@ def _is_employment(state):
             | (state == State.PUBLIC_JOB))
 
 
+def _works_in_city(p, state):
+    """Employed in the city: whose retirement is 自然减员 (persons._works_in_city)."""
+    return _is_employment(state) & ((state != State.EMPLOYED) | (p["employer"] >= 0))
+
+
 def _held_by_delay(p, state, month):
     """Working in the city in `month` past the pre-reform retirement month (persons._held_by_delay)."""
-    return ((p["retire_delay"] > 0) & (month >= p["retire_month"] - p["retire_delay"]) & _is_employment(state)
-            & ((state != State.EMPLOYED) | (p["employer"] >= 0)))
+    return ((p["retire_delay"] > 0) & (month >= p["retire_month"] - p["retire_delay"])
+            & _works_in_city(p, state))
 
 
 class _Acc:
@@ -438,7 +443,7 @@ def person_month_reference(MR, P, F, order, district_start, cum_vacancies, *accu
     # the posts the retirement-age rise keeps filled: the month's opening stock (see the stocks below)
     CA["retirement_held"] -= acc.by_district(~retired & ~student & _held_by_delay(p, state0, t - 1), p["district"])
     # demography: retirement
-    attrition = retiring & _is_employment(state0) & ((state0 != State.EMPLOYED) | (p["employer"] >= 0))
+    attrition = retiring & _works_in_city(p, state0)
     acc.count(Outcome.natural_attrition, attrition)
     p["employer"][retiring] = -1
     p["ui_status"][retiring] = L.UI_NONE

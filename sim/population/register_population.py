@@ -20,7 +20,7 @@ from sim.population.arrays import Firms, Persons
 from sim.population.register import Register
 from sim.population.synthetic import (Population, _assign_employers, _categorical, _cohorts, _Draws, _firms,
                                       _household, _initial_firm_history, _school_leaving, initial_spells,
-                                      retirement_delay, retirement_month_number, school_leavers, wage_noise)
+                                      retirement_month_number, school_leavers, set_retirement, wage_noise)
 from sim.rng import month_key, run_key
 
 # initial-state kind (profile initial_state keys) of each state; EMPLOYED is split by work location
@@ -102,14 +102,11 @@ def _attributes_given(p: Persons, draw: _Draws, register: Register, profile: dic
         birth = start_abs - 12 * r["age"].astype(np.int64) - np.floor(draw(Slot.ATTR_AGE_FINE) * 12).astype(np.int64)
     cadre = female & (draw(Slot.ATTR_CADRE) < pop_p["women_cadre_share"])
     cadre |= female & (retirement_month_number(birth, female, np.zeros_like(female), rules) <= start_abs)
-    retire = retirement_month_number(birth, female, cadre, rules)
     if not register.given("birth_month"):     # the drawn month must not retire someone the check let through
         latest = start_abs - 12 * r["age"].astype(np.int64)
-        birth = np.where(retire <= start_abs, latest, birth)
-        retire = retirement_month_number(birth, female, cadre, rules)
+        birth = np.where(retirement_month_number(birth, female, cadre, rules) <= start_abs, latest, birth)
     p.birth_month[:] = birth - start_abs
-    p.retire_month[:] = retire - start_abs
-    p.retire_delay[:] = retirement_delay(birth, female, cadre, rules)
+    set_retirement(p, birth, female, cadre, rules, start_abs)
     p.education[:] = r["education"]
     p.hukou[:] = r["hukou"]
     p.district[:] = r["district"]

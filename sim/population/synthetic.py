@@ -89,6 +89,14 @@ def retirement_delay(birth: np.ndarray, female: np.ndarray, cadre: np.ndarray, r
     return _retirement(birth, female, cadre, rules)[1].astype(np.uint8)
 
 
+def set_retirement(p: Persons, birth: np.ndarray, female: np.ndarray, cadre: np.ndarray, rules: dict,
+                   start_abs: int) -> None:
+    """`retire_month` (run months) and `retire_delay` of persons born in absolute months `birth`."""
+    original, delay = _retirement(birth, female, cadre, rules)
+    p.retire_month[:] = original + delay - start_abs
+    p.retire_delay[:] = delay
+
+
 def _retirement(birth, female, cadre, rules: dict) -> tuple[np.ndarray, np.ndarray]:
     """(original retirement month, months added): someone whose original retirement month falls k months
     after the reform start works k // step + 1 months longer, up to the target age."""
@@ -186,8 +194,7 @@ def _attributes(p: Persons, draw: _Draws, profile: dict, start_abs: int, distric
     age = _truncated_ages(draw(Slot.ATTR_AGE), draw(Slot.ATTR_AGE_FINE), pop_p["age_shares"], base_age)
     birth = start_abs - age
     p.birth_month[:] = birth - start_abs
-    p.retire_month[:] = retirement_month_number(birth, female, cadre, rules) - start_abs
-    p.retire_delay[:] = retirement_delay(birth, female, cadre, rules)
+    set_retirement(p, birth, female, cadre, rules, start_abs)
     young = age < 35 * 12
     u_edu = draw(Slot.ATTR_EDUCATION)
     education = np.where(young, _categorical(u_edu, pop_p["education_under_35"], EDUCATION_KEYS),
@@ -269,8 +276,7 @@ def _make_cohort(p: Persons, draw: _Draws, profile: dict, start_abs: int, leave_
     female = p.sex[:] == Sex.FEMALE
     cadre = female & (draw(Slot.ATTR_CADRE) < profile["population"]["women_cadre_share"])
     p.birth_month[:] = birth
-    p.retire_month[:] = retirement_month_number(birth + start_abs, female, cadre, profile["retirement"]) - start_abs
-    p.retire_delay[:] = retirement_delay(birth + start_abs, female, cadre, profile["retirement"])
+    set_retirement(p, birth + start_abs, female, cadre, profile["retirement"], start_abs)
     rural = draw(Slot.ATTR_COHORT_HUKOU) < g["rural_share"]        # its own slot: not the residents' hukou draw
     p.hukou[:] = np.where(rural, Hukou.LOCAL_RURAL, Hukou.LOCAL_URBAN)
     p.household[:] = _household(draw, rural, np.zeros(rural.shape, bool), profile["population"])  # not veterans

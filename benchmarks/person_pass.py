@@ -3,9 +3,10 @@ split into what does not shrink with the population.
 
     python benchmarks/person_pass.py [--persons 2000 20000 100000 1000000] [--calls 200] [--threads 1 2]
 
-For each size the full Liupanshui scenario runs two months; the engine's arguments of the second
-month's call are kept (a warm population: firms, vacancies, the month record and the instrument table
-as the engine packs them). That call is then repeated on a fresh copy of the persons each time
+For each size the full Liupanshui scenario's warm-up runs (sim.warmup, as a comparison or the attribution
+starts: the records include the school leavers of the whole timeline) and the engine's arguments of its
+last month's call are kept (a warm population: firms, vacancies, the month record and the instrument
+table as the engine packs them). That call is then repeated on a fresh copy of the persons each time
 (copied and accumulators zeroed outside the timing) and timed with `time.perf_counter`:
 
 - "call": through the dispatcher, as the engine calls it (median ms per call, M person-months/s);
@@ -34,11 +35,10 @@ from numba import njit, prange  # noqa: E402
 
 import sim  # noqa: E402
 import sim.engine  # noqa: E402
-from sim.engine import simulate  # noqa: E402
 from sim.kernels.persons import person_month  # noqa: E402
+from sim.warmup import starting_state, warmup_months  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "liupanshui-2023.toml"
-CAPTURE_MONTH = 1
 
 
 @njit(parallel=True)
@@ -50,17 +50,19 @@ def empty_pass(MR, P, F, order, district_start, cum_vacancies, CA, FA):
 
 
 def captured_arguments(persons: int) -> tuple:
-    """The engine's arguments of the person pass in month CAPTURE_MONTH, copied at the call."""
+    """The engine's arguments of the person pass in the warm-up's last month, copied at the call."""
+    scenario = sim.load_scenario(SCENARIO, persons=persons)
+    last = warmup_months(scenario) - 1
     kept = {}
 
     def capture(MR, P, F, order, district_start, cum_vacancies, CA, FA):
-        if int(MR[0]["t"]) == CAPTURE_MONTH:
+        if int(MR[0]["t"]) == last:
             kept["args"] = tuple(a.copy() for a in (MR, P, F, order, district_start, cum_vacancies, CA, FA))
         person_month(MR, P, F, order, district_start, cum_vacancies, CA, FA)
 
     sim.engine.person_month = capture
     try:
-        simulate(sim.load_scenario(SCENARIO, persons=persons, months=CAPTURE_MONTH + 1))
+        starting_state(scenario)
     finally:
         sim.engine.person_month = person_month
     return kept["args"]

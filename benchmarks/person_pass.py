@@ -12,6 +12,8 @@ table as the engine packs them). That call is then repeated on a fresh copy of t
 - "call": through the dispatcher, as the engine calls it (median ms per call, M person-months/s);
 - "entry": the same compiled code called through its compiled entry point (`overloads[sig].entry_point`),
   which skips the dispatcher's typing of the arguments: call − entry is the dispatcher's cost;
+- "CPU": CPU seconds of the process during the call (all threads, spinning included), median: on one
+  thread, the figure least affected by other processes on a shared machine;
 - "empty": a parallel kernel taking the same arguments that loops over the 16 chunks doing nothing
   (dispatch, unboxing and the thread launch of a parallel region).
 
@@ -73,15 +75,16 @@ def time_calls(function, args: tuple, calls: int) -> list[float]:
     MR, P0, F, order, district_start, cum_vacancies, CA, FA = args
     P = P0.copy()
     ca_bytes, fa_bytes = CA.view(np.uint8), FA.view(np.uint8)
-    runs = []
+    walls, cpus = [], []
     for _ in range(calls):
         np.copyto(P, P0)
         ca_bytes.fill(0)
         fa_bytes.fill(0)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         function(MR, P, F, order, district_start, cum_vacancies, CA, FA)
-        runs.append(time.perf_counter() - started)
-    return runs
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
 
 
 def main() -> None:
@@ -91,21 +94,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     print("| persons (records) | threads | call ms, min / median | M pm/s (min) | entry ms, min / median | "
-          "dispatcher ms (min) | empty parallel call ms, min / median |")
-    print("|---|---|---|---|---|---|---|")
+          "dispatcher ms (min) | empty parallel call ms, min / median | CPU ms (median) | M pm/CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for persons in args.persons:
         kernel_args = captured_arguments(persons)
         entry = person_month.overloads[tuple(numba.typeof(a) for a in kernel_args)].entry_point
         empty_pass(*kernel_args)
         records = len(kernel_args[1])
         calls = max(5, min(args.calls, args.calls * 20_000 // records))
-        runs = {threads: {"call": [], "entry": [], "empty": []} for threads in args.threads}
+        runs = {threads: {"call": [], "entry": [], "empty": [], "cpu": []} for threads in args.threads}
         for _ in range(2):                      # alternate thread counts, twice
             for threads in args.threads:
                 numba.set_num_threads(threads)
-                runs[threads]["call"] += time_calls(person_month, kernel_args, calls)
-                runs[threads]["entry"] += time_calls(entry, kernel_args, calls)
-                runs[threads]["empty"] += time_calls(empty_pass, kernel_args, calls)
+                walls, cpus = time_calls(person_month, kernel_args, calls)
+                runs[threads]["call"] += walls
+                runs[threads]["cpu"] += cpus
+                runs[threads]["entry"] += time_calls(entry, kernel_args, calls)[0]
+                runs[threads]["empty"] += time_calls(empty_pass, kernel_args, calls)[0]
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
         for threads in args.threads:
             # the fastest call is the one least disturbed by other processes; the median is what a shared
@@ -114,7 +119,8 @@ def main() -> None:
             mid = {k: statistics.median(v) * 1e3 for k, v in runs[threads].items()}
             print(f"| {persons:,} ({records:,}) | {threads} | {low['call']:.3f} / {mid['call']:.3f} | "
                   f"{records / low['call'] / 1e3:.1f} | {low['entry']:.3f} / {mid['entry']:.3f} | "
-                  f"{low['call'] - low['entry']:.3f} | {low['empty']:.3f} / {mid['empty']:.3f} |", flush=True)
+                  f"{low['call'] - low['entry']:.3f} | {low['empty']:.3f} / {mid['empty']:.3f} | {mid['cpu']:.3f} | "
+                  f"{records / mid['cpu'] / 1e3:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,14 @@ def _scenario():
     return load_scenario(LIUPANSHUI, persons=2000)
 
 
-@lru_cache(maxsize=2)
-def _factual(path, rep: int, persons: int = PERSONS, overrides: tuple = ()):
+def _factual(path, rep: int, overrides: tuple = ()):
     """One replication's factual run traced as sim.compare traces it: (scenario, state, record, trace, costs)."""
-    base = load_scenario(path, persons=persons, seed=SEED, set=dict(overrides) or None)
+    return _traced(path, rep, overrides)          # one cache key however it is called
+
+
+@lru_cache(maxsize=2)
+def _traced(path, rep: int, overrides: tuple):
+    base = load_scenario(path, persons=PERSONS, seed=SEED, set=dict(overrides) or None)
     enabled = sum(ins.enabled for ins in base.instruments)
     trace = attr.FactualTrace(max(enabled, 1), warmup.warmup_months(base))
     done = run_replication(base, rep, states={}, observe=trace)
@@ -41,7 +45,7 @@ def _factual(path, rep: int, persons: int = PERSONS, overrides: tuple = ()):
 
 def _rows(path, rep: int, ins_id: str, overrides: tuple = ()) -> tuple[dict, dict]:
     """(the row the shortcut gives, the row of the counterfactual run) of one instrument."""
-    scenario, state, record, trace, costs = _factual(path, rep, overrides=overrides)
+    scenario, state, record, trace, costs = _factual(path, rep, overrides)
     own = costs.groupby("instrument")["amount_yuan"].sum()
     slot = [ins.id for ins in record.instruments].index(ins_id)
     persons, first, hired = trace.subsidised(slot)
@@ -138,7 +142,7 @@ def test_a_ui_funded_payment_that_flips_the_refund_gate_makes_the_run_happen():
     assert cover_without[t - 1] > cover[t - 1]
     gate = (cover[t - 1] + cover_without[t - 1]) / 2          # between the two: the refund pays only without TR-03
     overrides = ((f"instruments.{refund.id}.min_fund_months", float(gate)),)
-    gated, _, gated_record, _, _ = _factual(LIUPANSHUI, 0, overrides=overrides)
+    gated, _, gated_record, _, _ = _factual(LIUPANSHUI, 0, overrides)
     tr03 = next(ins for ins in gated_record.instruments if ins.id == "TR-03")
     assert not attr.person_contained(tr03, gated, gated_record)
     skipped, ran = _rows(LIUPANSHUI, 0, "TR-03", overrides)

@@ -62,7 +62,8 @@ def _pay(ins, k: int, month: OutsideMonth) -> None:
 
 STABILIZATION_REFUND = Declaration(
     T.stabilization_refund, "稳岗返还", schema=STABILIZATION_REFUND_PARAMETERS, person_level=False,
-    refund_response=True, pay_outside=_pay)
+    refund_response=True, pay_outside=_pay,
+    cover_gate=lambda p, month_of_year: p["min_fund_months"] if month_of_year == p["pay_month"] else None)
 
 
 def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray, run_key: np.uint64,

@@ -41,7 +41,7 @@ STARTUP_GRANT = Declaration(
             ("grant_sector", np.int64),                # SECTOR_* of sim.kernels.layout
             ("grant_first_time_only", np.uint8)),
     static=_grant_static, month=amount(lambda p, t: p["amount"][t]),
-    startup_response=True)
+    startup_response=True, person_contained=lambda p: True)
 
 
 def _rent_static(m, k, p, run):
@@ -69,7 +69,7 @@ RENT_SUBSIDY = Declaration(
             ("rent_renting_share", np.float64),        # share of new businesses renting premises
             ("rent_first_time_only", np.uint8)),
     static=_rent_static, month=amount(lambda p, t: min(p["typical_rent"][t], p["cap_month"][t])),
-    claim_months=lambda p: p["start_after_months"] + p["max_months"])
+    claim_months=lambda p: p["start_after_months"] + p["max_months"], person_contained=lambda p: True)
 
 
 def _loan_static(m, k, p, run):

@@ -72,9 +72,12 @@ class UiFund:
         cells = record.ledger_fen[t]
         for slot, shares, column in self.ui_slots:     # each cell split apart, as the cost table splits it
             amounts = cells[slot].ravel()
-            amounts = amounts[amounts != 0]
-            if len(amounts):
-                outlay += int(split_fen_array(amounts, shares)[:, column].sum())
+            if len(shares) == 1:                         # the fund pays it all (split_fen)
+                outlay += int(amounts.sum())
+            else:
+                amounts = amounts[amounts != 0]
+                if len(amounts):
+                    outlay += int(split_fen_array(amounts, shares)[:, column].sum())
         self.balance += revenue - outlay
         self.window = self.window[1:] + [outlay]
         average = sum(self.window) / 12

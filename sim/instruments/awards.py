@@ -11,7 +11,7 @@ import numpy as np
 from sim.codes import CostLine, InstrumentType as T
 from sim.instruments.declaration import Declaration, OutsideMonth, amount_field, fen, months_field, share_field
 from sim.kernels import layout as L
-from sim.ledger import split_fen_array
+from sim.ledger import split_fen
 from sim.schema import CHECKS, Field, Schema
 
 FIXED_AWARD_PARAMETERS: Schema = {
@@ -105,9 +105,9 @@ def placement_fees(ins, k: int, t: int, placements_year: np.ndarray, weight: flo
 
 
 def spread(total: int, shares: np.ndarray, out: np.ndarray) -> None:
-    """Add `total` fen to `out` by district share, in whole fen summing to the total (ledger.split_fen)."""
-    districts = np.flatnonzero(shares > 0)
-    out[districts] += split_fen_array(np.array([total]), {d: float(shares[d]) for d in districts})[0]
+    parts = split_fen(total, {d: float(s) for d, s in enumerate(shares) if s > 0})
+    for d, part in parts.items():
+        out[d] += part
 
 
 DECLARATIONS = (FIXED_AWARD, PLACEMENT_FEE)

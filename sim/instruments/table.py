@@ -146,18 +146,18 @@ class InstrumentTable:
                     changed[1:] |= (values[1:] != values[:-1]).reshape(months - 1, -1).any(axis=1)
             for t in np.flatnonzero(changed):
                 self.refill[t].append(k)
-        self.startup_mask, self.refund_sizes = [0] * months, [0] * months
-        for t in range(months):
-            for k in self.slots:
-                ins = self.instruments[k]
-                declaration = DECLARATION[ins.type]
-                if ins.active[t] and self.responses_on:
-                    if declaration.startup_response:
-                        # the entry response reads one any-of mask: an all-of entry counts by any of its flags
-                        # (a slight overreach of the response only; eligibility itself tests the whole entry)
-                        self.startup_mask[t] |= (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS
-                    if declaration.refund_response:
-                        self.refund_sizes[t] |= firm_sizes(ins.params)
+        startup_mask, refund_sizes = np.zeros(months, np.int64), np.zeros(months, np.int64)
+        for k in self.slots if self.responses_on else ():
+            ins = self.instruments[k]
+            declaration = DECLARATION[ins.type]
+            active = np.asarray(ins.active[:months], bool)
+            if declaration.startup_response:
+                # the entry response reads one any-of mask: an all-of entry counts by any of its flags
+                # (a slight overreach of the response only; eligibility itself tests the whole entry)
+                startup_mask |= np.where(active, (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS, 0)
+            if declaration.refund_response:
+                refund_sizes |= np.where(active, firm_sizes(ins.params), 0)
+        self.startup_mask, self.refund_sizes = startup_mask.tolist(), refund_sizes.tolist()
 
     def pay_outside(self, month: OutsideMonth) -> None:
         """The month's payments to firms, institutions and agencies, in rank order (priority, then slot)."""

@@ -46,6 +46,8 @@ def split_fen_array(amounts: np.ndarray, shares: dict[Fund, float]) -> np.ndarra
     """`split_fen` of many amounts at once: int64[len(amounts), len(shares)], funds in `shares`' order.
 
     The same arithmetic in the same order as `split_fen`, so every part is identical to its result."""
+    if len(shares) == 1:              # the whole amount, as the residue step below would make it
+        return np.asarray(amounts, np.int64).reshape(-1, 1).copy()
     funds = list(shares)
     share = np.array([shares[f] for f in funds], np.float64)
     total = sum(shares.values())

@@ -186,18 +186,17 @@ def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndar
     p = ins.params
     term = p["term_months"]
     rate = interest_subsidy(p, t, lpr_percent) if ins.active[t] else 0.0
-    interest, running, compensation = 0.0, 0.0, 0.0
-    for s in range(max(0, t - term), t):
-        if not ins.active[s]:
-            continue
-        loans = p["loans_per_year"][s] / 12 * ins.take_up[s]
-        principal = p["mean_share_of_limit"] * p["limit"][s]
-        months = t - s                                      # 1 … term
-        alive = loans * (1 - p["default_share"] * (months - 1) / term)
-        running += alive
-        interest += alive * principal * rate / 12
-        failing = loans * p["default_share"] / term
-        compensation += failing * principal * p["compensation_share"]
+    s = np.arange(max(0, t - term), t)
+    s = s[ins.active[s]]                                    # the vintages made while in force
+    loans = np.asarray(p["loans_per_year"])[s] / 12 * ins.take_up[s]
+    principal = p["mean_share_of_limit"] * np.asarray(p["limit"])[s]
+    months = t - s                                          # 1 … term
+    alive = loans * (1 - p["default_share"] * (months - 1) / term)
+    failing = loans * p["default_share"] / term
+    # summed in vintage order, one after the other (np.add.accumulate), as a loop would
+    running, interest, compensation = (float(np.add.accumulate(x)[-1]) if len(x) else 0.0 for x in
+                                       (alive, alive * principal * rate / 12,
+                                        failing * principal * p["compensation_share"]))
     if interest > 0:
         spread(int(fen(interest)), district_shares, direct_fen[k, CostLine.main])
         spread(int(round(running)), district_shares, direct_count[k, CostLine.main])

@@ -165,19 +165,19 @@ def response_masks(instruments, months: int, responses_on: bool) -> tuple[list[i
     (`startup_mask`) and the size classes whose layoffs the refund response lowers (`refund_sizes`): what
     the in-force instruments' being there changes in the behaviour besides the hiring response
     (sim.attribution compares them with and without an instrument)."""
-    startup_mask, refund_sizes = [0] * months, [0] * months
-    for t in range(months):
-        for ins in instruments:
-            if ins.type == T.ui_benefit or not ins.active[t] or not responses_on:
-                continue
-            declaration = DECLARATION[ins.type]
-            if declaration.startup_response:
-                # the entry response reads one any-of mask: an all-of entry counts by any of its flags
-                # (a slight overreach of the response only; eligibility itself tests the whole entry)
-                startup_mask[t] |= (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS
-            if declaration.refund_response:
-                refund_sizes[t] |= firm_sizes(ins.params)
-    return startup_mask, refund_sizes
+    startup_mask, refund_sizes = np.zeros(months, np.int64), np.zeros(months, np.int64)
+    for ins in instruments if responses_on else ():
+        if ins.type == T.ui_benefit:
+            continue
+        declaration = DECLARATION[ins.type]
+        active = np.asarray(ins.active[:months], bool)
+        if declaration.startup_response:
+            # the entry response reads one any-of mask: an all-of entry counts by any of its flags
+            # (a slight overreach of the response only; eligibility itself tests the whole entry)
+            startup_mask |= np.where(active, (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS, 0)
+        if declaration.refund_response:
+            refund_sizes |= np.where(active, firm_sizes(ins.params), 0)
+    return startup_mask.tolist(), refund_sizes.tolist()
 
 
 def changes(value, months: int):

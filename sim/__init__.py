@@ -21,6 +21,11 @@ def _numba_cache_dir() -> str:
 
 
 _os.environ.setdefault("NUMBA_CACHE_DIR", _numba_cache_dir())     # before any module of sim imports numba
+# Threads of the parallel person pass sleep between months instead of spinning (OpenMP's default): a
+# spinning thread keeps its core from other work, and where there is other work a month then waits for
+# the spinning thread's next time slice (docs/decisions.md, "The person pass's threads sleep between
+# months"). Read when numba first starts its threads; OMP_WAIT_POLICY, if set, is respected.
+_os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 # The public API loads on first use, so `subsim --version` and `subsim validate` do not import pandas,
 # scipy, matplotlib or openpyxl they do not need (issue 14: start-up ≤ 1 s)

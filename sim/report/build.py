@@ -7,10 +7,8 @@ from sim.compare import Comparison
 from sim.report import excel, html
 from sim.report.labels import LANGS
 from sim.report.once import reports_being_written
-from sim.results import Results, atomic_write
+from sim.results import REPORT_FILES, Results, atomic_write
 from sim.sensitivity import SensitivityResult
-
-REPORT_FILES = ("report.html", "workbook.xlsx")
 
 
 def write_reports(results, out_dir: Path | str, lang: str = "zh") -> list[Path]:

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 
 from sim.backtest import baseline_checks, refund_gates
+from sim.once import once
 from sim.report.labels import citation, relation_name, value_text
-from sim.report.once import once
 from sim.report.tables import recorded_targets
 from sim.targets import compare_targets
 

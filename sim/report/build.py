@@ -4,9 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.compare import Comparison
+from sim.once import reports_being_written
 from sim.report import excel, html
 from sim.report.labels import LANGS
-from sim.report.once import reports_being_written
 from sim.results import REPORT_FILES, Results, atomic_write
 from sim.sensitivity import SensitivityResult
 

@@ -15,8 +15,8 @@ import pandas as pd
 from sim.codes import CostLine, Fund, InstrumentType
 from sim.ledger import is_cash
 from sim.metrics import label as metric_label
+from sim.once import once
 from sim.report.labels import data_ref, fund_name
-from sim.report.once import once
 
 EMPLOYMENT_FUND = Fund.employment_fund.name
 UI_FUND = Fund.ui_fund.name

@@ -13,9 +13,9 @@ import pandas as pd
 
 from sim.ledger import is_cash
 from sim.metrics import BY_NAME, HEADLINE, SHARES, by_year
+from sim.once import once
 from sim.report.labels import (citation, fund_name, line_name, metric_name, param_name, relation_name, text,
                                section_name, value_text)
-from sim.report.once import once
 from sim.targets import compare_targets, load_targets
 
 

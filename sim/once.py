@@ -1,10 +1,12 @@
-"""Tables the HTML report and the workbook both show, computed once per `write_reports` (issue 14).
+"""Tables computed from a run's results, computed once while its reports are written (issue 14).
 
-A function marked `@once` remembers its result while `reports_being_written()` is active and hands
-every caller its own copy (a caller that changes a table in place changes only its copy). Outside that
-block (a test, the app calling one table) it computes as before. Arguments are told apart by value
-(text, numbers, tuples of them) or else by identity: inside the block the results being reported are
-not changed, and the memo keeps each argument alive so no identity is reused.
+The HTML report and the workbook show mostly the same tables, and the targets, baseline checks and
+bureau formats read the same moments (`sim.moments`). A function marked `@once` remembers its result
+while `reports_being_written()` is active (`sim.report.build`) and hands every caller its own copy (a
+caller that changes a table in place changes only its copy). Outside that block (a calibration, a
+test, the app calling one table) it computes as before. Arguments are told apart by value (text,
+numbers, tuples of them) or else by identity: inside the block the results being reported are not
+changed, and the memo keeps each argument alive so no identity is reused.
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ the tables, report and workbook). The goals of issue 14 are printed beside the r
 between numbers measured in this one run. JSON in benchmarks/results/end_to_end-<date>.json.
 
 `--quick` runs every task at a tenth of its size (to check the script, not to measure). `--only` runs the
-named tasks (city, city-report, 50k, 1M, attribution; repeatable); goals whose tasks did not run are left out.
+named tasks (city, city-report, 50k, 1M, attribution, attribution-serial; repeatable); goals whose tasks did not run are left out.
 """
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs of each task (median; default 3)")
     parser.add_argument("--quick", action="store_true", help="a tenth of every size (checks the script)")
-    parser.add_argument("--only", action="append", choices=("city", "city-report", "50k", "1M", "attribution"),
+    parser.add_argument("--only", action="append",
+                        choices=("city", "city-report", "50k", "1M", "attribution", "attribution-serial"),
                         help="run only this task (repeatable; default: all)")
     parser.add_argument("--attribution-repeats", type=int, default=1,
                         help="runs of the attribution comparison (median; default 1: it is long)")
@@ -112,6 +113,11 @@ def main() -> None:
         "attribution": lambda: run_compare("attribution, 100k, 5 reps",
                                            ["compare", SCENARIO, REFORM, "--reps", "5", "--attribution", "--persons",
                                             str(hundred_k)], args.attribution_repeats),
+        # the same on one process (numba's threads inside): what the default `auto` executor gains
+        "attribution-serial": lambda: run_compare("attribution, serial executor",
+                                                  ["compare", SCENARIO, REFORM, "--reps", "5", "--attribution",
+                                                   "--persons", str(hundred_k), "--executor", "serial"],
+                                                  args.attribution_repeats),
     }
     tasks = [plan[name]() for name in (args.only or plan)]
     by = {t["task"]: t for t in tasks}
@@ -136,6 +142,9 @@ def main() -> None:
         goals.append(("loop rate 50k ÷ 1M", small_run["loop_rate_M"] / million_run["loop_rate_M"], "≥ 0.7"))
     if attribution:
         goals.append(("attribution, 100k × 5 reps, seconds", attribution["wall"], "≤ 30"))
+    serial = by.get("attribution, serial executor")
+    if attribution and serial:
+        goals.append(("attribution: serial ÷ default (auto) executor, wall", serial["wall"] / attribution["wall"], "—"))
     print(f"subsim end to end, {dt.date.today()}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f}{' (QUICK: a tenth of every size)' if args.quick else ''}\n")
     columns = ("wall", "cpu", "start", "build", "warmup", "loop", "outside", "loop_rate_M")

@@ -17,6 +17,7 @@ from sim.population.register import load_register
 from sim import warmup
 from sim.replicate import ReplicationTask, run_replication
 from sim.results import Results, manifest
+from sim.executors import resolved
 from sim.tasks import run_tasks
 from sim.uncertainty import bands
 
@@ -48,8 +49,9 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         A firms file linked to the register by 单位编号/firm_id (default: firms synthesised).
     drop_invalid : bool
         Drop invalid register rows (counted and listed in the manifest) instead of failing.
-    executor : {"serial", "processes", "dask"}
-        Where the replications run (`sim.executors`); results are identical whichever is used.
+    executor : {"serial", "processes", "dask", "auto"}
+        Where the replications run (`sim.executors`; ``auto``: processes for two replications or more on
+        two cores or more); results are identical whichever is used.
     workers : int, optional
         Worker processes for ``processes``/``dask`` (default: the cores available).
     scheduler : str, optional
@@ -74,6 +76,8 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
     check_register_options(persons, population, firms, drop_invalid)
     scenario = resolve(scenario, persons=persons, months=months, seed=seed, reps=reps)
     register = None
+    if population is not None and executor == "auto":        # a register run is always this process's
+        executor = "serial"
     if population is not None and executor != "serial":
         raise ScenarioError([Problem("command line", "--executor", executor, "a run from a register (--population) "
                                      "runs in this process: its person rows are not sent to workers; use serial")])
@@ -83,6 +87,7 @@ def run(scenario: Scenario | str | Path, *, persons: int | None = None, months: 
         scenario = _with_persons(scenario, len(register))
     started = time.perf_counter()
     parts, records = [], []
+    executor = resolved(executor, scenario.reps, workers)
     if keep_records or register is not None or (executor == "serial" and store is None):
         total = scenario.months * scenario.reps
         with warmup.months_reported_to(month_progress):

@@ -22,12 +22,18 @@ Method, definitions and limits: docs/attribution.md.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 
-from sim.codes import InstrumentType, Outcome, State
+from sim.codes import Fund, InstrumentType, Outcome, State
+from sim.funds import UiFund
 from sim.instruments import DECLARATION
+from sim.instruments.table import response_masks
+from sim.kernels import layout as L
 from sim.params import Scenario
+from sim.params.months import calendar_month
 from sim.warmup import WarmState, run
 from sim.population.arrays import NEVER
 from sim.replicate import without
@@ -149,44 +155,63 @@ def attribute_replication(scenario: Scenario, rep: int, state: WarmState, factua
     """
     weight = factual.population.weight
     own = costs.groupby("instrument")["amount_yuan"].sum()
-    is_ui = {ins.id: ins.type == InstrumentType.ui_benefit for ins in scenario.instruments}
-    emp_f = employed_stock(factual)
-    revenue_f = factual.revenue_fen.sum()
     rows = []
     for slot, ins in enumerate(factual.instruments):
         cost = float(own.get(ins.id, 0.0))
         row = {"rep": rep, "instrument": ins.id, "name_zh": ins.name_zh, "type": ins.type.name,
                "cost_yuan": round(cost, 2)}
-        if cost == 0.0 or self_contained(ins, scenario):
-            # paid nothing, or paid only itself: the counterfactual run is the factual without this
-            # instrument's own cells, so every effect is exactly zero (tests/golden/attribution_reference.csv
-            # holds such rows computed by running the counterfactual)
-            rows.append(row | _zero_effects() | {"net_cost_yuan": round(cost, 2)})
-            if progress is not None:
-                progress()
-            continue
         persons, first, hired = trace.subsidised(slot)
-        cf = CounterfactualTrace(scenario.months, persons, state.months)
-        record = run(without(scenario, ins.id), rep, state=state, observe=cf)
-        cf_costs = paid(without(scenario, ins.id), record)
-        saved = cf_costs.sub(own, fill_value=0.0).drop(ins.id, errors="ignore")
-        ui_saved = float(saved[[i for i in saved.index if is_ui.get(i)]].sum())
-        other_saved = float(saved.sum()) - ui_saved
-        gained = (revenue_f - record.revenue_fen.sum()) * weight / 100
-        hires, dead = deadweight_hires(persons, first, hired, cf, window)
-        diff = (emp_f - employed_stock(record)) * weight
-        row |= {"subsidised_persons": round(len(persons) * weight, 2), "subsidised_hires": round(hires * weight, 2),
-                "deadweight_hires": round(dead * weight, 2),
-                "deadweight_share": dead / hires if hires else np.nan,
-                "additional_jobs": round(float(diff[-1]), 2),
-                "additional_employment_months": round(float(diff.sum()), 2),
-                "ui_benefits_saved_yuan": round(ui_saved, 2), "other_payments_saved_yuan": round(other_saved, 2),
-                "ui_contributions_gained_yuan": round(float(gained), 2)}
-        row["net_cost_yuan"] = round(cost - ui_saved - other_saved - row["ui_contributions_gained_yuan"], 2)
-        rows.append(row)
+        if cost == 0.0 or self_contained(ins, scenario):
+            # paid nothing, or paid only itself (no person): every effect is exactly zero
+            rows.append(row | skipped_effects(persons[:0], hired[:0], weight, cost))
+        elif person_contained(ins, scenario, factual):
+            rows.append(row | skipped_effects(persons, hired, weight, cost))
+        else:
+            rows.append(row | run_effects(scenario, rep, state, factual, ins, (persons, first, hired), own, paid,
+                                          window))
         if progress is not None:
             progress()
     return pd.DataFrame(rows, columns=ATTRIBUTION_REP_COLUMNS)
+
+
+def run_effects(scenario: Scenario, rep: int, state: WarmState, factual, ins, subsidised, own: pd.Series, paid,
+                window: int) -> dict:
+    """The effects of switching `ins` off, from its counterfactual run (`subsidised`: trace.subsidised)."""
+    weight = factual.population.weight
+    is_ui = {i.id: i.type == InstrumentType.ui_benefit for i in scenario.instruments}
+    persons, first, hired = subsidised
+    cost = float(own.get(ins.id, 0.0))
+    cf = CounterfactualTrace(scenario.months, persons, state.months)
+    record = run(without(scenario, ins.id), rep, state=state, observe=cf)
+    cf_costs = paid(without(scenario, ins.id), record)
+    saved = cf_costs.sub(own, fill_value=0.0).drop(ins.id, errors="ignore")
+    ui_saved = float(saved[[i for i in saved.index if is_ui.get(i)]].sum())
+    other_saved = float(saved.sum()) - ui_saved
+    gained = (factual.revenue_fen.sum() - record.revenue_fen.sum()) * weight / 100
+    hires, dead = deadweight_hires(persons, first, hired, cf, window)
+    diff = (employed_stock(factual) - employed_stock(record)) * weight
+    row = {"subsidised_persons": round(len(persons) * weight, 2), "subsidised_hires": round(hires * weight, 2),
+           "deadweight_hires": round(dead * weight, 2), "deadweight_share": dead / hires if hires else np.nan,
+           "additional_jobs": round(float(diff[-1]), 2),
+           "additional_employment_months": round(float(diff.sum()), 2),
+           "ui_benefits_saved_yuan": round(ui_saved, 2), "other_payments_saved_yuan": round(other_saved, 2),
+           "ui_contributions_gained_yuan": round(float(gained), 2)}
+    row["net_cost_yuan"] = round(cost - ui_saved - other_saved - row["ui_contributions_gained_yuan"], 2)
+    return row
+
+
+def skipped_effects(persons: np.ndarray, hired: np.ndarray, weight: float, cost: float) -> dict:
+    """The effects of an instrument whose counterfactual is the factual without its own cells (it paid
+    nothing, `self_contained` or `person_contained`), without running it: no job, employment-month,
+    payment or contribution changes, and the net cost is its cost. Its subsidised persons (from the
+    factual's trace) have the same history in the counterfactual, where each subsidised hire enters
+    employment in its own hire month (or, for a job predating the run, is employed at the first payment):
+    every subsidised hire is deadweight, whatever the window (`deadweight_hires` on that history)."""
+    hires = int(((hired >= 0) | (hired == NEVER)).sum())
+    return {"subsidised_persons": round(len(persons) * weight, 2), "subsidised_hires": round(hires * weight, 2),
+            "deadweight_hires": round(hires * weight, 2), "deadweight_share": 1.0 if hires else np.nan,
+            "additional_jobs": 0.0, "additional_employment_months": 0.0, "ui_benefits_saved_yuan": 0.0,
+            "other_payments_saved_yuan": 0.0, "ui_contributions_gained_yuan": 0.0, "net_cost_yuan": round(cost, 2)}
 
 
 def self_contained(ins, scenario: Scenario) -> bool:
@@ -199,10 +224,84 @@ def self_contained(ins, scenario: Scenario) -> bool:
             and not set(ins.funding) & set(scenario.budget))
 
 
-def _zero_effects() -> dict:
-    return {"subsidised_persons": 0.0, "subsidised_hires": 0.0, "deadweight_hires": 0.0, "deadweight_share": np.nan,
-            "additional_jobs": 0.0, "additional_employment_months": 0.0, "ui_benefits_saved_yuan": 0.0,
-            "other_payments_saved_yuan": 0.0, "ui_contributions_gained_yuan": 0.0, "net_cost_yuan": 0.0}
+def person_contained(ins, scenario: Scenario, factual) -> bool:
+    """Whether switching the person-level instrument `ins` off provably changes nothing in the run but
+    its own cells (docs/attribution.md lists the channels): its type's rule writes nothing anybody else
+    reads (`Declaration.person_contained`) and, in this scenario, every channel is closed —
+
+    - exclusive group: no enabled member ranked after it (a member tests only those ranked before it);
+    - hiring response: it is no hire-value instrument, or the response is off (responses disabled or a
+      zero elasticity);
+    - start-up response: the month's start-up mask is the same without it; no refund response;
+    - `shares_with`: no other enabled instrument in those situation lists;
+    - no stated public posts; no budget envelope on one of its funds;
+    - UI fund: its UI-funded payments leave every 备付 gate decision of the run as it was
+      (`_gates_unmoved`, computed exactly from the factual's record).
+
+    `factual` is the factual RunRecord (its enabled instruments of the whole timeline in slot order, its
+    ledger and UI fund of the reported months)."""
+    declaration = DECLARATION.get(ins.type)
+    if declaration is None or not declaration.person_level or not declaration.person_contained(ins.params):
+        return False
+    if declaration.refund_response or declaration.stated_posts(ins.params) or set(ins.funding) & set(scenario.budget):
+        return False
+    enabled = factual.instruments
+    slot = next(k for k, other in enumerate(enabled) if other.id == ins.id)
+    others = [other for k, other in enumerate(enabled) if k != slot]
+    if ins.exclusive_group and any(other.exclusive_group == ins.exclusive_group
+                                   and (-other.priority, k) > (-ins.priority, slot)
+                                   for k, other in enumerate(enabled) if k != slot):
+        return False
+    responses = scenario.behaviour["responses"]
+    if L.L_HIRE_VALUE in declaration.situations(ins.params) and responses["enabled"] \
+            and responses["hiring_subsidy_elasticity"] > 0:
+        return False
+    months = factual.first + scenario.months            # the timeline's: the reported months are the last
+    if declaration.startup_response and \
+            response_masks(enabled, months, responses["enabled"])[0][factual.first:] != \
+            response_masks(others, months, responses["enabled"])[0][factual.first:]:
+        return False
+    shared = set(declaration.shares_with)
+    if shared and any(other.type in DECLARATION and shared & set(DECLARATION[other.type].situations(other.params))
+                      for other in others):
+        return False
+    return _gates_unmoved(scenario, factual, slot)
+
+
+def _gates_unmoved(scenario: Scenario, factual, slot: int) -> bool:
+    """Whether every 备付 gate (`Declaration.cover_gate`) decides as in the factual, in every reported month
+    it is read in force, when the UI fund does not pay slot `slot`'s cells. Exact: while the gates decide
+    alike nothing else in the run changes, so the counterfactual's fund is the factual's revenue less
+    every other slot's UI-funded cells, settled by the same `UiFund` month by month; a gate reading a
+    pooled fund's fixed cover, or a slot the UI fund does not pay, moves nothing."""
+    instruments = factual.instruments
+    gated = [ins for ins in instruments if ins.type in DECLARATION and DECLARATION[ins.type].cover_gate is not None]
+    if not gated or Fund.ui_fund not in instruments[slot].funding \
+            or scenario.profile["ui_fund"]["pooling"] != "local":
+        return True
+    fund = UiFund(scenario, factual.population.weight, {k: ins.funding for k, ins in enumerate(instruments)})
+    without_slot = UiFund(scenario, factual.population.weight,
+                          {k: ins.funding for k, ins in enumerate(instruments) if k != slot})
+    read = np.concatenate([[fund.opening_cover], factual.ui_fund_cover[:-1]])        # what month t's gate reads
+    read_without = np.concatenate([[without_slot.opening_cover], fund_cover(without_slot, factual)[:-1]])
+    for ins in gated:
+        for t in range(scenario.months):
+            gate = DECLARATION[ins.type].cover_gate(ins.params, calendar_month(scenario.start, t))
+            if gate is not None and ins.active[factual.first + t] and (read[t] < gate) != (read_without[t] < gate):
+                return False
+    return True
+
+
+def fund_cover(fund: UiFund, record) -> np.ndarray:
+    """备付月数 at each month's end of `fund` (fresh, as the run's first month opens it) settling `record`'s
+    revenue and ledger month by month (the factual's cover when `fund` pays the factual's slots)."""
+    T = len(record.revenue_fen)
+    settled = SimpleNamespace(revenue_fen=record.revenue_fen, ledger_fen=record.ledger_fen,
+                              ui_fund_outlay_fen=np.zeros(T, np.int64), ui_fund_balance_fen=np.zeros(T, np.int64),
+                              ui_fund_cover=np.zeros(T, np.float64))
+    for t in range(T):
+        fund.month(t, settled)
+    return settled.ui_fund_cover
 
 
 ATTRIBUTION_REP_COLUMNS = ["rep", "instrument", "name_zh", "type", "cost_yuan", "subsidised_persons",

@@ -141,7 +141,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _executor_options(parser) -> None:
-    parser.add_argument("--executor", default="serial", help="serial (default), processes or dask")
+    parser.add_argument("--executor", default="auto",
+                        help="auto (default: processes when there are two replications or comparison tasks or "
+                             "more and two cores, else serial), serial, processes or dask")
     parser.add_argument("--workers", type=int, help="worker processes (default: the cores available)")
     parser.add_argument("--scheduler", help="a running dask scheduler, e.g. tcp://host:8786 (with --executor dask)")
 
@@ -319,7 +321,9 @@ def _compare(args) -> int:
         raise ScenarioError([Problem("command line", "--window", str(args.window), "a number of months ≥ 0")])
     options = _executor_args(args, out)
     with _claim(args, out):
-        with _progress(scenarios[0].reps, unit="replications", label="comparing") as advance:
+        # with attribution, a task is one scenario's run and counterfactuals in one replication
+        with _progress(scenarios[0].reps, unit="tasks" if args.attribution else "replications",
+                       label="comparing") as advance:
             comparison = sim.compare(*scenarios, attribution=args.attribution, window=args.window,
                                      progress=advance, **options)
         _save(comparison, out, args)

@@ -24,6 +24,7 @@ from sim.ledger import is_cash, paid_by_instrument
 from sim.metrics import COMPARED, FUND_METRICS, YEAR_RULE, by_year
 from sim.params import Problem, Scenario, ScenarioError
 from sim.params.compile import canonical_sha256
+from sim.executors import resolved
 from sim.replicate import month_labels, run_replication, scenario_key, warm_up
 from sim.results import Results, read_csv, write_csv, write_json
 from sim.version import versions
@@ -115,7 +116,8 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
         Called as replications finish.
     executor, workers, scheduler, store
         Where the replications run and where finished ones are kept (`sim.tasks.run_tasks`); one task
-        is one replication of every scenario and counterfactual, on one shared population.
+        is one replication of every scenario on one shared population, or with `attribution` one
+        scenario and its counterfactuals in one replication (`AttributionTask`).
     month_progress : callable(phase, done, total), optional
         Every month simulated in this process, as for `sim.run` (each scenario's and counterfactual's
         reported months in turn).
@@ -128,13 +130,20 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
                                     reps=base_s.reps) for r in reforms]
     _check_comparable(scenarios)
     n_reps = base_s.reps
-    tasks = [ComparisonTask(tuple(scenarios), rep, attribution, window) for rep in range(n_reps)]
+    if attribution:
+        tasks = attribution_tasks(tuple(scenarios), n_reps, window, resolved(executor, n_reps * len(scenarios), workers))
+    else:
+        tasks = [ComparisonTask(tuple(scenarios), rep) for rep in range(n_reps)]
     done = run_tasks(tasks, executor=executor, workers=workers, scheduler=scheduler, store=store, progress=progress,
                      month_progress=month_progress)
     execution = done.execution()
-    results = {s.name: assemble(s, [r["parts"][s.name] for r in done.results], started=started, execution=execution)
+    parts = {(task.rep, name): part for task, result in zip(tasks, done.results) for name, part in result["parts"].items()}
+    results = {s.name: assemble(s, [parts[rep, s.name] for rep in range(n_reps)], started=started, execution=execution)
                for s in scenarios}
-    attribution_rows = [r["attribution"] for r in done.results if r["attribution"] is not None]
+    result_of = dict(zip(tasks, done.results))
+    # in replication order, the scenarios in theirs
+    attribution_rows = [result_of[task]["attribution"] for task in sorted(tasks, key=lambda t: (t.rep, t.index))] \
+        if attribution else []
     indicators = {name: indicator_table(res) for name, res in results.items()}
     differences = pd.concat([paired_differences(indicators[base_s.name], indicators[s.name], s.name)
                              for s in scenarios[1:]], ignore_index=True)
@@ -164,39 +173,70 @@ def compare(base: Scenario | str | Path, *reforms: Scenario | str | Path, person
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class ComparisonTask:
-    """One replication of a comparison: every scenario (and, with attribution, every counterfactual)
-    from the same starting state (sim.warmup) with the same random numbers."""
+    """One replication of a comparison: every scenario from the same starting state (sim.warmup) with the
+    same random numbers."""
 
     scenarios: tuple[Scenario, ...]
     rep: int
-    attribution: bool = False
-    window: int = attr.DEFAULT_WINDOW
     shares_states: ClassVar[bool] = True       # a re-run with another reform starts from the same states
 
     def key(self) -> dict:
-        return {"task": "comparison", "rep": self.rep, "attribution": self.attribution, "window": self.window,
+        return {"task": "comparison", "rep": self.rep,
                 "drawn": [replication_scenario(s, self.rep)[1] for s in self.scenarios],
                 "scenarios": [scenario_key(s) for s in self.scenarios]}
 
     def __call__(self) -> dict:
-        states, parts, rows = {}, {}, []
-        for base in self.scenarios:
-            enabled = sum(ins.enabled for ins in base.instruments)     # drawing changes behaviour only
+        states, parts = {}, {}
+        for scenario in self.scenarios:
             # the base's and the reforms' warm-up rules are one (sim.warmup): one state for all
-            first = warmup.warmup_months(base) if self.attribution else 0
-            trace = attr.FactualTrace(max(enabled, 1), first) if self.attribution else None
-            done = run_replication(base, self.rep, states=states, observe=trace)
-            scenario = done.scenario
-            parts[scenario.name] = done.part
-            if self.attribution:
-                rows.append(attr.attribute_replication(
-                    scenario, self.rep, done.state, done.record, trace, done.part["costs"],
-                    lambda s, r: paid_by_instrument(r, month_labels(s)), self.window)
-                    .assign(scenario=scenario.name))
-        return {"parts": parts, "attribution": pd.concat(rows, ignore_index=True) if rows else None}
+            done = run_replication(scenario, self.rep, states=states)
+            parts[done.scenario.name] = done.part
+        return {"parts": parts}
 
     def warm(self) -> Callable[[], Any]:
         return functools.partial(warm_up, self.scenarios[0])
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class AttributionTask:
+    """One scenario of a comparison in one replication with its attribution (sim.attribution): the run
+    traced, then every paying instrument switched off in turn, from the replication's starting state (one
+    for every compared scenario: found in the task store or as the last state built in this process, else
+    built). A task per scenario rather than per replication: a few dozen runs each, so workers share them
+    out evenly."""
+
+    scenarios: tuple[Scenario, ...]
+    rep: int
+    index: int                                 # the scenario run and attributed: scenarios[index]
+    window: int = attr.DEFAULT_WINDOW
+    shares_states: ClassVar[bool] = True
+
+    def key(self) -> dict:
+        scenario = self.scenarios[self.index]
+        return {"task": "attribution", "rep": self.rep, "window": self.window,
+                "drawn": replication_scenario(scenario, self.rep)[1], "scenario": scenario_key(scenario)}
+
+    def __call__(self) -> dict:
+        scenario = self.scenarios[self.index]
+        enabled = sum(ins.enabled for ins in scenario.instruments)     # drawing changes behaviour only
+        trace = attr.FactualTrace(max(enabled, 1), warmup.warmup_months(scenario))
+        done = run_replication(scenario, self.rep, observe=trace)
+        table = attr.attribute_replication(done.scenario, self.rep, done.state, done.record, trace, done.part["costs"],
+                                           lambda s, r: paid_by_instrument(r, month_labels(s)), self.window)
+        return {"parts": {done.scenario.name: done.part}, "attribution": table.assign(scenario=done.scenario.name)}
+
+    def warm(self) -> Callable[[], Any]:
+        return functools.partial(warm_up, self.scenarios[0])
+
+
+def attribution_tasks(scenarios: tuple[Scenario, ...], reps: int, window: int, executor: str) -> list[AttributionTask]:
+    """The attribution tasks in the order that shares starting states best: serially, a replication's
+    scenarios one after the other (the state just built is kept in memory); on workers, every
+    replication's base first (each builds and stores its replication's state, which the reforms' tasks,
+    started later, load from the task store instead of building it again at the same time)."""
+    if executor == "serial":
+        return [AttributionTask(scenarios, rep, i, window) for rep in range(reps) for i in range(len(scenarios))]
+    return [AttributionTask(scenarios, rep, i, window) for i in range(len(scenarios)) for rep in range(reps)]
 
 
 def _check_comparable(scenarios: list[Scenario]) -> None:

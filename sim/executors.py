@@ -5,6 +5,8 @@ population where it runs and returns aggregates only. Every random number is a p
 (seed, replication, entity, month, slot), so results are the same bit for bit whichever executor,
 worker count or completion order is used.
 
+- ``auto`` (the command line's default) is ``processes`` when there are two tasks or more and two cores or
+  more, else ``serial`` (`resolved`).
 - ``serial`` runs the tasks one after the other in this process, with numba's threads inside each run.
 - ``processes`` starts `workers` fresh interpreter processes (a script using it needs the usual
   ``if __name__ == "__main__":`` guard, as spawned processes import the main module) (spawn, not fork: a forked child would
@@ -36,8 +38,19 @@ import numba
 from sim.params import Problem, ScenarioError
 from sim.params.kinds import suggest
 
-EXECUTORS = ("serial", "processes", "dask")
+EXECUTORS = ("auto", "serial", "processes", "dask")
 WORKER_ENV = {"NUMBA_NUM_THREADS": "1"}
+
+
+def resolved(name: str, tasks: int, workers: int | None = None) -> str:
+    """The executor `auto` stands for: ``processes`` when there are at least two tasks to run and two
+    workers (default: cores) to run them, else ``serial``. One single-threaded task per core beats one task
+    at a time on numba's threads: between kernel calls a run is Python on one core (sim.engine's month
+    steps, a counterfactual's set-up), and a small run's kernel call does not keep two threads busy
+    (benchmarks/README.md, "Executors"). Other names stand for themselves."""
+    if name != "auto":
+        return name
+    return "processes" if tasks >= 2 and (workers or default_workers()) >= 2 else "serial"
 
 
 def default_workers() -> int:
@@ -253,6 +266,8 @@ def executor(name: str = "serial", *, workers: int | None = None, scheduler: str
     problems = check_options(name, workers, scheduler)
     if problems:
         raise ScenarioError(problems)
+    if name == "auto":
+        raise ValueError("resolve `auto` first (executors.resolved): it depends on the number of tasks")
     n = workers or default_workers()
     pool = (SerialExecutor(warm) if name == "serial" else ProcessExecutor(n, warm) if name == "processes"
             else DaskExecutor(n, scheduler, warm))

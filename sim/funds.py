@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.codes import Fund
-from sim.ledger import split_fen
+from sim.ledger import split_fen, split_fen_array
 from sim.params.months import calendar_month
 
 
@@ -55,7 +55,9 @@ class UiFund:
         self.opening_cover = self.balance / prior if prior > 0 else np.inf
         # a fund pooled above the area: the 备付 gate reads the pool's cover, not the area's own flows
         self.pooled_cover = None if fund["pooling"] == "local" else fund["pooled_cover_months"]
-        self.shares = fund_shares
+        # the slots the UI fund pays a part of: (slot, funding shares, the UI fund's column in a split)
+        self.ui_slots = [(slot, shares, list(shares).index(Fund.ui_fund)) for slot, shares in fund_shares.items()
+                         if Fund.ui_fund in shares]
 
     def gate_cover(self, t: int, first: int, record) -> float:
         """Months of cover the 备付 gate of month t reads: the previous month's end (the opening cover in
@@ -68,12 +70,14 @@ class UiFund:
         revenue = int(record.revenue_fen[t].sum())
         outlay = 0
         cells = record.ledger_fen[t]
-        for slot, shares in self.shares.items():
-            if Fund.ui_fund not in shares:
-                continue
-            for amount in cells[slot].ravel():
-                if amount:
-                    outlay += split_fen(int(amount), shares)[Fund.ui_fund]
+        for slot, shares, column in self.ui_slots:     # each cell split apart, as the cost table splits it
+            amounts = cells[slot].ravel()
+            if len(shares) == 1:                         # the fund pays it all (split_fen)
+                outlay += int(amounts.sum())
+            else:
+                amounts = amounts[amounts != 0]
+                if len(amounts):
+                    outlay += int(split_fen_array(amounts, shares)[:, column].sum())
         self.balance += revenue - outlay
         self.window = self.window[1:] + [outlay]
         average = sum(self.window) / 12

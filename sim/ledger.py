@@ -22,7 +22,9 @@ def split_fen(amount: int, shares: dict[Fund, float]) -> dict[Fund, int]:
 
     Shares are normalised to sum to 1; each fund gets floor(amount × share); the fen left over go one
     by one to the largest remainders (ties: the fund listed first), and any rounding residue of
-    extreme amounts to the fund with the largest share."""
+    extreme amounts to the fund with the largest share (so one fund alone gets the whole amount)."""
+    if len(shares) == 1:
+        return {fund: amount for fund in shares}
     total = sum(shares.values())
     exact = {fund: amount * share / total for fund, share in shares.items()}
     parts = {fund: int(np.floor(value)) for fund, value in exact.items()}
@@ -44,6 +46,8 @@ def split_fen_array(amounts: np.ndarray, shares: dict[Fund, float]) -> np.ndarra
     """`split_fen` of many amounts at once: int64[len(amounts), len(shares)], funds in `shares`' order.
 
     The same arithmetic in the same order as `split_fen`, so every part is identical to its result."""
+    if len(shares) == 1:              # the whole amount, as the residue step below would make it
+        return np.asarray(amounts, np.int64).reshape(-1, 1).copy()
     funds = list(shares)
     share = np.array([shares[f] for f in funds], np.float64)
     total = sum(shares.values())

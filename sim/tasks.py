@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import warmup
-from sim.executors import executor as open_executor
+from sim.executors import executor as open_executor, resolved
 from sim.params.compile import canonical_sha256
 from sim.results import atomic_write, remove_stale_temporaries
 from sim.version import __version__, code_version
@@ -167,7 +167,8 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
     ----------
     tasks : sequence of tasks
         Objects with ``key()`` and ``__call__()`` (see the module docstring).
-    executor : {"serial", "processes", "dask"}
+    executor : {"serial", "processes", "dask", "auto"}
+        ``auto``: processes when two tasks or more are left to run, else serial (`sim.executors.resolved`).
     workers : int, optional
         Worker processes (default: the cores available).
     scheduler : str, optional
@@ -205,6 +206,7 @@ def run_tasks(tasks: Sequence, *, executor: str = "serial", workers: int | None 
     if progress is not None:
         progress(done, len(tasks))
     order = list(pending)
+    executor = resolved(executor, len(order), workers)
     used, n_workers = executor, 1
     if order:
         first = tasks[pending[order[0]][0]]

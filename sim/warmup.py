@@ -330,12 +330,14 @@ def start_population(state: WarmState, line: Scenario) -> Population:
     P["loan_ins"][loans] = np.maximum(moved, 0)
     P["loan_yuan"][np.flatnonzero(loans)[moved < 0]] = 0
     bits = _once_per_person(enabled)
-    claimed = P["claimed"].astype(np.int64) & ~_claimed_in_current_spell(state, P, enabled)
-    out = np.zeros(len(P), np.int64)
+    claimants = np.flatnonzero(P["claimed"])             # the few with a claim bit to translate
+    records = P[claimants]
+    claimed = records["claimed"].astype(np.int64) & ~_claimed_in_current_spell(state, records, enabled)
+    out = np.zeros(len(claimants), np.int64)
     for old, iid in enumerate(state.claim_bits):
         if iid in bits:
             out |= ((claimed >> old) & 1) << bits.index(iid)
-    P["claimed"] = out.astype(np.uint16)
+    P["claimed"][claimants] = out.astype(np.uint16)
     P["spell_key"] = NO_SPELL
     P["paid_mask"] = 0
     return population

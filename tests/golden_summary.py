@@ -65,6 +65,6 @@ def scenario_summaries() -> dict:
     return out
 
 
-def attribution_reference() -> str:
-    comparison = sim.compare(*ATTRIBUTION_SCENARIOS, attribution=True, **ATTRIBUTION_RUN)
+def attribution_reference(**execution) -> str:
+    comparison = sim.compare(*ATTRIBUTION_SCENARIOS, attribution=True, **ATTRIBUTION_RUN, **execution)
     return comparison.attribution_reps.to_csv(index=False, float_format="%.17g", lineterminator="\n")

@@ -15,3 +15,10 @@ REFERENCE = Path(__file__).parent / "golden" / "attribution_reference.csv"
 @pytest.mark.slow
 def test_attribution_table_is_identical_to_the_reference_run():
     assert attribution_reference() == REFERENCE.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_attribution_on_two_worker_processes_is_the_reference_run(tmp_path):
+    """The counterfactuals as tasks of their own (one per scenario and replication) on two workers, which
+    load the replication's starting state from the task store, give the same table to the last bit."""
+    assert attribution_reference(executor="processes", workers=2, store=tmp_path) == REFERENCE.read_text(encoding="utf-8")

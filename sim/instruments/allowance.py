@@ -45,6 +45,7 @@ ONE_TIME_ALLOWANCE = Declaration(
     fields=(("allowance_wait_months", np.int64),       # months after the event before payment
             ("allowance_event", np.int64),             # EVENT_* of sim.kernels.layout
             ("allowance_cross_province_fen", np.int64, DISTRICTS)),   # amount for work in another province
-    static=_static, month=_month, once_per_person=lambda p: p["once_per_person"])
+    static=_static, month=_month, once_per_person=lambda p: p["once_per_person"],
+    person_contained=lambda p: True)
 
 DECLARATIONS = (ONE_TIME_ALLOWANCE,)

@@ -69,7 +69,7 @@ PLACEMENT_FEE = Declaration(
     T.placement_fee, "职业介绍补贴", schema=PLACEMENT_FEE_PARAMETERS, situations=lambda p: (L.L_EMPLOYMENT,),
     fields=(("placement_vesting_months", np.int64),    # months a placement must last to count
             ("placement_via_agency_share", np.float64)),   # share of hires placed by an agency
-    static=_placement_static, pay_outside=_pay_fees)
+    static=_placement_static, pay_outside=_pay_fees, person_contained=lambda p: True)
 
 
 def fixed_award(ins, k: int, t: int, month_of_year: int, district_shares: np.ndarray, direct_fen: np.ndarray,

@@ -159,6 +159,18 @@ class Declaration:
         fen) and nothing during the run reads them but a budget envelope: with no person-level rule, no
         response and no claim, switching it off changes nothing but its own cost (sim.attribution skips
         that counterfactual run when no envelope covers its funds and it is in no exclusive group).
+    person_contained : params → its person-level rule changes nothing but its own cells (ledger, its
+        `pay_outside` direct cells) and the person's marks of its own claims (paid bit, claim bit, its
+        candidate bit, its own per-person fields): no state, stock or spell length that the behaviour or
+        another rule reads (no loan, no relief of contributions, no post length) — channels it has
+        through the scenario (exclusive group, responses, `shares_with`, stated posts, envelopes, the UI
+        fund's 备付 gate) are judged by sim.attribution.person_contained (docs/attribution.md).
+    shares_with : the situation lists (sim.kernels.layout L_*) whose other members its payments change:
+        a per-person counter they share (flexible-work months, 技能提升 certificates this year) or a
+        payment that rules theirs out (a paid course is not also paid as 技能提升).
+    cover_gate : (params, calendar month) → the UI fund's months of cover (备付月数) below which it pays
+        nothing in that month, None in a month it reads no cover (the attribute None: it never does). The
+        only place a run reads the UI fund account.
     """
 
     type: InstrumentType
@@ -177,6 +189,9 @@ class Declaration:
     pay_outside: Callable | None = None
     stated_posts: Callable[[dict], float] = lambda p: 0.0
     self_contained: bool = False
+    person_contained: Callable[[dict], bool] = lambda p: False
+    shares_with: tuple[int, ...] = ()
+    cover_gate: Callable[[dict, int], float | None] | None = None
     rule: InstrumentType | None = None
 
     @property

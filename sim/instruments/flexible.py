@@ -58,6 +58,7 @@ FLEXIBLE_SI_SUBSIDY = Declaration(
             ("flex_near_retirement", np.int64),        # paid on while this close to retirement (months)
             ("flex_groups_at_entry", np.uint8),        # groups tested at the entry, not each month
             ("flex_extension_expiry", np.int64, 2)),   # run months the max_months must run out in
-    static=_static, month=_month, claim_months=lambda p: p["max_months"] + p["extension_months"])
+    static=_static, month=_month, claim_months=lambda p: p["max_months"] + p["extension_months"],
+    person_contained=lambda p: True, shares_with=(L.L_FLEXIBLE,))   # flex_subsidy_months
 
 DECLARATIONS = (FLEXIBLE_SI_SUBSIDY,)

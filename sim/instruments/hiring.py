@@ -45,7 +45,8 @@ HIRING_BONUS = Declaration(
     T.hiring_bonus, "一次性吸纳就业补贴/扩岗补助/岗位补贴", schema=HIRING_BONUS_PARAMETERS, situations=lambda p: HIRE,
     fields=(("bonus_vesting_months", np.int64),        # paid when the hire has lasted this many months
             ("bonus_min_contract_months", np.int64)),  # shorter fixed-term contracts do not qualify (0: any)
-    static=_bonus_static, month=_bonus_month, once_per_person=lambda p: p["once_per_person"])
+    static=_bonus_static, month=_bonus_month, once_per_person=lambda p: p["once_per_person"],
+    person_contained=lambda p: True)
 
 
 def _hire_si_static(m, k, p, run):
@@ -90,7 +91,7 @@ HIRING_SI_SUBSIDY = Declaration(
             ("hire_si_rate", np.float64),              # employer contribution rate of the subsidised lines
             ("hire_si_share", np.float64)),            # share of those contributions subsidised
     static=_hire_si_static, month=_hire_si_month, claim_months=lambda p: p["max_months"],
-    once_per_person=lambda p: p["once_per_person"])
+    once_per_person=lambda p: p["once_per_person"], person_contained=lambda p: True)
 
 
 TAX_VINTAGES = 8        # amounts a tax credit can change through in one run (effective months)
@@ -137,6 +138,6 @@ TAX_CREDIT = Declaration(
             ("tax_vintage_from", np.int64, TAX_VINTAGES),   # run month each vintage's amount applies from
             ("tax_vintage_fen", np.int64, TAX_VINTAGES)),   # monthly credit of hires made from then
     static=_tax_static, month=_tax_month,
-    claim_months=lambda p: int(round(p["max_years"] * 12)))
+    claim_months=lambda p: int(round(p["max_years"] * 12)), person_contained=lambda p: True)
 
 DECLARATIONS = (HIRING_BONUS, HIRING_SI_SUBSIDY, TAX_CREDIT)

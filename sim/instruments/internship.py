@@ -47,6 +47,6 @@ INTERNSHIP_SUBSIDY = Declaration(
             ("intern_remaining_period", np.uint8),     # an early hire is paid the remaining months
             ("intern_retention_fen", np.int64, DISTRICTS)),   # bonus to the host on hiring the intern
     static=_static, month=_month,
-    claim_months=lambda p: p["months"])
+    claim_months=lambda p: p["months"], person_contained=lambda p: True)
 
 DECLARATIONS = (INTERNSHIP_SUBSIDY,)

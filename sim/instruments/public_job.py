@@ -52,7 +52,9 @@ PUBLIC_JOB = Declaration(
             ("public_job_extension_expiry", np.int64, 2),   # run months the max_months must run out in
             ("public_job_si_fen", np.int64, DISTRICTS)),   # employer SI subsidy per month
     static=_static, month=_month,
-    claim_months=lambda p: p["max_months"] + p["extension_months"], stated_posts=lambda p: p["posts"])
+    claim_months=lambda p: p["max_months"] + p["extension_months"], stated_posts=lambda p: p["posts"],
+    # an extension lengthens the post itself (sim.kernels.pay.post_extension), not only its subsidy
+    person_contained=lambda p: p["extension_months"] == 0 or not p["extension_target"])
 
 
 DECLARATIONS = (PUBLIC_JOB,)

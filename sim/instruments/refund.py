@@ -62,7 +62,8 @@ def _pay(ins, k: int, month: OutsideMonth) -> None:
 
 STABILIZATION_REFUND = Declaration(
     T.stabilization_refund, "稳岗返还", schema=STABILIZATION_REFUND_PARAMETERS, person_level=False,
-    refund_response=True, pay_outside=_pay)
+    refund_response=True, pay_outside=_pay,
+    cover_gate=lambda p, month_of_year: p["min_fund_months"] if month_of_year == p["pay_month"] else None)
 
 
 def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray, run_key: np.uint64,
@@ -78,9 +79,9 @@ def stabilization_refund(ins, k: int, t: int, month_of_year: int, F: np.ndarray,
     draws = np.empty(n)
     firm_month = np.uint64(month_key(np.uint64(run_key), EntityKind.FIRM, t))
     key = np.uint64(fold(firm_month, np.int64(instrument_key(ins.id))))
-    uniforms(key, 0, n, Slot.INSTRUMENT, draws)
+    uniforms(key, 0, n, int(Slot.INSTRUMENT), draws)   # an int: typing an IntEnum member costs ≈ 4 ms a call
     in_difficulty = np.empty(n)                # the firm is among those the variant targets
-    uniforms(key, 0, n, Slot.INSTRUMENT_DETAIL, in_difficulty)
+    uniforms(key, 0, n, int(Slot.INSTRUMENT_DETAIL), in_difficulty)
     insured = F["insured_avg_last"]
     small = insured <= p["small_firm_insured_max"]
     limit = np.where(small, np.maximum(p["small_firm_layoff_rate_max"], p["layoff_rate_max"][t]),

@@ -51,6 +51,6 @@ DIBAO_TAPER = Declaration(
     fields=(("dibao_months", np.int64),),              # months 低保 continues after taking a job
     static=_dibao_static, month=amount(lambda p, t: p["amount"][t]),
     claim_months=lambda p: p["months"],
-    once_per_person=lambda p: p["first_time_only"])
+    once_per_person=lambda p: p["first_time_only"], person_contained=lambda p: True)
 
 DECLARATIONS = (CONTRIBUTION_RELIEF, DIBAO_TAPER)

@@ -41,7 +41,7 @@ STARTUP_GRANT = Declaration(
             ("grant_sector", np.int64),                # SECTOR_* of sim.kernels.layout
             ("grant_first_time_only", np.uint8)),
     static=_grant_static, month=amount(lambda p, t: p["amount"][t]),
-    startup_response=True)
+    startup_response=True, person_contained=lambda p: True)
 
 
 def _rent_static(m, k, p, run):
@@ -69,7 +69,7 @@ RENT_SUBSIDY = Declaration(
             ("rent_renting_share", np.float64),        # share of new businesses renting premises
             ("rent_first_time_only", np.uint8)),
     static=_rent_static, month=amount(lambda p, t: min(p["typical_rent"][t], p["cap_month"][t])),
-    claim_months=lambda p: p["start_after_months"] + p["max_months"])
+    claim_months=lambda p: p["start_after_months"] + p["max_months"], person_contained=lambda p: True)
 
 
 def _loan_static(m, k, p, run):
@@ -186,18 +186,17 @@ def firm_loans(ins, k: int, t: int, lpr_percent: float, district_shares: np.ndar
     p = ins.params
     term = p["term_months"]
     rate = interest_subsidy(p, t, lpr_percent) if ins.active[t] else 0.0
-    interest, running, compensation = 0.0, 0.0, 0.0
-    for s in range(max(0, t - term), t):
-        if not ins.active[s]:
-            continue
-        loans = p["loans_per_year"][s] / 12 * ins.take_up[s]
-        principal = p["mean_share_of_limit"] * p["limit"][s]
-        months = t - s                                      # 1 … term
-        alive = loans * (1 - p["default_share"] * (months - 1) / term)
-        running += alive
-        interest += alive * principal * rate / 12
-        failing = loans * p["default_share"] / term
-        compensation += failing * principal * p["compensation_share"]
+    s = np.arange(max(0, t - term), t)
+    s = s[ins.active[s]]                                    # the vintages made while in force
+    loans = np.asarray(p["loans_per_year"])[s] / 12 * ins.take_up[s]
+    principal = p["mean_share_of_limit"] * np.asarray(p["limit"])[s]
+    months = t - s                                          # 1 … term
+    alive = loans * (1 - p["default_share"] * (months - 1) / term)
+    failing = loans * p["default_share"] / term
+    # summed in vintage order, one after the other (np.add.accumulate), as a loop would
+    running, interest, compensation = (float(np.add.accumulate(x)[-1]) if len(x) else 0.0 for x in
+                                       (alive, alive * principal * rate / 12,
+                                        failing * principal * p["compensation_share"]))
     if interest > 0:
         spread(int(fen(interest)), district_shares, direct_fen[k, CostLine.main])
         spread(int(round(running)), district_shares, direct_count[k, CostLine.main])

@@ -146,18 +146,7 @@ class InstrumentTable:
                     changed[1:] |= (values[1:] != values[:-1]).reshape(months - 1, -1).any(axis=1)
             for t in np.flatnonzero(changed):
                 self.refill[t].append(k)
-        self.startup_mask, self.refund_sizes = [0] * months, [0] * months
-        for t in range(months):
-            for k in self.slots:
-                ins = self.instruments[k]
-                declaration = DECLARATION[ins.type]
-                if ins.active[t] and self.responses_on:
-                    if declaration.startup_response:
-                        # the entry response reads one any-of mask: an all-of entry counts by any of its flags
-                        # (a slight overreach of the response only; eligibility itself tests the whole entry)
-                        self.startup_mask[t] |= (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS
-                    if declaration.refund_response:
-                        self.refund_sizes[t] |= firm_sizes(ins.params)
+        self.startup_mask, self.refund_sizes = response_masks(self.instruments, months, self.responses_on)
 
     def pay_outside(self, month: OutsideMonth) -> None:
         """The month's payments to firms, institutions and agencies, in rank order (priority, then slot)."""
@@ -169,6 +158,26 @@ class InstrumentTable:
         for k, room in self.loan_room.items():
             if room is not None:
                 self.loan_room[k] = loan_room_after(self.instruments[k].params, loan_fen[k], self.weight)
+
+
+def response_masks(instruments, months: int, responses_on: bool) -> tuple[list[int], list[int]]:
+    """Per month, the groups whose business entry and survival the start-up response raises
+    (`startup_mask`) and the size classes whose layoffs the refund response lowers (`refund_sizes`): what
+    the in-force instruments' being there changes in the behaviour besides the hiring response
+    (sim.attribution compares them with and without an instrument)."""
+    startup_mask, refund_sizes = np.zeros(months, np.int64), np.zeros(months, np.int64)
+    for ins in instruments if responses_on else ():
+        if ins.type == T.ui_benefit:
+            continue
+        declaration = DECLARATION[ins.type]
+        active = np.asarray(ins.active[:months], bool)
+        if declaration.startup_response:
+            # the entry response reads one any-of mask: an all-of entry counts by any of its flags
+            # (a slight overreach of the response only; eligibility itself tests the whole entry)
+            startup_mask |= np.where(active, (ins.target_mask | group_union(ins.target_all_of)) or ALL_GROUPS, 0)
+        if declaration.refund_response:
+            refund_sizes |= np.where(active, firm_sizes(ins.params), 0)
+    return startup_mask.tolist(), refund_sizes.tolist()
 
 
 def changes(value, months: int):

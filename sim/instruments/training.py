@@ -46,7 +46,8 @@ TRAINING_SUBSIDY = Declaration(
             ("training_living_fen", np.int64, DISTRICTS),    # monthly living allowance in training
             ("training_followup_fen", np.int64, DISTRICTS),  # follow-up fee at completion
             ("training_appraisal_fen", np.int64)),             # appraisal subsidy with a certificate
-    static=_training_static, month=_training_month)
+    static=_training_static, month=_training_month,
+    person_contained=lambda p: True, shares_with=(L.L_SKILL,))   # a course it pays is not also 技能提升
 
 
 def _skill_static(m, k, p, run):
@@ -79,6 +80,7 @@ SKILL_UPGRADE_SUBSIDY = Declaration(
             ("skill_max_per_year", np.int64),          # certificates paid per person and calendar year
             ("skill_recipients", np.uint8),            # UI recipients qualify without the insured months
             ("skill_level_fen", np.int64, L.N_SKILL_LEVELS)),   # amount by certificate level
-    static=_skill_static, month=_skill_month)
+    static=_skill_static, month=_skill_month,
+    person_contained=lambda p: True, shares_with=(L.L_SKILL,))   # certificates paid this year (upgrades)
 
 DECLARATIONS = (TRAINING_SUBSIDY, SKILL_UPGRADE_SUBSIDY)

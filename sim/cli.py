@@ -299,11 +299,11 @@ def _run(args) -> int:
 
 def _save(results, out: Path, args) -> None:
     """The tables, their completion marker last, then the reports (none of the previous run's is left)."""
-    from sim.report.build import REPORT_FILES, write_reports
-    from sim.results import begin_writing
+    from sim.results import REPORT_FILES, begin_writing
     begin_writing(out, REPORT_FILES)
     results.save(out)
     if not args.no_report:
+        from sim.report.build import write_reports     # matplotlib and openpyxl: only when a report is written
         write_reports(results, out, args.lang)
 
 

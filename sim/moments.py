@@ -53,6 +53,7 @@ import pandas as pd
 
 from sim.codes import REVENUE_FORGONE_FUNDS, InstrumentType, Outcome
 from sim.metrics import MOMENTS
+from sim.once import once
 
 # not active programmes: benefits, refunds, relief and tax credits (issue 12 §"money per resident")
 PASSIVE_TYPES = ("ui_benefit", "stabilization_refund", "contribution_relief", "tax_credit", "dibao_taper")
@@ -60,6 +61,7 @@ BY_DISTRICT = frozenset(m.name for m in MOMENTS if m.by_district)
 TRAINING_TYPES = ("training_subsidy", "skill_upgrade_subsidy")
 
 
+@once
 def moment_series(results, metric: str, district: str | None = None) -> tuple[pd.Series, str]:
     """Monthly series of one moment from a run.
 

@@ -20,6 +20,7 @@ from sim.params.compile import canonical_sha256
 from sim.version import versions
 
 RESULT_FILES = ("manifest.json", "costs.csv", "costs.parquet", "budget.csv", "outcomes.csv", "funds.csv")
+REPORT_FILES = ("report.html", "workbook.xlsx")      # written by sim.report.build
 
 
 @dataclass

@@ -18,7 +18,7 @@ SIM = ROOT / "sim"
 # the parameters because each type declares its parameter schema, which validation reads; the kernels
 # and the accounts below them import only the foundation.
 LAYERS = [
-    ("foundation", ["sim.version", "sim.codes", "sim.rng", "sim.stats", "sim.schema", "sim.cells"]),
+    ("foundation", ["sim.version", "sim.codes", "sim.rng", "sim.stats", "sim.schema", "sim.cells", "sim.once"]),
     ("kernels", ["sim.kernels"]),
     ("accounts", ["sim.ledger", "sim.metrics", "sim.outcomes"]),
     ("instruments", ["sim.instruments"]),

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from sim.backtest import baseline_checks, refund_gates
+from sim.once import once
 from sim.report.labels import citation, relation_name, value_text
 from sim.report.tables import recorded_targets
 from sim.targets import compare_targets
@@ -73,6 +74,7 @@ def pooling(results) -> str:
     return results.manifest.get("locality_profile", {}).get("ui_fund", {}).get("pooling", "local")
 
 
+@once
 def checks_table(results, lang: str) -> pd.DataFrame:
     """The baseline checks of the run, localised."""
     checks = baseline_checks(results, recorded_targets(results) or [])
@@ -90,6 +92,7 @@ def checks_table(results, lang: str) -> pd.DataFrame:
     return frame
 
 
+@once
 def published_table(results, lang: str) -> pd.DataFrame | None:
     """The run's recorded targets that are published statistics or a text's volumes: value, model, gap."""
     targets = [x for x in recorded_targets(results) or [] if x.metric in PUBLISHED_METRICS and x.district is None]
@@ -105,6 +108,7 @@ def published_table(results, lang: str) -> pd.DataFrame | None:
         t(lang, "source"): [citation(x, lang) for x in table["source"]]})
 
 
+@once
 def gates_table(results, lang: str) -> pd.DataFrame | None:
     """The 备付 gate of each refund pay month (None when the scenario pays no 稳岗返还)."""
     gates = refund_gates(results)
@@ -118,6 +122,7 @@ def gates_table(results, lang: str) -> pd.DataFrame | None:
         t(lang, "paid_wan"): (gates["paid_yuan"] / 1e4).round(2)})
 
 
+@once
 def pooled_fund_table(results, lang: str) -> pd.DataFrame:
     """A pooled UI fund as the area sees it, by month: contributions, draw and net draw (万元)."""
     funds = results.funds

@@ -15,6 +15,7 @@ import pandas as pd
 from sim.codes import CostLine, Fund, InstrumentType
 from sim.ledger import is_cash
 from sim.metrics import label as metric_label
+from sim.once import once
 from sim.report.labels import data_ref, fund_name
 
 EMPLOYMENT_FUND = Fund.employment_fund.name
@@ -137,6 +138,7 @@ def code_name(code: str, lang: str) -> str:
 
 # ---- 就业补助资金 by function code and by level ---------------------------------------------------------
 
+@once
 def employment_by_code(results, lang: str) -> pd.DataFrame:
     """就业补助资金 cash spending by year and 功能科目 code (万元), with the year's 20807 total; P5/P95 over
     replications when replicated. Amounts are the sums of `budget.csv` rows with funding employment_fund."""
@@ -177,6 +179,7 @@ def levels_available(frame: pd.DataFrame) -> bool:
     return {"central_yuan", "provincial_yuan"} <= set(frame.columns)
 
 
+@once
 def spending_by_level(results, lang: str) -> pd.DataFrame:
     """Cash spending of each budget fund (not the UI fund, not revenue forgone) by year and funding level
     (万元, mean over replications, from costs.csv): central, provincial, city, district. Central and
@@ -216,6 +219,7 @@ def _sy08_spending_row(instrument_type: str, line: str) -> str:
     return "其他支出"       # 失业补助金, temporary top-ups, hiring and training paid by the fund
 
 
+@once
 def ui_fund_budget(results, lang: str) -> pd.DataFrame | None:
     """The 失业保险基金收支预算表 (社预08 rows) per calendar year of the run, mean over replications (万元),
     then 年末备付月数 and whether it is ≥ 12 months; None when the area's UI fund is pooled above it (no
@@ -275,6 +279,7 @@ def ui_fund_budget(results, lang: str) -> pd.DataFrame | None:
     return pd.concat([frame, pd.DataFrame([gate])], ignore_index=True)
 
 
+@once
 def cover_shortfalls(results, lang: str) -> pd.DataFrame | None:
     """Per replication, the months whose UI fund cover is under 12 months (the 备付 gate closed), and its
     lowest cover; None when no month of any replication is under 12 (or the fund is pooled)."""
@@ -293,6 +298,7 @@ PERF_HEAD = ("unit_name", "project", "budget", "goal", "level1", "level2", "leve
              "weight", "direction", "source")
 
 
+@once
 def performance_targets(results, lang: str, attribution: pd.DataFrame | None = None,
                         scenario: str | None = None) -> pd.DataFrame:
     """A pre-filled 项目支出绩效目标申报表 for the 就业补助资金 of each year: 数量指标 (payments per
@@ -368,6 +374,7 @@ def performance_targets(results, lang: str, attribution: pd.DataFrame | None = N
     return frame
 
 
+@once
 def closed_gates(results) -> pd.DataFrame:
     """Per replication, each 稳岗返还 pay month with the cover its 备付 gate read (the fund's cover at the
     end of the previous month, the opening cover in the first month, or the pooled fund's cover), the
@@ -450,6 +457,7 @@ def _level_ref(scenario: str, year: str, column: str | None) -> str:
     return f"costs.csv ({scenario}): year={year}, funding={EMPLOYMENT_FUND}, Σ {summed}"
 
 
+@once
 def self_evaluation(results, lang: str, planned=None) -> list[pd.DataFrame]:
     """The 就业补助资金绩效自评表 of each year of the run: funds (全年预算数 A, 全年执行数 B, 执行率 B/A for
     the total and the 中央/省/市/县 levels) and indicators (年度指标值, 实际完成值, 偏差原因).

@@ -2,12 +2,19 @@
 numbers stored as numbers (amounts in 元 and 万元), written with openpyxl."""
 from __future__ import annotations
 
+import datetime as dt
+import math
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from pandas.api.types import is_bool, is_float, is_integer, is_scalar
 
-from sim.cells import protect_sheet
+from sim.cells import formula_like
 from sim.metrics import KPI
 from sim.report import backtest, bureau, changes, tables
 from sim.report.labels import fund_name, line_name, text
@@ -114,34 +121,70 @@ def sensitivity_sheets(result, lang: str) -> dict[str, pd.DataFrame]:
 def write_workbook(sheets: dict[str, pd.DataFrame | list[pd.DataFrame]], path: Path | BinaryIO) -> None:
     """Write the sheets (columns sized to their content; a sheet of one table has its header row frozen,
     a sheet of several tables has them one under the other, a blank row apart, each with its header;
-    text that looks like a formula stays text: sim.cells)."""
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frames in sheets.items():
-            frames = frames if isinstance(frames, list) else [frames]
-            row = 0
-            for frame in frames:
-                frame.to_excel(writer, sheet_name=name, index=False, startrow=row)
-                _number_formats(writer.sheets[name], frame, row)
-                row += len(frame) + 2
-            sheet = writer.sheets[name]
-            protect_sheet(sheet)
-            if len(frames) == 1:
-                sheet.freeze_panes = "A2"
-            widths: dict[int, int] = {}
-            for frame in frames:
-                for k, column in enumerate(frame.columns, start=1):
-                    width = max([_width(column)] + [_width(v) for v in frame[column].head(200)])
-                    widths[k] = max(widths.get(k, 0), width)
-            for k, width in widths.items():
-                sheet.column_dimensions[sheet.cell(1, k).column_letter].width = min(max(width + 2, 8), 60)
+    text that looks like a formula stays text: sim.cells). openpyxl's write-only mode streams the rows
+    to the file instead of keeping a cell object for each (issue 14); the cells are those pandas'
+    `to_excel` wrote (`_excel_value`)."""
+    book = Workbook(write_only=True)
+    for name, frames in sheets.items():
+        frames = frames if isinstance(frames, list) else [frames]
+        sheet = book.create_sheet(name)
+        if len(frames) == 1:
+            sheet.freeze_panes = "A2"
+        for k, width in _widths(frames).items():         # before the first row: the sheet's head is written then
+            sheet.column_dimensions[get_column_letter(k)].width = min(max(width + 2, 8), 60)
+        for n, frame in enumerate(frames):
+            if n:
+                sheet.append([])
+            sheet.append([_cell(sheet, column) for column in frame.columns])
+            columns = [(frame[c].tolist(), pd.api.types.is_float_dtype(frame[c])) for c in frame.columns]
+            for i in range(len(frame)):
+                sheet.append([_cell(sheet, values[i], NUMBER_FORMAT if number else None) for values, number in columns])
+    book.save(path)
 
 
-def _number_formats(sheet, frame: pd.DataFrame, first_row: int) -> None:
-    """Thousands separators and up to four decimals on float columns (the cells stay numbers)."""
-    for k, column in enumerate(frame.columns, start=1):
-        if pd.api.types.is_float_dtype(frame[column]):
-            for row in range(first_row + 2, first_row + len(frame) + 2):
-                sheet.cell(row, k).number_format = "#,##0.00##"
+NUMBER_FORMAT = "#,##0.00##"        # float columns: thousands separators, up to four decimals (cells stay numbers)
+
+
+def _cell(sheet, value, number_format: str | None = None):
+    """One cell: the value as `_excel_value` gives it; a styled cell only where it needs a number format or,
+    for text a spreadsheet could take for a formula, the text type and quote prefix (sim.cells)."""
+    value = _excel_value(value)
+    formula = isinstance(value, str) and formula_like(value)
+    if number_format is None and not formula:
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    if number_format is not None:
+        cell.number_format = number_format
+    if formula:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _excel_value(value):
+    """A value as pandas' `to_excel` stores it: missing as empty text, infinities as "inf"/"-inf", numpy
+    numbers as Python numbers, dates as they are, anything else as its text."""
+    if is_scalar(value) and pd.isna(value):
+        return ""
+    if is_integer(value):
+        return int(value)
+    if is_float(value):
+        return "inf" if value == math.inf else "-inf" if value == -math.inf else float(value)
+    if is_bool(value):
+        return bool(value)
+    if isinstance(value, (dt.date, Decimal)):
+        return value
+    return str(value)
+
+
+def _widths(frames: list[pd.DataFrame]) -> dict[int, int]:
+    """Display width of each column over the tables of a sheet (header and first 200 rows)."""
+    widths: dict[int, int] = {}
+    for frame in frames:
+        for k, column in enumerate(frame.columns, start=1):
+            width = max([_width(column)] + [_width(v) for v in frame[column].head(200)])
+            widths[k] = max(widths.get(k, 0), width)
+    return widths
 
 
 def _width(value) -> int:

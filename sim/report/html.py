@@ -78,11 +78,14 @@ def table_html(frame: pd.DataFrame | None, rate_rows: pd.Series | None = None, s
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     money = {c: any(unit in str(c) for unit in ("万元", "(元)", "yuan")) for c in columns}
     body = []
-    for k, (_, row) in enumerate(frame.iterrows()):
+    shown = [frame.columns.get_loc(c) for c in columns]
+    # the rows of `frame.values`, which iterrows builds its Series from (its values, one dtype for the whole
+    # row), without a Series per row
+    for k, row in enumerate(frame.values):
         rate = bool(rate_rows.iloc[k]) if rate_rows is not None else False
         cells = []
-        for c in columns:
-            value = row[c]
+        for c, position in zip(columns, shown):
+            value = row[position]
             numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
             cells.append(f'<td class="n">{number(value, rate, money[c])}</td>' if numeric
                          else f"<td>{number(value)}</td>")

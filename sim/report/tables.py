@@ -13,6 +13,7 @@ import pandas as pd
 
 from sim.ledger import is_cash
 from sim.metrics import BY_NAME, HEADLINE, SHARES, by_year
+from sim.once import once
 from sim.report.labels import (citation, fund_name, line_name, metric_name, param_name, relation_name, text,
                                section_name, value_text)
 from sim.targets import compare_targets, load_targets
@@ -30,6 +31,7 @@ def instrument_names(manifest: dict, lang: str) -> dict[str, str]:
     return {iid: (spec.get("name_en") if lang == "en" else None) or spec.get("name_zh", "") for iid, spec in specs.items()}
 
 
+@once
 def setting_table(manifest: dict, lang: str) -> pd.DataFrame:
     """What was run: scenario, period, size, seed, replications, weight, time, input hash."""
     t = lambda key: text(lang, key)                          # noqa: E731
@@ -49,6 +51,7 @@ def _created(stamp: str, lang: str) -> str:
     return f"{day} {clock[:8]}" + ("(世界协调时)" if lang == "zh" else " UTC")
 
 
+@once
 def budget_by_instrument(results, lang: str) -> pd.DataFrame:
     """Annual cost by instrument, cost line and fund in 万元 (with P5/P95 when replicated)."""
     t = lambda key: text(lang, key)                          # noqa: E731
@@ -67,6 +70,7 @@ def budget_by_instrument(results, lang: str) -> pd.DataFrame:
     return out
 
 
+@once
 def budget_by_fund(results, lang: str) -> pd.DataFrame:
     """Annual cost by fund (万元): one row per fund, one column per year and the whole period; the cash
     funds with their total, then the revenue-forgone funds with theirs (never added to the cash)."""
@@ -87,6 +91,7 @@ def budget_by_fund(results, lang: str) -> pd.DataFrame:
     return wide.reset_index(drop=True)
 
 
+@once
 def bands(results, lang: str, by: str) -> pd.DataFrame | None:
     """Cost per year and fund (`by` = "funding") or per year and instrument (`by` = "instrument", all its
     lines and funds) in 万元 over the replications: mean, P5, P50, P95 of the per-replication sums of
@@ -118,6 +123,7 @@ def bands(results, lang: str, by: str) -> pd.DataFrame | None:
     return out
 
 
+@once
 def budget_bands_by_year(results, cash: bool = True) -> pd.DataFrame:
     """Cash spending (or, with `cash` false, revenue forgone) per year and replication (yuan): for the
     bands of the headline cards; empty when there is none."""
@@ -127,6 +133,7 @@ def budget_bands_by_year(results, cash: bool = True) -> pd.DataFrame:
     return per.reset_index()
 
 
+@once
 def monthly_by_fund(results, lang: str) -> pd.DataFrame:
     """Cost per month and fund (万元, mean over replications)."""
     costs = _reps(results.costs)
@@ -138,6 +145,7 @@ def monthly_by_fund(results, lang: str) -> pd.DataFrame:
     return wide.reset_index(drop=True)
 
 
+@once
 def ui_fund_table(results, lang: str) -> pd.DataFrame:
     """The UI fund by month: revenue, outlays, balance (万元) and months of cover (mean over replications)."""
     t = lambda key: text(lang, key)                          # noqa: E731
@@ -149,6 +157,7 @@ def ui_fund_table(results, lang: str) -> pd.DataFrame:
                          t("months_of_cover"): ui["months_of_cover"].round(2)}).reset_index(drop=True)
 
 
+@once
 def outcomes_by_year(results, lang: str, metrics=HEADLINE) -> pd.DataFrame:
     """Headline outcomes of each year by their year rule (`sim.metrics`: the year's last month for stocks,
     rates and running totals, the sum of a flow, the monthly mean, August for the destination rate),
@@ -178,6 +187,7 @@ def _rounded(values: pd.Series, metrics: pd.Series) -> pd.Series:
     return pd.Series(np.where(metrics.isin(SHARES), values.round(4), values.round(0)), index=values.index)
 
 
+@once
 def recorded_targets(results) -> list | None:
     """The targets of the file the run's manifest recorded, or None when it recorded none or the file
     has changed since (its sha256 differs: the run is not compared with other targets)."""
@@ -190,6 +200,7 @@ def recorded_targets(results) -> list | None:
     return load_targets(path)
 
 
+@once
 def targets_table(results, lang: str) -> pd.DataFrame | None:
     """Simulated outcomes against the targets file the run's manifest recorded (`recorded_targets`), or
     None when there is none."""
@@ -211,6 +222,7 @@ def targets_table(results, lang: str) -> pd.DataFrame | None:
 FREE_TEXT = ("text_valid_reason", "description", "title_en")
 
 
+@once
 def parameters_table(manifest: dict, lang: str) -> pd.DataFrame:
     """Every parameter of the run with its value and source: the scenario's instruments (source of the
     instrument), then the scenario's sections, then the locality profile and behaviour (source of each

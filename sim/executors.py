@@ -47,7 +47,7 @@ def resolved(name: str, tasks: int, workers: int | None = None) -> str:
     workers (default: cores) to run them, else ``serial``. One single-threaded task per core beats one task
     at a time on numba's threads: between kernel calls a run is Python on one core (sim.engine's month
     steps, a counterfactual's set-up), and a small run's kernel call does not keep two threads busy
-    (benchmarks/README.md, "Executors"). Other names stand for themselves."""
+    (docs/decisions.md D58; measured in benchmarks/README.md). Other names stand for themselves."""
     if name != "auto":
         return name
     return "processes" if tasks >= 2 and (workers or default_workers()) >= 2 else "serial"
